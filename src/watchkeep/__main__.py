@@ -1,0 +1,3 @@
+from watchkeep.cli.main import app
+
+app(prog_name="watchkeep")

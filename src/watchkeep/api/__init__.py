@@ -1,0 +1,1 @@
+"""What every HTTP route shares: the request transaction, the actor, error mapping."""

@@ -1,0 +1,62 @@
+"""One mapping from errors to HTTP: ``{"error": {code, message, details}}`` for the API,
+an error page for the web UI."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from watchkeep.core.errors import DomainError
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/openapi")) or "html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg"))
+
+
+def install(app: FastAPI, render_page: Any) -> None:
+    """Register the handlers; ``render_page(request, status, title, message)`` draws HTML."""
+
+    def respond(
+        request: Request, status: int, code: str, message: str, details: dict[str, Any]
+    ) -> Response:
+        if wants_json(request):
+            return JSONResponse(error_body(code, message, details), status_code=status)
+        response: Response = render_page(request, status, code.replace("_", " "), message)
+        return response
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        return respond(request, exc.status_code, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [_describe(e) for e in exc.errors()]
+        return respond(
+            request,
+            422,
+            "invalid",
+            "; ".join(problems),
+            {
+                "errors": [
+                    {"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()
+                ]
+            },
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return respond(request, exc.status_code, code, str(exc.detail), {})

@@ -1,0 +1,13 @@
+"""Every ``/api/v1`` router, gathered for the app."""
+
+from fastapi import APIRouter
+
+from watchkeep.auth import api as auth_api
+from watchkeep.catalog import api as catalog_api
+from watchkeep.incident import api as incident_api
+from watchkeep.incident import config_api
+from watchkeep.jobs import api as jobs_api
+
+api_router = APIRouter()
+for module in (incident_api, config_api, catalog_api, auth_api, jobs_api):
+    api_router.include_router(module.router)

@@ -1,0 +1,32 @@
+"""The ASGI application: API, web UI, health and metrics."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from watchkeep import __version__
+from watchkeep.api import errors, health
+from watchkeep.api.routes import api_router
+from watchkeep.core.db import Database
+from watchkeep.core.settings import Settings, get_settings
+from watchkeep.web import routes as web_routes
+from watchkeep.web.pages import STATIC_DIR, error_page
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Watchkeep",
+        version=__version__,
+        summary="Incident and problem management for SRE teams",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db or Database(settings.database_url)
+    errors.install(app, error_page)
+    app.include_router(health.router)
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(web_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

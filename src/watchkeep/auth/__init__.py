@@ -1,0 +1,1 @@
+"""Users, API tokens, web sessions and who may do what."""

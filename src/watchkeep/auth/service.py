@@ -1,0 +1,189 @@
+"""Users, API tokens and web sessions."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.actor import Actor, Role, lesser, parse_role
+from watchkeep.auth.models import ApiToken, User, WebSession
+from watchkeep.auth.secrets import digest, hash_password, new_token, verify_password
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
+
+MIN_PASSWORD = 8
+
+
+def actor_of(user: User, role: Role | None = None) -> Actor:
+    return Actor(user_id=user.id, name=user.name, role=role or Role(user.role))
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    return user
+
+
+def find_user_by_email(session: Session, *, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def get_user_by_ref(session: Session, *, ref: str | int) -> User:
+    """A user by id or by e-mail address (what people type on the command line)."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return get_user(session, user_id=int(ref))
+    user = find_user_by_email(session, email=str(ref))
+    if user is None:
+        raise NotFound(f"no user with e-mail {ref}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str = "responder",
+    password: str | None = None,
+    timezone: str = "UTC",
+    now: datetime | None = None,
+) -> User:
+    """Create a user; the e-mail address is unique regardless of case."""
+    email = email.strip()
+    if "@" not in email:
+        raise Invalid("email must be an e-mail address", field="email")
+    if not name.strip():
+        raise Invalid("name must not be empty", field="name")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise Invalid(f"password must have at least {MIN_PASSWORD} characters", field="password")
+    if find_user_by_email(session, email=email):
+        raise Conflict(f"a user with e-mail {email} already exists", field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=parse_role(role).value,
+        password_hash=hash_password(password) if password else None,
+        timezone=timezone,
+        created_at=now or utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, *, user_id: int, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"password must have at least {MIN_PASSWORD} characters", field="password")
+    get_user(session, user_id=user_id).password_hash = hash_password(password)
+    session.flush()
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User:
+    user = find_user_by_email(session, email=email)
+    if (
+        user is None
+        or not user.is_active
+        or not user.password_hash
+        or not verify_password(user.password_hash, password)
+    ):
+        raise Unauthorized("wrong e-mail or password")
+    return user
+
+
+def create_token(
+    session: Session,
+    *,
+    user_id: int,
+    name: str,
+    role: str | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create an API token; the secret is returned once and only its hash is stored.
+
+    A token never has more rights than its user.
+    """
+    user = get_user(session, user_id=user_id)
+    user_role = Role(user.role)
+    token_role = lesser(parse_role(role), user_role) if role else user_role
+    secret = new_token("wk")
+    token = ApiToken(
+        user_id=user.id,
+        name=name or "token",
+        role=token_role.value,
+        prefix=secret[:10],
+        token_hash=digest(secret),
+        created_at=now or utcnow(),
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def list_tokens(session: Session, *, user_id: int | None = None) -> list[ApiToken]:
+    query = select(ApiToken).order_by(ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return list(session.scalars(query))
+
+
+def revoke_token(
+    session: Session, *, token_id: int, actor: Actor, now: datetime | None = None
+) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.user_id and not actor.is_admin):
+        raise NotFound(f"token {token_id} does not exist")
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+    session.flush()
+    return token
+
+
+def actor_for_token(session: Session, *, secret: str, now: datetime | None = None) -> Actor:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        raise Unauthorized("the API token is unknown or revoked")
+    now = now or utcnow()
+    # Written at most once a minute so that reads stay cheap.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return actor_of(token.user, lesser(Role(token.role), Role(token.user.role)))
+
+
+def start_web_session(
+    session: Session, *, user: User, hours: int, now: datetime | None = None
+) -> tuple[WebSession, str]:
+    now = now or utcnow()
+    secret = new_token("s")
+    web_session = WebSession(
+        user_id=user.id,
+        token_hash=digest(secret),
+        csrf_token=new_token("c"),
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    session.add(web_session)
+    session.flush()
+    return web_session, secret
+
+
+def find_web_session(
+    session: Session, *, secret: str, now: datetime | None = None
+) -> WebSession | None:
+    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == digest(secret)))
+    if web_session is None or web_session.expires_at <= (now or utcnow()):
+        return None
+    if not web_session.user.is_active:
+        return None
+    return web_session
+
+
+def end_web_session(session: Session, *, secret: str) -> None:
+    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == digest(secret)))
+    if web_session is not None:
+        session.delete(web_session)
+        session.flush()

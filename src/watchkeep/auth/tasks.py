@@ -1,0 +1,16 @@
+"""Job handlers of the auth domain."""
+
+from typing import Any
+
+from sqlalchemy import delete
+
+from watchkeep.auth.models import WebSession
+from watchkeep.jobs.registry import JobContext
+
+PURGE_SESSIONS = "auth.purge_expired_sessions"
+
+
+def purge_expired_sessions(ctx: JobContext, _payload: dict[str, Any]) -> None:
+    """Delete web sessions that have expired (runs periodically)."""
+    with ctx.db.session() as session:
+        session.execute(delete(WebSession).where(WebSession.expires_at <= ctx.now))

@@ -1,0 +1,1 @@
+"""The service catalog: teams and services that incidents refer to."""

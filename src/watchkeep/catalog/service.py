@@ -1,0 +1,147 @@
+"""Teams and services."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.models import User
+from watchkeep.catalog.models import Service, Team
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Conflict, Invalid, NotFound
+
+
+def _require_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise Invalid("name must not be empty", field="name")
+    return name
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def get_team(session: Session, *, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"team {team_id} does not exist", field="team_id")
+    return team
+
+
+def create_team(
+    session: Session,
+    *,
+    name: str,
+    description: str = "",
+    member_ids: Iterable[int] = (),
+    now: datetime | None = None,
+) -> Team:
+    name = _require_name(name)
+    if session.scalar(select(Team).where(Team.name == name)):
+        raise Conflict(f"a team named {name!r} already exists", field="name")
+    team = Team(name=name, description=description, created_at=now or utcnow())
+    team.members = _users(session, member_ids)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def update_team(
+    session: Session,
+    *,
+    team_id: int,
+    name: str | None = None,
+    description: str | None = None,
+    member_ids: Iterable[int] | None = None,
+) -> Team:
+    team = get_team(session, team_id=team_id)
+    if name is not None and name != team.name:
+        name = _require_name(name)
+        if session.scalar(select(Team).where(Team.name == name)):
+            raise Conflict(f"a team named {name!r} already exists", field="name")
+        team.name = name
+    if description is not None:
+        team.description = description
+    if member_ids is not None:
+        team.members = _users(session, member_ids)
+    session.flush()
+    return team
+
+
+def _users(session: Session, user_ids: Iterable[int]) -> list[User]:
+    ids = list(dict.fromkeys(user_ids))
+    users = list(session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    missing = set(ids) - {u.id for u in users}
+    if missing:
+        raise Invalid(f"unknown user ids: {sorted(missing)}", field="member_ids")
+    return users
+
+
+def list_services(session: Session) -> list[Service]:
+    return list(session.scalars(select(Service).order_by(Service.name)))
+
+
+def get_service(session: Session, *, service_id: int) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound(f"service {service_id} does not exist", field="service_id")
+    return service
+
+
+def get_services(session: Session, *, service_ids: Iterable[int]) -> list[Service]:
+    """The services with these ids, or :class:`Invalid` naming the unknown ones."""
+    ids = list(dict.fromkeys(service_ids))
+    services = list(session.scalars(select(Service).where(Service.id.in_(ids)))) if ids else []
+    missing = set(ids) - {s.id for s in services}
+    if missing:
+        raise Invalid(f"unknown service ids: {sorted(missing)}", field="service_ids")
+    return sorted(services, key=lambda s: s.name)
+
+
+def create_service(
+    session: Session,
+    *,
+    name: str,
+    description: str = "",
+    owner_team_id: int | None = None,
+    now: datetime | None = None,
+) -> Service:
+    name = _require_name(name)
+    if session.scalar(select(Service).where(Service.name == name)):
+        raise Conflict(f"a service named {name!r} already exists", field="name")
+    if owner_team_id is not None:
+        get_team(session, team_id=owner_team_id)
+    service = Service(
+        name=name,
+        description=description,
+        owner_team_id=owner_team_id,
+        created_at=now or utcnow(),
+    )
+    session.add(service)
+    session.flush()
+    return service
+
+
+def update_service(
+    session: Session,
+    *,
+    service_id: int,
+    name: str | None = None,
+    description: str | None = None,
+    owner_team_id: int | None = None,
+) -> Service:
+    service = get_service(session, service_id=service_id)
+    if name is not None and name != service.name:
+        name = _require_name(name)
+        if session.scalar(select(Service).where(Service.name == name)):
+            raise Conflict(f"a service named {name!r} already exists", field="name")
+        service.name = name
+    if description is not None:
+        service.description = description
+    if owner_team_id is not None:
+        get_team(session, team_id=owner_team_id)
+        service.owner_team_id = owner_team_id
+    session.flush()
+    return service

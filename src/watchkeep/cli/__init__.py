@@ -1,0 +1,1 @@
+"""The ``watchkeep`` command line: one module per command group."""

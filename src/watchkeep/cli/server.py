@@ -1,0 +1,81 @@
+"""Processes and set-up: ``run``, ``serve``, ``migrate``, ``seed-demo``."""
+
+import threading
+
+import typer
+import uvicorn
+
+from watchkeep import demo
+from watchkeep.app import create_app
+from watchkeep.bootstrap import prepare
+from watchkeep.cli.context import console, open_database, settings
+from watchkeep.jobs.worker import Worker
+from watchkeep.tasks import build_registry
+
+
+def migrate() -> None:
+    """Migrate the database to the latest schema and create the defaults."""
+    db = open_database()
+    prepare(db)
+    console.print(f"[green]database ready[/green] at {db.engine.url.render_as_string()}")
+    db.dispose()
+
+
+def seed_demo() -> None:
+    """Load demo data (services, teams, users, incidents) into the database."""
+    db = open_database()
+    prepare(db)
+    _print_login(demo.seed(db))
+    db.dispose()
+
+
+def _print_login(login: demo.Login) -> None:
+    console.print(
+        f"\n[bold]Watchkeep[/bold] on {settings().base_url}\n"
+        f"  admin login: [cyan]{login.email}[/cyan] / [cyan]{login.password}[/cyan]\n"
+        f"  API token:   [cyan]{login.token}[/cyan]\n"
+    )
+
+
+def serve(
+    host: str = typer.Option(None, help="Listen address (default WATCHKEEP_HOST)"),
+    port: int = typer.Option(None, help="Port (default WATCHKEEP_PORT)"),
+) -> None:
+    """Serve the web UI and the API (run `worker` separately for background jobs)."""
+    cfg = settings()
+    uvicorn.run(
+        create_app(cfg), host=host or cfg.host, port=port or cfg.port, log_level=cfg.log_level
+    )
+
+
+def run(
+    host: str = typer.Option(None, help="Listen address (default WATCHKEEP_HOST)"),
+    port: int = typer.Option(None, help="Port (default WATCHKEEP_PORT)"),
+) -> None:
+    """Migrate, load demo data on first start, then serve with a worker in the same process."""
+    cfg = settings()
+    db = open_database()
+    prepare(db)
+    if cfg.demo_data:
+        _print_login(demo.seed(db))
+    stop = threading.Event()
+    worker = Worker(
+        db,
+        build_registry(),
+        concurrency=cfg.worker_concurrency,
+        poll_seconds=cfg.job_poll_seconds,
+        lease_seconds=cfg.job_lease_seconds,
+    )
+    thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
+    thread.start()
+    try:
+        uvicorn.run(
+            create_app(cfg, db=db),
+            host=host or cfg.host,
+            port=port or cfg.port,
+            log_level=cfg.log_level,
+        )
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        db.dispose()

@@ -1,0 +1,39 @@
+"""Settings read from ``WATCHKEEP_*`` environment variables.
+
+Nothing is read at import time: call :func:`get_settings`.
+"""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WATCHKEEP_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///watchkeep.db",
+        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user@host/db",
+    )
+    host: str = Field("127.0.0.1", description="Address `serve` and `run` listen on")
+    port: int = Field(8000, description="Port `serve` and `run` listen on")
+    base_url: str = Field("http://127.0.0.1:8000", description="Public URL used in links")
+    session_hours: int = Field(336, description="Lifetime of a web login session")
+    secure_cookies: bool = Field(False, description="Mark cookies Secure (behind HTTPS)")
+    log_level: str = Field("info", description="Log level: debug, info, warning, error")
+    worker_concurrency: int = Field(2, description="Jobs a worker runs at once")
+    job_poll_seconds: float = Field(0.5, description="How often an idle worker looks for due jobs")
+    job_lease_seconds: int = Field(60, description="How long a claimed job is leased")
+    job_max_attempts: int = Field(8, description="Attempts before a job is moved to dead")
+    update_interval_minutes: int = Field(
+        30, description="Default time until the next status update is due"
+    )
+    demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
+    url: str | None = Field(None, description="CLI: talk to this server instead of the database")
+    token: str | None = Field(None, description="CLI: API token used with `--url`")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,177 @@
+"""Demo data for a first look: a few teams, services, users and incidents in different states.
+
+Seeding is idempotent: it does nothing but print the login when an admin already exists.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth import service as auth
+from watchkeep.auth.actor import Actor
+from watchkeep.auth.models import User
+from watchkeep.catalog import service as catalog
+from watchkeep.core.clock import utcnow
+from watchkeep.core.db import Database
+from watchkeep.incident import service as incidents
+from watchkeep.incident.customfield import service as customfields
+from watchkeep.incident.followup import service as followups
+from watchkeep.incident.status import transition
+from watchkeep.incident.statusupdate import service as updates
+from watchkeep.incident.timeline import service as timeline
+
+ADMIN_EMAIL = "admin@example.com"
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    password: str
+    token: str
+
+
+def seed(db: Database) -> Login:
+    """Load the demo data into an empty database and return a login for its admin."""
+    with db.session() as session:
+        admin = session.scalar(select(User).where(User.email == ADMIN_EMAIL))
+        password = "(unchanged: set when the demo data was first loaded)"
+        if admin is None:
+            password = secrets.token_urlsafe(9)
+            admin = auth.create_user(
+                session, email=ADMIN_EMAIL, name="Ada Admin", role="admin", password=password
+            )
+            _load(session, auth.actor_of(admin))
+        _, token = auth.create_token(session, user_id=admin.id, name="demo")
+        return Login(email=ADMIN_EMAIL, password=password, token=token)
+
+
+def _load(session: Session, admin_actor: Actor) -> None:
+    now = utcnow()
+    people = {
+        name: auth.create_user(
+            session, email=email, name=name, role=role, password="watchkeep-demo"
+        )
+        for name, email, role in (
+            ("Grace Hopper", "grace@example.com", "responder"),
+            ("Linus Torvalds", "linus@example.com", "responder"),
+            ("Margaret Hamilton", "margaret@example.com", "responder"),
+            ("Viewer Vic", "vic@example.com", "viewer"),
+        )
+    }
+    actors = {name: auth.actor_of(user) for name, user in people.items()}
+    platform = catalog.create_team(
+        session,
+        name="Platform",
+        description="Runs the shared infrastructure.",
+        member_ids=[people["Linus Torvalds"].id, people["Grace Hopper"].id],
+    )
+    payments = catalog.create_team(
+        session,
+        name="Payments",
+        description="Owns checkout and billing.",
+        member_ids=[people["Margaret Hamilton"].id],
+    )
+    services = {
+        name: catalog.create_service(session, name=name, description=text, owner_team_id=team.id)
+        for name, text, team in (
+            ("checkout-api", "Takes orders and payments.", payments),
+            ("billing-worker", "Creates invoices from completed orders.", payments),
+            ("postgres-main", "The primary PostgreSQL cluster.", platform),
+            ("edge-gateway", "TLS termination and routing for every public request.", platform),
+        )
+    }
+    customfields.create_field(
+        session,
+        name="Customer impact",
+        kind="single_select",
+        options=["None", "Some customers", "All customers"],
+    )
+    customfields.create_field(session, name="Runbook", kind="link")
+
+    grace, linus, margaret = (
+        actors["Grace Hopper"],
+        actors["Linus Torvalds"],
+        actors["Margaret Hamilton"],
+    )
+    live = incidents.declare(
+        session,
+        actor=margaret,
+        title="Checkout returns 502 for a share of requests",
+        summary="Around 8% of checkout requests fail at the edge since 14:05 UTC.",
+        severity="SEV1",
+        service_ids=[services["checkout-api"].id, services["edge-gateway"].id],
+        custom_fields={"Customer impact": "Some customers"},
+        impact_started_at=now - timedelta(minutes=50),
+        now=now - timedelta(minutes=45),
+    )
+    timeline.add_note(
+        session,
+        incident=live,
+        actor=linus,
+        text="Edge logs show upstream resets from two checkout pods.",
+        pinned=True,
+    )
+    updates.post(
+        session,
+        incident=live,
+        actor=margaret,
+        message="We are investigating failed checkouts; retries succeed for most users.",
+        next_update_in_minutes=30,
+    )
+
+    fixing = incidents.declare(
+        session,
+        actor=grace,
+        title="Replication lag on postgres-main above 5 minutes",
+        summary="Read replicas are behind; reports show stale data.",
+        severity="SEV2",
+        service_ids=[services["postgres-main"].id],
+        now=now - timedelta(hours=3),
+    )
+    transition(session, incident=fixing, actor=grace, status="fixing")
+    followups.create(
+        session,
+        incident=fixing,
+        actor=grace,
+        title="Alert on replication lag at 60 s, not 5 min",
+        priority="high",
+        owner_id=people["Grace Hopper"].id,
+    )
+
+    resolved = incidents.declare(
+        session,
+        actor=linus,
+        title="Invoices delayed by a stuck billing queue",
+        severity="SEV3",
+        service_ids=[services["billing-worker"].id],
+        now=now - timedelta(days=2),
+    )
+    for status in ("monitoring", "resolved"):
+        transition(session, incident=resolved, actor=linus, status=status)
+    followups.create(
+        session,
+        incident=resolved,
+        actor=linus,
+        title="Add a dead-letter queue to billing-worker",
+        priority="medium",
+    )
+
+    incidents.declare(
+        session,
+        actor=grace,
+        title="Elevated 404s on /static after deploy",
+        severity="SEV4",
+        status="triage",
+        service_ids=[services["edge-gateway"].id],
+    )
+    incidents.declare(
+        session,
+        actor=admin_actor,
+        title="Suspicious logins on the admin console",
+        severity="SEV2",
+        incident_type="Security",
+        now=now - timedelta(hours=1),
+    )

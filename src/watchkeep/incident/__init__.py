@@ -1,0 +1,1 @@
+"""Running incidents: lifecycle, severity, roles, timeline, updates, custom fields, follow-ups."""

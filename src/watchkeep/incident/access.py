@@ -1,0 +1,67 @@
+"""Who may see an incident: everyone for public ones; participants and admins for private ones."""
+
+from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.actor import Actor
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import NotFound
+from watchkeep.incident.models import Incident, Participant
+
+
+def visible_clause(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause keeping only the incidents ``actor`` may see."""
+    if actor.is_admin:
+        return true()
+    takes_part = exists().where(
+        Participant.incident_id == Incident.id, Participant.user_id == actor.user_id
+    )
+    return or_(Incident.private.is_(False), takes_part)
+
+
+def can_view(session: Session, incident: Incident, actor: Actor) -> bool:
+    if not incident.private or actor.is_admin:
+        return True
+    return is_participant(session, incident_id=incident.id, user_id=actor.user_id)
+
+
+def is_participant(session: Session, *, incident_id: int, user_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Participant.user_id).where(
+                Participant.incident_id == incident_id, Participant.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def add_participant(session: Session, *, incident_id: int, user_id: int) -> None:
+    if not is_participant(session, incident_id=incident_id, user_id=user_id):
+        session.add(Participant(incident_id=incident_id, user_id=user_id, added_at=utcnow()))
+        session.flush()
+
+
+def parse_reference(ref: str | int) -> int:
+    """``INC-12``, ``inc-12`` or ``12`` -> 12."""
+    text = str(ref).strip()
+    if text.upper().startswith("INC-"):
+        text = text[4:]
+    if not text.isdigit():
+        raise NotFound(f"{ref!r} is not an incident reference; use INC-<number>")
+    return int(text)
+
+
+def get_visible(session: Session, *, ref: str | int, actor: Actor) -> Incident:
+    """The incident with this reference, if ``actor`` may see it; otherwise NotFound.
+
+    A private incident the actor may not see is reported exactly like a missing one, so that
+    its existence does not leak.
+    """
+    number = parse_reference(ref)
+    incident = session.scalar(
+        select(Incident).where(Incident.number == number, visible_clause(actor))
+    )
+    if incident is None:
+        raise NotFound(f"incident INC-{number} does not exist")
+    return incident

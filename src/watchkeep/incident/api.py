@@ -1,0 +1,257 @@
+"""JSON routes for incidents: CRUD, transitions, roles, timeline, updates, follow-ups."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query, status
+
+from watchkeep.api.deps import CurrentActor, DbSession, Responder, SettingsDep
+from watchkeep.incident import service as incidents
+from watchkeep.incident.access import get_visible
+from watchkeep.incident.followup import service as followups
+from watchkeep.incident.listing import IncidentFilter, list_incidents
+from watchkeep.incident.role import service as roles
+from watchkeep.incident.schemas import (
+    EntryEdit,
+    FollowUpIn,
+    FollowUpPatch,
+    FollowUpRead,
+    IncidentCreate,
+    IncidentPage,
+    IncidentRead,
+    IncidentSummary,
+    IncidentUpdate,
+    NoteIn,
+    ParticipantIn,
+    RoleAssign,
+    TimelineEntryRead,
+    TimestampIn,
+    TransitionIn,
+    UpdateIn,
+    UpdateRead,
+)
+from watchkeep.incident.status import transition
+from watchkeep.incident.statusupdate import service as updates
+from watchkeep.incident.timeline import service as timeline
+from watchkeep.incident.views import entry_read, follow_up_read, incident_read, update_read
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+
+
+@router.get("")
+def list_(
+    session: DbSession,
+    actor: CurrentActor,
+    status_: list[str] = Query([], alias="status"),
+    category: list[str] = Query([]),
+    severity_id: list[int] = Query([]),
+    service_id: list[int] = Query([]),
+    type_id: list[int] = Query([]),
+    declared_from: datetime | None = None,
+    declared_to: datetime | None = None,
+    q: str | None = Query(None, description="Text in title or summary"),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> IncidentPage:
+    """Incidents the caller may see, newest first, filtered."""
+    flt = IncidentFilter(
+        statuses=tuple(status_),
+        categories=tuple(category),
+        severity_ids=tuple(severity_id),
+        service_ids=tuple(service_id),
+        type_ids=tuple(type_id),
+        declared_from=declared_from,
+        declared_to=declared_to,
+        text=q,
+    )
+    rows, more = list_incidents(session, actor=actor, flt=flt, limit=limit, offset=offset)
+    return IncidentPage(
+        items=[IncidentSummary.of(i) for i in rows], limit=limit, offset=offset, has_more=more
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def declare(body: IncidentCreate, session: DbSession, actor: Responder) -> IncidentRead:
+    """Declare an incident."""
+    incident = incidents.declare(
+        session,
+        actor=actor,
+        title=body.title,
+        summary=body.summary,
+        severity=body.severity,
+        incident_type=body.incident_type,
+        status=body.status.value,
+        service_ids=body.service_ids,
+        private=body.private,
+        custom_fields=body.custom_fields,
+        lead_id=body.lead_id,
+        impact_started_at=body.impact_started_at,
+    )
+    return incident_read(session, incident, actor)
+
+
+@router.get("/{ref}")
+def get(ref: str, session: DbSession, actor: CurrentActor) -> IncidentRead:
+    """One incident by reference (INC-12 or 12)."""
+    return incident_read(session, get_visible(session, ref=ref, actor=actor), actor)
+
+
+@router.patch("/{ref}")
+def update(ref: str, body: IncidentUpdate, session: DbSession, actor: Responder) -> IncidentRead:
+    """Change title, summary, severity, type, services, privacy or custom fields."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    incidents.update(session, incident=incident, actor=actor, **body.model_dump(exclude_unset=True))
+    return incident_read(session, incident, actor)
+
+
+@router.post("/{ref}/transition")
+def move(ref: str, body: TransitionIn, session: DbSession, actor: Responder) -> IncidentRead:
+    """Move to another status; 409 lists the allowed next statuses."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    transition(
+        session,
+        incident=incident,
+        actor=actor,
+        status=body.status.value,
+        merged_into=body.merged_into,
+    )
+    return incident_read(session, incident, actor)
+
+
+@router.put("/{ref}/timestamps")
+def set_timestamp(
+    ref: str, body: TimestampIn, session: DbSession, actor: Responder
+) -> IncidentRead:
+    """Correct a timestamp by hand; the timeline keeps the old value."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    incidents.set_timestamp(
+        session, incident=incident, actor=actor, name=body.name, value=body.value
+    )
+    return incident_read(session, incident, actor)
+
+
+@router.post("/{ref}/participants", status_code=status.HTTP_204_NO_CONTENT)
+def add_participant(ref: str, body: ParticipantIn, session: DbSession, actor: Responder) -> None:
+    """Invite a user; on a private incident this lets them see it."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    incidents.add_participant_by(session, incident=incident, actor=actor, user_id=body.user_id)
+
+
+@router.put("/{ref}/roles/{role}")
+def assign_role(
+    ref: str, role: str, body: RoleAssign, session: DbSession, actor: Responder
+) -> IncidentRead:
+    """Give a role (lead, comms, scribe, reporter or a custom slug) to a user."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    roles.assign(session, incident=incident, role=role, user_id=body.user_id, actor=actor)
+    return incident_read(session, incident, actor)
+
+
+@router.delete("/{ref}/roles/{role}")
+def unassign_role(ref: str, role: str, session: DbSession, actor: Responder) -> IncidentRead:
+    incident = get_visible(session, ref=ref, actor=actor)
+    roles.unassign(session, incident=incident, role=role, actor=actor)
+    return incident_read(session, incident, actor)
+
+
+@router.get("/{ref}/timeline")
+def list_timeline(
+    ref: str, session: DbSession, actor: CurrentActor, pinned: bool = False
+) -> list[TimelineEntryRead]:
+    incident = get_visible(session, ref=ref, actor=actor)
+    entries = timeline.list_entries(session, incident_id=incident.id, pinned_only=pinned)
+    return [entry_read(e) for e in entries]
+
+
+@router.post("/{ref}/timeline", status_code=status.HTTP_201_CREATED)
+def add_note(ref: str, body: NoteIn, session: DbSession, actor: Responder) -> TimelineEntryRead:
+    """Add a note to the timeline."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    entry = timeline.add_note(
+        session,
+        incident=incident,
+        actor=actor,
+        text=body.text,
+        occurred_at=body.occurred_at,
+        pinned=body.pinned,
+    )
+    return entry_read(entry)
+
+
+@router.patch("/{ref}/timeline/{entry_id}")
+def edit_entry(
+    ref: str, entry_id: int, body: EntryEdit, session: DbSession, actor: Responder
+) -> TimelineEntryRead:
+    """Edit an entry's title, description or time (audited) or pin it as key."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    entry = timeline.edit_entry(
+        session,
+        incident=incident,
+        entry_id=entry_id,
+        actor=actor,
+        title=body.title,
+        description=body.description,
+        occurred_at=body.occurred_at,
+    )
+    if body.pinned is not None:
+        entry = timeline.set_pinned(
+            session, incident=incident, entry_id=entry_id, pinned=body.pinned
+        )
+    return entry_read(entry)
+
+
+@router.get("/{ref}/updates")
+def list_updates(ref: str, session: DbSession, actor: CurrentActor) -> list[UpdateRead]:
+    incident = get_visible(session, ref=ref, actor=actor)
+    return [update_read(u) for u in updates.list_updates(session, incident_id=incident.id)]
+
+
+@router.post("/{ref}/updates", status_code=status.HTTP_201_CREATED)
+def post_update(
+    ref: str, body: UpdateIn, session: DbSession, actor: Responder, settings: SettingsDep
+) -> UpdateRead:
+    """Post a status update; optionally move the status; sets when the next one is due."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    posted = updates.post(
+        session,
+        incident=incident,
+        actor=actor,
+        message=body.message,
+        status=body.status.value if body.status else None,
+        next_update_in_minutes=body.next_update_in_minutes,
+        default_interval_minutes=settings.update_interval_minutes,
+    )
+    return update_read(posted)
+
+
+@router.get("/{ref}/follow-ups")
+def list_follow_ups(ref: str, session: DbSession, actor: CurrentActor) -> list[FollowUpRead]:
+    incident = get_visible(session, ref=ref, actor=actor)
+    return [
+        follow_up_read(f, incident.reference)
+        for f in followups.list_for_incident(session, incident_id=incident.id)
+    ]
+
+
+@router.post("/{ref}/follow-ups", status_code=status.HTTP_201_CREATED)
+def create_follow_up(
+    ref: str, body: FollowUpIn, session: DbSession, actor: Responder
+) -> FollowUpRead:
+    incident = get_visible(session, ref=ref, actor=actor)
+    created = followups.create(session, incident=incident, actor=actor, **body.model_dump())
+    return follow_up_read(created, incident.reference)
+
+
+@router.patch("/{ref}/follow-ups/{follow_up_id}")
+def update_follow_up(
+    ref: str, follow_up_id: int, body: FollowUpPatch, session: DbSession, actor: Responder
+) -> FollowUpRead:
+    """Edit a follow-up or change its status (not_doing needs a reason)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    changed = followups.update(
+        session,
+        incident=incident,
+        follow_up_id=follow_up_id,
+        actor=actor,
+        **body.model_dump(exclude_unset=True),
+    )
+    return follow_up_read(changed, incident.reference)

@@ -1,0 +1,143 @@
+"""JSON routes for incident configuration: severities, types, custom fields, role types,
+and follow-ups across incidents."""
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from watchkeep.api.deps import Admin, CurrentActor, DbSession
+from watchkeep.incident.customfield import service as customfields
+from watchkeep.incident.followup import service as followups
+from watchkeep.incident.role import service as roles
+from watchkeep.incident.schemas import FollowUpRead, Strict
+from watchkeep.incident.severity import service as severities
+from watchkeep.incident.views import follow_up_read
+
+router = APIRouter(tags=["configuration"])
+
+
+class SeverityRead(BaseModel):
+    id: int
+    name: str
+    description: str
+    rank: int
+
+
+class SeverityIn(Strict):
+    name: str = Field(min_length=1, max_length=50)
+    description: str = ""
+    rank: int = Field(ge=1)
+
+
+class TypeRead(BaseModel):
+    id: int
+    name: str
+    description: str
+    rank: int
+    private_by_default: bool
+
+
+class TypeIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = ""
+    rank: int = 0
+    private_by_default: bool = False
+
+
+class FieldRead(BaseModel):
+    id: int
+    name: str
+    kind: str
+    description: str
+    options: list[str]
+    required_at_declare: bool
+
+
+class FieldIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    kind: str = Field(description=", ".join(customfields.KINDS))
+    description: str = ""
+    options: list[str] = []
+    required_at_declare: bool = False
+
+
+class RoleTypeRead(BaseModel):
+    id: int
+    slug: str
+    name: str
+    instructions: str
+    builtin: bool
+
+
+class RoleTypeIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    instructions: str = ""
+    slug: str | None = None
+
+
+@router.get("/severities")
+def list_severities(session: DbSession, _actor: CurrentActor) -> list[SeverityRead]:
+    return [
+        SeverityRead.model_validate(s, from_attributes=True)
+        for s in severities.list_severities(session)
+    ]
+
+
+@router.post("/severities", status_code=status.HTTP_201_CREATED)
+def create_severity(body: SeverityIn, session: DbSession, _actor: Admin) -> SeverityRead:
+    created = severities.create_severity(session, **body.model_dump())
+    return SeverityRead.model_validate(created, from_attributes=True)
+
+
+@router.get("/incident-types")
+def list_types(session: DbSession, _actor: CurrentActor) -> list[TypeRead]:
+    return [
+        TypeRead.model_validate(t, from_attributes=True) for t in severities.list_types(session)
+    ]
+
+
+@router.post("/incident-types", status_code=status.HTTP_201_CREATED)
+def create_type(body: TypeIn, session: DbSession, _actor: Admin) -> TypeRead:
+    created = severities.create_type(session, **body.model_dump())
+    return TypeRead.model_validate(created, from_attributes=True)
+
+
+@router.get("/custom-fields")
+def list_fields(session: DbSession, _actor: CurrentActor) -> list[FieldRead]:
+    return [
+        FieldRead.model_validate(f, from_attributes=True) for f in customfields.list_fields(session)
+    ]
+
+
+@router.post("/custom-fields", status_code=status.HTTP_201_CREATED)
+def create_field(body: FieldIn, session: DbSession, _actor: Admin) -> FieldRead:
+    created = customfields.create_field(session, **body.model_dump())
+    return FieldRead.model_validate(created, from_attributes=True)
+
+
+@router.get("/role-types")
+def list_role_types(session: DbSession, _actor: CurrentActor) -> list[RoleTypeRead]:
+    return [
+        RoleTypeRead.model_validate(r, from_attributes=True) for r in roles.list_role_types(session)
+    ]
+
+
+@router.post("/role-types", status_code=status.HTTP_201_CREATED)
+def create_role_type(body: RoleTypeIn, session: DbSession, _actor: Admin) -> RoleTypeRead:
+    created = roles.create_role_type(session, **body.model_dump())
+    return RoleTypeRead.model_validate(created, from_attributes=True)
+
+
+@router.get("/follow-ups", tags=["incidents"])
+def list_all_follow_ups(
+    session: DbSession,
+    actor: CurrentActor,
+    status_: str | None = Query(None, alias="status"),
+    owner_id: int | None = None,
+    priority: str | None = None,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[FollowUpRead]:
+    """Follow-ups across every incident the caller may see."""
+    flt = followups.FollowUpFilter(status=status_, owner_id=owner_id, priority=priority)
+    rows = followups.list_all(session, actor=actor, flt=flt, limit=limit, offset=offset)
+    return [follow_up_read(f, i.reference) for f, i in rows]

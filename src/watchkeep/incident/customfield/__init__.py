@@ -1,0 +1,1 @@
+"""Custom fields on incidents: definitions, validation and values."""

@@ -1,0 +1,1 @@
+"""Follow-up actions, tracked to completion (one model for incidents and, later, problems)."""

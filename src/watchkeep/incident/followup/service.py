@@ -1,0 +1,168 @@
+"""Follow-up actions: created from an incident, owned, prioritised and tracked to completion."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.actor import Actor, Role
+from watchkeep.auth.models import User
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.incident.access import visible_clause
+from watchkeep.incident.followup.models import FollowUp
+from watchkeep.incident.models import Incident
+from watchkeep.incident.timeline.service import record, record_change
+
+PRIORITIES = ("urgent", "high", "medium", "low")
+STATUSES = ("outstanding", "completed", "not_doing")
+
+
+def _check(
+    priority: str | None, status: str | None, owner_id: int | None, session: Session
+) -> None:
+    if priority is not None and priority not in PRIORITIES:
+        raise Invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
+    if status is not None and status not in STATUSES:
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}", field="status")
+    if owner_id is not None and session.get(User, owner_id) is None:
+        raise Invalid(f"owner {owner_id} does not exist", field="owner_id")
+
+
+def create(
+    session: Session,
+    *,
+    incident: Incident,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    owner_id: int | None = None,
+    priority: str = "medium",
+    due_at: datetime | None = None,
+) -> FollowUp:
+    """Add a follow-up to an incident and record it on the timeline."""
+    actor.require(Role.RESPONDER)
+    if not title.strip():
+        raise Invalid("title must not be empty", field="title")
+    _check(priority, None, owner_id, session)
+    follow_up = FollowUp(
+        incident_id=incident.id,
+        title=title.strip(),
+        description=description,
+        owner_id=owner_id,
+        priority=priority,
+        due_at=due_at,
+        status="outstanding",
+        created_at=utcnow(),
+    )
+    session.add(follow_up)
+    session.flush()
+    record(
+        session,
+        incident=incident,
+        kind="follow_up_created",
+        actor=actor,
+        title=f"Follow-up added: {follow_up.title}",
+        payload={"follow_up_id": follow_up.id, "priority": priority, "owner_id": owner_id},
+    )
+    return follow_up
+
+
+def get(session: Session, *, follow_up_id: int, incident: Incident | None = None) -> FollowUp:
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None or (incident is not None and follow_up.incident_id != incident.id):
+        raise NotFound(f"follow-up {follow_up_id} does not exist")
+    return follow_up
+
+
+def update(
+    session: Session,
+    *,
+    incident: Incident,
+    follow_up_id: int,
+    actor: Actor,
+    title: str | None = None,
+    description: str | None = None,
+    owner_id: int | None = None,
+    priority: str | None = None,
+    due_at: datetime | None = None,
+    status: str | None = None,
+    not_doing_reason: str | None = None,
+) -> FollowUp:
+    """Edit a follow-up; a status change is recorded on the incident's timeline."""
+    actor.require(Role.RESPONDER)
+    follow_up = get(session, follow_up_id=follow_up_id, incident=incident)
+    _check(priority, status, owner_id, session)
+    if title is not None:
+        if not title.strip():
+            raise Invalid("title must not be empty", field="title")
+        follow_up.title = title.strip()
+    if description is not None:
+        follow_up.description = description
+    if owner_id is not None:
+        follow_up.owner_id = owner_id
+    if priority is not None:
+        follow_up.priority = priority
+    if due_at is not None:
+        follow_up.due_at = due_at
+    if status is not None and status != follow_up.status:
+        reason = (not_doing_reason or "").strip()
+        if status == "not_doing" and not reason:
+            raise Invalid(
+                "say why it is not being done: not_doing_reason", field="not_doing_reason"
+            )
+        old = follow_up.status
+        follow_up.status = status
+        follow_up.not_doing_reason = reason if status == "not_doing" else ""
+        follow_up.completed_at = utcnow() if status == "completed" else None
+        record_change(
+            session,
+            incident=incident,
+            kind="follow_up_status",
+            actor=actor,
+            title=f"Follow-up “{follow_up.title}” is now {status.replace('_', ' ')}",
+            old=old,
+            new=status,
+            follow_up_id=follow_up.id,
+            reason=follow_up.not_doing_reason,
+        )
+    session.flush()
+    session.refresh(follow_up)
+    return follow_up
+
+
+def list_for_incident(session: Session, *, incident_id: int) -> list[FollowUp]:
+    return list(
+        session.scalars(
+            select(FollowUp).where(FollowUp.incident_id == incident_id).order_by(FollowUp.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpFilter:
+    status: str | None = None
+    owner_id: int | None = None
+    priority: str | None = None
+
+
+def list_all(
+    session: Session, *, actor: Actor, flt: FollowUpFilter, limit: int = 100, offset: int = 0
+) -> list[tuple[FollowUp, Incident]]:
+    """Follow-ups across the incidents ``actor`` may see, most urgent and oldest first."""
+    _check(flt.priority, flt.status, None, session)
+    query = (
+        select(FollowUp, Incident)
+        .join(Incident, FollowUp.incident_id == Incident.id)
+        .where(visible_clause(actor))
+        .order_by(FollowUp.status, FollowUp.due_at.is_(None), FollowUp.due_at, FollowUp.id)
+    )
+    if flt.status:
+        query = query.where(FollowUp.status == flt.status)
+    if flt.owner_id:
+        query = query.where(FollowUp.owner_id == flt.owner_id)
+    if flt.priority:
+        query = query.where(FollowUp.priority == flt.priority)
+    rows = session.execute(query.limit(limit).offset(offset)).tuples()
+    return list(rows)

@@ -1,0 +1,189 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from watchkeep.auth.models import User
+from watchkeep.catalog.models import Service
+from watchkeep.core.db import Base
+from watchkeep.core.types import JSONValue, UTCDateTime
+
+TIMESTAMP_NAMES = (
+    "impact_started_at",
+    "reported_at",
+    "declared_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+)
+
+
+class Severity(Base):
+    __tablename__ = "severity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    rank: Mapped[int] = mapped_column(doc="1 is the most severe")
+
+
+class IncidentType(Base):
+    __tablename__ = "incident_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    rank: Mapped[int] = mapped_column(default=0)
+    private_by_default: Mapped[bool] = mapped_column(default=False)
+
+
+incident_service = Table(
+    "incident_service",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_incident_service_service_id", "service_id"),
+)
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    __table_args__ = (
+        Index("ix_incident_status_declared", "status", "declared_at"),
+        Index("ix_incident_severity_declared", "severity_id", "declared_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    severity_id: Mapped[int] = mapped_column(ForeignKey("severity.id"))
+    type_id: Mapped[int] = mapped_column(ForeignKey("incident_type.id"), index=True)
+    private: Mapped[bool] = mapped_column(default=False)
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="SET NULL"), index=True
+    )
+    impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    timestamp_sources: Mapped[dict[str, str]] = mapped_column(JSONValue, default=dict)
+    next_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    severity: Mapped[Severity] = relationship(lazy="joined")
+    type: Mapped[IncidentType] = relationship(lazy="joined")
+    reporter: Mapped[User | None] = relationship(lazy="joined")
+    services: Mapped[list[Service]] = relationship(
+        secondary=incident_service, order_by=Service.name, lazy="selectin"
+    )
+    merged_into: Mapped["Incident | None"] = relationship(remote_side=[id])
+
+    @property
+    def reference(self) -> str:
+        return f"INC-{self.number}"
+
+
+class Participant(Base):
+    """Someone taking part in an incident; participants may see it when it is private."""
+
+    __tablename__ = "incident_participant"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RoleType(Base):
+    __tablename__ = "incident_role_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    builtin: Mapped[bool] = mapped_column(default=False)
+    rank: Mapped[int] = mapped_column(default=100)
+
+
+class RoleAssignment(Base):
+    __tablename__ = "incident_role_assignment"
+    __table_args__ = (UniqueConstraint("incident_id", "role_type_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    role_type_id: Mapped[int] = mapped_column(ForeignKey("incident_role_type.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    role_type: Mapped[RoleType] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class TimelineEntry(Base):
+    """One structured fact in an incident's history: kind, actor and a payload."""
+
+    __tablename__ = "timeline_entry"
+    __table_args__ = (Index("ix_timeline_entry_incident_time", "incident_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+    edits: Mapped[list["TimelineEdit"]] = relationship(
+        order_by="TimelineEdit.id", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class TimelineEdit(Base):
+    """The audit of one edit to a timeline entry: what it said before and after."""
+
+    __tablename__ = "timeline_edit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("timeline_entry.id", ondelete="CASCADE"), index=True
+    )
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    before: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    after: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+
+
+class StatusUpdate(Base):
+    """A message to stakeholders with the status at the time and when the next is due."""
+
+    __tablename__ = "status_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    severity_name: Mapped[str] = mapped_column(String(50))
+    next_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    author: Mapped[User | None] = relationship(lazy="joined")

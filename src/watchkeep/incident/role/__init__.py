@@ -1,0 +1,1 @@
+"""Incident roles: lead, reporter, communications lead and scribe, plus custom roles."""

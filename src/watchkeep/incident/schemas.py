@@ -1,0 +1,200 @@
+"""Request and response bodies of the incident API."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from watchkeep.incident import lifecycle
+from watchkeep.incident.lifecycle import Status
+from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IncidentCreate(Strict):
+    title: str = Field(min_length=1, max_length=300)
+    summary: str = ""
+    severity: str | int = Field(description="Severity name (SEV2) or id")
+    incident_type: str | int | None = Field(None, description="Type name or id")
+    status: Status = Status.INVESTIGATING
+    service_ids: list[int] = []
+    private: bool | None = None
+    custom_fields: dict[str, Any] = {}
+    lead_id: int | None = None
+    impact_started_at: AwareDatetime | None = None
+
+
+class IncidentUpdate(Strict):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    summary: str | None = None
+    severity: str | int | None = None
+    incident_type: str | int | None = None
+    service_ids: list[int] | None = None
+    private: bool | None = None
+    custom_fields: dict[str, Any] | None = None
+
+
+class TransitionIn(Strict):
+    status: Status
+    merged_into: str | None = Field(None, description="INC-<n> to merge into (status merged)")
+
+
+class TimestampIn(Strict):
+    name: str = Field(description=", ".join(TIMESTAMP_NAMES))
+    value: AwareDatetime | None
+
+
+class Ref(BaseModel):
+    id: int
+    name: str
+
+
+class RoleRead(BaseModel):
+    role: str
+    name: str
+    user: Ref
+    assigned_at: datetime
+
+
+class IncidentSummary(BaseModel):
+    id: int
+    reference: str
+    title: str
+    status: Status
+    category: lifecycle.Category
+    severity: Ref
+    type: Ref
+    services: list[Ref]
+    private: bool
+    declared_at: datetime
+    resolved_at: datetime | None
+    next_update_at: datetime | None
+
+    @classmethod
+    def of(cls, incident: Incident) -> "IncidentSummary":
+        return cls(
+            id=incident.id,
+            reference=incident.reference,
+            title=incident.title,
+            status=Status(incident.status),
+            category=lifecycle.category(Status(incident.status)),
+            severity=Ref(id=incident.severity.id, name=incident.severity.name),
+            type=Ref(id=incident.type.id, name=incident.type.name),
+            services=[Ref(id=s.id, name=s.name) for s in incident.services],
+            private=incident.private,
+            declared_at=incident.declared_at,
+            resolved_at=incident.resolved_at,
+            next_update_at=incident.next_update_at,
+        )
+
+
+class IncidentRead(IncidentSummary):
+    summary: str
+    reporter: Ref | None
+    merged_into: str | None
+    merged: list[str]
+    allowed_next: list[Status]
+    timestamps: dict[str, datetime | None]
+    timestamp_sources: dict[str, str]
+    durations: dict[str, float | None]
+    roles: list[RoleRead]
+    custom_fields: dict[str, Any]
+    update_overdue: bool
+
+
+class IncidentPage(BaseModel):
+    items: list[IncidentSummary]
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class TimelineEditRead(BaseModel):
+    editor_id: int | None
+    edited_at: datetime
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class TimelineEntryRead(BaseModel):
+    id: int
+    kind: str
+    actor: Ref | None
+    occurred_at: datetime
+    title: str
+    description: str
+    payload: dict[str, Any]
+    pinned: bool
+    edits: list[TimelineEditRead]
+
+
+class NoteIn(Strict):
+    text: str = Field(min_length=1)
+    occurred_at: AwareDatetime | None = None
+    pinned: bool = False
+
+
+class EntryEdit(Strict):
+    title: str | None = None
+    description: str | None = None
+    occurred_at: AwareDatetime | None = None
+    pinned: bool | None = None
+
+
+class RoleAssign(Strict):
+    user_id: int
+
+
+class UpdateIn(Strict):
+    message: str = Field(min_length=1)
+    status: Status | None = None
+    next_update_in_minutes: int | None = Field(None, ge=1, le=10080)
+
+
+class UpdateRead(BaseModel):
+    id: int
+    message: str
+    status: Status
+    severity: str
+    author: Ref | None
+    created_at: datetime
+    next_update_at: datetime | None
+
+
+class FollowUpIn(Strict):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    owner_id: int | None = None
+    priority: str = "medium"
+    due_at: AwareDatetime | None = None
+
+
+class FollowUpPatch(Strict):
+    title: str | None = None
+    description: str | None = None
+    owner_id: int | None = None
+    priority: str | None = None
+    due_at: AwareDatetime | None = None
+    status: str | None = None
+    not_doing_reason: str | None = None
+
+
+class FollowUpRead(BaseModel):
+    id: int
+    incident: str | None
+    title: str
+    description: str
+    owner: Ref | None
+    priority: str
+    due_at: datetime | None
+    status: str
+    not_doing_reason: str
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class ParticipantIn(Strict):
+    user_id: int

@@ -1,0 +1,303 @@
+"""Declare, find, change and move incidents through their lifecycle."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.actor import Actor, Role
+from watchkeep.catalog.service import get_services
+from watchkeep.core.clock import iso_z, utcnow
+from watchkeep.core.counter import next_value
+from watchkeep.core.errors import Invalid
+from watchkeep.incident import lifecycle
+from watchkeep.incident.access import add_participant, get_visible
+from watchkeep.incident.customfield import service as customfields
+from watchkeep.incident.lifecycle import Status, parse_status
+from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
+from watchkeep.incident.role import service as roles
+from watchkeep.incident.severity.service import default_type, get_severity, get_type
+from watchkeep.incident.timeline.service import record, record_change
+
+
+def declare(
+    session: Session,
+    *,
+    actor: Actor,
+    title: str,
+    severity: str | int,
+    summary: str = "",
+    incident_type: str | int | None = None,
+    status: str = "investigating",
+    service_ids: list[int] | None = None,
+    private: bool | None = None,
+    custom_fields: dict[str, Any] | None = None,
+    lead_id: int | None = None,
+    impact_started_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Incident:
+    """Declare an incident; the reporter is the actor and, unless given, also the lead."""
+    actor.require(Role.RESPONDER)
+    now = now or utcnow()
+    title = title.strip()
+    if not title:
+        raise Invalid("title must not be empty", field="title")
+    start = parse_status(status)
+    if start not in lifecycle.DECLARABLE:
+        raise Invalid(
+            f"an incident is declared in triage or a live status, not {start.value}",
+            field="status",
+        )
+    sev = get_severity(session, ref=severity)
+    kind = (
+        get_type(session, ref=incident_type) if incident_type is not None else default_type(session)
+    )
+    services = get_services(session, service_ids=service_ids or [])
+    fields = {
+        customfields.get_field(session, ref=name): value
+        for name, value in (custom_fields or {}).items()
+    }
+    missing = customfields.missing_required(session, {f.name: v for f, v in fields.items()})
+    if missing:
+        raise Invalid(
+            f"required custom fields missing: {', '.join(missing)}", field="custom_fields"
+        )
+    if impact_started_at is not None and impact_started_at > now:
+        raise Invalid("impact_started_at must not be in the future", field="impact_started_at")
+
+    incident = Incident(
+        number=next_value(session, "incident"),
+        title=title,
+        summary=summary.strip(),
+        status=start.value,
+        severity_id=sev.id,
+        type_id=kind.id,
+        private=kind.private_by_default if private is None else private,
+        reporter_id=actor.user_id,
+        impact_started_at=impact_started_at,
+        reported_at=now,
+        declared_at=now,
+        acknowledged_at=now if start is not Status.TRIAGE else None,
+        timestamp_sources=dict.fromkeys(("reported_at", "declared_at"), "auto"),
+        updated_at=now,
+    )
+    if incident.acknowledged_at is not None:
+        incident.timestamp_sources["acknowledged_at"] = "auto"
+    if impact_started_at is not None:
+        incident.timestamp_sources["impact_started_at"] = "manual"
+    incident.services = services
+    session.add(incident)
+    session.flush()
+    add_participant(session, incident_id=incident.id, user_id=actor.user_id)
+    record(
+        session,
+        incident=incident,
+        kind="declared",
+        actor=actor,
+        title=f"{actor.name} declared the incident as {sev.name} ({start.value})",
+        payload={
+            "status": start.value,
+            "severity": sev.name,
+            "type": kind.name,
+            "services": [s.name for s in services],
+            "private": incident.private,
+        },
+        occurred_at=now,
+    )
+    for field, value in fields.items():
+        customfields.set_value(session, incident_id=incident.id, field=field, value=value)
+    roles.assign(
+        session, incident=incident, role=roles.REPORTER, user_id=actor.user_id, actor=actor
+    )
+    roles.assign(
+        session, incident=incident, role=roles.LEAD, user_id=lead_id or actor.user_id, actor=actor
+    )
+    return incident
+
+
+def get(session: Session, *, ref: str | int, actor: Actor) -> Incident:
+    """The incident ``INC-<n>`` if ``actor`` may see it (NotFound otherwise)."""
+    return get_visible(session, ref=ref, actor=actor)
+
+
+def update(
+    session: Session,
+    *,
+    incident: Incident,
+    actor: Actor,
+    title: str | None = None,
+    summary: str | None = None,
+    severity: str | int | None = None,
+    incident_type: str | int | None = None,
+    service_ids: list[int] | None = None,
+    private: bool | None = None,
+    custom_fields: dict[str, Any] | None = None,
+) -> Incident:
+    """Change fields; each change writes a timeline entry with the old and new value."""
+    actor.require(Role.RESPONDER)
+    if title is not None and title.strip() != incident.title:
+        if not title.strip():
+            raise Invalid("title must not be empty", field="title")
+        old, incident.title = incident.title, title.strip()
+        record_change(
+            session,
+            incident=incident,
+            kind="title_changed",
+            actor=actor,
+            title=f"Title changed to “{incident.title}”",
+            old=old,
+            new=incident.title,
+        )
+    if summary is not None and summary.strip() != incident.summary:
+        old, incident.summary = incident.summary, summary.strip()
+        record_change(
+            session,
+            incident=incident,
+            kind="summary_changed",
+            actor=actor,
+            title="Summary updated",
+            old=old,
+            new=incident.summary,
+        )
+    if severity is not None:
+        sev = get_severity(session, ref=severity)
+        if sev.id != incident.severity_id:
+            old_name = incident.severity.name
+            incident.severity_id, incident.severity = sev.id, sev
+            direction = "raised" if sev.rank < _rank_of(session, old_name) else "lowered"
+            record_change(
+                session,
+                incident=incident,
+                kind="severity_changed",
+                actor=actor,
+                title=f"Severity {direction} from {old_name} to {sev.name}",
+                old=old_name,
+                new=sev.name,
+            )
+    if incident_type is not None:
+        kind = get_type(session, ref=incident_type)
+        if kind.id != incident.type_id:
+            old_name = incident.type.name
+            incident.type_id, incident.type = kind.id, kind
+            record_change(
+                session,
+                incident=incident,
+                kind="type_changed",
+                actor=actor,
+                title=f"Type changed from {old_name} to {kind.name}",
+                old=old_name,
+                new=kind.name,
+            )
+    if service_ids is not None:
+        services = get_services(session, service_ids=service_ids)
+        old_names = [s.name for s in incident.services]
+        if old_names != [s.name for s in services]:
+            incident.services = services
+            record_change(
+                session,
+                incident=incident,
+                kind="services_changed",
+                actor=actor,
+                title="Affected services: " + (", ".join(s.name for s in services) or "none"),
+                old=old_names,
+                new=[s.name for s in services],
+            )
+    if private is not None and private != incident.private:
+        incident.private = private
+        record_change(
+            session,
+            incident=incident,
+            kind="visibility_changed",
+            actor=actor,
+            title="Made private" if private else "Made public",
+            old=not private,
+            new=private,
+        )
+    for name, value in (custom_fields or {}).items():
+        field = customfields.get_field(session, ref=name)
+        old = customfields.set_value(session, incident_id=incident.id, field=field, value=value)
+        new = customfields.values_of(session, incident_id=incident.id).get(field.name)
+        if old != new:
+            record_change(
+                session,
+                incident=incident,
+                kind="custom_field_changed",
+                actor=actor,
+                title=f"{field.name} set to {_show(new)}",
+                old=old,
+                new=new,
+                field=field.name,
+            )
+    incident.updated_at = utcnow()
+    session.flush()
+    return incident
+
+
+def _rank_of(session: Session, severity_name: str) -> int:
+    return get_severity(session, ref=severity_name).rank
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def set_timestamp(
+    session: Session, *, incident: Incident, actor: Actor, name: str, value: datetime | None
+) -> Incident:
+    """Correct one of the incident's timestamps by hand; the timeline keeps the old value."""
+    actor.require(Role.RESPONDER)
+    if name not in TIMESTAMP_NAMES:
+        raise Invalid(
+            f"unknown timestamp {name!r}; use one of {', '.join(TIMESTAMP_NAMES)}", field="name"
+        )
+    if value is None and name == "declared_at":
+        raise Invalid("declared_at cannot be cleared", field="value")
+    old = getattr(incident, name)
+    if old == value:
+        return incident
+    setattr(incident, name, value)
+    incident.timestamp_sources = {**incident.timestamp_sources, name: "manual"}
+    record_change(
+        session,
+        incident=incident,
+        kind="timestamp_changed",
+        actor=actor,
+        title=f"{name.replace('_at', '').replace('_', ' ').capitalize()} time set to "
+        + (iso_z(value) if value else "nothing"),
+        old=iso_z(old) if old else None,
+        new=iso_z(value) if value else None,
+        timestamp=name,
+    )
+    session.flush()
+    return incident
+
+
+def durations(incident: Incident) -> dict[str, float | None]:
+    """Seconds between the incident's timestamps (None where an end is missing)."""
+    start = incident.impact_started_at or incident.declared_at
+
+    def between(a: datetime | None, b: datetime | None) -> float | None:
+        return (b - a).total_seconds() if a and b else None
+
+    return {
+        "time_to_acknowledge": between(incident.declared_at, incident.acknowledged_at),
+        "time_to_mitigate": between(start, incident.mitigated_at),
+        "time_to_resolve": between(start, incident.resolved_at),
+        "time_to_close": between(incident.declared_at, incident.closed_at),
+    }
+
+
+def add_participant_by(session: Session, *, incident: Incident, actor: Actor, user_id: int) -> None:
+    """Invite someone to the incident (for private incidents this grants them sight of it)."""
+    actor.require(Role.RESPONDER)
+    add_participant(session, incident_id=incident.id, user_id=user_id)
+    record(
+        session,
+        incident=incident,
+        kind="participant_added",
+        actor=actor,
+        title="Participant added",
+        payload={"user_id": user_id},
+    )

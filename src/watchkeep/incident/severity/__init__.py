@@ -1,0 +1,1 @@
+"""Configurable, ranked severities and incident types."""

@@ -1,0 +1,131 @@
+"""Severities and incident types: both configurable and ranked."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.incident.models import IncidentType, Severity
+
+DEFAULT_SEVERITIES = (
+    ("SEV1", "Critical: a core service is down or data is at risk for many customers."),
+    ("SEV2", "Major: a key feature is degraded or down for a significant set of customers."),
+    ("SEV3", "Minor: limited impact, a workaround exists or few customers notice."),
+    ("SEV4", "Low: no customer impact yet; something needs attention."),
+)
+DEFAULT_TYPES = (
+    ("Default", "Any incident that needs a coordinated response.", False),
+    ("Security", "Suspected or confirmed security breach; private by default.", True),
+    ("Customer-facing", "Customers can see the impact; keep the status page current.", False),
+)
+
+
+def ensure_defaults(session: Session) -> None:
+    """Create the default severities and types in an empty database."""
+    if session.scalar(select(Severity.id).limit(1)) is None:
+        for rank, (name, description) in enumerate(DEFAULT_SEVERITIES, start=1):
+            session.add(Severity(name=name, description=description, rank=rank))
+    if session.scalar(select(IncidentType.id).limit(1)) is None:
+        for rank, (name, description, private) in enumerate(DEFAULT_TYPES, start=1):
+            session.add(
+                IncidentType(
+                    name=name, description=description, rank=rank, private_by_default=private
+                )
+            )
+    session.flush()
+
+
+def list_severities(session: Session) -> list[Severity]:
+    return list(session.scalars(select(Severity).order_by(Severity.rank)))
+
+
+def get_severity(session: Session, *, ref: int | str) -> Severity:
+    """A severity by id or by name (``SEV2``, case-insensitive)."""
+    query = select(Severity)
+    if isinstance(ref, int) or str(ref).isdigit():
+        severity = session.get(Severity, int(ref))
+    else:
+        severity = next(
+            (s for s in session.scalars(query) if s.name.lower() == str(ref).lower()), None
+        )
+    if severity is None:
+        names = ", ".join(s.name for s in list_severities(session))
+        raise Invalid(f"unknown severity {ref!r}; use one of {names}", field="severity")
+    return severity
+
+
+def create_severity(session: Session, *, name: str, description: str = "", rank: int) -> Severity:
+    if not name.strip():
+        raise Invalid("name must not be empty", field="name")
+    if session.scalar(select(Severity).where(Severity.name == name.strip())):
+        raise Conflict(f"a severity named {name!r} already exists", field="name")
+    severity = Severity(name=name.strip(), description=description, rank=rank)
+    session.add(severity)
+    session.flush()
+    return severity
+
+
+def update_severity(
+    session: Session,
+    *,
+    severity_id: int,
+    name: str | None = None,
+    description: str | None = None,
+    rank: int | None = None,
+) -> Severity:
+    severity = session.get(Severity, severity_id)
+    if severity is None:
+        raise NotFound(f"severity {severity_id} does not exist")
+    if name is not None:
+        severity.name = name.strip()
+    if description is not None:
+        severity.description = description
+    if rank is not None:
+        severity.rank = rank
+    session.flush()
+    return severity
+
+
+def list_types(session: Session) -> list[IncidentType]:
+    return list(session.scalars(select(IncidentType).order_by(IncidentType.rank)))
+
+
+def get_type(session: Session, *, ref: int | str) -> IncidentType:
+    """An incident type by id or by name (case-insensitive)."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        found = session.get(IncidentType, int(ref))
+    else:
+        found = next((t for t in list_types(session) if t.name.lower() == str(ref).lower()), None)
+    if found is None:
+        names = ", ".join(t.name for t in list_types(session))
+        raise Invalid(f"unknown incident type {ref!r}; use one of {names}", field="type")
+    return found
+
+
+def default_type(session: Session) -> IncidentType:
+    found = session.scalar(select(IncidentType).order_by(IncidentType.rank).limit(1))
+    if found is None:
+        raise Invalid("no incident types are configured")
+    return found
+
+
+def create_type(
+    session: Session,
+    *,
+    name: str,
+    description: str = "",
+    rank: int = 0,
+    private_by_default: bool = False,
+) -> IncidentType:
+    if not name.strip():
+        raise Invalid("name must not be empty", field="name")
+    if session.scalar(select(IncidentType).where(IncidentType.name == name.strip())):
+        raise Conflict(f"an incident type named {name!r} already exists", field="name")
+    found = IncidentType(
+        name=name.strip(),
+        description=description,
+        rank=rank,
+        private_by_default=private_by_default,
+    )
+    session.add(found)
+    session.flush()
+    return found

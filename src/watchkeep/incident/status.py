@@ -1,0 +1,120 @@
+"""Moving an incident through its lifecycle, merging included."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.actor import Actor, Role
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Invalid
+from watchkeep.incident import lifecycle
+from watchkeep.incident.access import get_visible, visible_clause
+from watchkeep.incident.lifecycle import Category, Status, parse_status
+from watchkeep.incident.models import Incident
+from watchkeep.incident.timeline.service import record, record_change
+
+
+def transition(
+    session: Session,
+    *,
+    incident: Incident,
+    actor: Actor,
+    status: str,
+    merged_into: str | None = None,
+    now: datetime | None = None,
+) -> Incident:
+    """Move the incident to ``status``; 409 with the allowed next states if not allowed."""
+    actor.require(Role.RESPONDER)
+    now = now or utcnow()
+    current, target = Status(incident.status), parse_status(status)
+    if target is Status.MERGED:
+        if not merged_into:
+            raise Invalid(
+                "merging needs merged_into: the incident to merge into", field="merged_into"
+            )
+        return merge(session, incident=incident, actor=actor, into=merged_into, now=now)
+    _apply(session, incident=incident, actor=actor, current=current, target=target, now=now)
+    return incident
+
+
+def _apply(
+    session: Session,
+    *,
+    incident: Incident,
+    actor: Actor,
+    current: Status,
+    target: Status,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+    title: str | None = None,
+) -> None:
+    before = lifecycle.Timestamps(
+        incident.acknowledged_at, incident.mitigated_at, incident.resolved_at, incident.closed_at
+    )
+    after = lifecycle.transition(current, target, before, now)
+    for name in ("acknowledged_at", "mitigated_at", "resolved_at", "closed_at"):
+        old_value, new_value = getattr(before, name), getattr(after, name)
+        if old_value != new_value:
+            setattr(incident, name, new_value)
+            incident.timestamp_sources = {**incident.timestamp_sources, name: "auto"}
+    incident.status = target.value
+    if lifecycle.category(target) is not Category.LIVE:
+        incident.next_update_at = None
+    record_change(
+        session,
+        incident=incident,
+        kind="status_changed",
+        actor=actor,
+        title=title or f"Status changed from {current.value} to {target.value}",
+        old=current.value,
+        new=target.value,
+        **(extra or {}),
+    )
+
+
+def merge(
+    session: Session, *, incident: Incident, actor: Actor, into: str, now: datetime | None = None
+) -> Incident:
+    """Merge a triage incident into another; it then points to its target and shows there."""
+    now = now or utcnow()
+    target = get_visible(session, ref=into, actor=actor)
+    if target.id == incident.id:
+        raise Invalid("an incident cannot be merged into itself", field="merged_into")
+    if target.status == Status.MERGED.value:
+        raise Invalid(
+            f"{target.reference} is itself merged; merge into the incident it points to",
+            field="merged_into",
+        )
+    _apply(
+        session,
+        incident=incident,
+        actor=actor,
+        current=Status(incident.status),
+        target=Status.MERGED,
+        now=now,
+        extra={"merged_into": target.reference},
+        title=f"Merged into {target.reference}",
+    )
+    incident.merged_into_id = target.id
+    record(
+        session,
+        incident=target,
+        kind="incident_merged",
+        actor=actor,
+        title=f"{incident.reference} “{incident.title}” was merged into this incident",
+        payload={"merged": incident.reference, "merged_id": incident.id},
+    )
+    session.flush()
+    return incident
+
+
+def merged_into_this(session: Session, *, incident: Incident, actor: Actor) -> list[Incident]:
+    return list(
+        session.scalars(
+            select(Incident)
+            .where(Incident.merged_into_id == incident.id, visible_clause(actor))
+            .order_by(Incident.number)
+        )
+    )

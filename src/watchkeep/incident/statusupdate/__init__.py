@@ -1,0 +1,1 @@
+"""Status updates to stakeholders, and the reminder when the next one is overdue."""

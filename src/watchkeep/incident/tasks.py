@@ -1,0 +1,38 @@
+"""Job handlers of the incident domain."""
+
+from typing import Any
+
+from watchkeep.incident import lifecycle
+from watchkeep.incident.lifecycle import Status
+from watchkeep.incident.models import Incident, StatusUpdate
+from watchkeep.incident.role import service as roles
+from watchkeep.incident.statusupdate.service import UPDATE_DUE, is_overdue
+from watchkeep.incident.timeline.service import record
+from watchkeep.jobs.registry import JobContext
+
+__all__ = ["UPDATE_DUE", "remind_update_due"]
+
+
+def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Remind the incident lead that a status update is overdue, unless one was posted since.
+
+    The reminder is a timeline entry naming the lead; the incident page and the dashboard
+    show the overdue state from ``next_update_at``.
+    """
+    with ctx.db.session() as session:
+        incident = session.get(Incident, payload["incident_id"])
+        if incident is None or not lifecycle.is_live(Status(incident.status)):
+            return
+        update = session.get(StatusUpdate, payload["update_id"])
+        superseded = update is None or update.next_update_at != incident.next_update_at
+        if superseded or not is_overdue(incident, ctx.now):
+            return
+        lead = roles.holder(session, incident_id=incident.id, slug=roles.LEAD)
+        record(
+            session,
+            incident=incident,
+            kind="update_reminder",
+            actor=None,
+            title=f"Status update overdue: reminded {lead.name if lead else 'the team'}",
+            payload={"update_id": update.id, "lead_id": lead.id if lead else None},
+        )

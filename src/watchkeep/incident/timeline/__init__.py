@@ -1,0 +1,1 @@
+"""The incident timeline: structured entries, notes, pins and audited edits."""

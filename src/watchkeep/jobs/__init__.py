@@ -1,0 +1,1 @@
+"""Durable jobs and timers in the main database: the one place that runs background work."""

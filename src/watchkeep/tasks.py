@@ -1,0 +1,16 @@
+"""The job handlers of every domain, gathered into the registry that workers run."""
+
+from datetime import timedelta
+
+from watchkeep.auth import tasks as auth_tasks
+from watchkeep.incident import tasks as incident_tasks
+from watchkeep.jobs.registry import Registry
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    registry.add(incident_tasks.UPDATE_DUE, incident_tasks.remind_update_due)
+    registry.add(
+        auth_tasks.PURGE_SESSIONS, auth_tasks.purge_expired_sessions, every=timedelta(hours=1)
+    )
+    return registry

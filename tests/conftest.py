@@ -1,0 +1,101 @@
+"""Databases for the suite: every integration and API test runs on SQLite and PostgreSQL.
+
+PostgreSQL comes from ``WATCHKEEP_TEST_DATABASE_URL`` (default: the local server's
+``watchkeep_test`` database). Without it the PostgreSQL half is skipped, except with
+``CI=true``, where a skip is a failure.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from watchkeep.bootstrap import ensure_defaults
+from watchkeep.app import create_app
+from watchkeep.core.db import Database, make_engine
+from watchkeep.core.settings import Settings
+from watchkeep.migrate import upgrade
+from watchkeep.models import metadata
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/watchkeep_test"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pg_url() -> str:
+    return os.environ.get("WATCHKEEP_TEST_DATABASE_URL", DEFAULT_PG)
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; in CI a missing dependency fails the run instead of hiding tests."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a skipped test is a failure)")
+    pytest.skip(reason)
+
+
+def fresh_schema(engine: Engine) -> None:
+    """Drop everything and build the schema through the migrations, as production does."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(engine)
+    with Session(engine) as session:
+        ensure_defaults(session)
+        session.commit()
+
+
+def open_engine(kind: str, tmp_dir: Path, name: str = "test") -> Engine:
+    if kind == "sqlite":
+        return make_engine(f"sqlite:///{tmp_dir / (name + '.db')}")
+    engine = make_engine(pg_url(), pool_size=5)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # any connection failure means "no PostgreSQL here"
+        engine.dispose()
+        unavailable(f"PostgreSQL is not reachable at {pg_url()}: {exc.__class__.__name__}")
+    return engine
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = open_engine(request.param, tmp_path_factory.mktemp(request.param))
+    fresh_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database(engine: Engine) -> Iterator[Database]:
+    """A Database whose every transaction is a SAVEPOINT inside one rolled-back transaction."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db = Database(str(engine.url), engine=engine)
+    db.sessionmaker = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    yield db
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def session(database: Database) -> Iterator[Session]:
+    with database.sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def client(database: Database) -> Iterator[TestClient]:
+    """An HTTP client for the app, on the test's rolled-back database."""
+    app = create_app(Settings(database_url=database.url), db=database)
+    with TestClient(app) as test_client:
+        yield test_client

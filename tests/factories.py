@@ -1,0 +1,50 @@
+"""Factories shared by the suite: users with tokens, services, incidents."""
+
+from dataclasses import dataclass
+from itertools import count
+
+from sqlalchemy.orm import Session
+
+from watchkeep.auth import service as auth
+from watchkeep.auth.actor import Actor
+from watchkeep.auth.models import User
+from watchkeep.catalog import service as catalog
+from watchkeep.catalog.models import Service
+from watchkeep.incident import service as incidents
+from watchkeep.incident.models import Incident
+
+_seq = count(1)
+
+
+@dataclass
+class Person:
+    user: User
+    actor: Actor
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def make_person(session: Session, role: str = "responder", name: str | None = None) -> Person:
+    n = next(_seq)
+    user = auth.create_user(
+        session,
+        email=f"user{n}@example.com",
+        name=name or f"User {n}",
+        role=role,
+        password="correct horse battery",
+    )
+    _, secret = auth.create_token(session, user_id=user.id, name="test")
+    return Person(user=user, actor=auth.actor_of(user), token=secret)
+
+
+def make_service(session: Session, name: str | None = None) -> Service:
+    return catalog.create_service(session, name=name or f"service-{next(_seq)}")
+
+
+def make_incident(session: Session, person: Person, **kwargs: object) -> Incident:
+    kwargs.setdefault("title", f"Incident {next(_seq)}")
+    kwargs.setdefault("severity", "SEV2")
+    return incidents.declare(session, actor=person.actor, **kwargs)  # type: ignore[arg-type]
