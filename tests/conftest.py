@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from watchkeep.bootstrap import ensure_defaults
 from watchkeep.app import create_app
+from watchkeep.bootstrap import ensure_defaults
 from watchkeep.core.db import Database, make_engine
 from watchkeep.core.settings import Settings
 from watchkeep.migrate import upgrade
@@ -52,9 +53,27 @@ def fresh_schema(engine: Engine) -> None:
         session.commit()
 
 
+def ensure_pg_database(url: str) -> None:
+    """Create the test database on the server if it is reachable but the database is not."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).scalar()
+            if not found:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    except OperationalError:
+        pass  # reported by open_engine below
+    finally:
+        admin.dispose()
+
+
 def open_engine(kind: str, tmp_dir: Path, name: str = "test") -> Engine:
     if kind == "sqlite":
         return make_engine(f"sqlite:///{tmp_dir / (name + '.db')}")
+    ensure_pg_database(pg_url())
     engine = make_engine(pg_url(), pool_size=5)
     try:
         with engine.connect():
@@ -66,7 +85,9 @@ def open_engine(kind: str, tmp_dir: Path, name: str = "test") -> Engine:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     engine = open_engine(request.param, tmp_path_factory.mktemp(request.param))
     fresh_schema(engine)
     yield engine

@@ -1,6 +1,5 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-
 from tests.factories import make_person
 
 
@@ -8,7 +7,8 @@ def test_declare_and_read_an_incident(client: TestClient, session: Session) -> N
     alice = make_person(session)
     session.commit()
     response = client.post(
-        "/api/v1/incidents", json={"title": "Checkout is down", "severity": "SEV1"},
+        "/api/v1/incidents",
+        json={"title": "Checkout is down", "severity": "SEV1"},
         headers=alice.headers,
     )
     assert response.status_code == 201, response.text

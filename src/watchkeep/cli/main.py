@@ -2,7 +2,7 @@
 
 import typer
 
-from watchkeep.cli import server
+from watchkeep.cli import incident, job, server, token, user, worker
 
 app = typer.Typer(
     name="watchkeep",
@@ -15,3 +15,8 @@ app.command("run")(server.run)
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate)
 app.command("seed-demo")(server.seed_demo)
+app.command("worker")(worker.worker)
+app.add_typer(incident.app, name="incident")
+app.add_typer(job.app, name="job")
+app.add_typer(user.app, name="user")
+app.add_typer(token.app, name="token")

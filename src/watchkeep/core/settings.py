@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(2, description="Jobs a worker runs at once")
     job_poll_seconds: float = Field(0.5, description="How often an idle worker looks for due jobs")
     job_lease_seconds: int = Field(60, description="How long a claimed job is leased")
-    job_max_attempts: int = Field(8, description="Attempts before a job is moved to dead")
     update_interval_minutes: int = Field(
         30, description="Default time until the next status update is due"
     )

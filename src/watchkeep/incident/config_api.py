@@ -134,10 +134,13 @@ def list_all_follow_ups(
     status_: str | None = Query(None, alias="status"),
     owner_id: int | None = None,
     priority: str | None = None,
+    action_type: str | None = None,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> list[FollowUpRead]:
-    """Follow-ups across every incident the caller may see."""
-    flt = followups.FollowUpFilter(status=status_, owner_id=owner_id, priority=priority)
+    """Follow-ups of problems and of every incident the caller may see."""
+    flt = followups.FollowUpFilter(
+        status=status_, owner_id=owner_id, priority=priority, action_type=action_type
+    )
     rows = followups.list_all(session, actor=actor, flt=flt, limit=limit, offset=offset)
-    return [follow_up_read(f, i.reference) for f, i in rows]
+    return [follow_up_read(f, i.reference if i else None) for f, i in rows]

@@ -169,6 +169,7 @@ class FollowUpIn(Strict):
     description: str = ""
     owner_id: int | None = None
     priority: str = "medium"
+    action_type: str = Field("corrective", description="corrective, preventive, detective, other")
     due_at: AwareDatetime | None = None
 
 
@@ -180,11 +181,14 @@ class FollowUpPatch(Strict):
     due_at: AwareDatetime | None = None
     status: str | None = None
     not_doing_reason: str | None = None
+    action_type: str | None = None
 
 
 class FollowUpRead(BaseModel):
     id: int
     incident: str | None
+    problem_id: int | None
+    action_type: str
     title: str
     description: str
     owner: Ref | None

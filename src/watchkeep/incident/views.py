@@ -88,6 +88,8 @@ def follow_up_read(follow_up: FollowUp, reference: str | None) -> FollowUpRead:
     return FollowUpRead(
         id=follow_up.id,
         incident=reference,
+        problem_id=follow_up.problem_id,
+        action_type=follow_up.action_type,
         title=follow_up.title,
         description=follow_up.description,
         owner=Ref(id=follow_up.owner.id, name=follow_up.owner.name) if follow_up.owner else None,

@@ -24,7 +24,7 @@ class Backoff:
         if attempt < 1:
             raise ValueError("attempts are counted from 1")
         # Cap the exponent as well as the result so that a large attempt count cannot overflow.
-        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** min(attempt - 1, 62))
+        ceiling = min(self.cap_seconds, self.base_seconds * 2.0 ** min(attempt - 1, 62))
         return ceiling / 2 + rand() * ceiling / 2
 
 

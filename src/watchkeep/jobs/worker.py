@@ -17,16 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from watchkeep.core.clock import Clock, utcnow
 from watchkeep.core.db import Database
-from watchkeep.jobs.claim import (
-    Claim,
-    claim_due,
-    complete,
-    ensure_periodic,
-    fail,
-    next_due,
-    release,
-    renew,
-)
+from watchkeep.jobs.claim import Claim, claim_due, complete, fail, next_due, release, renew
+from watchkeep.jobs.periodic import ensure_periodic
 from watchkeep.jobs.policy import Backoff, error_line, retry_at
 from watchkeep.jobs.pool import ThreadPool
 from watchkeep.jobs.registry import JobContext, Registry
@@ -38,6 +30,9 @@ log = logging.getLogger(__name__)
 MIN_WAIT_SECONDS = 0.02
 # After a database error the loop backs off at least this long before trying again.
 ERROR_WAIT_SECONDS = 1.0
+# Expired leases are rare (a worker died): look for them at most this often, not on every
+# claim, which saves a statement per claim on a busy worker.
+EXPIRED_CHECK_SECONDS = 1.0
 
 
 def default_name() -> str:
@@ -117,12 +112,16 @@ class Worker:
 
     def _loop(self, stop: threading.Event, pool: ThreadPool[Claim], waiter: Waiter) -> None:
         next_beat = time.monotonic() + self.heartbeat_seconds
+        next_expired_check = 0.0
         while not stop.is_set():
             timeout = self.poll_seconds
             try:
                 free = self.concurrency - len(self.inflight())
                 if free > 0:
-                    claims, upcoming = self._claim(free)
+                    reclaim_expired = time.monotonic() >= next_expired_check
+                    claims, upcoming = self._claim(free, reclaim_expired=reclaim_expired)
+                    if reclaim_expired:
+                        next_expired_check = time.monotonic() + EXPIRED_CHECK_SECONDS
                     for claim in claims:
                         with self._changed:
                             self._inflight[claim.id] = claim
@@ -139,14 +138,26 @@ class Worker:
             timeout = min(timeout, next_beat - time.monotonic())
             waiter.wait(max(timeout, MIN_WAIT_SECONDS))
 
-    def _claim(self, limit: int) -> tuple[list[Claim], datetime | None]:
+    def _claim(
+        self, limit: int, *, reclaim_expired: bool = True
+    ) -> tuple[list[Claim], datetime | None]:
+        """Schedule periodic jobs and claim up to ``limit`` jobs in one transaction.
+
+        Also returns the next due time among pending jobs when fewer than ``limit`` were
+        found (the loop sleeps until then at most), else ``None``.
+        """
         now = self.clock()
         with self.db.session() as session:
             ensure_periodic(session, self.registry.periodic, now=now)
             claims = claim_due(
-                session, worker=self.name, limit=limit, lease_seconds=self.lease_seconds, now=now
+                session,
+                worker=self.name,
+                limit=limit,
+                lease_seconds=self.lease_seconds,
+                now=now,
+                reclaim_expired=reclaim_expired,
             )
-            upcoming = next_due(session)
+            upcoming = next_due(session) if len(claims) < limit else None
         for claim in claims:
             log.debug("worker %s claimed job %d (%s)", self.name, claim.id, claim.kind)
         return claims, upcoming
@@ -162,13 +173,7 @@ class Worker:
             try:
                 handler(context, claim.payload)
             except Exception as exc:
-                log.warning(
-                    "job %d (%s) failed on attempt %d",
-                    claim.id,
-                    claim.kind,
-                    claim.attempt,
-                    exc_info=True,
-                )
+                log.warning("job %d (%s) failed", claim.id, claim.kind, exc_info=True)
                 self._record_failure(claim, error_line(exc))
             else:
                 self._record_success(claim)
@@ -179,8 +184,9 @@ class Worker:
             with self._changed:
                 self._inflight.pop(claim.id, None)
                 self._changed.notify_all()
-            if self._waiter is not None:
-                self._waiter.poke()
+            waiter = self._waiter
+            if waiter is not None:
+                waiter.poke()
 
     def _record_success(self, claim: Claim) -> None:
         with self.db.session() as session:
@@ -198,13 +204,7 @@ class Worker:
         if not recorded:
             log.warning("job %d failed after its lease was taken over; not recorded", claim.id)
         elif when is None:
-            log.error(
-                "job %d (%s) is dead after %d attempts: %s",
-                claim.id,
-                claim.kind,
-                claim.attempt,
-                error,
-            )
+            log.error("job %d (%s) is dead: %s", claim.id, claim.kind, error)
 
     def _heartbeat(self) -> None:
         claims = self.inflight()

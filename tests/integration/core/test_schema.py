@@ -28,4 +28,8 @@ def test_datetimes_round_trip_as_utc_instants(session: Session) -> None:
 
 
 def test_counters_count_per_name(session: Session) -> None:
-    assert [next_value(session, "a"), next_value(session, "a"), next_value(session, "b")] == [1, 2, 1]
+    assert [next_value(session, "a"), next_value(session, "a"), next_value(session, "b")] == [
+        1,
+        2,
+        1,
+    ]

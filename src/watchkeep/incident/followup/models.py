@@ -9,12 +9,19 @@ from watchkeep.core.types import UTCDateTime
 
 
 class FollowUp(Base):
+    """An action to take after an incident or for a problem: corrective, preventive or
+    detective, tracked to completion."""
+
     __tablename__ = "follow_up"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incident.id", ondelete="CASCADE"), index=True
     )
+    problem_id: Mapped[int | None] = mapped_column(
+        ForeignKey("problem.id", ondelete="CASCADE"), index=True
+    )
+    action_type: Mapped[str] = mapped_column(String(12), default="corrective")
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(

@@ -1,9 +1,13 @@
-"""Follow-up actions: created from an incident, owned, prioritised and tracked to completion."""
+"""Follow-up actions on incidents and problems: owned, prioritised, tracked to completion.
+
+One model serves both: a follow-up belongs to an incident (recorded on its timeline) or to a
+problem (whose service records it on the problem's timeline).
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth.actor import Actor, Role
@@ -17,11 +21,18 @@ from watchkeep.incident.timeline.service import record, record_change
 
 PRIORITIES = ("urgent", "high", "medium", "low")
 STATUSES = ("outstanding", "completed", "not_doing")
+ACTION_TYPES = ("corrective", "preventive", "detective", "other")
 
 
 def _check(
-    priority: str | None, status: str | None, owner_id: int | None, session: Session
+    priority: str | None,
+    status: str | None,
+    owner_id: int | None,
+    session: Session,
+    action_type: str | None = None,
 ) -> None:
+    if action_type is not None and action_type not in ACTION_TYPES:
+        raise Invalid(f"action_type must be one of {', '.join(ACTION_TYPES)}", field="action_type")
     if priority is not None and priority not in PRIORITIES:
         raise Invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
     if status is not None and status not in STATUSES:
@@ -33,21 +44,27 @@ def _check(
 def create(
     session: Session,
     *,
-    incident: Incident,
     actor: Actor,
     title: str,
+    incident: Incident | None = None,
+    problem_id: int | None = None,
     description: str = "",
     owner_id: int | None = None,
     priority: str = "medium",
+    action_type: str = "corrective",
     due_at: datetime | None = None,
 ) -> FollowUp:
-    """Add a follow-up to an incident and record it on the timeline."""
+    """Add a follow-up to an incident (recorded on its timeline) or to a problem."""
     actor.require(Role.RESPONDER)
+    if (incident is None) == (problem_id is None):
+        raise Invalid("a follow-up belongs to exactly one incident or problem")
     if not title.strip():
         raise Invalid("title must not be empty", field="title")
-    _check(priority, None, owner_id, session)
+    _check(priority, None, owner_id, session, action_type)
     follow_up = FollowUp(
-        incident_id=incident.id,
+        incident_id=incident.id if incident else None,
+        problem_id=problem_id,
+        action_type=action_type,
         title=title.strip(),
         description=description,
         owner_id=owner_id,
@@ -58,6 +75,8 @@ def create(
     )
     session.add(follow_up)
     session.flush()
+    if incident is None:
+        return follow_up
     record(
         session,
         incident=incident,
@@ -69,9 +88,20 @@ def create(
     return follow_up
 
 
-def get(session: Session, *, follow_up_id: int, incident: Incident | None = None) -> FollowUp:
+def get(
+    session: Session,
+    *,
+    follow_up_id: int,
+    incident: Incident | None = None,
+    problem_id: int | None = None,
+) -> FollowUp:
+    """The follow-up, checked to belong to ``incident`` or ``problem_id`` when given."""
     follow_up = session.get(FollowUp, follow_up_id)
-    if follow_up is None or (incident is not None and follow_up.incident_id != incident.id):
+    if (
+        follow_up is None
+        or (incident is not None and follow_up.incident_id != incident.id)
+        or (problem_id is not None and follow_up.problem_id != problem_id)
+    ):
         raise NotFound(f"follow-up {follow_up_id} does not exist")
     return follow_up
 
@@ -79,9 +109,10 @@ def get(session: Session, *, follow_up_id: int, incident: Incident | None = None
 def update(
     session: Session,
     *,
-    incident: Incident,
     follow_up_id: int,
     actor: Actor,
+    incident: Incident | None = None,
+    problem_id: int | None = None,
     title: str | None = None,
     description: str | None = None,
     owner_id: int | None = None,
@@ -89,11 +120,15 @@ def update(
     due_at: datetime | None = None,
     status: str | None = None,
     not_doing_reason: str | None = None,
+    action_type: str | None = None,
 ) -> FollowUp:
-    """Edit a follow-up; a status change is recorded on the incident's timeline."""
+    """Edit a follow-up; an incident's timeline records a status change."""
     actor.require(Role.RESPONDER)
-    follow_up = get(session, follow_up_id=follow_up_id, incident=incident)
-    _check(priority, status, owner_id, session)
+    follow_up = get(session, follow_up_id=follow_up_id, incident=incident, problem_id=problem_id)
+    old_status = follow_up.status
+    _check(priority, status, owner_id, session, action_type)
+    if action_type is not None:
+        follow_up.action_type = action_type
     if title is not None:
         if not title.strip():
             raise Invalid("title must not be empty", field="title")
@@ -112,18 +147,18 @@ def update(
             raise Invalid(
                 "say why it is not being done: not_doing_reason", field="not_doing_reason"
             )
-        old = follow_up.status
         follow_up.status = status
         follow_up.not_doing_reason = reason if status == "not_doing" else ""
         follow_up.completed_at = utcnow() if status == "completed" else None
+    if incident is not None and follow_up.status != old_status:
         record_change(
             session,
             incident=incident,
             kind="follow_up_status",
             actor=actor,
-            title=f"Follow-up “{follow_up.title}” is now {status.replace('_', ' ')}",
-            old=old,
-            new=status,
+            title=f"Follow-up “{follow_up.title}” is now {follow_up.status.replace('_', ' ')}",
+            old=old_status,
+            new=follow_up.status,
             follow_up_id=follow_up.id,
             reason=follow_up.not_doing_reason,
         )
@@ -140,22 +175,31 @@ def list_for_incident(session: Session, *, incident_id: int) -> list[FollowUp]:
     )
 
 
+def list_for_problem(session: Session, *, problem_id: int) -> list[FollowUp]:
+    return list(
+        session.scalars(
+            select(FollowUp).where(FollowUp.problem_id == problem_id).order_by(FollowUp.id)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class FollowUpFilter:
     status: str | None = None
     owner_id: int | None = None
     priority: str | None = None
+    action_type: str | None = None
 
 
 def list_all(
     session: Session, *, actor: Actor, flt: FollowUpFilter, limit: int = 100, offset: int = 0
-) -> list[tuple[FollowUp, Incident]]:
-    """Follow-ups across the incidents ``actor`` may see, most urgent and oldest first."""
-    _check(flt.priority, flt.status, None, session)
+) -> list[tuple[FollowUp, Incident | None]]:
+    """Follow-ups of problems and of the incidents ``actor`` may see, oldest due first."""
+    _check(flt.priority, flt.status, None, session, flt.action_type)
     query = (
         select(FollowUp, Incident)
-        .join(Incident, FollowUp.incident_id == Incident.id)
-        .where(visible_clause(actor))
+        .outerjoin(Incident, FollowUp.incident_id == Incident.id)
+        .where(or_(FollowUp.incident_id.is_(None), visible_clause(actor)))
         .order_by(FollowUp.status, FollowUp.due_at.is_(None), FollowUp.due_at, FollowUp.id)
     )
     if flt.status:
@@ -164,5 +208,7 @@ def list_all(
         query = query.where(FollowUp.owner_id == flt.owner_id)
     if flt.priority:
         query = query.where(FollowUp.priority == flt.priority)
+    if flt.action_type:
+        query = query.where(FollowUp.action_type == flt.action_type)
     rows = session.execute(query.limit(limit).offset(offset)).tuples()
     return list(rows)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 15:13:38.837431
+Create Date: 2026-11-27 15:23:36.246939
 """
 
 from collections.abc import Sequence
@@ -209,6 +209,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_incident_type_id"), ["type_id"], unique=False)
 
     op.create_table(
+        "problem",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=30), nullable=False),
+        sa.Column("priority", sa.String(length=10), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("root_cause", sa.Text(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "root_cause_identified_at",
+            watchkeep.core.types.UTCDateTime(timezone=True),
+            nullable=True,
+        ),
+        sa.Column("resolved_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_problem_created_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["user_account.id"],
+            name=op.f("fk_problem_owner_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["team.id"], name=op.f("fk_problem_team_id_team"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_problem")),
+        sa.UniqueConstraint("number", name=op.f("uq_problem_number")),
+    )
+    with op.batch_alter_table("problem", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_problem_state"), ["state"], unique=False)
+
+    op.create_table(
         "service",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -288,6 +329,8 @@ def upgrade() -> None:
         "follow_up",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=True),
+        sa.Column("problem_id", sa.Integer(), nullable=True),
+        sa.Column("action_type", sa.String(length=12), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=True),
@@ -309,11 +352,18 @@ def upgrade() -> None:
             name=op.f("fk_follow_up_owner_id_user_account"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_follow_up_problem_id_problem"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_follow_up")),
     )
     with op.batch_alter_table("follow_up", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_follow_up_incident_id"), ["incident_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_follow_up_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_follow_up_problem_id"), ["problem_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_follow_up_status"), ["status"], unique=False)
 
     op.create_table(
@@ -337,7 +387,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("incident_participant", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_incident_participant_user_id"), ["user_id"], unique=False
+            "ix_incident_participant_user", ["user_id", "incident_id"], unique=False
         )
 
     op.create_table(
@@ -394,6 +444,191 @@ def upgrade() -> None:
     with op.batch_alter_table("incident_service", schema=None) as batch_op:
         batch_op.create_index("ix_incident_service_service_id", ["service_id"], unique=False)
 
+    op.create_table(
+        "known_error",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("symptoms", sa.Text(), nullable=False),
+        sa.Column(
+            "workaround",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("fix_status", sa.String(length=20), nullable=False),
+        sa.Column("fix_link", sa.String(length=500), nullable=False),
+        sa.Column(
+            "alert_names",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_known_error_problem_id_problem"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_known_error")),
+        sa.UniqueConstraint("number", name=op.f("uq_known_error_number")),
+    )
+    with op.batch_alter_table("known_error", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_known_error_problem_id"), ["problem_id"], unique=False)
+
+    op.create_table(
+        "problem_candidate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column(
+            "incident_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "evidence",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("score", sa.Double(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_problem_candidate_decided_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_problem_candidate_problem_id_problem"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_problem_candidate")),
+        sa.UniqueConstraint("fingerprint", name=op.f("uq_problem_candidate_fingerprint")),
+    )
+    with op.batch_alter_table("problem_candidate", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_problem_candidate_status"), ["status"], unique=False)
+
+    op.create_table(
+        "problem_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("occurred_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column(
+            "payload",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["user_account.id"], name=op.f("fk_problem_event_actor_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_problem_event_problem_id_problem"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_problem_event")),
+    )
+    with op.batch_alter_table("problem_event", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_problem_event_problem_time", ["problem_id", "occurred_at"], unique=False
+        )
+
+    op.create_table(
+        "problem_factor",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_problem_factor_problem_id_problem"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_problem_factor")),
+    )
+    with op.batch_alter_table("problem_factor", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_problem_factor_problem_id"), ["problem_id"], unique=False
+        )
+
+    op.create_table(
+        "problem_incident",
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("linked_by_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("linked_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incident.id"],
+            name=op.f("fk_problem_incident_incident_id_incident"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["linked_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_problem_incident_linked_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_problem_incident_problem_id_problem"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("problem_id", "incident_id", name=op.f("pk_problem_incident")),
+    )
+    with op.batch_alter_table("problem_incident", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_problem_incident_incident_id"), ["incident_id"], unique=False
+        )
+
+    op.create_table(
+        "problem_service",
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("service_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_problem_service_problem_id_problem"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["service_id"],
+            ["service.id"],
+            name=op.f("fk_problem_service_service_id_service"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("problem_id", "service_id", name=op.f("pk_problem_service")),
+    )
+    op.create_table(
+        "problem_why",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problem.id"],
+            name=op.f("fk_problem_why_problem_id_problem"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_problem_why")),
+        sa.UniqueConstraint("problem_id", "position", name=op.f("uq_problem_why_problem_id")),
+    )
     op.create_table(
         "status_update",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -453,6 +688,32 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "known_error_match",
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("known_error_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Double(), nullable=False),
+        sa.Column(
+            "reasons",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("matched_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("dismissed", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incident.id"],
+            name=op.f("fk_known_error_match_incident_id_incident"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["known_error_id"],
+            ["known_error.id"],
+            name=op.f("fk_known_error_match_known_error_id_known_error"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("incident_id", "known_error_id", name=op.f("pk_known_error_match")),
+    )
+    op.create_table(
         "timeline_edit",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
@@ -491,6 +752,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_timeline_edit_entry_id"))
 
     op.drop_table("timeline_edit")
+    op.drop_table("known_error_match")
     with op.batch_alter_table("timeline_entry", schema=None) as batch_op:
         batch_op.drop_index("ix_timeline_entry_incident_time")
 
@@ -499,6 +761,28 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_status_update_incident_id"))
 
     op.drop_table("status_update")
+    op.drop_table("problem_why")
+    op.drop_table("problem_service")
+    with op.batch_alter_table("problem_incident", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_problem_incident_incident_id"))
+
+    op.drop_table("problem_incident")
+    with op.batch_alter_table("problem_factor", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_problem_factor_problem_id"))
+
+    op.drop_table("problem_factor")
+    with op.batch_alter_table("problem_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_problem_event_problem_time")
+
+    op.drop_table("problem_event")
+    with op.batch_alter_table("problem_candidate", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_problem_candidate_status"))
+
+    op.drop_table("problem_candidate")
+    with op.batch_alter_table("known_error", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_known_error_problem_id"))
+
+    op.drop_table("known_error")
     with op.batch_alter_table("incident_service", schema=None) as batch_op:
         batch_op.drop_index("ix_incident_service_service_id")
 
@@ -508,11 +792,12 @@ def downgrade() -> None:
 
     op.drop_table("incident_role_assignment")
     with op.batch_alter_table("incident_participant", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_incident_participant_user_id"))
+        batch_op.drop_index("ix_incident_participant_user")
 
     op.drop_table("incident_participant")
     with op.batch_alter_table("follow_up", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_up_status"))
+        batch_op.drop_index(batch_op.f("ix_follow_up_problem_id"))
         batch_op.drop_index(batch_op.f("ix_follow_up_owner_id"))
         batch_op.drop_index(batch_op.f("ix_follow_up_incident_id"))
 
@@ -524,6 +809,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_service_owner_team_id"))
 
     op.drop_table("service")
+    with op.batch_alter_table("problem", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_problem_state"))
+
+    op.drop_table("problem")
     with op.batch_alter_table("incident", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incident_type_id"))
         batch_op.drop_index("ix_incident_status_declared")

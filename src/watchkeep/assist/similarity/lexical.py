@@ -1,0 +1,141 @@
+"""BM25F: lexical ranking over weighted fields, with per-posting scores computed once.
+
+For a query term t with weight q_t and a document d:
+
+    tf'(t, d) = sum over fields f of  w_f * tf_f(t, d) / (1 - b + b * len_f(d) / avglen_f)
+    sat(t, d) = tf'(t, d) / (tf'(t, d) + k1)              (in [0, 1))
+    idf(t)    = ln(1 + (N - df_t + 0.5) / (df_t + 0.5))
+
+    lexical(q, d) = sum_t q_t * idf(t) * sat(t, d)  /  sum_t q_t * idf(t)
+
+The normalisation makes the score the share of the query's (idf-weighted) evidence that
+the document covers, in [0, 1), comparable across queries. `sat` is stored in the
+postings when a document is added, so a query is one pass over its terms' postings.
+Average field lengths are fixed at `build`; documents added later use them (rebuild
+to refresh). Removed documents stay in the postings and are skipped.
+"""
+
+import heapq
+import math
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+FieldTerms = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Bm25Settings:
+    """Field weights and the two BM25 constants."""
+
+    field_weights: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "title": 2.0,
+            "summary": 1.0,
+            "root_cause": 1.0,
+            "updates": 0.5,
+            "alerts": 1.0,
+        }
+    )
+    k1: float = 1.2
+    b: float = 0.75
+
+
+class LexicalIndex:
+    """An inverted index of documents numbered 0, 1, 2, … in the order they were added."""
+
+    def __init__(self, settings: Bm25Settings | None = None) -> None:
+        self.settings = settings or Bm25Settings()
+        self._postings: dict[str, tuple[array[int], array[float]]] = {}
+        self._average_lengths: dict[str, float] = {}
+        self._removed: set[int] = set()
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size - len(self._removed)
+
+    def build(self, documents: Sequence[FieldTerms]) -> list[int]:
+        """Add many documents, first fixing the average field lengths from them."""
+        totals: Counter[str] = Counter()
+        for fields in documents:
+            for name, terms in fields.items():
+                totals[name] += len(terms)
+        if documents:
+            self._average_lengths = {
+                name: max(total / len(documents), 1.0) for name, total in totals.items()
+            }
+        return [self.add(fields) for fields in documents]
+
+    def add(self, fields: FieldTerms) -> int:
+        """Index one document and return its number."""
+        number = self._size
+        self._size += 1
+        weights = self.settings.field_weights
+        k1, b = self.settings.k1, self.settings.b
+        weighted: Counter[str] = Counter()
+        for name, terms in fields.items():
+            weight = weights.get(name, 0.0)
+            if not terms or weight <= 0:
+                continue
+            average = self._average_lengths.setdefault(name, max(len(terms), 1))
+            norm = weight / (1 - b + b * len(terms) / average)
+            for term, count in Counter(terms).items():
+                weighted[term] += count * norm
+        for term, tf in weighted.items():
+            postings = self._postings.get(term)
+            if postings is None:
+                postings = self._postings[term] = (array("l"), array("d"))
+            postings[0].append(number)
+            postings[1].append(tf / (tf + k1))
+        return number
+
+    def remove(self, number: int) -> None:
+        """Stop returning document `number`."""
+        self._removed.add(number)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; 0 for a term no document has."""
+        postings = self._postings.get(term)
+        if postings is None:
+            return 0.0
+        count, frequency = max(len(self), 1), len(postings[0])
+        return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+
+    def _evidence(self, query: Mapping[str, float]) -> dict[str, float]:
+        """Each known query term's share of the query's evidence (summing to 1)."""
+        raw = {term: weight * self.idf(term) for term, weight in query.items()}
+        total = sum(raw.values())
+        if total <= 0:
+            return {}
+        return {term: value / total for term, value in raw.items() if value > 0}
+
+    def search(
+        self, query: Mapping[str, float], limit: int, skip: Collection[int] = ()
+    ) -> list[tuple[int, float]]:
+        """The `limit` best (number, lexical score) pairs, best first."""
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term, share in self._evidence(query).items():
+            numbers, saturations = self._postings[term]
+            for number, saturation in zip(numbers, saturations, strict=True):
+                scores[number] = get(number, 0.0) + share * saturation
+        for number in (*skip, *self._removed):
+            scores.pop(number, None)
+        return heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+
+    def score(self, query: Mapping[str, float], number: int) -> float:
+        """The lexical score of one document."""
+        return sum(self.contributions(query, number).values())
+
+    def contributions(self, query: Mapping[str, float], number: int) -> dict[str, float]:
+        """How much each query term adds to document `number`'s score."""
+        found = {}
+        for term, share in self._evidence(query).items():
+            numbers, saturations = self._postings[term]
+            at = bisect_left(numbers, number)
+            if at < len(numbers) and numbers[at] == number:
+                found[term] = share * saturations[at]
+        return found

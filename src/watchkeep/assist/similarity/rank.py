@@ -1,0 +1,221 @@
+"""The similar-incident index: lexical ranking, structured signals, optional embeddings."""
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Self
+
+from watchkeep.assist.similarity.analysis import Analyzer, is_concept
+from watchkeep.assist.similarity.lexical import Bm25Settings, FieldTerms, LexicalIndex
+from watchkeep.assist.similarity.model import (
+    Document,
+    DocumentId,
+    Embedder,
+    Match,
+    Query,
+    Reasons,
+    alert_names,
+)
+from watchkeep.assist.similarity.signals import Weights, signals
+
+POOL = 100
+"""Documents re-ranked per query: the lexical best plus those sharing an alert or service."""
+
+EXHAUSTIVE_SEMANTIC = 5_000
+"""Up to this many documents, an embedder scores all of them, not only the pool."""
+
+MATCHED_TERMS = 6
+CONCEPTS_SHOWN = 3
+
+
+def document_text(document: Document) -> str:
+    """All of a document's prose, for an embedder."""
+    parts = (document.title, document.summary, document.root_cause, document.updates)
+    return "\n".join(part for part in parts if part)
+
+
+def query_text(query: Query) -> str:
+    """All of a query's prose, for an embedder."""
+    parts = (query.title, query.summary, query.text, " ".join(query.alert_names))
+    return "\n".join(part for part in parts if part)
+
+
+def _unit(vector: Sequence[float]) -> list[float]:
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
+
+
+class SimilarityIndex:
+    """Past incidents, ready to be searched for the ones most like a query."""
+
+    def __init__(
+        self,
+        *,
+        analyzer: Analyzer | None = None,
+        bm25: Bm25Settings | None = None,
+        weights: Weights | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.analyzer = analyzer or Analyzer()
+        self.weights = weights or Weights()
+        self.embedder = embedder
+        self._lexical = LexicalIndex(bm25)
+        self._documents: list[Document] = []
+        self._numbers: dict[DocumentId, int] = {}
+        self._by_alert: dict[str, list[int]] = defaultdict(list)
+        self._by_service: dict[str, list[int]] = defaultdict(list)
+        self._by_fingerprint: dict[str, list[int]] = defaultdict(list)
+        self._vectors: list[list[float]] = []
+
+    @classmethod
+    def build(
+        cls,
+        documents: Iterable[Document],
+        *,
+        analyzer: Analyzer | None = None,
+        bm25: Bm25Settings | None = None,
+        weights: Weights | None = None,
+        embedder: Embedder | None = None,
+    ) -> Self:
+        """Index `documents` (a later document with an id already seen replaces it)."""
+        index = cls(analyzer=analyzer, bm25=bm25, weights=weights, embedder=embedder)
+        unique = list({document.id: document for document in documents}.values())
+        numbers = index._lexical.build([index._fields(document) for document in unique])
+        vectors = embedder.embed([document_text(d) for d in unique]) if embedder else []
+        for position, (number, document) in enumerate(zip(numbers, unique, strict=True)):
+            index._remember(number, document, vectors[position] if embedder else None)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._numbers
+
+    def add(self, document: Document) -> None:
+        """Index one more document, replacing any earlier one with the same id."""
+        self.remove(document.id)
+        number = self._lexical.add(self._fields(document))
+        vector = self.embedder.embed([document_text(document)])[0] if self.embedder else None
+        self._remember(number, document, vector)
+
+    def remove(self, document_id: DocumentId) -> None:
+        """Forget a document (no-op when it is not indexed)."""
+        number = self._numbers.pop(document_id, None)
+        if number is not None:
+            self._lexical.remove(number)
+
+    def _fields(self, document: Document) -> FieldTerms:
+        terms = self.analyzer.terms
+        return {
+            "title": terms(document.title),
+            "summary": terms(document.summary),
+            "root_cause": terms(document.root_cause),
+            "updates": terms(document.updates),
+            "alerts": terms(" ".join(alert_names(document))),
+        }
+
+    def _remember(self, number: int, document: Document, vector: list[float] | None) -> None:
+        self._documents.append(document)
+        self._numbers[document.id] = number
+        for name in alert_names(document):
+            self._by_alert[name].append(number)
+        for service in document.services:
+            self._by_service[service].append(number)
+        if document.fingerprint:
+            self._by_fingerprint[document.fingerprint].append(number)
+        if vector is not None:
+            self._vectors.append(_unit(vector))
+
+    def query_terms(self, query: Query) -> dict[str, float]:
+        """The query's terms, each weighted by the fields it appears in."""
+        field_weights = self._lexical.settings.field_weights
+        weighted: Counter[str] = Counter()
+        texts = {
+            "title": query.title,
+            "summary": query.summary,
+            "updates": query.text,
+            "alerts": " ".join(alert_names(query)),
+        }
+        for name, text in texts.items():
+            for term in self.analyzer.terms(text):
+                weighted[term] += field_weights.get(name, 1.0)
+        return dict(weighted)
+
+    def _pool(self, query: Query, terms: dict[str, float], skip: set[int]) -> dict[int, float]:
+        """Candidate numbers with their lexical scores."""
+        pool = dict(self._lexical.search(terms, POOL, skip))
+        structured = [self._by_fingerprint.get(query.fingerprint or "", [])]
+        structured += [self._by_alert.get(name, []) for name in alert_names(query)]
+        structured += [self._by_service.get(service, []) for service in query.services]
+        for numbers in structured:
+            for number in numbers[-POOL:]:
+                if number not in pool and number not in skip and self._is_live(number):
+                    pool[number] = self._lexical.score(terms, number)
+        if self.embedder and len(self) <= EXHAUSTIVE_SEMANTIC:
+            for number in self._numbers.values():
+                if number not in pool and number not in skip:
+                    pool[number] = self._lexical.score(terms, number)
+        return pool
+
+    def _is_live(self, number: int) -> bool:
+        return self._numbers.get(self._documents[number].id) == number
+
+    def search(
+        self, query: Query, k: int = 5, exclude_ids: Iterable[DocumentId] = ()
+    ) -> list[Match]:
+        """The `k` indexed documents most similar to `query`, best first."""
+        terms = self.query_terms(query)
+        skip = {self._numbers[i] for i in exclude_ids if i in self._numbers}
+        pool = self._pool(query, terms, skip)
+        semantic = self._semantic(query, pool) if self.embedder else {}
+        weights = self.weights
+        scored = []
+        for number, lexical in pool.items():
+            found = signals(query, self._documents[number])
+            text = lexical
+            if number in semantic:
+                text = (1 - weights.semantic) * lexical + weights.semantic * semantic[number]
+            scored.append((weights.text * text + found.weighted(weights), number, lexical))
+        scored.sort(key=lambda item: (-item[0], -item[1]))
+        surfaces = self.analyzer.analyse(" ".join((query.title, query.summary, query.text)))
+        return [
+            self._match(query, terms, number, score, lexical, semantic.get(number), surfaces)
+            for score, number, lexical in scored[:k]
+        ]
+
+    def _semantic(self, query: Query, pool: dict[int, float]) -> dict[int, float]:
+        assert self.embedder is not None
+        vector = _unit(self.embedder.embed([query_text(query)])[0])
+        return {
+            number: max(0.0, sum(a * b for a, b in zip(vector, self._vectors[number], strict=True)))
+            for number in pool
+        }
+
+    def _match(
+        self,
+        query: Query,
+        terms: dict[str, float],
+        number: int,
+        score: float,
+        lexical: float,
+        semantic: float | None,
+        analysis: object,
+    ) -> Match:
+        document = self._documents[number]
+        found = signals(query, document)
+        contributions = sorted(
+            self._lexical.contributions(terms, number).items(), key=lambda item: -item[1]
+        )
+        surfaces = getattr(analysis, "surfaces", {})
+        words = [surfaces.get(t, t) for t, _ in contributions if not is_concept(t)]
+        concepts = [t[1:] for t, _ in contributions if is_concept(t)]
+        reasons = Reasons(
+            shared_services=found.shared_services,
+            same_alert_names=found.same_alert_names,
+            same_fingerprint=found.same_fingerprint,
+            shared_labels=found.shared_labels,
+            matched_terms=tuple(dict.fromkeys(words))[:MATCHED_TERMS],
+            concepts=tuple(concepts[:CONCEPTS_SHOWN]),
+        )
+        return Match(document.id, round(score, 4), reasons, round(lexical, 4), semantic)

@@ -1,0 +1,130 @@
+"""Turning incident prose into normalised words.
+
+Incident text mixes English with identifiers: `OOMKilled`, `checkout-api`, `v5.3.0`,
+`java.lang.OutOfMemoryError`, `HTTP 503`. The tokeniser keeps both views of an
+identifier — the whole (`checkout-api`, `oomkilled`), which matches the same identifier
+exactly, and its words (`checkout`, `api`; `oom`, `kill`), which match prose — and
+turns versions into one marker so that "since v2.8.0" and "after release 4.2" meet.
+
+Two outputs come from one pass:
+- the *sequence*: every word stemmed and in order, stop words and numbers included,
+  which the concept lexicon matches phrases against ("out of memory", "exit code 137");
+- the *terms*: what is indexed — the sequence without stop words, bare numbers (except
+  status-like codes 100-599 and long error codes) and one-letter words, plus whole
+  identifiers.
+"""
+
+import re
+from dataclasses import dataclass
+
+from watchkeep.assist.similarity.stem import stem
+
+VERSION = "#version"
+"""The sequence word that stands for any version number (v5.3.0, 2.8.0, 2025.06.2)."""
+
+_APOSTROPHE = re.compile(r"(?<=[A-Za-z])['’](?=[A-Za-z])")
+_CHUNK = re.compile(r"[A-Za-z0-9]+(?:[._\-/:][A-Za-z0-9]+)*%?")
+_VERSION = re.compile(r"v?\d+(?:\.\d+){1,3}")
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_PART = re.compile(r"[A-Za-z0-9]+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
+_QUANTITY = re.compile(
+    r"\d+(?:ms|s|sec|secs|m|min|mins|h|hr|hrs|d|w|k|x|b|kb|mb|gb|tb|pb|ki|mi|gi|ti|kib|mib|gib"
+    r"|tib|g|rps|qps|tps|mbps|gbps|th|st|nd|rd)"
+)
+_STATUS_CLASS = re.compile(r"[1-5]xx")
+_STATUS_PLURAL = re.compile(r"[1-5]\d\ds")
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself nor of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours
+    yourself yourselves also us got get gets via per still yet etc eg ie vs every since
+    around across already almost another anything whether within without onto upon like
+    min mins sec secs ms hrs
+    """.split()
+)
+"""Common English function words; they carry no evidence of what went wrong.
+
+Kept in the sequence (the lexicon needs "no space left *on* device") but never indexed.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """One text, normalised: the stemmed sequence and the extra whole-identifier terms."""
+
+    sequence: tuple[str, ...]
+    surfaces: tuple[str, ...]
+    """The words as written, lower-cased, one per sequence word."""
+    identifiers: tuple[str, ...]
+
+
+def _split_part(part: str) -> list[str]:
+    """Words of one alphanumeric run: camel case split, quantities dropped, codes kept."""
+    if part.isdigit():
+        return [part]
+    if part.isalpha():
+        return [word.lower() for word in _CAMEL.findall(part)]
+    lowered = part.lower()
+    if _STATUS_CLASS.fullmatch(lowered):
+        return [lowered]
+    if _STATUS_PLURAL.fullmatch(lowered):
+        return [lowered[:-1]]  # "503s" are HTTP 503 responses
+    if _QUANTITY.fullmatch(lowered):
+        return []  # 2Gi, 300MB, 20s, 8x: a quantity says little about the cause
+    return [lowered]  # x509, p99, gen2, 40P01, ec2: codes are words in their own right
+
+
+def words(text: str) -> Words:
+    """Normalise `text` into its stemmed word sequence and whole identifiers."""
+    sequence: list[str] = []
+    surfaces: list[str] = []
+    identifiers: list[str] = []
+    for match in _CHUNK.finditer(_APOSTROPHE.sub("", text)):
+        chunk = match.group().rstrip("%")
+        if _VERSION.fullmatch(chunk):
+            sequence.append(VERSION)
+            surfaces.append(chunk.lower())
+            identifiers.append(chunk.lower().lstrip("v"))
+            continue
+        if _CLOCK_TIME.fullmatch(chunk):
+            continue
+        parts = [word for part in _PART.findall(chunk) for word in _split_part(part)]
+        if len(parts) > 1 and len(chunk) > 3 and not all(part.isdigit() for part in parts):
+            identifiers.append(chunk.lower())
+        for part in parts:
+            sequence.append(stem(part))
+            surfaces.append(part)
+    return Words(tuple(sequence), tuple(surfaces), tuple(identifiers))
+
+
+def is_indexed(word: str, written: str) -> bool:
+    """Whether a sequence word (stemmed, and as written) is worth indexing as a term."""
+    if written in STOP_WORDS or len(word) < 2:
+        return False
+    if word.isdigit():
+        return _is_code(word)
+    return True
+
+
+def _is_code(number: str) -> bool:
+    """HTTP-status-like (100-599) and 4-5 digit error codes (1205, 40001) mean something."""
+    if len(number) == 3:
+        return "100" <= number <= "599"
+    return len(number) in (4, 5) and number[0] != "0" and not number.startswith(("19", "20"))
+
+
+def terms(normalised: Words) -> list[str]:
+    """The index terms of a normalised text (without concepts)."""
+    found = [
+        word
+        for word, written in zip(normalised.sequence, normalised.surfaces, strict=True)
+        if word != VERSION and is_indexed(word, written)
+    ]
+    return found + list(normalised.identifiers)

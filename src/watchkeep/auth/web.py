@@ -1,0 +1,66 @@
+"""Logging in and out of the web UI."""
+
+from fastapi import APIRouter, Form, Query, Request
+from starlette.responses import Response
+
+from watchkeep.api.deps import SESSION_COOKIE, DbSession, SettingsDep, web_session_of
+from watchkeep.auth import service as auth
+from watchkeep.core.errors import Unauthorized
+from watchkeep.web.auth import LOGIN_PATH, WebActor, WebRoute, local_path, see_other
+from watchkeep.web.pages import render
+
+router = APIRouter(route_class=WebRoute)
+
+
+@router.get(LOGIN_PATH)
+def login_page(
+    request: Request, session: DbSession, next_: str = Query("/", alias="next")
+) -> Response:
+    """The login form; someone already logged in goes straight on."""
+    if web_session_of(request, session) is not None:
+        return see_other(local_path(next_))
+    return render(request, "auth/login.html", next=local_path(next_), email="")
+
+
+@router.post(LOGIN_PATH)
+def login(
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    email: str = Form(""),
+    password: str = Form(""),
+    next_: str = Form("/", alias="next"),
+) -> Response:
+    """Check the password, start a session and set its HttpOnly cookie."""
+    try:
+        user = auth.authenticate(session, email=email, password=password)
+    except Unauthorized as exc:
+        return render(
+            request,
+            "auth/login.html",
+            status_code=exc.status_code,
+            next=local_path(next_),
+            email=email,
+            error=exc.message,
+        )
+    _, secret = auth.start_web_session(session, user=user, hours=settings.session_hours)
+    response = see_other(local_path(next_))
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: DbSession, _actor: WebActor) -> Response:
+    """End the session (the CSRF check in ``WebActor`` stops forced logouts)."""
+    auth.end_web_session(session, secret=request.cookies.get(SESSION_COOKIE, ""))
+    response = see_other(LOGIN_PATH)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,137 @@
+"""``watchkeep token``: create, list and revoke API tokens.
+
+All three work on the local database; ``token create`` also works against a server, where it
+creates a token for the user of the token you call it with.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from watchkeep.auth import service as auth
+from watchkeep.auth.actor import Role
+from watchkeep.auth.api import TokenCreated, TokenRead
+from watchkeep.auth.models import ApiToken
+from watchkeep.cli.actor import AsOption, local_actor
+from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, remote_client, server_url
+from watchkeep.cli.context import console, err_console, fail, local_session, print_json
+from watchkeep.core.clock import ensure_utc
+
+app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
+
+
+def token_read(token: ApiToken) -> TokenRead:
+    """The token as the API shows it (never the secret)."""
+    return TokenRead.model_validate(token, from_attributes=True)
+
+
+def short_time(moment: datetime | None) -> str:
+    return ensure_utc(moment).strftime("%Y-%m-%d %H:%MZ") if moment else ""
+
+
+def token_table(tokens: list[ApiToken]) -> Table:
+    table = Table(title=f"{len(tokens)} token(s)", header_style="bold")
+    for column in ("id", "user", "name", "role", "prefix", "created", "last used", "revoked"):
+        table.add_column(column, justify="right" if column == "id" else "left", overflow="fold")
+    for token in tokens:
+        table.add_row(
+            str(token.id),
+            escape(token.user.email),
+            escape(token.name),
+            token.role,
+            token.prefix,
+            short_time(token.created_at),
+            short_time(token.last_used_at),
+            short_time(token.revoked_at),
+        )
+    return table
+
+
+def create_remotely(client: ApiClient, user: str | None, name: str, role: str | None) -> Any:
+    """POST /tokens: a server only makes tokens for the caller, so --user must be the caller."""
+    if user is not None:
+        me = client.get("/users/me")
+        if user.strip().lower() not in (me["email"].lower(), str(me["id"])):
+            fail(f"a server creates tokens only for yourself ({me['email']}), not for {user}")
+    return client.post("/tokens", {"name": name, "role": role})
+
+
+@app.command()
+def create(
+    name: Annotated[str, typer.Option("--name", help="What the token is for, e.g. ci or laptop")],
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            metavar="EMAIL",
+            help="Whose token (required on the local database; a server uses the caller)",
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        Role | None,
+        typer.Option("--role", help="Limit the token to this role (never above the user's)"),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the API's JSON body, secret included")
+    ] = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Create an API token and print its secret once: store it now, it is not shown again."""
+    role_value = role.value if role else None
+    remote = server_url(url)
+    if remote is not None:
+        with remote_client(remote, token) as client:
+            created = create_remotely(client, user, name, role_value)
+    else:
+        if token:
+            fail("--token needs --url (or WATCHKEEP_URL): without one the CLI uses the database")
+        if user is None:
+            fail("--user EMAIL is required on the local database")
+        with local_session() as session:
+            owner = auth.get_user_by_ref(session, ref=str(user))
+            row, secret = auth.create_token(session, user_id=owner.id, name=name, role=role_value)
+            body = TokenCreated(**token_read(row).model_dump(), token=secret)
+            created = body.model_dump(mode="json")
+    if as_json:
+        print_json(created)
+        return
+    err_console.print(
+        f"token {created['id']} “{escape(created['name'])}” ({created['role']}) created; "
+        "store the secret now, it is not shown again:"
+    )
+    typer.echo(created["token"])
+
+
+@app.command("list")
+def list_(
+    user: Annotated[
+        str | None,
+        typer.Option("--user", metavar="EMAIL", help="Only this user's tokens", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+) -> None:
+    """List API tokens in the local database (secrets are never shown)."""
+    with local_session() as session:
+        owner_id = auth.get_user_by_ref(session, ref=user).id if user else None
+        tokens = auth.list_tokens(session, user_id=owner_id)
+        if as_json:
+            print_json([token_read(t).model_dump(mode="json") for t in tokens])
+        else:
+            console.print(token_table(tokens))
+
+
+@app.command()
+def revoke(
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="The token's id (see token list)")],
+    as_user: AsOption = None,
+) -> None:
+    """Revoke an API token in the local database; requests using it are refused from now on."""
+    with local_session() as session:
+        revoked = auth.revoke_token(session, token_id=token_id, actor=local_actor(session, as_user))
+        line = f"token {revoked.id} “{escape(revoked.name)}” revoked"
+    console.print(line)

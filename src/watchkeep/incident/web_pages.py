@@ -1,0 +1,173 @@
+"""Incident pages: the dashboard, the list, the declare form and the incident itself."""
+
+from fastapi import APIRouter, Form, Query, Request
+from starlette.responses import Response
+
+from watchkeep.api.deps import DbSession
+from watchkeep.catalog.service import list_services
+from watchkeep.core.clock import utcnow
+from watchkeep.incident import service as incidents
+from watchkeep.incident.access import get_visible
+from watchkeep.incident.customfield import service as customfields
+from watchkeep.incident.lifecycle import Category, Status
+from watchkeep.incident.listing import IncidentFilter, list_incidents
+from watchkeep.incident.role import service as roles
+from watchkeep.incident.severity.service import list_severities, list_types
+from watchkeep.incident.statusupdate.service import is_overdue
+from watchkeep.incident.web_context import (
+    PostedForm,
+    field_values,
+    incident_context,
+    parse_day,
+    parse_id,
+)
+from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.web.pages import render
+
+router = APIRouter(route_class=WebRoute)
+
+PAGE_SIZE = 25
+BOARD_LIMIT = 100
+RECENT_LIMIT = 10
+DECLARE_STATUSES = (Status.INVESTIGATING, Status.TRIAGE)
+
+
+@router.get("/")
+def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response:
+    """Live incidents, most severe first, and the recently resolved ones."""
+    live, _ = list_incidents(
+        session,
+        actor=actor,
+        flt=IncidentFilter(categories=(Category.TRIAGE, Category.LIVE)),
+        limit=BOARD_LIMIT,
+    )
+    live.sort(key=lambda i: (i.severity.rank, i.declared_at))
+    resolved, _ = list_incidents(
+        session,
+        actor=actor,
+        flt=IncidentFilter(categories=(Category.POST_INCIDENT, Category.CLOSED)),
+        limit=RECENT_LIMIT,
+    )
+    now = utcnow()
+    return render(
+        request,
+        "dashboard/_board.html" if is_htmx(request) else "dashboard/index.html",
+        live=live,
+        resolved=resolved,
+        leads={i.id: roles.holder(session, incident_id=i.id, slug=roles.LEAD) for i in live},
+        overdue={i.id for i in live if is_overdue(i, now)},
+        now=now,
+    )
+
+
+@router.get("/incidents")
+def incident_list(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    category: str = "",
+    severity: str = "",
+    service: str = "",
+    kind: str = Query("", alias="type"),
+    declared_from: str = Query("", alias="from"),
+    declared_to: str = Query("", alias="to"),
+    q: str = "",
+    page: int = Query(1, ge=1),
+) -> Response:
+    """Incidents the user may see, filtered and a page at a time."""
+    ids = {
+        name: parse_id(value, name)
+        for name, value in (("severity", severity), ("service", service), ("type", kind))
+    }
+    flt = IncidentFilter(
+        categories=(category,) if category else (),
+        severity_ids=(ids["severity"],) if ids["severity"] else (),
+        service_ids=(ids["service"],) if ids["service"] else (),
+        type_ids=(ids["type"],) if ids["type"] else (),
+        declared_from=parse_day(declared_from, "from"),
+        declared_to=parse_day(declared_to, "to", end=True),
+        text=q.strip() or None,
+    )
+    rows, more = list_incidents(
+        session, actor=actor, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(
+        request,
+        "incident/_results.html" if is_htmx(request) else "incident/list.html",
+        incidents=rows,
+        page=page,
+        prev_query=request.url.include_query_params(page=page - 1).query if page > 1 else None,
+        next_query=request.url.include_query_params(page=page + 1).query if more else None,
+        filters={
+            "category": category,
+            "severity": severity,
+            "service": service,
+            "type": kind,
+            "from": declared_from,
+            "to": declared_to,
+            "q": q,
+        },
+        categories=list(Category),
+        severities=list_severities(session),
+        services=list_services(session),
+        types=list_types(session),
+        now=utcnow(),
+    )
+
+
+@router.get("/incidents/new")
+def declare_form(request: Request, session: DbSession, _actor: WebResponder) -> Response:
+    """The declare form, custom fields included."""
+    return render(
+        request,
+        "incident/declare.html",
+        severities=list_severities(session),
+        types=list_types(session),
+        services=list_services(session),
+        fields=customfields.list_fields(session),
+        statuses=DECLARE_STATUSES,
+    )
+
+
+@router.post("/incidents")
+def declare(
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    form: PostedForm,
+    title: str = Form(""),
+    summary: str = Form(""),
+    severity: str = Form(""),
+    incident_type: str = Form(""),
+    status: str = Form(Status.INVESTIGATING.value),
+    service_ids: list[int] = Form([]),
+    private: bool = Form(False),
+) -> Response:
+    """Declare the incident and go to its page."""
+    incident = incidents.declare(
+        session,
+        actor=actor,
+        title=title,
+        summary=summary,
+        severity=severity,
+        incident_type=incident_type or None,
+        status=status,
+        service_ids=service_ids,
+        private=True if private else None,
+        custom_fields={
+            name: value
+            for name, value in field_values(form, customfields.list_fields(session)).items()
+            if value is not None
+        },
+    )
+    url = f"/incidents/{incident.reference}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return see_other(url)
+
+
+@router.get("/incidents/{ref}")
+def incident_page(ref: str, request: Request, session: DbSession, actor: WebActor) -> Response:
+    """One incident: controls, roles, timeline, updates, follow-ups, fields and times."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    return render(request, "incident/page.html", **incident_context(session, incident, actor))

@@ -1,0 +1,41 @@
+"""Admin pages for background jobs: what is waiting, what died, and retrying the dead."""
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from watchkeep.api.deps import DbSession
+from watchkeep.jobs import service as jobs
+from watchkeep.jobs.models import DEAD, PENDING
+from watchkeep.web.auth import WebAdmin, WebRoute, is_htmx, see_other
+from watchkeep.web.pages import render
+
+router = APIRouter(prefix="/jobs", route_class=WebRoute)
+
+LIST_LIMIT = 100
+
+
+def _render_jobs(request: Request, session: Session, template: str) -> Response:
+    return render(
+        request,
+        template,
+        dead=jobs.list_jobs(session, state=DEAD, limit=LIST_LIMIT),
+        pending=jobs.list_jobs(session, state=PENDING, limit=LIST_LIMIT),
+    )
+
+
+@router.get("")
+def job_list(request: Request, session: DbSession, _actor: WebAdmin) -> Response:
+    """Dead and pending jobs, newest first."""
+    return _render_jobs(
+        request, session, "jobs/_tables.html" if is_htmx(request) else "jobs/list.html"
+    )
+
+
+@router.post("/{job_id}/retry")
+def retry(job_id: int, request: Request, session: DbSession, _actor: WebAdmin) -> Response:
+    """Give a dead job a fresh set of attempts."""
+    jobs.retry(session, job_id=job_id)
+    if not is_htmx(request):
+        return see_other("/jobs")
+    return _render_jobs(request, session, "jobs/_tables.html")

@@ -1,0 +1,1 @@
+"""Problem management: root causes, known errors and the incidents they explain."""

@@ -1,0 +1,226 @@
+"""Create, find, change and move problems through their lifecycle."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.actor import Actor, Role
+from watchkeep.auth.models import User
+from watchkeep.catalog.service import get_services, get_team
+from watchkeep.core.clock import utcnow
+from watchkeep.core.counter import next_value
+from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.problem import lifecycle
+from watchkeep.problem.events import record
+from watchkeep.problem.lifecycle import ProblemState, parse_state
+from watchkeep.problem.models import Problem, problem_service
+
+PRIORITIES = ("urgent", "high", "medium", "low")
+
+
+def _check_priority(priority: str) -> str:
+    if priority not in PRIORITIES:
+        raise Invalid(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
+    return priority
+
+
+def _check_owner(session: Session, owner_id: int | None) -> None:
+    if owner_id is not None and session.get(User, owner_id) is None:
+        raise Invalid(f"owner {owner_id} does not exist", field="owner_id")
+
+
+def parse_reference(ref: str | int) -> int:
+    text = str(ref).strip()
+    if text.upper().startswith("PRB-"):
+        text = text[4:]
+    if not text.isdigit():
+        raise NotFound(f"{ref!r} is not a problem reference; use PRB-<number>")
+    return int(text)
+
+
+def get(session: Session, *, ref: str | int) -> Problem:
+    """The problem ``PRB-<n>`` (or NotFound)."""
+    number = parse_reference(ref)
+    problem = session.scalar(select(Problem).where(Problem.number == number))
+    if problem is None:
+        raise NotFound(f"problem PRB-{number} does not exist")
+    return problem
+
+
+def create(
+    session: Session,
+    *,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    priority: str = "medium",
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    service_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> Problem:
+    """Open a new problem."""
+    actor.require(Role.RESPONDER)
+    now = now or utcnow()
+    if not title.strip():
+        raise Invalid("title must not be empty", field="title")
+    _check_priority(priority)
+    _check_owner(session, owner_id)
+    if team_id is not None:
+        get_team(session, team_id=team_id)
+    problem = Problem(
+        number=next_value(session, "problem"),
+        title=title.strip(),
+        description=description,
+        state=ProblemState.NEW.value,
+        priority=priority,
+        owner_id=owner_id,
+        team_id=team_id,
+        created_by_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    problem.services = get_services(session, service_ids=service_ids or [])
+    session.add(problem)
+    session.flush()
+    record(
+        session,
+        problem=problem,
+        kind="created",
+        actor=actor,
+        title=f"{actor.name} opened the problem",
+        payload={"priority": priority},
+        occurred_at=now,
+    )
+    return problem
+
+
+@dataclass(frozen=True)
+class ProblemFilter:
+    states: tuple[str, ...] = ()
+    open_only: bool = False
+    priority: str | None = None
+    service_id: int | None = None
+    text: str | None = None
+
+
+def list_problems(
+    session: Session, *, flt: ProblemFilter, limit: int = 50, offset: int = 0
+) -> tuple[list[Problem], bool]:
+    """A page of problems, most recently changed first, and whether more follow."""
+    query = select(Problem)
+    states = {parse_state(s) for s in flt.states}
+    if flt.open_only:
+        states = (states & lifecycle.OPEN) if states else set(lifecycle.OPEN)
+    if states:
+        query = query.where(Problem.state.in_(sorted(s.value for s in states)))
+    if flt.priority:
+        query = query.where(Problem.priority == _check_priority(flt.priority))
+    if flt.service_id:
+        query = query.where(
+            Problem.id.in_(
+                select(problem_service.c.problem_id).where(
+                    problem_service.c.service_id == flt.service_id
+                )
+            )
+        )
+    if flt.text:
+        pattern = f"%{flt.text.strip()}%"
+        query = query.where(
+            or_(
+                Problem.title.ilike(pattern),
+                Problem.description.ilike(pattern),
+                Problem.root_cause.ilike(pattern),
+            )
+        )
+    query = query.order_by(Problem.updated_at.desc(), Problem.id.desc())
+    rows = list(session.scalars(query.limit(limit + 1).offset(offset)))
+    return rows[:limit], len(rows) > limit
+
+
+def update(
+    session: Session,
+    *,
+    problem: Problem,
+    actor: Actor,
+    title: str | None = None,
+    description: str | None = None,
+    priority: str | None = None,
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    service_ids: list[int] | None = None,
+) -> Problem:
+    """Change fields; each change is recorded with its old and new value."""
+    actor.require(Role.RESPONDER)
+    changes: dict[str, tuple[object, object]] = {}
+    if title is not None and title.strip() != problem.title:
+        if not title.strip():
+            raise Invalid("title must not be empty", field="title")
+        changes["title"] = (problem.title, title.strip())
+        problem.title = title.strip()
+    if description is not None and description != problem.description:
+        changes["description"] = (problem.description, description)
+        problem.description = description
+    if priority is not None and priority != problem.priority:
+        changes["priority"] = (problem.priority, _check_priority(priority))
+        problem.priority = priority
+    if owner_id is not None and owner_id != problem.owner_id:
+        _check_owner(session, owner_id)
+        changes["owner_id"] = (problem.owner_id, owner_id)
+        problem.owner_id = owner_id
+    if team_id is not None and team_id != problem.team_id:
+        get_team(session, team_id=team_id)
+        changes["team_id"] = (problem.team_id, team_id)
+        problem.team_id = team_id
+    if service_ids is not None:
+        services = get_services(session, service_ids=service_ids)
+        old = [s.name for s in problem.services]
+        if old != [s.name for s in services]:
+            changes["services"] = (old, [s.name for s in services])
+            problem.services = services
+    for name, (old_value, new_value) in changes.items():
+        record(
+            session,
+            problem=problem,
+            kind=f"{name}_changed",
+            actor=actor,
+            title=f"{name.replace('_id', '').capitalize()} changed",
+            payload={"old": old_value, "new": new_value},
+        )
+    session.flush()
+    return problem
+
+
+def transition(
+    session: Session, *, problem: Problem, actor: Actor, state: str, now: datetime | None = None
+) -> Problem:
+    """Move the problem to ``state``; 409 with the allowed next states if not allowed."""
+    actor.require(Role.RESPONDER)
+    now = now or utcnow()
+    current, target = ProblemState(problem.state), parse_state(state)
+    lifecycle.check(current, target)
+    if target is ProblemState.ROOT_CAUSE_IDENTIFIED and not problem.root_cause.strip():
+        raise Invalid(
+            "write the root-cause statement before marking it identified", field="root_cause"
+        )
+    if target in (ProblemState.ROOT_CAUSE_IDENTIFIED, ProblemState.KNOWN_ERROR):
+        problem.root_cause_identified_at = problem.root_cause_identified_at or now
+    if target is ProblemState.RESOLVED:
+        problem.resolved_at = now
+    if current is ProblemState.RESOLVED and target is ProblemState.INVESTIGATING:
+        problem.resolved_at = None
+    if target is ProblemState.CLOSED:
+        problem.closed_at = now
+    problem.state = target.value
+    record(
+        session,
+        problem=problem,
+        kind="state_changed",
+        actor=actor,
+        title=f"State changed from {current.value} to {target.value}",
+        payload={"old": current.value, "new": target.value},
+        occurred_at=now,
+    )
+    return problem

@@ -1,0 +1,153 @@
+"""The web UI in a real browser: log in, declare, run the incident to resolved.
+
+Headless Chromium (``/usr/bin/chromium``) drives a real uvicorn server on a SQLite file.
+A screenshot of the incident page is left at ``/tmp/incident.png`` for a human to look at.
+"""
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+from tests.conftest import unavailable
+
+from watchkeep.app import create_app
+from watchkeep.auth import service as auth
+from watchkeep.bootstrap import prepare
+from watchkeep.catalog import service as catalog
+from watchkeep.core.db import Database
+from watchkeep.core.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EMAIL = "grace@example.com"
+PASSWORD = "correct horse battery"
+SCREENSHOT = Path("/tmp/incident.png")
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A real server on a fresh SQLite database with one responder and one service."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'watchkeep.db'}", demo_data=False)
+    db = Database(settings.database_url)
+    prepare(db)
+    with db.session() as session:
+        auth.create_user(session, email=EMAIL, name="Grace Hopper", password=PASSWORD)
+        catalog.create_service(session, name="checkout-api")
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning"
+    )
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[Page]:
+    if not CHROMIUM.exists():
+        unavailable(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def log_in(page: Page) -> None:
+    page.goto("/incidents")
+    expect(page).to_have_url(re.compile(r"/login\?next=/incidents$"))
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", "wrong password")
+    page.click("button[type=submit]")
+    expect(page.locator(".alert-error")).to_contain_text("Wrong e-mail or password")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/incidents$"))
+
+
+def declare(page: Page) -> None:
+    page.click("a.btn-declare")
+    page.fill("input[name=title]", "Checkout returns 502 for some requests")
+    page.fill("textarea[name=summary]", "About 8% of checkout requests fail at the edge.")
+    page.select_option("select[name=severity]", label="SEV2 — Major")
+    page.click("label.chip:has-text('checkout-api')")
+    page.click("button:has-text('Declare incident')")
+    expect(page).to_have_url(re.compile(r"/incidents/INC-\d+$"))
+    expect(page.locator("#incident-header h1")).to_contain_text("Checkout returns 502")
+
+
+def move_to(page: Page, status: str) -> None:
+    """Use the status control; htmx swaps the header and the timeline in place."""
+    page.select_option("#status-select", status)
+    page.click("#incident-header button:has-text('Change status')")
+    expect(page.locator("#incident-header .badges .status")).to_have_text(status.capitalize())
+
+
+def test_declare_and_resolve_an_incident_in_the_browser(page: Page) -> None:
+    log_in(page)
+    declare(page)
+    url = page.url
+
+    page.fill("#note-text", "Edge logs show upstream resets from two pods.")
+    page.check(".note-form input[name=pinned]")
+    page.click(".note-form button[type=submit]")
+    expect(page.locator("#timeline .entry.is-pinned")).to_contain_text("upstream resets")
+
+    for status in ("fixing", "monitoring", "resolved"):
+        move_to(page, status)
+    entries = page.locator("#timeline .entry-status-changed .entry-title")
+    expect(entries).to_have_text(
+        [
+            "Status changed from investigating to fixing",
+            "Status changed from fixing to monitoring",
+            "Status changed from monitoring to resolved",
+        ]
+    )
+    # A page of its own, not only swapped fragments: the state really is stored.
+    page.goto(url)
+    expect(page.locator("#timeline .entry-status-changed")).to_have_count(3)
+    expect(page.locator("#timestamps")).not_to_contain_text("Resolved —")
+
+    # A service error shows inline in the part that asked, and the part stays in place.
+    page.click("#timestamps summary")
+    page.select_option("#timestamps select[name=name]", "declared_at")
+    page.click("#timestamps button:has-text('Save')")
+    expect(page.locator("#timestamps-error")).to_contain_text("declared_at cannot be cleared")
+    expect(page.locator("#timestamps dl.kv").first).to_be_visible()
+
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
