@@ -7,8 +7,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-
 from tests.factories import Person, make_incident
+
 from watchkeep.auth import service as auth
 from watchkeep.incident.followup import service as followups
 from watchkeep.incident.timeline import service as timeline

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
 from tests.factories import Person, make_incident
+
 from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.incident.customfield import service as customfields

@@ -19,7 +19,7 @@ def test_declare_and_read_an_incident(client: TestClient, session: Session) -> N
     got = client.get(f"/api/v1/incidents/{body['reference']}", headers=alice.headers)
     assert got.json()["title"] == "Checkout is down"
     timeline = client.get(f"/api/v1/incidents/{body['reference']}/timeline", headers=alice.headers)
-    assert [e["kind"] for e in timeline.json()][0] == "declared"
+    assert timeline.json()[0]["kind"] == "declared"
 
 
 def test_unauthenticated_requests_get_401(client: TestClient) -> None:

@@ -1,33 +1,30 @@
 """``watchkeep incident`` against a real SQLite file, locally and through a real server.
 
-Each test runs in both modes: ``local`` acts on the database as ``--as EMAIL``; ``remote``
-talks to uvicorn serving the same database with that user's token. The ``--json`` output must
-be the same either way.
+Each test runs in both modes (the ``cli`` fixture, tests/cli/conftest.py): ``local`` acts on the
+database as ``--as EMAIL``; ``remote`` talks to uvicorn serving the same database with that
+user's token. The ``--json`` output must be the same either way.
 """
+
+from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-import uvicorn
 from click.testing import Result
-from tests.factories import Person, make_person, make_service
+from tests.factories import Person
 from typer.testing import CliRunner
 
-from watchkeep.app import create_app
-from watchkeep.bootstrap import prepare
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database
-from watchkeep.core.settings import Settings, get_settings
+from watchkeep.core.settings import get_settings
 from watchkeep.incident.customfield import service as customfields
 
+if TYPE_CHECKING:
+    from tests.cli.conftest import Crew, Run
+
 runner = CliRunner()
-Run = Callable[..., Result]
 
 
 def flat(text: str) -> str:
@@ -35,87 +32,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def db_url(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A migrated SQLite file that the CLI's local mode uses (WATCHKEEP_DATABASE_URL)."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for name in ("WATCHKEEP_URL", "WATCHKEEP_TOKEN", "WATCHKEEP_ACTOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("WATCHKEEP_DATABASE_URL", url)
-    get_settings.cache_clear()
-    db = Database(url)
-    prepare(db)
-    db.dispose()
-    yield url
-    get_settings.cache_clear()
-
-
-@dataclass
-class Crew:
-    admin: Person
-    grace: Person
-    outsider: Person
-
-
-@pytest.fixture
-def crew(db_url: str) -> Crew:
-    """An admin (created first, so the default local actor), a responder and an outsider."""
-    db = Database(db_url)
-    with db.session() as session:
-        admin = make_person(session, role="admin", name="Ada Admin")
-        grace = make_person(session, name="Grace Hopper")
-        outsider = make_person(session, name="Olive Outsider")
-        make_service(session, name="checkout")
-        make_service(session, name="search")
-    db.dispose()
-    return Crew(admin=admin, grace=grace, outsider=outsider)
-
-
-@pytest.fixture
-def server(db_url: str) -> Iterator[str]:
-    """uvicorn serving the app on the same database, on a free port, in a background thread."""
-    web_app = create_app(Settings(database_url=db_url))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(web_app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    web_app.state.db.dispose()
-    sock.close()
-
-
 def invoke(*args: str) -> Result:
     return runner.invoke(app, list(args))
-
-
-def local_runner() -> Run:
-    def run(*args: str, who: Person) -> Result:
-        return invoke(*args, "--as", who.user.email)
-
-    return run
-
-
-def remote_runner(url: str) -> Run:
-    def run(*args: str, who: Person) -> Result:
-        return invoke(*args, "--url", url, "--token", who.token)
-
-    return run
-
-
-@pytest.fixture(params=["local", "remote"])
-def cli(request: pytest.FixtureRequest, crew: Crew) -> Run:
-    """Run ``watchkeep incident ...`` as a person, in the parametrized mode."""
-    if request.param == "local":
-        return local_runner()
-    return remote_runner(request.getfixturevalue("server"))
 
 
 def ok(result: Result) -> Result:
@@ -262,8 +180,7 @@ def test_private_incidents_are_hidden_from_non_participants(cli: Run, crew: Crew
     ok(cli("incident", "show", "INC-2", who=crew.grace))
 
 
-def test_local_and_remote_json_are_the_same(crew: Crew, server: str) -> None:
-    local, remote = local_runner(), remote_runner(server)
+def test_local_and_remote_json_are_the_same(crew: Crew, local: Run, remote: Run) -> None:
     created_locally = declare(local, crew.admin, "Made locally", "--service", "search")
     created_remotely = declare(remote, crew.admin, "Made remotely", "--service", "search")
     assert created_locally.keys() == created_remotely.keys()
@@ -275,8 +192,7 @@ def test_local_and_remote_json_are_the_same(crew: Crew, server: str) -> None:
         assert in_local == in_remote
 
 
-def test_remote_errors_print_the_api_message(crew: Crew, server: str) -> None:
-    remote = remote_runner(server)
+def test_remote_errors_print_the_api_message(crew: Crew, server: str, remote: Run) -> None:
     missing = remote("incident", "show", "INC-42", who=crew.admin)
     assert missing.exit_code == 1
     assert "error: incident INC-42 does not exist" in flat(missing.output)

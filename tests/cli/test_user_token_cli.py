@@ -1,14 +1,12 @@
-"""``watchkeep user`` and ``watchkeep token`` on a real SQLite file, checked through the API."""
+"""``watchkeep user`` and ``watchkeep token`` on a real SQLite file, checked through the API.
+
+``db_url`` and ``server`` come from tests/cli/conftest.py.
+"""
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import uvicorn
 from click.testing import Result
 from fastapi.testclient import TestClient
 from tests.factories import Person, make_person
@@ -16,7 +14,6 @@ from typer.testing import CliRunner
 
 from watchkeep.app import create_app
 from watchkeep.auth import service as auth
-from watchkeep.bootstrap import prepare
 from watchkeep.cli import user as user_cli
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database
@@ -40,48 +37,12 @@ def ok(result: Result) -> Result:
 
 
 @pytest.fixture
-def db_url(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A migrated SQLite file that the CLI uses (WATCHKEEP_DATABASE_URL)."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for name in ("WATCHKEEP_URL", "WATCHKEEP_TOKEN", "WATCHKEEP_ACTOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("WATCHKEEP_DATABASE_URL", url)
-    get_settings.cache_clear()
-    db = Database(url)
-    prepare(db)
-    db.dispose()
-    yield url
-    get_settings.cache_clear()
-
-
-@pytest.fixture
 def api(db_url: str) -> Iterator[TestClient]:
     """The API on the same database, to check what the CLI stored."""
     web_app = create_app(Settings(database_url=db_url))
     with TestClient(web_app) as client:
         yield client
     web_app.state.db.dispose()
-
-
-@pytest.fixture
-def server(db_url: str) -> Iterator[str]:
-    """uvicorn serving the app on the same database, on a free port, in a background thread."""
-    web_app = create_app(Settings(database_url=db_url))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(web_app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    web_app.state.db.dispose()
-    sock.close()
 
 
 @pytest.fixture

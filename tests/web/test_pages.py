@@ -132,6 +132,13 @@ def test_pages_send_strangers_to_the_login_page(client: TestClient) -> None:
     assert fragment.headers["HX-Redirect"] == "/login?next=/follow-ups"
 
 
+def test_the_login_page_passes_a_logged_in_user_on(client: TestClient, alice: Person) -> None:
+    log_in(client, alice)
+    response = client.get("/login?next=/follow-ups", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/follow-ups"
+
+
 def test_logout_ends_the_session(client: TestClient, alice: Person) -> None:
     token = log_in(client, alice)
     response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
@@ -379,7 +386,7 @@ def test_a_refused_plain_form_post_shows_the_error_page(
     )
     assert response.status_code == 409
     assert "<html" in response.text
-    assert "cannot move from investigating to closed" in response.text
+    assert "Cannot move from investigating to closed" in response.text
 
 
 def test_changing_severity(
@@ -575,6 +582,15 @@ def test_merged_incidents_link_both_ways(
     assert f'Merged into <a href="/incidents/{live.reference}">' in response.text
     target = client.get(f"/incidents/{live.reference}", headers=HTML).text
     assert f'<a href="/incidents/{duplicate.reference}">{duplicate.reference}</a>' in target
+
+
+def test_what_people_type_is_escaped(client: TestClient, session: Session, alice: Person) -> None:
+    incident = make_incident(session, alice, title="<script>alert(1)</script>")
+    session.commit()
+    log_in(client, alice)
+    page = client.get(f"/incidents/{incident.reference}", headers=HTML).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 # ---------- private incidents ----------

@@ -7,7 +7,17 @@ from watchkeep.catalog import api as catalog_api
 from watchkeep.incident import api as incident_api
 from watchkeep.incident import config_api
 from watchkeep.jobs import api as jobs_api
+from watchkeep.problem import api as problem_api
+from watchkeep.problem.knownerror import api as known_error_api
 
 api_router = APIRouter()
-for module in (incident_api, config_api, catalog_api, auth_api, jobs_api):
+for module in (
+    incident_api,
+    config_api,
+    problem_api,
+    known_error_api,
+    catalog_api,
+    auth_api,
+    jobs_api,
+):
     api_router.include_router(module.router)

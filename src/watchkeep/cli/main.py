@@ -2,7 +2,7 @@
 
 import typer
 
-from watchkeep.cli import incident, job, server, token, user, worker
+from watchkeep.cli import incident, job, problem, server, token, user, worker
 
 app = typer.Typer(
     name="watchkeep",
@@ -17,6 +17,8 @@ app.command("migrate")(server.migrate)
 app.command("seed-demo")(server.seed_demo)
 app.command("worker")(worker.worker)
 app.add_typer(incident.app, name="incident")
+app.add_typer(problem.app, name="problem")
+app.add_typer(problem.known_error_app, name="known-error")
 app.add_typer(job.app, name="job")
 app.add_typer(user.app, name="user")
 app.add_typer(token.app, name="token")

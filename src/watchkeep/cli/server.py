@@ -65,6 +65,7 @@ def run(
         concurrency=cfg.worker_concurrency,
         poll_seconds=cfg.job_poll_seconds,
         lease_seconds=cfg.job_lease_seconds,
+        shutdown_seconds=8,  # below the join timeout, so unfinished claims are handed back
     )
     thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
     thread.start()

@@ -44,6 +44,7 @@ DURATION_LABELS = {
 
 
 def can_respond(actor: Actor) -> bool:
+    """Whether the page should offer ``actor`` the controls that change an incident."""
     return at_least(actor.role, Role.RESPONDER)
 
 

@@ -19,8 +19,7 @@ JOB = cast(Table, Job.__table__)
 
 LEASE_EXPIRED = "lease expired: the worker running the previous attempt stopped or hung"
 LOST_ON_LAST_ATTEMPT = (
-    "lease expired on the last attempt ({attempt} of {max_attempts}): "
-    "the worker running it stopped or hung"
+    "lease expired on the last of {max_attempts} attempts: the worker running it stopped or hung"
 )
 
 
@@ -101,9 +100,7 @@ def _take(
 
 
 def _bury_lost(session: Session, claim: Claim, *, now: datetime) -> None:
-    message = LOST_ON_LAST_ATTEMPT.format(
-        attempt=claim.max_attempts, max_attempts=claim.max_attempts
-    )
+    message = LOST_ON_LAST_ATTEMPT.format(max_attempts=claim.max_attempts)
     session.execute(
         update(JOB)
         .where(JOB.c.id == claim.id)

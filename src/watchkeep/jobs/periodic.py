@@ -33,6 +33,8 @@ def ensure_periodic(
     however many workers do this at once, each slot is scheduled once. Returns the jobs
     enqueued (or found under their key).
     """
+    if not periodic:
+        return []
     next_slots = {item.kind: periodic_slot(now, item.every) + 1 for item in periodic}
     keys = {periodic_key(kind, slot) for kind, slot in next_slots.items()}
     # The usual case, answered from the unique index: every next run already exists.

@@ -170,9 +170,7 @@ def _layer(value: object, field: str, index: int) -> Layer:
         raise _invalid(f"{field}.handovers", "needs at least one handover")
     working = layer.get("working_intervals")
     bounds = {
-        key: None
-        if layer.get(key) is None
-        else parse_instant(layer.get(key), f"{field}.{key}")
+        key: None if layer.get(key) is None else parse_instant(layer.get(key), f"{field}.{key}")
         for key in ("start", "end")
     }
     return Layer(

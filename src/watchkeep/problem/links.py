@@ -89,7 +89,7 @@ def linked_incidents(
         .join(ProblemIncident, ProblemIncident.incident_id == Incident.id)
         .where(ProblemIncident.problem_id == problem_id, visible_clause(actor))
         .order_by(Incident.declared_at)
-    ).tuples()
+    )
     return list(rows)
 
 

@@ -1,11 +1,14 @@
 """From incident text to index terms: words, whole identifiers and lexicon concepts."""
 
 from collections.abc import Mapping, Sequence
+import re
 from dataclasses import dataclass
 
 from watchkeep.assist.similarity.concepts import CONCEPT_PREFIX, ConceptMatcher
 from watchkeep.assist.similarity.lexicon import CONCEPTS
 from watchkeep.assist.similarity.text import VERSION, is_indexed, terms, words
+
+_IDENTIFIER_SEPARATORS = re.compile(r"[._\-/:]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +28,22 @@ class Analyzer:
         self._matcher = ConceptMatcher(CONCEPTS if lexicon is None else lexicon)
         self._concepts = concepts
 
-    def terms(self, text: str) -> list[str]:
-        """Index terms of `text`: indexed words, whole identifiers, then concepts."""
+    def terms(self, text: str, *, services: Sequence[str] = ()) -> list[str]:
+        """Index terms of `text`: indexed words, whole identifiers, then concepts.
+
+        The words of `services` (the incident's own services) are left out: where it
+        happened is the service signal's business, and it would otherwise dominate.
+        """
         if not text:
             return []
         normalised = words(text)
         found = terms(normalised)
+        if services:
+            found = [term for term in found if not _names_service(term, services)]
         if self._concepts:
-            found += self._matcher.find(normalised.sequence, normalised.surfaces)
+            found += self._matcher.find(
+                normalised.sequence, normalised.surfaces, normalised.pieces
+            )
         return found
 
     def analyse(self, text: str) -> Analysis:
@@ -49,6 +60,18 @@ class Analyzer:
             if term.startswith(CONCEPT_PREFIX):
                 surfaces.setdefault(term, term[len(CONCEPT_PREFIX) :])
         return Analysis(tuple(found), surfaces)
+
+
+def _service_words(service: str) -> frozenset[str]:
+    return frozenset((service.lower(), *words(service).sequence))
+
+
+def _names_service(term: str, services: Sequence[str]) -> bool:
+    for service in services:
+        names = _service_words(service)
+        if term in names or any(part in names for part in _IDENTIFIER_SEPARATORS.split(term)):
+            return True
+    return False
 
 
 def is_concept(term: str) -> bool:

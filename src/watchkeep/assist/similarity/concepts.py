@@ -17,10 +17,13 @@ class _Element:
     word: str
     prefix: bool = False
     gap: bool = False
+    as_written: bool = False
 
     def matches(self, stemmed: str, written: str) -> bool:
         if self.prefix:
             return written.startswith(self.word) or stemmed.startswith(self.word)
+        if self.as_written:
+            return written == self.word
         return stemmed == self.word
 
 
@@ -39,6 +42,8 @@ def _compile(concept: str, phrase: str) -> _Pattern:
             elements.append(_Element(VERSION))
         elif piece.endswith("*"):
             elements.append(_Element(piece[:-1].lower(), prefix=True))
+        elif piece.startswith("="):
+            elements.append(_Element(piece[1:].lower(), as_written=True))
         else:
             elements.extend(_Element(word) for word in words(piece).sequence)
     if not elements or elements[0].gap or elements[-1].gap:
@@ -97,14 +102,22 @@ class ConceptMatcher:
             self._by_word[key] = candidates
         return candidates
 
-    def find(self, stemmed: Sequence[str], written: Sequence[str]) -> list[str]:
+    def find(
+        self, stemmed: Sequence[str], written: Sequence[str], pieces: Sequence[str] = ()
+    ) -> list[str]:
         """Concept terms (`~name`) in a text, once per non-overlapping match of a concept.
 
         `stemmed` and `written` are the same words, stemmed and as written (lower case):
-        exact phrase words compare with stems, `word*` prefixes with either.
+        exact phrase words compare with stems, `word*` prefixes with either. One-word
+        phrases are also tried on `pieces`, the unsplit parts of identifiers, so that
+        `outofmemory*` finds `java.lang.OutOfMemoryError`.
         """
         free_from: dict[str, int] = {}
         found: list[str] = []
+        for piece in pieces:
+            for pattern in self._candidates(piece, piece):
+                if len(pattern.elements) == 1 and pattern.elements[0].matches(piece, piece):
+                    found.append(CONCEPT_PREFIX + pattern.concept)
         for start, (word, surface) in enumerate(zip(stemmed, written, strict=True)):
             for pattern in self._candidates(word, surface):
                 if start < free_from.get(pattern.concept, 0):

@@ -106,13 +106,14 @@ class SimilarityIndex:
             self._lexical.remove(number)
 
     def _fields(self, document: Document) -> FieldTerms:
+        services = document.services
         terms = self.analyzer.terms
         return {
-            "title": terms(document.title),
-            "summary": terms(document.summary),
-            "root_cause": terms(document.root_cause),
-            "updates": terms(document.updates),
-            "alerts": terms(" ".join(alert_names(document))),
+            "title": terms(document.title, services=services),
+            "summary": terms(document.summary, services=services),
+            "root_cause": terms(document.root_cause, services=services),
+            "updates": terms(document.updates, services=services),
+            "alerts": terms(" ".join(alert_names(document)), services=services),
         }
 
     def _remember(self, number: int, document: Document, vector: list[float] | None) -> None:
@@ -138,8 +139,9 @@ class SimilarityIndex:
             "alerts": " ".join(alert_names(query)),
         }
         for name, text in texts.items():
-            for term in self.analyzer.terms(text):
-                weighted[term] += field_weights.get(name, 1.0)
+            for term in self.analyzer.terms(text, services=query.services):
+                boost = self.weights.concepts if is_concept(term) else 1.0
+                weighted[term] += field_weights.get(name, 1.0) * boost
         return dict(weighted)
 
     def _pool(self, query: Query, terms: dict[str, float], skip: set[int]) -> dict[int, float]:
@@ -176,7 +178,7 @@ class SimilarityIndex:
             text = lexical
             if number in semantic:
                 text = (1 - weights.semantic) * lexical + weights.semantic * semantic[number]
-            scored.append((weights.text * text + found.weighted(weights), number, lexical))
+            scored.append((found.combine(text, weights), number, lexical))
         scored.sort(key=lambda item: (-item[0], -item[1]))
         surfaces = self.analyzer.analyse(" ".join((query.title, query.summary, query.text)))
         return [

@@ -27,13 +27,14 @@ from watchkeep.assist.similarity.model import Document, Query, alert_names, info
 class Weights:
     """The weights of the score formula (see the module docstring)."""
 
-    text: float = 0.75
-    service: float = 0.08
-    alert: float = 0.07
-    fingerprint: float = 0.05
-    labels: float = 0.05
+    service: float = 0.15
+    alert: float = 0.3
+    labels: float = 0.1
+    fingerprint: float = 0.2
     semantic: float = 0.5
     """With an embedder, the semantic share s of the text component."""
+    concepts: float = 3.0
+    """How much more a lexicon concept weighs in a query than a word of the same rarity."""
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,15 @@ class Signals:
     fingerprint: float
     labels: float
 
-    def weighted(self, weights: Weights) -> float:
-        """The structured part of the score."""
-        return (
+    def combine(self, text: float, weights: Weights) -> float:
+        """The score: text similarity in its context, plus the exact-repeat bonus."""
+        context = 1 + (
             weights.service * self.service
             + weights.alert * self.alert
-            + weights.fingerprint * self.fingerprint
             + weights.labels * self.labels
+        )
+        return (1 - weights.fingerprint) * min(1.0, text * context) + (
+            weights.fingerprint * self.fingerprint
         )
 
 

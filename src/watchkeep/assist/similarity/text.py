@@ -49,9 +49,24 @@ STOP_WORDS = frozenset(
     min mins sec secs ms hrs
     """.split()
 )
-"""Common English function words; they carry no evidence of what went wrong.
+"""Common English function words; they carry no evidence of what went wrong."""
 
-Kept in the sequence (the lexicon needs "no space left *on* device") but never indexed.
+BOILERPLATE = frozenset(
+    """
+    second seconds minute minutes hour hours day days week weeks today yesterday tonight
+    user users customer customers people someone everyone anyone team teams
+    see sees seeing saw seen show shows showed showing shown look looks looked looking
+    seem seems seemed appear appears appeared notice noticed noticing report reported
+    went go goes going gone come came started starting begin began begun
+    roughly approximately about around some many much several lot lots bit
+    right now then again even though although instead anyway really quite
+    issue issues problem problems incident incidents thing things something
+    """.split()
+)
+"""Words that every incident report uses, whatever went wrong.
+
+Both lists stay in the sequence (the lexicon needs "no space left *on* device") but are
+never indexed.
 """
 
 
@@ -63,6 +78,9 @@ class Words:
     surfaces: tuple[str, ...]
     """The words as written, lower-cased, one per sequence word."""
     identifiers: tuple[str, ...]
+    """Whole identifiers, lower-cased: `checkout-api`, `oomkilled`, `2.8.0`."""
+    pieces: tuple[str, ...]
+    """The identifiers' pieces between separators, unsplit: `outofmemoryerror`."""
 
 
 def _split_part(part: str) -> list[str]:
@@ -86,6 +104,7 @@ def words(text: str) -> Words:
     sequence: list[str] = []
     surfaces: list[str] = []
     identifiers: list[str] = []
+    pieces: list[str] = []
     for match in _CHUNK.finditer(_APOSTROPHE.sub("", text)):
         chunk = match.group().rstrip("%")
         if _VERSION.fullmatch(chunk):
@@ -98,15 +117,16 @@ def words(text: str) -> Words:
         parts = [word for part in _PART.findall(chunk) for word in _split_part(part)]
         if len(parts) > 1 and len(chunk) > 3 and not all(part.isdigit() for part in parts):
             identifiers.append(chunk.lower())
+            pieces.extend(p.lower() for p in _PART.findall(chunk) if len(_split_part(p)) > 1)
         for part in parts:
             sequence.append(stem(part))
             surfaces.append(part)
-    return Words(tuple(sequence), tuple(surfaces), tuple(identifiers))
+    return Words(tuple(sequence), tuple(surfaces), tuple(identifiers), tuple(pieces))
 
 
 def is_indexed(word: str, written: str) -> bool:
     """Whether a sequence word (stemmed, and as written) is worth indexing as a term."""
-    if written in STOP_WORDS or len(word) < 2:
+    if written in STOP_WORDS or written in BOILERPLATE or len(word) < 2:
         return False
     if word.isdigit():
         return _is_code(word)

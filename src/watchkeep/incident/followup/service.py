@@ -210,5 +210,5 @@ def list_all(
         query = query.where(FollowUp.priority == flt.priority)
     if flt.action_type:
         query = query.where(FollowUp.action_type == flt.action_type)
-    rows = session.execute(query.limit(limit).offset(offset)).tuples()
+    rows = session.execute(query.limit(limit).offset(offset))
     return list(rows)

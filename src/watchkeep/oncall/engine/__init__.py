@@ -104,9 +104,7 @@ def render(schedule: Schedule, start: datetime, end: datetime) -> Rendering:
     else:
         final = _entries(final_segments(per_layer, resolved), instants)
     overrides = tuple(
-        OverrideEntry(
-            to_datetime(max(s, lo)), to_datetime(min(e, hi)), o.user, o.created_at, index
-        )
+        OverrideEntry(to_datetime(max(s, lo)), to_datetime(min(e, hi)), o.user, o.created_at, index)
         for index, (o, (s, e, _, _)) in enumerate(zip(schedule.overrides, spans, strict=True))
         if max(s, lo) < min(e, hi)
     )

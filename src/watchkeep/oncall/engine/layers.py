@@ -37,7 +37,7 @@ def turn_slots(users: tuple[str | None, ...], concurrent: int) -> tuple[Users, .
     if n == 0:
         return ((),)
     period = n // gcd(n, concurrent)
-    width = min(concurrent, n)  # c >= n already covers every position
+    width = min(concurrent, n - 1) or 1  # c >= n already covers every position
     return tuple(
         tuple(sorted({u for j in range(width) if (u := users[(k * concurrent + j) % n])}))
         for k in range(period)

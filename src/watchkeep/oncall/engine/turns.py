@@ -14,9 +14,17 @@ shapes of handover cycle (m handovers, used in turn, §5) each get their own jum
   turn shifts every later handover's time of day (hourly turns never re-align). A cycle
   therefore lasts D days + H hours *only while the UTC offset stays put*. We jump whole
   cycles arithmetically across each stretch of constant offset (Δ = D·86400 + H·3600 in
-  both instant and local terms) and step the few cycles around each offset change turn
-  by turn. Cost: a few cycles per offset change between the anchor and t (two a year for
+  both instant and local terms) and step the cycle around each offset change turn by
+  turn. Cost: about one cycle per offset change between the anchor and t (two a year for
   zones with DST), not one per turn.
+
+  Why a jump from a cycle start (I, L) is exact when ``L - I`` is the offset o at I and
+  the offset stays o over [I, I + jΔ]: an hourly end X in that range has wall reading
+  X + o; a daily end is a local reading L' a whole day after its turn's local start, so
+  L' - o lies in the range, at least a day after I, and fold=0 gives L' - o unless L' is
+  in a gap (it cannot be: the offset does not change) or is a repeated hour's reading
+  (the previous offset would win, but a repeated hour ends within a day of the change,
+  which is before I). The check ``L - I == o`` rejects a cycle whose start fell in a gap.
 """
 
 from bisect import bisect_right
@@ -27,10 +35,6 @@ from watchkeep.oncall.engine.localtime import DAY, HOUR, next_change, offset_at,
 from watchkeep.oncall.spec import Handover
 
 Turn = tuple[int, int, int]  # start instant, end instant, turn index k
-# A uniform jump needs the offset constant for this long before the cycle start: a local
-# time just after a fall-back is ambiguous and fold=0 maps it to the *previous* offset.
-# Two days exceeds every offset change in tzdata (the largest is Samoa's 24 h in 2011).
-_MARGIN = 2 * DAY
 
 
 class Rotation:
@@ -136,7 +140,7 @@ class MixedRotation(Rotation):
         while True:
             jump = 0
             offset = offset_at(zone, start)
-            if local - start == offset and next_change(zone, start - _MARGIN, start) is None:
+            if local - start == offset:
                 change = next_change(zone, start, t)
                 jump = ((t if change is None else change - 1) - start) // cycle
             if jump > 0:

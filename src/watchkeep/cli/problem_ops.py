@@ -1,0 +1,298 @@
+"""The problem operations behind ``watchkeep problem`` and ``watchkeep known-error``.
+
+Each runs against the database (in the command's one transaction) or a server, and both sides
+return the API's JSON bodies (``ProblemRead``, ``ProblemPage``, ``KnownErrorRead``, ...), so
+that rendering and ``--json`` output do not depend on the mode.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from watchkeep.auth import service as auth
+from watchkeep.auth.actor import Actor
+from watchkeep.catalog import service as catalog
+from watchkeep.cli.actor import local_actor
+from watchkeep.cli.client import ApiClient, remote_client, segment, server_url
+from watchkeep.cli.context import fail, local_session
+from watchkeep.cli.incident_ops import ids_by_name
+from watchkeep.core.errors import DomainError, Invalid
+from watchkeep.incident.views import follow_up_read
+from watchkeep.problem import followups, links, rca
+from watchkeep.problem import service as problems
+from watchkeep.problem.knownerror import service as known_errors
+from watchkeep.problem.models import Problem
+from watchkeep.problem.schemas import ProblemPage
+from watchkeep.problem.views import events_read, known_error_read, problem_read, summary
+
+Body = dict[str, Any]
+
+
+# The specs' fields are named as in the API's request bodies, which RemoteProblems sends.
+@dataclass(frozen=True)
+class ProblemSpec:
+    title: str
+    description: str
+    priority: str
+    services: list[str]
+
+
+@dataclass(frozen=True)
+class ProblemQuery:
+    states: list[str]
+    open_only: bool
+    priority: str | None
+    service: str | None
+    text: str | None
+    limit: int
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    title: str
+    action_type: str
+    owner: str | None
+    priority: str
+
+
+@dataclass(frozen=True)
+class KnownErrorSpec:
+    problem: str | None
+    title: str
+    symptoms: str
+    workaround: list[str]
+
+
+class LocalProblems:
+    """Calls the services in the command's one transaction, as ``actor``."""
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session, self.actor = session, actor
+
+    def _problem(self, ref: str) -> Problem:
+        return problems.get(self.session, ref=ref)
+
+    def _read(self, problem: Problem) -> Body:
+        return problem_read(self.session, problem, self.actor).model_dump(mode="json")
+
+    def _service_ids(self, names: list[str]) -> list[int]:
+        known = [(s.id, s.name) for s in catalog.list_services(self.session)]
+        return ids_by_name(known, names, "service")
+
+    def create(self, spec: ProblemSpec) -> Body:
+        problem = problems.create(
+            self.session,
+            actor=self.actor,
+            title=spec.title,
+            description=spec.description,
+            priority=spec.priority,
+            service_ids=self._service_ids(spec.services),
+        )
+        return self._read(problem)
+
+    def raise_from(self, incidents: list[str], title: str | None, priority: str) -> Body:
+        problem = links.raise_from_incidents(
+            self.session, actor=self.actor, incident_refs=incidents, title=title, priority=priority
+        )
+        return self._read(problem)
+
+    def page(self, query: ProblemQuery) -> Body:
+        service_ids = self._service_ids([query.service] if query.service else [])
+        flt = problems.ProblemFilter(
+            states=tuple(query.states),
+            open_only=query.open_only,
+            priority=query.priority,
+            service_id=service_ids[0] if service_ids else None,
+            text=query.text,
+        )
+        rows, more = problems.list_problems(self.session, flt=flt, limit=query.limit)
+        page = ProblemPage(
+            items=[summary(p) for p in rows], limit=query.limit, offset=0, has_more=more
+        )
+        return page.model_dump(mode="json")
+
+    def get(self, ref: str) -> Body:
+        return self._read(self._problem(ref))
+
+    def timeline(self, ref: str) -> list[Body]:
+        return [e.model_dump(mode="json") for e in events_read(self.session, self._problem(ref))]
+
+    def _change(self, ref: str, change: Callable[..., object], **fields: Any) -> Body:
+        """Apply one service function to the problem, then read it back as the API does."""
+        problem = self._problem(ref)
+        change(self.session, problem=problem, actor=self.actor, **fields)
+        return self._read(problem)
+
+    def transition(self, ref: str, state: str) -> Body:
+        return self._change(ref, problems.transition, state=state)
+
+    def link(self, ref: str, incident: str, reason: str) -> Body:
+        return self._change(ref, links.link, incident_ref=incident, reason=reason)
+
+    def unlink(self, ref: str, incident: str) -> Body:
+        return self._change(ref, links.unlink, incident_ref=incident)
+
+    def root_cause(self, ref: str, statement: str) -> Body:
+        return self._change(ref, rca.set_root_cause, statement=statement)
+
+    def whys(self, ref: str, steps: list[tuple[str, str]]) -> Body:
+        return self._change(ref, rca.set_whys, steps=steps)
+
+    def factor(self, ref: str, category: str, description: str) -> Body:
+        return self._change(ref, rca.add_factor, category=category, description=description)
+
+    def action(self, ref: str, spec: ActionSpec) -> Body:
+        owner = auth.get_user_by_ref(self.session, ref=spec.owner) if spec.owner else None
+        added = followups.add(
+            self.session,
+            problem=self._problem(ref),
+            actor=self.actor,
+            title=spec.title,
+            owner_id=owner.id if owner else None,
+            priority=spec.priority,
+            action_type=spec.action_type,
+        )
+        return follow_up_read(added, None).model_dump(mode="json")
+
+    def record_known_error(self, spec: KnownErrorSpec) -> Body:
+        known = known_errors.create(
+            self.session,
+            actor=self.actor,
+            problem=self._problem(spec.problem) if spec.problem else None,
+            title=spec.title,
+            symptoms=spec.symptoms,
+            workaround=spec.workaround,
+        )
+        return known_error_read(known).model_dump(mode="json")
+
+    def known_errors(self, text: str | None) -> list[Body]:
+        found = known_errors.search(self.session, text=text)
+        return [known_error_read(k).model_dump(mode="json") for k in found]
+
+    def known_error(self, ref: str) -> Body:
+        return known_error_read(known_errors.get(self.session, ref=ref)).model_dump(mode="json")
+
+
+class RemoteProblems:
+    """The same operations through ``/api/v1``, as the token's user."""
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+
+    def _service_ids(self, names: list[str]) -> list[int]:
+        if not names:
+            return []
+        known = [(row["id"], row["name"]) for row in self.client.get("/services")]
+        return ids_by_name(known, names, "service")
+
+    def _user_id(self, ref: str) -> int:
+        wanted = ref.strip().lower()
+        for user in self.client.get("/users"):
+            if str(user["id"]) == wanted or user["email"].lower() == wanted:
+                return int(user["id"])
+        raise Invalid(f"no user with e-mail or id {ref}", field="owner")
+
+    def _send(
+        self, method: str, path: str, body: Body | None = None, params: Body | None = None
+    ) -> Any:
+        """The decoded JSON body of one request (an API body: an object or a list)."""
+        return self.client.request(method, path, json=body, params=params)
+
+    def _at(self, ref: str, *rest: str) -> str:
+        """``/problems/<ref>/<rest...>``, each part escaped."""
+        return "/".join(("/problems", segment(ref), *map(segment, rest)))
+
+    def create(self, spec: ProblemSpec) -> Body:
+        body = asdict(spec)
+        body["service_ids"] = self._service_ids(body.pop("services"))
+        return self._send("POST", "/problems", body)
+
+    def raise_from(self, incidents: list[str], title: str | None, priority: str) -> Body:
+        body = {"incidents": incidents, "title": title, "priority": priority}
+        return self._send("POST", "/problems/raise", body)
+
+    def page(self, query: ProblemQuery) -> Body:
+        service_ids = self._service_ids([query.service] if query.service else [])
+        params = {
+            "state": query.states,
+            "open": query.open_only,
+            "priority": query.priority,
+            "service_id": service_ids[0] if service_ids else None,
+            "q": query.text,
+            "limit": query.limit,
+        }
+        kept = {name: value for name, value in params.items() if value is not None}
+        return self._send("GET", "/problems", params=kept)
+
+    def get(self, ref: str) -> Body:
+        return self._send("GET", self._at(ref))
+
+    def timeline(self, ref: str) -> list[Body]:
+        return self._send("GET", self._at(ref, "timeline"))
+
+    def transition(self, ref: str, state: str) -> Body:
+        return self._send("POST", self._at(ref, "transition"), {"state": state})
+
+    def link(self, ref: str, incident: str, reason: str) -> Body:
+        body = {"incident": incident, "reason": reason}
+        return self._send("POST", self._at(ref, "incidents"), body)
+
+    def unlink(self, ref: str, incident: str) -> Body:
+        return self._send("DELETE", self._at(ref, "incidents", incident))
+
+    def root_cause(self, ref: str, statement: str) -> Body:
+        return self._send("PUT", self._at(ref, "root-cause"), {"statement": statement})
+
+    def whys(self, ref: str, steps: list[tuple[str, str]]) -> Body:
+        body = {"steps": [{"question": q, "answer": a} for q, a in steps]}
+        return self._send("PUT", self._at(ref, "whys"), body)
+
+    def factor(self, ref: str, category: str, description: str) -> Body:
+        body = {"category": category, "description": description}
+        return self._send("POST", self._at(ref, "factors"), body)
+
+    def action(self, ref: str, spec: ActionSpec) -> Body:
+        body = asdict(spec)
+        owner = body.pop("owner")
+        body["owner_id"] = self._user_id(owner) if owner else None
+        return self._send("POST", self._at(ref, "follow-ups"), body)
+
+    def record_known_error(self, spec: KnownErrorSpec) -> Body:
+        body = asdict(spec)
+        problem = body.pop("problem")
+        path = self._at(problem, "known-errors") if problem else "/known-errors"
+        return self._send("POST", path, body)
+
+    def known_errors(self, text: str | None) -> list[Body]:
+        return self._send("GET", "/known-errors", params={"q": text} if text else None)
+
+    def known_error(self, ref: str) -> Body:
+        return self._send("GET", f"/known-errors/{segment(ref)}")
+
+
+Problems = LocalProblems | RemoteProblems
+
+
+@contextmanager
+def open_problems(url: str | None, token: str | None, as_email: str | None) -> Iterator[Problems]:
+    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database.
+
+    Either way a domain error ends the command with its message and exit code 1.
+    """
+    remote = server_url(url)
+    if remote is None:
+        if token:
+            fail("--token needs --url (or WATCHKEEP_URL): without one the CLI uses the database")
+        with local_session() as session:
+            yield LocalProblems(session, local_actor(session, as_email))
+        return
+    if as_email:
+        fail("--as (WATCHKEEP_ACTOR) is for the local database; a server acts as the token's user")
+    with remote_client(remote, token) as client:
+        try:
+            yield RemoteProblems(client)
+        except DomainError as exc:
+            fail(exc.message)
