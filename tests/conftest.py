@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchkeep.app import create_app
+from watchkeep.assist.index import cache as similarity_index
 from watchkeep.bootstrap import ensure_defaults
 from watchkeep.core.db import Database, make_engine
 from watchkeep.core.settings import Settings
@@ -97,6 +98,7 @@ def engine(
 @pytest.fixture
 def database(engine: Engine) -> Iterator[Database]:
     """A Database whose every transaction is a SAVEPOINT inside one rolled-back transaction."""
+    similarity_index.clear()  # derived from data that the previous test rolled back
     connection = engine.connect()
     outer = connection.begin()
     db = Database(str(engine.url), engine=engine)

@@ -2,14 +2,17 @@
 
 from datetime import timedelta
 
+from watchkeep.assist import tasks as assist_tasks
 from watchkeep.auth import tasks as auth_tasks
 from watchkeep.incident import tasks as incident_tasks
+from watchkeep.incident.events import INCIDENT_CHANGED
 from watchkeep.jobs.registry import Registry
 
 
 def build_registry() -> Registry:
     registry = Registry()
     registry.add(incident_tasks.UPDATE_DUE, incident_tasks.remind_update_due)
+    registry.add(INCIDENT_CHANGED, assist_tasks.on_incident_changed)
     registry.add(
         auth_tasks.PURGE_SESSIONS, auth_tasks.purge_expired_sessions, every=timedelta(hours=1)
     )

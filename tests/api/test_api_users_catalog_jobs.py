@@ -356,7 +356,7 @@ def test_jobs_are_listed_for_admins(
     ref = declare()["reference"]
     client.post(f"/api/v1/incidents/{ref}/updates", json={"message": "hi"}, headers=admin.headers)
     jobs = client.get("/api/v1/jobs", headers=admin.headers).json()
-    assert {j["kind"] for j in jobs} == {"test.failing", "incident.update_due"}
+    assert {"test.failing", "incident.update_due"} <= {j["kind"] for j in jobs}
     dead = client.get("/api/v1/jobs", params={"state": "dead"}, headers=admin.headers).json()
     assert [(j["id"], j["last_error"], j["attempts"]) for j in dead] == [(dead_job.id, "boom", 8)]
     assert len(client.get("/api/v1/jobs", params={"limit": 1}, headers=admin.headers).json()) == 1

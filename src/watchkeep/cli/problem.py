@@ -94,7 +94,7 @@ def list_(
     states: Annotated[list[ProblemState] | None, typer.Option("--state", help="Repeatable")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only unresolved problems")] = False,
     priority: Annotated[Priority | None, typer.Option(help="Only this priority")] = None,
-    service: Annotated[str | None, typer.Option(metavar="NAME", help="Affecting it")] = None,
+    service: Annotated[str | None, typer.Option(metavar="NAME", help="Affected service")] = None,
     text: Annotated[str | None, typer.Option("--text", "-q", help="Text to look for")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="At most this many")] = 50,
     as_json: JsonOption = False,

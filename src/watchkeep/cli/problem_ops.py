@@ -8,7 +8,7 @@ that rendering and ``--json`` output do not depend on the mode.
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -118,7 +118,8 @@ class LocalProblems:
         return self._read(self._problem(ref))
 
     def timeline(self, ref: str) -> list[Body]:
-        return [e.model_dump(mode="json") for e in events_read(self.session, self._problem(ref))]
+        events = events_read(self.session, self._problem(ref), self.actor)
+        return [e.model_dump(mode="json") for e in events]
 
     def _change(self, ref: str, change: Callable[..., object], **fields: Any) -> Body:
         """Apply one service function to the problem, then read it back as the API does."""
@@ -197,9 +198,9 @@ class RemoteProblems:
 
     def _send(
         self, method: str, path: str, body: Body | None = None, params: Body | None = None
-    ) -> Any:
-        """The decoded JSON body of one request (an API body: an object or a list)."""
-        return self.client.request(method, path, json=body, params=params)
+    ) -> Body:
+        answer: Body = self.client.request(method, path, json=body, params=params)
+        return answer
 
     def _at(self, ref: str, *rest: str) -> str:
         """``/problems/<ref>/<rest...>``, each part escaped."""
@@ -231,7 +232,7 @@ class RemoteProblems:
         return self._send("GET", self._at(ref))
 
     def timeline(self, ref: str) -> list[Body]:
-        return self._send("GET", self._at(ref, "timeline"))
+        return cast("list[Body]", self.client.get(self._at(ref, "timeline")))
 
     def transition(self, ref: str, state: str) -> Body:
         return self._send("POST", self._at(ref, "transition"), {"state": state})
@@ -267,7 +268,8 @@ class RemoteProblems:
         return self._send("POST", path, body)
 
     def known_errors(self, text: str | None) -> list[Body]:
-        return self._send("GET", "/known-errors", params={"q": text} if text else None)
+        query = {"q": text} if text else None
+        return cast("list[Body]", self.client.request("GET", "/known-errors", params=query))
 
     def known_error(self, ref: str) -> Body:
         return self._send("GET", f"/known-errors/{segment(ref)}")

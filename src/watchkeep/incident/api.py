@@ -194,7 +194,7 @@ def edit_entry(
     )
     if body.pinned is not None:
         entry = timeline.set_pinned(
-            session, incident=incident, entry_id=entry_id, pinned=body.pinned
+            session, incident=incident, entry_id=entry_id, pinned=body.pinned, actor=actor
         )
     return entry_read(entry)
 

@@ -13,6 +13,7 @@ from watchkeep.core.errors import Invalid
 from watchkeep.incident import lifecycle
 from watchkeep.incident.access import add_participant, get_visible
 from watchkeep.incident.customfield import service as customfields
+from watchkeep.incident.events import announce_change
 from watchkeep.incident.lifecycle import Status, parse_status
 from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
 from watchkeep.incident.role import service as roles
@@ -112,6 +113,7 @@ def declare(
     roles.assign(
         session, incident=incident, role=roles.LEAD, user_id=lead_id or actor.user_id, actor=actor
     )
+    announce_change(session, incident=incident, fields=["declared"])
     return incident
 
 
@@ -135,10 +137,12 @@ def update(
 ) -> Incident:
     """Change fields; each change writes a timeline entry with the old and new value."""
     actor.require(Role.RESPONDER)
+    content: list[str] = []  # changes that subscribers such as known-error matching care about
     if title is not None and title.strip() != incident.title:
         if not title.strip():
             raise Invalid("title must not be empty", field="title")
         old, incident.title = incident.title, title.strip()
+        content.append("title")
         record_change(
             session,
             incident=incident,
@@ -150,6 +154,7 @@ def update(
         )
     if summary is not None and summary.strip() != incident.summary:
         old, incident.summary = incident.summary, summary.strip()
+        content.append("summary")
         record_change(
             session,
             incident=incident,
@@ -193,6 +198,7 @@ def update(
         old_names = [s.name for s in incident.services]
         if old_names != [s.name for s in services]:
             incident.services = services
+            content.append("services")
             record_change(
                 session,
                 incident=incident,
@@ -230,6 +236,8 @@ def update(
             )
     incident.updated_at = utcnow()
     session.flush()
+    if content:
+        announce_change(session, incident=incident, fields=content)
     return incident
 
 

@@ -23,6 +23,8 @@ from watchkeep.incident.severity.service import list_severities
 from watchkeep.incident.statusupdate import service as updates
 from watchkeep.incident.timeline import service as timeline
 from watchkeep.incident.views import incident_read
+from watchkeep.problem import links as problem_links
+from watchkeep.problem.matching import matches_for_incident
 from watchkeep.web.auth import is_htmx, see_other
 from watchkeep.web.pages import render
 
@@ -34,6 +36,12 @@ UPDATES = "updates"
 FOLLOW_UPS = "follow-ups"
 FIELDS = "fields"
 TIMESTAMPS = "timestamps"
+PROBLEMS = "problems"
+KNOWN_ERROR_MATCHES = "known-error-matches"
+
+# Known-error matching runs as a job after the incident is stored; for this long after a
+# change the banner asks again every few seconds (htmx), so that a match shows up by itself.
+MATCH_WAIT_SECONDS = 60
 
 DURATION_LABELS = {
     "time_to_acknowledge": "Time to acknowledge",
@@ -46,6 +54,17 @@ DURATION_LABELS = {
 def can_respond(actor: Actor) -> bool:
     """Whether the page should offer ``actor`` the controls that change an incident."""
     return at_least(actor.role, Role.RESPONDER)
+
+
+def problem_panels(session: Session, incident: Incident) -> dict[str, Any]:
+    """The incident's problems and the known errors it matches (dismissed ones left out)."""
+    matches = [m for m in matches_for_incident(session, incident_id=incident.id) if not m.dismissed]
+    return {
+        "problems": problem_links.problems_of_incident(session, incident_id=incident.id),
+        "matches": matches,
+        "awaiting_matches": not matches
+        and (utcnow() - incident.updated_at).total_seconds() < MATCH_WAIT_SECONDS,
+    }
 
 
 def incident_context(session: Session, incident: Incident, actor: Actor) -> dict[str, Any]:
@@ -71,6 +90,7 @@ def incident_context(session: Session, incident: Incident, actor: Actor) -> dict
         "duration_labels": DURATION_LABELS,
         "can_edit": can_respond(actor),
         "now": utcnow(),
+        **problem_panels(session, incident),
     }
 
 

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from watchkeep.api.deps import DbSession
+from watchkeep.assist.service import similar_incidents
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
@@ -29,6 +30,7 @@ router = APIRouter(route_class=WebRoute)
 PAGE_SIZE = 25
 BOARD_LIMIT = 100
 RECENT_LIMIT = 10
+SIMILAR_LIMIT = 5
 DECLARE_STATUSES = (Status.INVESTIGATING, Status.TRIAGE)
 
 
@@ -54,7 +56,7 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
         "dashboard/_board.html" if is_htmx(request) else "dashboard/index.html",
         live=live,
         resolved=resolved,
-        leads={i.id: roles.holder(session, incident_id=i.id, slug=roles.LEAD) for i in live},
+        leads=roles.holders(session, incident_ids=[i.id for i in live], slug=roles.LEAD),
         overdue={i.id for i in live if is_overdue(i, now)},
         now=now,
     )
@@ -168,6 +170,12 @@ def declare(
 
 @router.get("/incidents/{ref}")
 def incident_page(ref: str, request: Request, session: DbSession, actor: WebActor) -> Response:
-    """One incident: controls, roles, timeline, updates, follow-ups, fields and times."""
+    """One incident: controls, roles, timeline, updates, follow-ups, fields and times, its
+    problems, the known errors it matches and the most similar past incidents."""
     incident = get_visible(session, ref=ref, actor=actor)
-    return render(request, "incident/page.html", **incident_context(session, incident, actor))
+    return render(
+        request,
+        "incident/page.html",
+        similar=similar_incidents(session, incident=incident, actor=actor, k=SIMILAR_LIMIT),
+        **incident_context(session, incident, actor),
+    )

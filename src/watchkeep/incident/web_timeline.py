@@ -45,7 +45,7 @@ def pin_entry(
 ) -> Response:
     """Pin an entry as a key moment, or unpin it."""
     incident = get_visible(session, ref=ref, actor=actor)
-    timeline.set_pinned(session, incident=incident, entry_id=entry_id, pinned=pinned)
+    timeline.set_pinned(session, incident=incident, entry_id=entry_id, pinned=pinned, actor=actor)
     return incident_response(request, session, incident, actor, TIMELINE)
 
 

@@ -85,8 +85,9 @@ def move(ref: str, body: StateIn, session: DbSession, actor: Responder) -> Probl
 
 
 @router.get("/{ref}/timeline")
-def timeline(ref: str, session: DbSession, _actor: CurrentActor) -> list[EventRead]:
-    return events_read(session, problems.get(session, ref=ref))
+def timeline(ref: str, session: DbSession, actor: CurrentActor) -> list[EventRead]:
+    """The problem's timeline (events about incidents the caller can't see are left out)."""
+    return events_read(session, problems.get(session, ref=ref), actor)
 
 
 @router.post("/{ref}/incidents", status_code=status.HTTP_201_CREATED)

@@ -93,6 +93,18 @@ def linked_incidents(
     return list(rows)
 
 
+def hidden_incident_ids(session: Session, *, incident_ids: set[int], actor: Actor) -> set[int]:
+    """Which of these incidents ``actor`` may not see."""
+    if not incident_ids:
+        return set()
+    visible = set(
+        session.scalars(
+            select(Incident.id).where(Incident.id.in_(incident_ids), visible_clause(actor))
+        )
+    )
+    return incident_ids - visible
+
+
 def problems_of_incident(session: Session, *, incident_id: int) -> list[Problem]:
     return list(
         session.scalars(

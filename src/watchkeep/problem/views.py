@@ -99,7 +99,11 @@ def problem_read(session: Session, problem: Problem, actor: Actor) -> ProblemRea
     )
 
 
-def events_read(session: Session, problem: Problem) -> list[EventRead]:
+def events_read(session: Session, problem: Problem, actor: Actor) -> list[EventRead]:
+    """The problem's timeline, without the events about incidents ``actor`` may not see."""
+    events = list_events(session, problem_id=problem.id)
+    mentioned = {e.payload["incident_id"] for e in events if "incident_id" in e.payload}
+    hidden = links.hidden_incident_ids(session, incident_ids=mentioned, actor=actor)
     return [
         EventRead(
             id=e.id,
@@ -109,5 +113,6 @@ def events_read(session: Session, problem: Problem) -> list[EventRead]:
             title=e.title,
             payload=e.payload,
         )
-        for e in list_events(session, problem_id=problem.id)
+        for e in events
+        if e.payload.get("incident_id") not in hidden
     ]

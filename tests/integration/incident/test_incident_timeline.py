@@ -69,8 +69,12 @@ def test_pinned_entries_can_be_listed_alone(session: Session, alice: Person) -> 
     assert [
         e.id for e in timeline.list_entries(session, incident_id=incident.id, pinned_only=True)
     ] == [key.id]
-    timeline.set_pinned(session, incident=incident, entry_id=other.id, pinned=True)
-    timeline.set_pinned(session, incident=incident, entry_id=key.id, pinned=False)
+    timeline.set_pinned(
+        session, incident=incident, entry_id=other.id, pinned=True, actor=alice.actor
+    )
+    timeline.set_pinned(
+        session, incident=incident, entry_id=key.id, pinned=False, actor=alice.actor
+    )
     assert [
         e.id for e in timeline.list_entries(session, incident_id=incident.id, pinned_only=True)
     ] == [other.id]
@@ -152,7 +156,11 @@ def test_entries_of_another_incident_are_not_found(session: Session, alice: Pers
             session, incident=second, entry_id=entry.id, actor=alice.actor, title="x"
         )
     with pytest.raises(NotFound):
-        timeline.set_pinned(session, incident=second, entry_id=entry.id, pinned=True)
+        timeline.set_pinned(
+            session, incident=second, entry_id=entry.id, pinned=True, actor=alice.actor
+        )
     with pytest.raises(NotFound):
-        timeline.set_pinned(session, incident=first, entry_id=987654, pinned=True)
+        timeline.set_pinned(
+            session, incident=first, entry_id=987654, pinned=True, actor=alice.actor
+        )
     assert (entry.title, entry.pinned) == ("mine", False)

@@ -253,3 +253,304 @@ def test_the_probe_finds_every_offset_change_an_hourly_scan_finds(timezone: str)
         found.append(change)
         at = change
     assert [c - c % 3600 for c in found] == [s - s % 3600 for s in scanned]
+
+
+# ---- explicit cases: a compact way to write a schedule and read its entries -------------
+
+
+def layer(users: list | None = None, anchor: str = "2025-01-06T09:00:00", **extra: Any) -> dict:
+    every = extra.pop("every", [(1, "daily")])
+    return {
+        "users": ["ann", "ben"] if users is None else users,
+        "anchor": anchor,
+        "handovers": [{"interval": n, "unit": unit} for n, unit in every],
+        **extra,
+    }
+
+
+def schedule(*layers: dict, overrides: tuple = (), tz: str = "Europe/London") -> Schedule:
+    return parse_schedule({"timezone": tz, "layers": list(layers), "overrides": list(overrides)})
+
+
+def override(user: str | None, start: str, end: str, created: str = "2025-01-01") -> dict:
+    return {"user": user, "start": start, "end": end, "created_at": created}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def rows(sched: Schedule, lo: str, hi: str, layer_index: int | None = None) -> list[tuple]:
+    result = render(sched, at(lo), at(hi))
+    entries = result.final if layer_index is None else result.layers[layer_index]
+    return [(z(e.start)[:-4], z(e.end)[:-4], ",".join(e.users)) for e in entries]
+
+
+# ---- DST regressions (Europe/London: 2025-03-30 01:00Z springs forward, 2025-10-26 01:00Z
+# falls back) --------------------------------------------------------------------------------
+
+
+def test_an_anchor_in_the_spring_gap_lands_after_it_and_later_turns_keep_its_time() -> None:
+    sched = schedule(layer(anchor="2025-03-30T01:30:00"))
+    assert rows(sched, "2025-03-29", "2025-04-01T12:00") == [
+        ("2025-03-30T01:30", "2025-03-31T00:30", "ann"),  # 02:30 BST, after the gap
+        ("2025-03-31T00:30", "2025-04-01T00:30", "ben"),  # 01:30 BST again
+        ("2025-04-01T00:30", "2025-04-01T12:00", "ann"),
+    ]
+
+
+def test_an_ambiguous_anchor_is_the_first_occurrence() -> None:
+    sched = schedule(layer(anchor="2025-10-26T01:30:00"))
+    assert rows(sched, "2025-10-26", "2025-10-27T03:00")[0] == (
+        "2025-10-26T00:30",  # 01:30 BST, not 01:30 GMT
+        "2025-10-27T01:30",
+        "ann",
+    )
+
+
+@pytest.mark.parametrize(
+    ("anchor", "hours"), [("2025-03-29T12:00:00", 23), ("2025-10-25T12:00:00", 25)]
+)
+def test_a_daily_turn_over_a_change_lasts_23_or_25_hours(anchor: str, hours: int) -> None:
+    lo = at(anchor) - timedelta(days=1)  # nothing before the anchor: turn 0 comes first
+    entry = render(schedule(layer(anchor=anchor)), lo, lo + timedelta(days=4)).final[0]
+    assert entry.end - entry.start == timedelta(hours=hours)
+
+
+def test_an_hourly_turn_is_exactly_3600_seconds_across_a_change() -> None:
+    sched = schedule(layer(["ann", "ben", "cat"], "2025-03-30T00:00:00", every=[(1, "hourly")]))
+    entries = render(sched, at("2025-03-30T00:00"), at("2025-03-30T04:00")).final
+    assert [e.end - e.start for e in entries] == [timedelta(hours=1)] * 4
+    assert [e.users for e in entries] == [("ann",), ("ben",), ("cat",), ("ann",)]
+
+
+def test_a_working_interval_that_inverts_on_the_change_day_is_empty() -> None:
+    # 01:30 (in the gap, fold=0 → 01:30Z) to 02:00 (BST, 01:00Z) inverts on 30 March.
+    sunday = [{"weekday": "sun", "start": "01:30", "end": "02:00"}]
+    sched = schedule(layer(["ann"], every=[(1, "weekly")], working_intervals=sunday))
+    assert rows(sched, "2025-03-23", "2025-04-07") == [
+        ("2025-03-23T01:30", "2025-03-23T02:00", "ann"),
+        ("2025-04-06T00:30", "2025-04-06T01:00", "ann"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("moment", "users"),
+    [
+        ("2025-03-30T01:10", ("ann",)),  # 02:10 BST: the 01:30 handover (01:30Z) is still ahead
+        ("2025-03-30T01:30", ("ben",)),
+        ("2025-10-26T00:10", ("ann",)),
+        ("2025-10-26T01:10", ("ben",)),  # 01:10 GMT, the repeated hour: handed over at 00:30Z
+    ],
+)
+def test_the_turn_around_a_handover_in_a_gap_or_repeated_hour(
+    moment: str, users: tuple
+) -> None:
+    anchors = {"03": "2025-03-29T01:30:00", "10": "2025-10-25T01:30:00"}
+    sched = schedule(layer(anchor=anchors[moment[5:7]]))
+    assert oncall_at(sched, at(moment)) == users
+    lo = at(moment)
+    assert render(sched, lo, lo + timedelta(hours=1)).final[0].users == users
+
+
+def test_hourly_handovers_never_realign_to_the_anchors_time_of_day() -> None:
+    sched = schedule(layer(anchor="2025-03-28T09:00:00", every=[(24, "hourly")]))
+    assert [r[0] for r in rows(sched, "2025-03-28T09:00", "2025-04-01")] == [
+        "2025-03-28T09:00",
+        "2025-03-29T09:00",
+        "2025-03-30T09:00",  # 10:00 BST from here on
+        "2025-03-31T09:00",
+    ]
+
+
+def test_a_mixed_sequence_follows_hourly_ends_and_local_days() -> None:
+    # daily, then 2 hours: the hourly turn ends 7200 s after it starts, and the next daily
+    # turn starts at that instant's wall reading (14:00 BST) and ends a local day later.
+    sched = schedule(layer(anchor="2025-03-29T12:00:00", every=[(1, "daily"), (2, "hourly")]))
+    assert [r[:2] for r in rows(sched, "2025-03-29T12:00", "2025-03-31T16:00")] == [
+        ("2025-03-29T12:00", "2025-03-30T11:00"),
+        ("2025-03-30T11:00", "2025-03-30T13:00"),
+        ("2025-03-30T13:00", "2025-03-31T13:00"),
+        ("2025-03-31T13:00", "2025-03-31T15:00"),
+        ("2025-03-31T15:00", "2025-03-31T16:00"),
+    ]
+
+
+# ---- §5's precise rules, one test each ---------------------------------------------------
+
+
+def test_turn_k_holds_users_k_times_concurrent_plus_j_and_nothing_before_the_anchor() -> None:
+    sched = schedule(layer(["ann", "ben", "cat"], "2025-01-06T00:00:00", concurrent=2))
+    assert rows(sched, "2025-01-05", "2025-01-09") == [
+        ("2025-01-06T00:00", "2025-01-07T00:00", "ann,ben"),
+        ("2025-01-07T00:00", "2025-01-08T00:00", "ann,cat"),
+        ("2025-01-08T00:00", "2025-01-09T00:00", "ben,cat"),
+    ]
+
+
+def test_every_range_is_half_open() -> None:
+    sched = schedule(
+        layer(["ann"], working_intervals=[{"weekday": "mon", "start": "10:00", "end": "12:00"}]),
+        layer(["ben", "cat"], start="2025-01-06T13:00:00Z", end="2025-01-06T15:00:00Z"),
+        overrides=(override("dan", "2025-01-07T10:00Z", "2025-01-07T11:00Z"),),
+    )
+    probes = {
+        "2025-01-06T09:59:59": (),
+        "2025-01-06T10:00": ("ann",),  # working interval start is in
+        "2025-01-06T11:59:59": ("ann",),
+        "2025-01-06T12:00": (),  # its end is out
+        "2025-01-06T13:00": ("ben",),  # the layer's start is in
+        "2025-01-06T15:00": (),  # layer end is out
+        "2025-01-07T10:00": ("dan",),
+        "2025-01-07T11:00": (),  # override end is out
+    }
+    for moment, users in probes.items():
+        assert oncall_at(sched, at(moment)) == users, moment
+    assert rows(sched, "2025-01-06T13:00", "2025-01-06T14:00", 1) == [
+        ("2025-01-06T13:00", "2025-01-06T14:00", "ben")  # the window's end is out
+    ]
+    # A turn's start is in it, and its end belongs to the next turn.
+    daily = schedule(layer())
+    assert oncall_at(daily, at("2025-01-07T08:59:59")) == ("ann",)
+    assert oncall_at(daily, at("2025-01-07T09:00")) == ("ben",)
+
+
+def test_empty_or_inverted_ranges_contribute_nothing() -> None:
+    sched = schedule(
+        layer(["ann"], start="2025-01-08T00:00:00Z", end="2025-01-07T00:00:00Z"),
+        overrides=(override("dan", "2025-01-07T10:00Z", "2025-01-07T09:00Z"),),
+    )
+    assert rows(sched, "2025-01-06", "2025-01-09") == []
+    assert rows(schedule(layer()), "2025-01-09", "2025-01-06") == []
+    assert rows(schedule(layer()), "2025-01-09", "2025-01-09") == []
+
+
+def test_duplicate_users_collapse_and_an_empty_list_puts_nobody_on_call() -> None:
+    assert rows(schedule(layer(["ann", "ann", "ben"], concurrent=5)), "2025-01-07", "2025-01-09") == [
+        ("2025-01-07T00:00", "2025-01-09T00:00", "ann,ben")
+    ]
+    sched = schedule(layer(["ann"]), layer([]))
+    assert rows(sched, "2025-01-07", "2025-01-08", 1) == []
+    assert rows(sched, "2025-01-07", "2025-01-08") == [("2025-01-07T00:00", "2025-01-08T00:00", "ann")]
+
+
+@pytest.mark.parametrize(
+    ("working", "expected"),
+    [
+        ("absent", [("2025-01-07T00:00", "2025-01-08T00:00", "ann")]),
+        (None, [("2025-01-07T00:00", "2025-01-08T00:00", "ann")]),
+        ([], []),
+    ],
+)
+def test_working_intervals_absent_or_null_mean_always_and_empty_means_never(
+    working: object, expected: list
+) -> None:
+    extra = {} if working == "absent" else {"working_intervals": working}
+    assert rows(schedule(layer(["ann"], **extra)), "2025-01-07", "2025-01-08") == expected
+
+
+def test_a_working_interval_belongs_to_the_date_it_starts_on() -> None:
+    sunday_night = [{"weekday": "sun", "start": "22:00", "end": "06:00"}]
+    sched = schedule(layer(["ann"], working_intervals=sunday_night))
+    # Sunday 12 January 22:00 to Monday 06:00; nothing on the Sunday morning before it.
+    assert rows(sched, "2025-01-12", "2025-01-14") == [
+        ("2025-01-12T22:00", "2025-01-13T06:00", "ann")
+    ]
+
+
+def test_end_equal_to_start_is_24_hours_and_overlapping_intervals_are_unioned() -> None:
+    intervals = [
+        {"weekday": "mon", "start": "09:00", "end": "09:00"},
+        {"weekday": "tue", "start": "08:00", "end": "10:00"},
+        {"weekday": "tue", "start": "09:30", "end": "11:00"},
+    ]
+    sched = schedule(layer(["ann"], every=[(1, "weekly")], working_intervals=intervals))
+    assert rows(sched, "2025-01-13", "2025-01-15") == [
+        ("2025-01-13T09:00", "2025-01-14T11:00", "ann")
+    ]
+
+
+def test_a_layer_with_nobody_lets_lower_layers_show_through_but_a_null_override_does_not() -> None:
+    nine_to_ten = [{"weekday": day, "start": "09:00", "end": "10:00"} for day in WEEKDAYS]
+    sched = schedule(
+        layer(["low"], "2025-01-06T00:00:00", every=[(1, "weekly")]),
+        layer(["top", None], working_intervals=nine_to_ten, end="2025-01-09T00:00:00Z"),
+        overrides=(override(None, "2025-01-06T12:00Z", "2025-01-06T13:00Z"),),
+    )
+    assert rows(sched, "2025-01-06T08:00", "2025-01-10") == [
+        ("2025-01-06T08:00", "2025-01-06T09:00", "low"),  # outside working intervals
+        ("2025-01-06T09:00", "2025-01-06T10:00", "top"),
+        ("2025-01-06T10:00", "2025-01-06T12:00", "low"),
+        # 12:00-13:00 is a gap: the null override hides every layer
+        ("2025-01-06T13:00", "2025-01-08T09:00", "low"),  # 7 Jan is a null slot
+        ("2025-01-08T09:00", "2025-01-08T10:00", "top"),
+        ("2025-01-08T10:00", "2025-01-10T00:00", "low"),  # past the top layer's end
+    ]
+
+
+def test_the_most_recent_override_wins_and_on_a_tie_the_later_one_in_the_list() -> None:
+    sched = schedule(
+        layer(["ann"]),
+        overrides=(
+            override("old", "2025-01-07T00:00Z", "2025-01-07T06:00Z", "2025-01-02"),
+            override("new", "2025-01-07T02:00Z", "2025-01-07T04:00Z", "2025-01-03"),
+            override("tie1", "2025-01-07T05:00Z", "2025-01-07T08:00Z", "2025-01-01"),
+            override("tie2", "2025-01-07T07:00Z", "2025-01-07T09:00Z", "2025-01-01"),
+        ),
+    )
+    assert rows(sched, "2025-01-07", "2025-01-07T10:00") == [
+        ("2025-01-07T00:00", "2025-01-07T02:00", "old"),
+        ("2025-01-07T02:00", "2025-01-07T04:00", "new"),
+        ("2025-01-07T04:00", "2025-01-07T06:00", "old"),  # old beats both ties: created later
+        ("2025-01-07T06:00", "2025-01-07T07:00", "tie1"),
+        ("2025-01-07T07:00", "2025-01-07T09:00", "tie2"),  # same created_at, later in list
+        ("2025-01-07T09:00", "2025-01-07T10:00", "ann"),
+    ]
+
+
+def test_layer_entries_are_normalised_and_ignore_overrides() -> None:
+    sched = schedule(
+        layer(["ben", "ann", "ben", "ann"], concurrent=2, start="2025-01-07T06:00:00Z"),
+        overrides=(override("dan", "2025-01-07T10:00Z", "2025-01-07T11:00Z"),),
+    )
+    assert rows(sched, "2025-01-06", "2025-01-08T12:00", 0) == [
+        ("2025-01-07T06:00", "2025-01-08T12:00", "ann,ben")  # sorted, merged, clipped
+    ]
+
+
+def test_the_final_schedule_merges_on_the_user_set_alone() -> None:
+    sched = schedule(
+        layer(["ann"]),
+        layer(["ann"], working_intervals=[{"weekday": "tue", "start": "09:00", "end": "17:00"}]),
+        overrides=(override("ann", "2025-01-07T17:00Z", "2025-01-07T18:00Z"),),
+    )
+    assert rows(sched, "2025-01-07", "2025-01-08") == [("2025-01-07T00:00", "2025-01-08T00:00", "ann")]
+
+
+def test_instants_without_an_offset_are_utc_and_output_is_whole_seconds_z() -> None:
+    offsets = schedule(layer(["ann"], start="2025-01-07T10:00:00+02:00"))
+    plain = schedule(layer(["ann"], start="2025-01-07T08:00:00"))
+    assert rows(offsets, "2025-01-07", "2025-01-08") == rows(plain, "2025-01-07", "2025-01-08")
+    entry = render(plain, datetime(2025, 1, 7), datetime(2025, 1, 8, 0, 0, 0, 500)).final[0]
+    assert z(entry.start) == "2025-01-07T08:00:00Z"
+    assert oncall_at(plain, datetime(2025, 1, 7, 8, 0, 0, 999_999)) == ("ann",)
+
+
+# ---- the shared benchmark specs ---------------------------------------------------------
+
+
+def bench_specs() -> list[dict]:
+    return json.loads(BENCH.read_text())["specs"]
+
+
+@pytest.mark.parametrize("case", bench_specs(), ids=lambda case: case["id"])
+def test_every_bench_spec_renders_its_expected_number_of_final_entries(case: dict) -> None:
+    sched = parse_schedule(case["spec"])
+    lo, hi = at(case["window"]["start"][:-1]), at(case["window"]["end"][:-1])
+    final = render(sched, lo, hi).final
+    assert len(final) == case["expected_final_entries"]
+    picker = random.Random(case["id"])
+    for _ in range(50):
+        t = lo + timedelta(seconds=picker.randrange(int((hi - lo).total_seconds())))
+        rendered = next((e.users for e in final if e.start <= t < e.end), ())
+        assert oncall_at(sched, t) == rendered

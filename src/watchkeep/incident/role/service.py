@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
+from watchkeep.auth.actor import Actor, Role
 from watchkeep.auth.models import User
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Invalid, NotFound
@@ -84,10 +84,24 @@ def holder(session: Session, *, incident_id: int, slug: str) -> User | None:
     return assignment.user if assignment else None
 
 
+def holders(session: Session, *, incident_ids: list[int], slug: str) -> dict[int, User]:
+    """Who holds role ``slug`` on each of these incidents (one query for a whole list)."""
+    if not incident_ids:
+        return {}
+    rows = session.scalars(
+        select(RoleAssignment)
+        .join(RoleType)
+        .where(RoleAssignment.incident_id.in_(incident_ids), RoleType.slug == slug)
+    )
+    return {row.incident_id: row.user for row in rows}
+
+
 def assign(
     session: Session, *, incident: Incident, role: str | int, user_id: int, actor: Actor | None
 ) -> RoleAssignment:
     """Give ``role`` on ``incident`` to a user (replacing its holder) and record it."""
+    if actor is not None:
+        actor.require(Role.RESPONDER)
     role_type = get_role_type(session, ref=role)
     user = session.get(User, user_id)
     if user is None or not user.is_active:
@@ -129,6 +143,7 @@ def assign(
 
 
 def unassign(session: Session, *, incident: Incident, role: str | int, actor: Actor) -> None:
+    actor.require(Role.RESPONDER)
     role_type = get_role_type(session, ref=role)
     current = session.scalar(
         select(RoleAssignment).where(

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
+from watchkeep.auth.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.incident.models import Incident, TimelineEdit, TimelineEntry
@@ -95,6 +95,7 @@ def add_note(
     pinned: bool = False,
 ) -> TimelineEntry:
     """A responder's own note; the first line becomes the entry's title."""
+    actor.require(Role.RESPONDER)
     text = text.strip()
     if not text:
         raise Invalid("a note must not be empty", field="text")
@@ -114,8 +115,10 @@ def add_note(
 
 
 def set_pinned(
-    session: Session, *, incident: Incident, entry_id: int, pinned: bool
+    session: Session, *, incident: Incident, entry_id: int, pinned: bool, actor: Actor
 ) -> TimelineEntry:
+    """Mark an entry as a key moment (or not)."""
+    actor.require(Role.RESPONDER)
     entry = get_entry(session, incident=incident, entry_id=entry_id)
     entry.pinned = pinned
     session.flush()
@@ -133,6 +136,7 @@ def edit_entry(
     occurred_at: datetime | None = None,
 ) -> TimelineEntry:
     """Change an entry's title, description or time, keeping what it said before."""
+    actor.require(Role.RESPONDER)
     entry = get_entry(session, incident=incident, entry_id=entry_id)
     changes: dict[str, Any] = {}
     if title is not None:

@@ -7,7 +7,7 @@ everything is integer seconds (see ``localtime``); datetimes appear only at the 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from watchkeep.oncall.engine.layers import (
@@ -16,7 +16,7 @@ from watchkeep.oncall.engine.layers import (
     layer_segments,
     layer_users_at,
 )
-from watchkeep.oncall.engine.localtime import instant_seconds, to_datetime
+from watchkeep.oncall.engine.localtime import EPOCH, instant_seconds, to_datetime
 from watchkeep.oncall.engine.sweep import OverrideSpan, final_segments, resolve_overrides
 from watchkeep.oncall.spec import Override, Schedule
 
@@ -68,16 +68,28 @@ def _ranks(overrides: Sequence[Override]) -> list[int]:
     return ranks
 
 
-def _entries(segments: list[Segment], instants: dict[int, datetime]) -> tuple[Entry, ...]:
+def _entries(segments: list[Segment]) -> tuple[Entry, ...]:
+    """Segments as entries with aware UTC datetimes.
+
+    Boundaries come in increasing order and mostly a fixed step apart, so each datetime is
+    the previous one plus a cached timedelta: ~10x cheaper than ``fromtimestamp`` each.
+    """
     out = []
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__; same object
+    steps: dict[int, timedelta] = {}
+    last, last_moment = 0, EPOCH
     for start, end, users in segments:
-        begin = instants.get(start)
-        if begin is None:
-            begin = instants[start] = to_datetime(start)
-        finish = instants.get(end)
-        if finish is None:
-            finish = instants[end] = to_datetime(end)
-        out.append(Entry(begin, finish, users))
+        if start != last:
+            step = steps.get(start - last)
+            if step is None:
+                step = steps[start - last] = timedelta(seconds=start - last)
+            last, last_moment = start, last_moment + step
+        begin = last_moment
+        step = steps.get(end - last)
+        if step is None:
+            step = steps[end - last] = timedelta(seconds=end - last)
+        last, last_moment = end, last_moment + step
+        out.append(new(Entry, (begin, last_moment, users)))
     return tuple(out)
 
 
@@ -97,12 +109,11 @@ def render(schedule: Schedule, start: datetime, end: datetime) -> Rendering:
         for o, rank in zip(schedule.overrides, _ranks(schedule.overrides), strict=True)
     ]
     resolved = resolve_overrides(spans, lo, hi)
-    instants: dict[int, datetime] = {}
-    layers = tuple(_entries(segments, instants) for segments in per_layer)
+    layers = tuple(_entries(segments) for segments in per_layer)
     if not resolved and len(per_layer) == 1:
         final = layers[0]  # a layer's entries are already normalised like the final ones
     else:
-        final = _entries(final_segments(per_layer, resolved), instants)
+        final = _entries(final_segments(per_layer, resolved))
     overrides = tuple(
         OverrideEntry(to_datetime(max(s, lo)), to_datetime(min(e, hi)), o.user, o.created_at, index)
         for index, (o, (s, e, _, _)) in enumerate(zip(schedule.overrides, spans, strict=True))

@@ -1,11 +1,13 @@
 """One layer's own entries: turns × working intervals × bounds, clipped to a window."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from math import gcd
 from zoneinfo import ZoneInfo
 
 from watchkeep.oncall.engine.localtime import instant_seconds, naive_seconds
-from watchkeep.oncall.engine.turns import Rotation, compile_rotation
+from watchkeep.oncall.engine.turns import Rotation, Turn, compile_rotation
 from watchkeep.oncall.engine.working import Shift, compile_shifts, is_working, working_spans
 from watchkeep.oncall.spec import Layer
 
@@ -37,7 +39,7 @@ def turn_slots(users: tuple[str | None, ...], concurrent: int) -> tuple[Users, .
     if n == 0:
         return ((),)
     period = n // gcd(n, concurrent)
-    width = min(concurrent, n - 1) or 1  # c >= n already covers every position
+    width = min(concurrent, n)  # c >= n already covers every position
     return tuple(
         tuple(sorted({u for j in range(width) if (u := users[(k * concurrent + j) % n])}))
         for k in range(period)
@@ -69,21 +71,35 @@ def layer_segments(layer: CompiledLayer, zone: ZoneInfo, lo: int, hi: int) -> li
     if layer.silent or lo >= hi:
         return []
     spans = [(lo, hi)] if layer.shifts is None else working_spans(zone, layer.shifts, lo, hi)
-    slots, period = layer.slots, len(layer.slots)
+    slots, period, rotation = layer.slots, len(layer.slots), layer.rotation
     out: list[Segment] = []
+    # The entry being built, kept in locals: this loop runs once per turn in the window.
+    begin, finish, current = 0, 0, ()
+    turns: Iterator[Turn] | None = None
+    turn = (0, 0, 0)  # the turn that reached past the previous span, to reuse
     for span_start, span_end in spans:
-        for start, end, k in layer.rotation.turns_from(span_start):
+        if turns is None or span_start - turn[1] > 2 * (turn[1] - turn[0]):
+            # Far from the last turn (or the first span): jump instead of stepping.
+            turns = rotation.turns_from(span_start)
+            turn = next(turns)
+        for turn in chain((turn,), turns):
+            start, end, k = turn
             users = slots[k % period]
             if users:
-                begin = max(start, span_start)
-                finish = min(end, span_end)
-                if begin < finish:
-                    if out and out[-1][1] == begin and out[-1][2] == users:
-                        out[-1] = (out[-1][0], finish, users)
+                if start < span_start:
+                    start = span_start
+                piece_end = span_end if end > span_end else end
+                if start < piece_end:
+                    if start == finish and users == current:
+                        finish = piece_end
                     else:
-                        out.append((begin, finish, users))
+                        if current:
+                            out.append((begin, finish, current))
+                        begin, finish, current = start, piece_end, users
             if end >= span_end:
                 break
+    if current:
+        out.append((begin, finish, current))
     return out
 
 

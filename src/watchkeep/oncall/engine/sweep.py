@@ -30,10 +30,13 @@ def fill(upper: Sequence[Segment], lower: Sequence[Segment]) -> list[Segment]:
         while first < count and upper[first][1] <= start:
             first += 1
         position, i = start, first
-        while i < count and upper[i][0] < end:
-            if upper[i][0] > position:
-                out.append((position, upper[i][0], users))
-            position = max(position, upper[i][1])
+        while i < count:
+            upper_start, upper_end, _ = upper[i]
+            if upper_start >= end:
+                break
+            if upper_start > position:
+                out.append((position, upper_start, users))
+            position = upper_end  # upper is disjoint and sorted: ends only grow
             i += 1
         if position < end:
             out.append((position, end, users))

@@ -1,0 +1,82 @@
+"""Incidents as the similarity index sees them, read from the database."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.assist.similarity.model import Document, Query
+from watchkeep.incident.lifecycle import CATEGORY as STATUS_CATEGORY
+from watchkeep.incident.lifecycle import Category
+from watchkeep.incident.models import Incident, StatusUpdate
+from watchkeep.problem.models import KnownError, Problem, ProblemIncident
+
+DISCARDED = sorted(s.value for s, c in STATUS_CATEGORY.items() if c is Category.DISCARDED)
+
+
+KNOWN_ERROR_PREFIX = "ke:"
+
+
+def known_error_documents(session: Session) -> list[Document]:
+    """Active known errors, described by their symptoms, alerts and their problem's services."""
+    rows = session.scalars(select(KnownError).where(KnownError.active.is_(True)))
+    return [
+        Document(
+            id=f"{KNOWN_ERROR_PREFIX}{known.id}",
+            title=known.title,
+            summary=known.symptoms,
+            services=tuple(s.name for s in known.problem.services) if known.problem else (),
+            alert_names=tuple(known.alert_names),
+        )
+        for known in rows
+    ]
+
+
+def query_of(incident: Incident) -> Query:
+    """An incident as it looks while live: no root cause, no later updates."""
+    return Query(
+        title=incident.title,
+        summary=incident.summary,
+        services=tuple(s.name for s in incident.services),
+    )
+
+
+def documents(session: Session, incident_ids: Iterable[int] | None = None) -> list[Document]:
+    """Past incidents (all, or these ids) with their updates and their problems' root causes.
+
+    Declined, merged and canceled incidents are left out: they are noise, not history.
+    """
+    query = select(Incident).where(Incident.status.not_in(DISCARDED))
+    ids = list(incident_ids) if incident_ids is not None else None
+    if ids is not None:
+        query = query.where(Incident.id.in_(ids))
+    incidents = list(session.scalars(query))
+    wanted = [i.id for i in incidents]
+    updates: dict[int, list[str]] = defaultdict(list)
+    causes: dict[int, list[str]] = defaultdict(list)
+    if wanted:
+        for incident_id, message in session.execute(
+            select(StatusUpdate.incident_id, StatusUpdate.message).where(
+                StatusUpdate.incident_id.in_(wanted)
+            )
+        ):
+            updates[incident_id].append(message)
+        for incident_id, cause in session.execute(
+            select(ProblemIncident.incident_id, Problem.root_cause)
+            .join(Problem, Problem.id == ProblemIncident.problem_id)
+            .where(ProblemIncident.incident_id.in_(wanted), Problem.root_cause != "")
+        ):
+            causes[incident_id].append(cause)
+    return [
+        Document(
+            id=i.id,
+            title=i.title,
+            summary=i.summary,
+            root_cause="\n".join(causes[i.id]),
+            updates="\n".join(updates[i.id]),
+            services=tuple(s.name for s in i.services),
+            created_at=i.declared_at,
+        )
+        for i in incidents
+    ]

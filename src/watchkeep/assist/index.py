@@ -1,0 +1,81 @@
+"""The similarity index of a database, kept in step with it, one per process.
+
+The index is derived data: each process builds it from the database and refreshes it with
+the incidents changed since (by ``updated_at``), so nothing another process needs lives only
+in memory. It holds past incidents (integer ids) and active known errors (ids ``ke:<id>``),
+so that known errors are scored against the statistics of the whole incident history.
+Private incidents are indexed too: callers filter answers by who may see them.
+"""
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watchkeep.assist.corpus import documents, known_error_documents
+from watchkeep.assist.similarity.rank import SimilarityIndex
+from watchkeep.incident.models import Incident
+from watchkeep.problem.models import KnownError, Problem
+
+
+@dataclass
+class _Cached:
+    index: SimilarityIndex
+    incidents: tuple[Any, ...]
+    others: tuple[Any, ...]
+
+
+def _versions(session: Session) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    incidents = tuple(
+        session.execute(select(func.max(Incident.updated_at), func.count(Incident.id))).one()
+    )
+    others = (
+        session.scalar(select(func.max(Problem.updated_at))),
+        *session.execute(select(func.max(KnownError.updated_at), func.count(KnownError.id))).one(),
+    )
+    return incidents, others
+
+
+class IndexCache:
+    """One index per database URL, refreshed before each use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_url: dict[str, _Cached] = {}
+
+    def get(self, session: Session) -> SimilarityIndex:
+        url = str(session.get_bind().engine.url)
+        incidents, others = _versions(session)
+        with self._lock:
+            cached = self._by_url.get(url)
+            fewer = cached is not None and incidents[1] < cached.incidents[1]
+            if cached is None or cached.others != others or fewer:
+                # Root causes and known errors change rarely: rebuild everything.
+                index = SimilarityIndex.build(documents(session) + known_error_documents(session))
+                cached = self._by_url[url] = _Cached(index, incidents, others)
+            elif cached.incidents != incidents:
+                self._refresh(session, cached)
+                cached.incidents = incidents
+            return cached.index
+
+    @staticmethod
+    def _refresh(session: Session, cached: _Cached) -> None:
+        query = select(Incident.id)
+        if cached.incidents[0] is not None:
+            query = query.where(Incident.updated_at >= cached.incidents[0])
+        changed = list(session.scalars(query))
+        fresh = {d.id: d for d in documents(session, changed)}
+        for incident_id in changed:
+            if incident_id in fresh:
+                cached.index.add(fresh[incident_id])
+            else:
+                cached.index.remove(incident_id)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_url.clear()
+
+
+cache = IndexCache()

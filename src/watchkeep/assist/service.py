@@ -1,0 +1,60 @@
+"""Similar incidents for a live incident or a free-text description.
+
+Private incidents are filtered out of every answer for people who may not see them, before
+anything about them is returned.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.assist.corpus import query_of
+from watchkeep.assist.index import cache
+from watchkeep.assist.similarity.model import Query
+from watchkeep.auth.actor import Actor
+from watchkeep.incident.access import visible_clause
+from watchkeep.incident.models import Incident
+
+OVERFETCH = 4  # search deeper than asked, so that hidden incidents can be dropped
+
+
+@dataclass(frozen=True)
+class SimilarIncident:
+    incident: Incident
+    score: float
+    reasons: list[str]
+
+
+def _visible(session: Session, actor: Actor, ids: list[int]) -> dict[int, Incident]:
+    if not ids:
+        return {}
+    rows = session.scalars(select(Incident).where(Incident.id.in_(ids), visible_clause(actor)))
+    return {i.id: i for i in rows}
+
+
+def _answer(
+    session: Session, actor: Actor, query: Query, k: int, exclude: tuple[int, ...] = ()
+) -> list[SimilarIncident]:
+    matches = cache.get(session).search(query, k=k * OVERFETCH, exclude_ids=exclude)
+    incident_matches = [m for m in matches if isinstance(m.id, int) and m.score > 0]
+    shown = _visible(session, actor, [int(m.id) for m in incident_matches])
+    return [
+        SimilarIncident(incident=shown[int(m.id)], score=m.score, reasons=m.reasons.describe())
+        for m in incident_matches
+        if m.id in shown
+    ][:k]
+
+
+def similar_incidents(
+    session: Session, *, incident: Incident, actor: Actor, k: int = 5
+) -> list[SimilarIncident]:
+    """The past incidents most like ``incident`` that ``actor`` may see, best first."""
+    return _answer(session, actor, query_of(incident), k, exclude=(incident.id,))
+
+
+def search_similar(
+    session: Session, *, text: str, actor: Actor, k: int = 10
+) -> list[SimilarIncident]:
+    """Incidents most like a free-text description."""
+    return _answer(session, actor, Query(text=text), k)

@@ -1,0 +1,56 @@
+"""Problem candidates: clusters of similar incidents that no problem explains yet, proposed
+by a periodic job with their evidence; accept one to open the problem, or dismiss it."""
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from watchkeep.api.deps import DbSession
+from watchkeep.auth.actor import Actor
+from watchkeep.problem import candidates
+from watchkeep.problem.web_context import can_edit, go_to
+from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.web.pages import render
+
+router = APIRouter(prefix="/problems/candidates", route_class=WebRoute)
+
+CANDIDATES = "/problems/candidates"
+
+
+def _render(request: Request, session: DbSession, actor: Actor, template: str) -> Response:
+    return render(
+        request,
+        template,
+        candidates=candidates.list_candidates(session, actor=actor),
+        can_edit=can_edit(actor),
+    )
+
+
+@router.get("")
+def candidate_list(request: Request, session: DbSession, actor: WebActor) -> Response:
+    """Proposed problems with their evidence, strongest first."""
+    return _render(
+        request,
+        session,
+        actor,
+        "problems/_candidates.html" if is_htmx(request) else "problems/candidates.html",
+    )
+
+
+@router.post("/{candidate_id}/accept")
+def accept(
+    candidate_id: int, request: Request, session: DbSession, actor: WebResponder
+) -> Response:
+    """Open the problem (its incidents linked) and go to it."""
+    problem = candidates.accept(session, candidate_id=candidate_id, actor=actor)
+    return go_to(request, f"/problems/{problem.reference}")
+
+
+@router.post("/{candidate_id}/dismiss")
+def dismiss(
+    candidate_id: int, request: Request, session: DbSession, actor: WebResponder
+) -> Response:
+    """Not a problem: drop the proposal."""
+    candidates.dismiss(session, candidate_id=candidate_id, actor=actor)
+    if not is_htmx(request):
+        return see_other(CANDIDATES)
+    return _render(request, session, actor, "problems/_candidates.html")

@@ -1,0 +1,128 @@
+"""``watchkeep schedule render`` and ``oncall``: the stable JSON shape other tools read."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from watchkeep.cli.schedule import app
+
+runner = CliRunner()
+BENCH = Path(__file__).parents[2] / ".." / "shared" / "bench" / "schedule_specs.json"
+SPEC = {
+    "timezone": "Europe/London",
+    "layers": [
+        {
+            "name": "primary",
+            "users": ["carol", "alice", "bob"],
+            "anchor": "2026-01-05T09:00:00",
+            "handovers": [{"interval": 1, "unit": "daily"}],
+            "concurrent": 2,
+        },
+        {
+            "name": "day",
+            "users": ["dave"],
+            "anchor": "2026-01-05T09:00:00",
+            "handovers": [{"interval": 1, "unit": "weekly"}],
+            "working_intervals": [{"weekday": "tue", "start": "09:00", "end": "17:00"}],
+        },
+    ],
+    "overrides": [
+        {
+            "user": "erin",
+            "start": "2026-01-05T12:00:00Z",
+            "end": "2026-01-05T13:00:00Z",
+            "created_at": "2026-01-01T00:00:00Z",
+        }
+    ],
+}
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path) -> Path:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(SPEC))
+    return path
+
+
+def invoke(*args: str | Path) -> Result:
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_render_json_prints_final_and_layer_entries_in_utc_z(spec_file: Path) -> None:
+    result = ok(
+        invoke("render", "--spec", spec_file, "--from", "2026-01-05", "--to", "2026-01-07", "--json")
+    )
+    assert json.loads(result.stdout) == {
+        "final": [
+            {"start": "2026-01-05T09:00:00Z", "end": "2026-01-05T12:00:00Z", "users": ["alice", "carol"]},
+            {"start": "2026-01-05T12:00:00Z", "end": "2026-01-05T13:00:00Z", "users": ["erin"]},
+            {"start": "2026-01-05T13:00:00Z", "end": "2026-01-06T09:00:00Z", "users": ["alice", "carol"]},
+            {"start": "2026-01-06T09:00:00Z", "end": "2026-01-06T17:00:00Z", "users": ["dave"]},
+            {"start": "2026-01-06T17:00:00Z", "end": "2026-01-07T00:00:00Z", "users": ["bob", "carol"]},
+        ],
+        "layers": [
+            [
+                {"start": "2026-01-05T09:00:00Z", "end": "2026-01-06T09:00:00Z", "users": ["alice", "carol"]},
+                {"start": "2026-01-06T09:00:00Z", "end": "2026-01-07T00:00:00Z", "users": ["bob", "carol"]},
+            ],
+            [{"start": "2026-01-06T09:00:00Z", "end": "2026-01-06T17:00:00Z", "users": ["dave"]}],
+        ],
+    }  # fmt: skip
+
+
+def test_render_accepts_offsets_and_an_entry_of_the_bench_file(tmp_path: Path) -> None:
+    case = json.loads(BENCH.read_text())["specs"][0]
+    path = tmp_path / "entry.json"
+    path.write_text(json.dumps(case))
+    window = ("--from", case["window"]["start"], "--to", case["window"]["end"])
+    result = ok(invoke("render", "--spec", path, *window, "--json"))
+    assert len(json.loads(result.stdout)["final"]) == case["expected_final_entries"]
+
+
+def test_render_without_json_draws_tables(spec_file: Path) -> None:
+    result = ok(invoke("render", "--spec", spec_file, "--from", "2026-01-05", "--to", "2026-01-07"))
+    assert "final schedule (Europe/London)" in result.stdout
+    assert "layer primary" in result.stdout
+    assert "erin" in result.stdout
+
+
+def test_oncall_json_prints_the_instant_and_the_sorted_users(spec_file: Path) -> None:
+    for moment, users in [
+        ("2026-01-05T12:30:00Z", ["erin"]),
+        ("2026-01-05T14:00:00+01:00", ["alice", "carol"]),
+        ("2026-01-05T08:59:59", []),
+    ]:
+        result = ok(invoke("oncall", "--spec", spec_file, "--at", moment, "--json"))
+        body = json.loads(result.stdout)
+        assert body["users"] == users
+        assert body["at"].endswith("Z")
+    result = ok(invoke("oncall", "--spec", spec_file, "--at", "2026-01-05T14:00+01:00", "--json"))
+    assert json.loads(result.stdout)["at"] == "2026-01-05T13:00:00Z"
+
+
+def test_oncall_without_json_names_the_users_or_says_nobody(spec_file: Path) -> None:
+    assert "erin" in ok(invoke("oncall", "--spec", spec_file, "--at", "2026-01-05T12:30")).stdout
+    assert "nobody" in ok(invoke("oncall", "--spec", spec_file, "--at", "2026-01-01")).stdout
+    assert ok(invoke("oncall", "--spec", spec_file)).stdout.strip()  # default: now
+
+
+def test_bad_input_is_a_clear_error_and_exit_code_1(tmp_path: Path, spec_file: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**SPEC, "timezone": "Mars/Base"}))
+    result = invoke("oncall", "--spec", broken, "--at", "2026-01-05")
+    assert result.exit_code == 1
+    assert "timezone: unknown time zone 'Mars/Base'" in result.output
+    result = invoke("render", "--spec", spec_file, "--from", "yesterday", "--to", "2026-01-05")
+    assert result.exit_code == 1
+    assert "--from" in result.output
+    (tmp_path / "junk.json").write_text("{")
+    assert invoke("oncall", "--spec", tmp_path / "junk.json").exit_code == 1
+    assert invoke("oncall", "--spec", tmp_path / "missing.json").exit_code == 1
