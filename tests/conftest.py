@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchkeep.app import create_app
 from watchkeep.assist.index import cache as similarity_index
+from watchkeep.auth import secrets
 from watchkeep.bootstrap import ensure_defaults
 from watchkeep.core.db import Database, make_engine
 from watchkeep.core.settings import Settings
@@ -83,6 +85,14 @@ def open_engine(kind: str, tmp_dir: Path, name: str = "test") -> Engine:
         engine.dispose()
         unavailable(f"PostgreSQL is not reachable at {pg_url()}: {exc.__class__.__name__}")
     return engine
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2 at its lowest cost: at production cost each user takes ~0.2 s to create."""
+    monkeypatch.setattr(
+        secrets, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

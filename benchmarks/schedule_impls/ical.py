@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
-
 from benchmarks.schedule_impls.naive import Segment, override_spans, sweep, turn_users
+
 from watchkeep.oncall.spec import Layer, Schedule
 
 

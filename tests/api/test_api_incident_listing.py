@@ -179,20 +179,12 @@ def test_declared_time_window_is_half_open(
     assert titles(client, alice, declared_from=local) == ["Disk full"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a declared_from/declared_to without an offset reaches the UTC column type and "
-    "answers 500; it should be read as UTC (core.clock.ensure_utc) or be rejected with 422",
-    strict=True,
-)
 def test_a_time_without_offset_is_read_as_utc(
     client: TestClient, alice: Person, catalog: dict[str, Incident]
 ) -> None:
     assert titles(client, alice, declared_from="2026-01-14T12:00:00") == ["Disk full"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: q is used as a LIKE pattern unescaped, so % and _ match anything", strict=True
-)
 def test_text_search_takes_wildcards_literally(
     client: TestClient, session: Session, alice: Person, catalog: dict[str, Incident]
 ) -> None:

@@ -320,9 +320,6 @@ def test_service_errors(client: TestClient, admin: Person, alice: Person) -> Non
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unknown owner_team_id in a body is answered 404, not 422", strict=True
-)
 def test_an_unknown_owner_team_is_422(client: TestClient, admin: Person) -> None:
     response = client.post(
         "/api/v1/services", json={"name": "api", "owner_team_id": 987654}, headers=admin.headers

@@ -1,6 +1,5 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-
 from tests.factories import make_incident, make_person, make_service
 
 

@@ -13,13 +13,11 @@ from typing import Any
 
 import pytest
 import uvicorn
-from argon2 import PasswordHasher
 from click.testing import Result
 from tests.factories import Person, make_person, make_service
 from typer.testing import CliRunner
 
 from watchkeep.app import create_app
-from watchkeep.auth import secrets
 from watchkeep.bootstrap import prepare
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database
@@ -35,14 +33,6 @@ class Crew:
     admin: Person
     grace: Person
     outsider: Person
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real argon2 at its lowest cost: at production cost each user takes ~0.2 s to create."""
-    monkeypatch.setattr(
-        secrets, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
 
 
 @pytest.fixture

@@ -47,6 +47,10 @@ def spec_file(tmp_path: Path) -> Path:
     return path
 
 
+def entry(start: str, end: str, users: list[str]) -> dict[str, object]:
+    return {"start": f"{start}:00:00Z", "end": f"{end}:00:00Z", "users": users}
+
+
 def invoke(*args: str | Path) -> Result:
     return runner.invoke(app, [str(arg) for arg in args])
 
@@ -58,24 +62,27 @@ def ok(result: Result) -> Result:
 
 def test_render_json_prints_final_and_layer_entries_in_utc_z(spec_file: Path) -> None:
     result = ok(
-        invoke("render", "--spec", spec_file, "--from", "2026-01-05", "--to", "2026-01-07", "--json")
+        invoke(
+            "render", "--spec", spec_file, "--from", "2026-01-05", "--to", "2026-01-07", "--json"
+        )
     )
+    both, dave, erin = ["alice", "carol"], ["dave"], ["erin"]
     assert json.loads(result.stdout) == {
         "final": [
-            {"start": "2026-01-05T09:00:00Z", "end": "2026-01-05T12:00:00Z", "users": ["alice", "carol"]},
-            {"start": "2026-01-05T12:00:00Z", "end": "2026-01-05T13:00:00Z", "users": ["erin"]},
-            {"start": "2026-01-05T13:00:00Z", "end": "2026-01-06T09:00:00Z", "users": ["alice", "carol"]},
-            {"start": "2026-01-06T09:00:00Z", "end": "2026-01-06T17:00:00Z", "users": ["dave"]},
-            {"start": "2026-01-06T17:00:00Z", "end": "2026-01-07T00:00:00Z", "users": ["bob", "carol"]},
+            entry("2026-01-05T09", "2026-01-05T12", both),
+            entry("2026-01-05T12", "2026-01-05T13", erin),
+            entry("2026-01-05T13", "2026-01-06T09", both),
+            entry("2026-01-06T09", "2026-01-06T17", dave),
+            entry("2026-01-06T17", "2026-01-07T00", ["bob", "carol"]),
         ],
         "layers": [
             [
-                {"start": "2026-01-05T09:00:00Z", "end": "2026-01-06T09:00:00Z", "users": ["alice", "carol"]},
-                {"start": "2026-01-06T09:00:00Z", "end": "2026-01-07T00:00:00Z", "users": ["bob", "carol"]},
+                entry("2026-01-05T09", "2026-01-06T09", both),
+                entry("2026-01-06T09", "2026-01-07T00", ["bob", "carol"]),
             ],
-            [{"start": "2026-01-06T09:00:00Z", "end": "2026-01-06T17:00:00Z", "users": ["dave"]}],
+            [entry("2026-01-06T09", "2026-01-06T17", dave)],
         ],
-    }  # fmt: skip
+    }
 
 
 def test_render_accepts_offsets_and_an_entry_of_the_bench_file(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session
-
 from tests.factories import make_incident, make_person, make_service
+
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.incident.timeline.service import list_entries
 from watchkeep.problem import links

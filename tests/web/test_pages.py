@@ -1,17 +1,14 @@
 """The web UI over HTTP, on SQLite and PostgreSQL: login, CSRF, pages and htmx fragments."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_person, make_service
 
 from watchkeep.api.deps import SESSION_COOKIE
-from watchkeep.auth import secrets
 from watchkeep.incident import service as incidents
 from watchkeep.incident.customfield import service as customfields
 from watchkeep.incident.followup import service as followups
@@ -26,15 +23,6 @@ from watchkeep.jobs.models import DEAD, PENDING
 PASSWORD = "correct horse battery"
 HTML = {"Accept": "text/html"}
 HX = {"Accept": "text/html", "HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Real argon2 at its lowest cost, so that creating users stays fast."""
-    monkeypatch.setattr(
-        secrets, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
-    yield
 
 
 def log_in(client: TestClient, person: Person) -> str:

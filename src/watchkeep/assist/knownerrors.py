@@ -10,7 +10,7 @@ from watchkeep.incident.models import Incident
 from watchkeep.problem.matching import record_match
 from watchkeep.problem.models import KnownError
 
-MATCH_THRESHOLD = 0.3
+MATCH_THRESHOLD = 0.2
 """The score from which a known error is shown on an incident (see docs/similarity.md)."""
 DEPTH = 200
 

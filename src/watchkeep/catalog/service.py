@@ -57,7 +57,7 @@ def update_team(
     member_ids: Iterable[int] | None = None,
 ) -> Team:
     team = get_team(session, team_id=team_id)
-    if name is not None and name != team.name:
+    if name is not None and _require_name(name) != team.name:
         name = _require_name(name)
         if session.scalar(select(Team).where(Team.name == name)):
             raise Conflict(f"a team named {name!r} already exists", field="name")
@@ -100,6 +100,11 @@ def get_services(session: Session, *, service_ids: Iterable[int]) -> list[Servic
     return sorted(services, key=lambda s: s.name)
 
 
+def _check_owner_team(session: Session, team_id: int | None) -> None:
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise Invalid(f"owner team {team_id} does not exist", field="owner_team_id")
+
+
 def create_service(
     session: Session,
     *,
@@ -111,8 +116,7 @@ def create_service(
     name = _require_name(name)
     if session.scalar(select(Service).where(Service.name == name)):
         raise Conflict(f"a service named {name!r} already exists", field="name")
-    if owner_team_id is not None:
-        get_team(session, team_id=owner_team_id)
+    _check_owner_team(session, owner_team_id)
     service = Service(
         name=name,
         description=description,
@@ -133,7 +137,7 @@ def update_service(
     owner_team_id: int | None = None,
 ) -> Service:
     service = get_service(session, service_id=service_id)
-    if name is not None and name != service.name:
+    if name is not None and _require_name(name) != service.name:
         name = _require_name(name)
         if session.scalar(select(Service).where(Service.name == name)):
             raise Conflict(f"a service named {name!r} already exists", field="name")
@@ -141,7 +145,7 @@ def update_service(
     if description is not None:
         service.description = description
     if owner_team_id is not None:
-        get_team(session, team_id=owner_team_id)
+        _check_owner_team(session, owner_team_id)
         service.owner_team_id = owner_team_id
     session.flush()
     return service

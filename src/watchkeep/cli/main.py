@@ -1,8 +1,8 @@
-"""``watchkeep``: serve, work, migrate, and run incidents from the terminal."""
+"""``watchkeep``: serve, work, migrate; run incidents, problems and schedules from the terminal."""
 
 import typer
 
-from watchkeep.cli import incident, job, problem, server, token, user, worker
+from watchkeep.cli import incident, job, problem, schedule, server, token, user, worker
 
 app = typer.Typer(
     name="watchkeep",
@@ -19,6 +19,7 @@ app.command("worker")(worker.worker)
 app.add_typer(incident.app, name="incident")
 app.add_typer(problem.app, name="problem")
 app.add_typer(problem.known_error_app, name="known-error")
+app.add_typer(schedule.app, name="schedule")
 app.add_typer(job.app, name="job")
 app.add_typer(user.app, name="user")
 app.add_typer(token.app, name="token")

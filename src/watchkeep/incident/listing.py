@@ -8,7 +8,9 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth.actor import Actor
+from watchkeep.core.clock import ensure_utc
 from watchkeep.core.errors import Invalid
+from watchkeep.core.text import like_pattern
 from watchkeep.incident import lifecycle
 from watchkeep.incident.access import visible_clause
 from watchkeep.incident.lifecycle import Category, parse_status
@@ -56,12 +58,17 @@ def _filtered(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
             )
         )
     if flt.declared_from:
-        query = query.where(Incident.declared_at >= flt.declared_from)
+        query = query.where(Incident.declared_at >= ensure_utc(flt.declared_from))
     if flt.declared_to:
-        query = query.where(Incident.declared_at < flt.declared_to)
+        query = query.where(Incident.declared_at < ensure_utc(flt.declared_to))
     if flt.text:
-        pattern = f"%{flt.text.strip()}%"
-        query = query.where(or_(Incident.title.ilike(pattern), Incident.summary.ilike(pattern)))
+        pattern = like_pattern(flt.text)
+        query = query.where(
+            or_(
+                Incident.title.ilike(pattern, escape="\\"),
+                Incident.summary.ilike(pattern, escape="\\"),
+            )
+        )
     return query
 
 

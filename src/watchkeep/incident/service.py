@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from watchkeep.auth.actor import Actor, Role
+from watchkeep.auth.models import User
 from watchkeep.catalog.service import get_services
 from watchkeep.core.clock import iso_z, utcnow
 from watchkeep.core.counter import next_value
@@ -63,6 +64,8 @@ def declare(
         raise Invalid(
             f"required custom fields missing: {', '.join(missing)}", field="custom_fields"
         )
+    if lead_id is not None and session.get(User, lead_id) is None:
+        raise Invalid(f"lead {lead_id} is not a user", field="lead_id")
     if impact_started_at is not None and impact_started_at > now:
         raise Invalid("impact_started_at must not be in the future", field="impact_started_at")
 
@@ -108,10 +111,15 @@ def declare(
     for field, value in fields.items():
         customfields.set_value(session, incident_id=incident.id, field=field, value=value)
     roles.assign(
-        session, incident=incident, role=roles.REPORTER, user_id=actor.user_id, actor=actor
+        session, incident=incident, role=roles.REPORTER, user_id=actor.user_id, actor=actor, now=now
     )
     roles.assign(
-        session, incident=incident, role=roles.LEAD, user_id=lead_id or actor.user_id, actor=actor
+        session,
+        incident=incident,
+        role=roles.LEAD,
+        user_id=lead_id or actor.user_id,
+        actor=actor,
+        now=now,
     )
     announce_change(session, incident=incident, fields=["declared"])
     return incident
@@ -300,6 +308,8 @@ def durations(incident: Incident) -> dict[str, float | None]:
 def add_participant_by(session: Session, *, incident: Incident, actor: Actor, user_id: int) -> None:
     """Invite someone to the incident (for private incidents this grants them sight of it)."""
     actor.require(Role.RESPONDER)
+    if session.get(User, user_id) is None:
+        raise Invalid(f"user {user_id} does not exist", field="user_id")
     add_participant(session, incident_id=incident.id, user_id=user_id)
     record(
         session,

@@ -71,6 +71,7 @@ def _apply(
         old=current.value,
         new=target.value,
         **(extra or {}),
+        occurred_at=now,
     )
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from watchkeep.auth.actor import Actor
 from watchkeep.incident import lifecycle
 from watchkeep.incident import service as incidents
+from watchkeep.incident.access import can_view
 from watchkeep.incident.customfield import service as customfields
 from watchkeep.incident.followup.models import FollowUp
 from watchkeep.incident.lifecycle import Status
@@ -33,7 +34,9 @@ def incident_read(session: Session, incident: Incident, actor: Actor) -> Inciden
         reporter=Ref(id=incident.reporter.id, name=incident.reporter.name)
         if incident.reporter
         else None,
-        merged_into=incident.merged_into.reference if incident.merged_into else None,
+        merged_into=incident.merged_into.reference
+        if incident.merged_into and can_view(session, incident.merged_into, actor)
+        else None,
         merged=[i.reference for i in merged_into_this(session, incident=incident, actor=actor)],
         allowed_next=sorted(lifecycle.allowed_next(status)),
         timestamps={name: getattr(incident, name) for name in TIMESTAMP_NAMES},

@@ -57,8 +57,8 @@ def can_respond(actor: Actor) -> bool:
 
 
 def problem_panels(session: Session, incident: Incident) -> dict[str, Any]:
-    """The incident's problems and the known errors it matches (dismissed ones left out)."""
-    matches = [m for m in matches_for_incident(session, incident_id=incident.id) if not m.dismissed]
+    """The incident's problems and the known errors it matches (not the dismissed ones)."""
+    matches = matches_for_incident(session, incident_id=incident.id)
     return {
         "problems": problem_links.problems_of_incident(session, incident_id=incident.id),
         "matches": matches,

@@ -88,7 +88,7 @@ class Schedule:
 
 
 def parse_schedule(data: object) -> Schedule:
-    """Validate a JSON spec and return it as a :class:`Schedule`; raise ``Invalid`` naming the field."""
+    """Validate a JSON spec into a :class:`Schedule`; raise ``Invalid`` naming the field."""
     spec = _mapping(data, "spec", _SPEC_KEYS)
     timezone = _timezone(spec.get("timezone"))
     layers = _list(spec.get("layers"), "layers")

@@ -130,11 +130,13 @@ def raise_from_incidents(
         raise Invalid("name at least one incident", field="incident_refs")
     incidents = [get_visible(session, ref=ref, actor=actor) for ref in dict.fromkeys(incident_refs)]
     services = {s.id: s for i in incidents for s in i.services}
-    description = "\n\n".join(f"{i.reference} — {i.title}\n{i.summary}".strip() for i in incidents)
+    # A problem is visible to everyone: the text of private incidents stays with them.
+    shareable = [i for i in incidents if not i.private]
+    description = "\n\n".join(f"{i.reference} — {i.title}\n{i.summary}".strip() for i in shareable)
     problem = problems.create(
         session,
         actor=actor,
-        title=title or incidents[0].title,
+        title=title or (shareable[0].title if shareable else "Recurring private incidents"),
         description=description,
         priority=priority,
         owner_id=actor.user_id,

@@ -12,6 +12,7 @@ from watchkeep.catalog.service import get_services, get_team
 from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.core.text import like_pattern
 from watchkeep.problem import lifecycle
 from watchkeep.problem.events import record
 from watchkeep.problem.lifecycle import ProblemState, parse_state
@@ -127,12 +128,12 @@ def list_problems(
             )
         )
     if flt.text:
-        pattern = f"%{flt.text.strip()}%"
+        pattern = like_pattern(flt.text)
         query = query.where(
             or_(
-                Problem.title.ilike(pattern),
-                Problem.description.ilike(pattern),
-                Problem.root_cause.ilike(pattern),
+                Problem.title.ilike(pattern, escape="\\"),
+                Problem.description.ilike(pattern, escape="\\"),
+                Problem.root_cause.ilike(pattern, escape="\\"),
             )
         )
     query = query.order_by(Problem.updated_at.desc(), Problem.id.desc())

@@ -2,6 +2,7 @@
 by a periodic job with their evidence; accept one to open the problem, or dismiss it."""
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.api.deps import DbSession
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/problems/candidates", route_class=WebRoute)
 CANDIDATES = "/problems/candidates"
 
 
-def _render(request: Request, session: DbSession, actor: Actor, template: str) -> Response:
+def _render(request: Request, session: Session, actor: Actor, template: str) -> Response:
     return render(
         request,
         template,

@@ -19,7 +19,6 @@ from watchkeep.problem import service as problems
 from watchkeep.problem.knownerror.service import FIX_STATUSES
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.models import Problem
-from watchkeep.problem.schemas import EventRead
 from watchkeep.problem.views import events_read, problem_read
 from watchkeep.web.auth import is_htmx, see_other
 from watchkeep.web.pages import render
@@ -46,12 +45,6 @@ STATE_LABELS = {
     ProblemState.CANCELED: "Canceled",
 }
 
-# Events that name an incident; someone who may not see the incident sees them without it.
-_INCIDENT_EVENT_TITLES = {
-    "incident_linked": "Linked an incident you cannot see",
-    "incident_unlinked": "Unlinked an incident you cannot see",
-}
-
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
@@ -60,34 +53,16 @@ def can_edit(actor: Actor) -> bool:
     return at_least(actor.role, Role.RESPONDER)
 
 
-def visible_events(events: list[EventRead], visible_ids: set[int], actor: Actor) -> list[EventRead]:
-    """The timeline as ``actor`` may read it: an event about an incident they cannot see
-    keeps its place but not the incident's reference."""
-    if actor.is_admin:
-        return events
-    shown = []
-    for event in events:
-        incident_id = event.payload.get("incident_id")
-        if event.kind in _INCIDENT_EVENT_TITLES and incident_id not in visible_ids:
-            event = event.model_copy(
-                update={"title": _INCIDENT_EVENT_TITLES[event.kind], "payload": {}}
-            )
-        shown.append(event)
-    return shown
-
-
 def problem_context(session: Session, problem: Problem, actor: Actor) -> dict[str, Any]:
     """Everything the problem page and its fragments show."""
     view = problem_read(session, problem, actor)
-    linked = links.linked_incidents(session, problem_id=problem.id, actor=actor)
-    visible_ids = {incident.id for incident, _ in linked}
     return {
         "problem": problem,
         "view": view,
-        "linked": linked,
+        "linked": links.linked_incidents(session, problem_id=problem.id, actor=actor),
         "next_states": [s for s in ProblemState if s in view.allowed_next],
         "state_labels": STATE_LABELS,
-        "events": visible_events(events_read(session, problem), visible_ids, actor),
+        "events": events_read(session, problem, actor),
         "severity_rank": {s.name: s.rank for s in list_severities(session)},
         "categories": rca.CATEGORIES,
         "fix_statuses": FIX_STATUSES,

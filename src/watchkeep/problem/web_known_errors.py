@@ -2,9 +2,11 @@
 on their own page."""
 
 from fastapi import APIRouter, Form, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.api.deps import DbSession
+from watchkeep.auth.actor import Actor
 from watchkeep.problem import service as problems
 from watchkeep.problem.knownerror import service as known_errors
 from watchkeep.problem.knownerror.service import FIX_STATUSES
@@ -72,9 +74,7 @@ def known_error_database(
     )
 
 
-def _render_known_error(
-    request: Request, ref: str, session: DbSession, actor: WebActor
-) -> Response:
+def _render_known_error(request: Request, ref: str, session: Session, actor: Actor) -> Response:
     known = known_errors.get(session, ref=ref)
     return render(
         request,

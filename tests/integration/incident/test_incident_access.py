@@ -123,11 +123,6 @@ def test_references_may_be_written_several_ways(session: Session, alice: Person)
         assert incidents.get(session, ref=ref, actor=alice.actor).id == incident.id
 
 
-@pytest.mark.xfail(
-    reason="BUG: inviting an unknown user id fails on the foreign key (IntegrityError, HTTP 500) "
-    "instead of Invalid naming user_id",
-    strict=True,
-)
 def test_inviting_an_unknown_user_is_invalid(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Invalid) as raised, session.begin_nested():

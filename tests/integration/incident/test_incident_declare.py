@@ -242,10 +242,6 @@ def test_custom_fields_are_found_by_id_too(session: Session, alice: Person) -> N
     assert customfields.values_of(session, incident_id=incident.id) == {"Customers": 12}
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unknown custom field raises NotFound (HTTP 404) instead of Invalid (422)",
-    strict=True,
-)
 def test_an_unknown_custom_field_is_invalid(session: Session, alice: Person) -> None:
     with pytest.raises(DomainError) as raised, session.begin_nested():
         make_incident(session, alice, custom_fields={"Nonexistent": 1})

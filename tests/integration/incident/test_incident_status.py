@@ -214,11 +214,6 @@ def test_set_timestamp_after_merge_is_still_audited(session: Session, alice: Per
     assert list_entries(session, incident_id=source.id)[-1].kind == "timestamp_changed"
 
 
-@pytest.mark.xfail(
-    reason="BUG: status_changed entries are dated by the wall clock, not by the `now` the "
-    "transition was made at (status.py _apply does not pass occurred_at=now)",
-    strict=True,
-)
 def test_a_transition_is_recorded_at_the_time_it_was_made(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
     transition(session, incident=incident, actor=alice.actor, status="fixing", now=at(5))

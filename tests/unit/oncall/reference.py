@@ -95,9 +95,7 @@ def layer_users_at(layer: Layer, zone: ZoneInfo, turns: Turns, t: datetime) -> t
     return turn_users(layer, k)
 
 
-def final_users_at(
-    schedule: Schedule, turns: list[Turns], t: datetime
-) -> tuple[str, ...]:
+def final_users_at(schedule: Schedule, turns: list[Turns], t: datetime) -> tuple[str, ...]:
     """§5's final schedule at instant t."""
     covering = [
         (override.created_at, index, override.user)
@@ -143,9 +141,7 @@ def normalise(pieces: list[Entry]) -> list[Entry]:
     return out
 
 
-def render(
-    schedule: Schedule, lo: datetime, hi: datetime
-) -> tuple[list[Entry], list[list[Entry]]]:
+def render(schedule: Schedule, lo: datetime, hi: datetime) -> tuple[list[Entry], list[list[Entry]]]:
     """(final entries, each layer's entries) for the window [lo, hi)."""
     if not lo < hi:
         return [], [[] for _ in schedule.layers]

@@ -3,16 +3,22 @@
 import json
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.unit.oncall import reference
+
 from watchkeep.oncall import Schedule, oncall_at, parse_schedule, render
-from watchkeep.oncall.engine.localtime import instant_seconds, naive_seconds, next_change
+from watchkeep.oncall.engine.localtime import (
+    PROBE,
+    instant_seconds,
+    naive_seconds,
+    next_change,
+)
 from watchkeep.oncall.engine.turns import compile_rotation
 
 BENCH = Path(__file__).parents[3] / ".." / "shared" / "bench" / "schedule_specs.json"
@@ -140,9 +146,7 @@ def specs(draw: st.DrawFn) -> tuple[dict[str, Any], datetime, datetime]:
     return spec, lo, hi
 
 
-PROPERTY = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -220,7 +224,7 @@ def test_jumping_over_years_of_a_mixed_cycle_finds_the_turns_that_stepping_finds
 
 
 def test_offset_changes_are_never_closer_than_the_probe_step() -> None:
-    """The day-long probe that finds offset changes is exact for all of tzdata since 1900."""
+    """The probe that finds offset changes is exact for all of tzdata since 1900."""
     pure = pytest.importorskip("zoneinfo._zoneinfo")
     import zoneinfo
 
@@ -233,8 +237,8 @@ def test_offset_changes_are_never_closer_than_the_probe_step() -> None:
                 changes.append(moment)
                 offset = info.utcoff
         recent = [c for c in changes if c > -2_208_988_800]  # since 1900
-        closest = min([closest, *(b - a for a, b in zip(recent, recent[1:], strict=False))])
-    assert closest > 86_400
+        closest = min([closest, *(b - a for a, b in pairwise(recent))])
+    assert closest > PROBE
 
 
 @pytest.mark.parametrize("timezone", sorted(ZONE_CHANGES))
@@ -343,9 +347,7 @@ def test_a_working_interval_that_inverts_on_the_change_day_is_empty() -> None:
         ("2025-10-26T01:10", ("ben",)),  # 01:10 GMT, the repeated hour: handed over at 00:30Z
     ],
 )
-def test_the_turn_around_a_handover_in_a_gap_or_repeated_hour(
-    moment: str, users: tuple
-) -> None:
+def test_the_turn_around_a_handover_in_a_gap_or_repeated_hour(moment: str, users: tuple) -> None:
     anchors = {"03": "2025-03-29T01:30:00", "10": "2025-10-25T01:30:00"}
     sched = schedule(layer(anchor=anchors[moment[5:7]]))
     assert oncall_at(sched, at(moment)) == users
@@ -373,6 +375,21 @@ def test_a_mixed_sequence_follows_hourly_ends_and_local_days() -> None:
         ("2025-03-30T13:00", "2025-03-31T13:00"),
         ("2025-03-31T13:00", "2025-03-31T15:00"),
         ("2025-03-31T15:00", "2025-03-31T16:00"),
+    ]
+
+
+def test_a_turn_emptied_by_a_skipped_day_puts_nobody_on_call_and_the_rotation_moves_on() -> None:
+    # Samoa skipped 30 December 2011: that day's 09:00 handover is the same instant as
+    # 31 December's, so turn 1 is [t, t) and ben is never on call.
+    sched = schedule(layer(["ann", "ben", "cat"], "2011-12-29T09:00:00"), tz="Pacific/Apia")
+    assert rows(sched, "2011-12-29", "2012-01-01T19:00") == [
+        ("2011-12-29T19:00", "2011-12-30T19:00", "ann"),
+        ("2011-12-30T19:00", "2011-12-31T19:00", "cat"),
+        ("2011-12-31T19:00", "2012-01-01T19:00", "ann"),
+    ]
+    assert rows(sched, "2011-12-29", "2012-01-01T19:00") == [
+        (z(a)[:-4], z(b)[:-4], ",".join(u))
+        for a, b, u in reference.render(sched, at("2011-12-29"), at("2012-01-01T19:00"))[0]
     ]
 
 
@@ -426,12 +443,14 @@ def test_empty_or_inverted_ranges_contribute_nothing() -> None:
 
 
 def test_duplicate_users_collapse_and_an_empty_list_puts_nobody_on_call() -> None:
-    assert rows(schedule(layer(["ann", "ann", "ben"], concurrent=5)), "2025-01-07", "2025-01-09") == [
-        ("2025-01-07T00:00", "2025-01-09T00:00", "ann,ben")
-    ]
+    assert rows(
+        schedule(layer(["ann", "ann", "ben"], concurrent=5)), "2025-01-07", "2025-01-09"
+    ) == [("2025-01-07T00:00", "2025-01-09T00:00", "ann,ben")]
     sched = schedule(layer(["ann"]), layer([]))
     assert rows(sched, "2025-01-07", "2025-01-08", 1) == []
-    assert rows(sched, "2025-01-07", "2025-01-08") == [("2025-01-07T00:00", "2025-01-08T00:00", "ann")]
+    assert rows(sched, "2025-01-07", "2025-01-08") == [
+        ("2025-01-07T00:00", "2025-01-08T00:00", "ann")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -508,6 +527,22 @@ def test_the_most_recent_override_wins_and_on_a_tie_the_later_one_in_the_list() 
     ]
 
 
+def test_render_lists_the_overrides_touching_the_window_clipped_in_spec_order() -> None:
+    sched = schedule(
+        layer(["ann"]),
+        overrides=(
+            override("late", "2025-01-07T20:00Z", "2025-01-08T02:00Z", "2025-01-02"),
+            override("outside", "2025-01-05T00:00Z", "2025-01-06T00:00Z"),
+            override(None, "2025-01-06T22:00Z", "2025-01-07T01:00Z"),
+        ),
+    )
+    listed = render(sched, at("2025-01-07"), at("2025-01-08")).overrides
+    assert [(z(o.start), z(o.end), o.user, o.position) for o in listed] == [
+        ("2025-01-07T20:00:00Z", "2025-01-08T00:00:00Z", "late", 0),
+        ("2025-01-07T00:00:00Z", "2025-01-07T01:00:00Z", None, 2),
+    ]
+
+
 def test_layer_entries_are_normalised_and_ignore_overrides() -> None:
     sched = schedule(
         layer(["ben", "ann", "ben", "ann"], concurrent=2, start="2025-01-07T06:00:00Z"),
@@ -524,7 +559,9 @@ def test_the_final_schedule_merges_on_the_user_set_alone() -> None:
         layer(["ann"], working_intervals=[{"weekday": "tue", "start": "09:00", "end": "17:00"}]),
         overrides=(override("ann", "2025-01-07T17:00Z", "2025-01-07T18:00Z"),),
     )
-    assert rows(sched, "2025-01-07", "2025-01-08") == [("2025-01-07T00:00", "2025-01-08T00:00", "ann")]
+    assert rows(sched, "2025-01-07", "2025-01-08") == [
+        ("2025-01-07T00:00", "2025-01-08T00:00", "ann")
+    ]
 
 
 def test_instants_without_an_offset_are_utc_and_output_is_whole_seconds_z() -> None:

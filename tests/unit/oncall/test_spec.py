@@ -63,9 +63,28 @@ def test_null_working_intervals_mean_always() -> None:
     assert parse_schedule(spec({"working_intervals": None})).layers[0].working_intervals is None
 
 
-def test_an_anchor_may_carry_seconds() -> None:
+def test_an_anchor_may_carry_seconds_or_be_a_bare_date() -> None:
     anchor = parse_schedule(spec({"anchor": "2026-01-05T09:00:30"})).layers[0].anchor
     assert anchor == datetime(2026, 1, 5, 9, 0, 30)
+    assert parse_schedule(spec({"anchor": "2026-01-05"})).layers[0].anchor == datetime(2026, 1, 5)
+
+
+def handover(**fields: Any) -> dict[str, Any]:
+    return spec({"handovers": [{"interval": 1, "unit": "daily", **fields}]})
+
+
+def working(**fields: Any) -> dict[str, Any]:
+    interval = {"weekday": "mon", "start": "09:00", "end": "17:00", **fields}
+    return spec({"working_intervals": [interval]})
+
+
+def override(*missing: str, **fields: Any) -> dict[str, Any]:
+    item = {"user": "ann", "start": "2026-01-05", "end": "2026-01-06", "created_at": "2026-01-01"}
+    item.update(fields)
+    return spec(overrides=[{k: v for k, v in item.items() if k not in missing}])
+
+
+HANDOVER, WORKING = "layers[0].handovers[0]", "layers[0].working_intervals[0]"
 
 
 @pytest.mark.parametrize(
@@ -88,30 +107,30 @@ def test_an_anchor_may_carry_seconds() -> None:
         (spec({"anchor": None}), "layers[0].anchor", "naive local"),
         (spec({"anchor": "2026-01-05T09:00:00.5"}), "layers[0].anchor", "fractions"),
         (spec({"handovers": []}), "layers[0].handovers", "at least one"),
-        (spec({"handovers": [{"interval": 0, "unit": "daily"}]}), "layers[0].handovers[0].interval", "at least 1"),
-        (spec({"handovers": [{"interval": -2, "unit": "daily"}]}), "layers[0].handovers[0].interval", "at least 1"),
-        (spec({"handovers": [{"interval": 1.5, "unit": "daily"}]}), "layers[0].handovers[0].interval", "integer"),
-        (spec({"handovers": [{"interval": True, "unit": "daily"}]}), "layers[0].handovers[0].interval", "integer"),
-        (spec({"handovers": [{"interval": 10**6, "unit": "daily"}]}), "layers[0].handovers[0].interval", "at most"),
-        (spec({"handovers": [{"interval": 1, "unit": "monthly"}]}), "layers[0].handovers[0].unit", "hourly, daily, weekly"),
-        (spec({"handovers": [{"interval": 1}]}), "layers[0].handovers[0].unit", "hourly"),
+        (handover(interval=0), f"{HANDOVER}.interval", "at least 1"),
+        (handover(interval=-2), f"{HANDOVER}.interval", "at least 1"),
+        (handover(interval=1.5), f"{HANDOVER}.interval", "integer"),
+        (handover(interval=True), f"{HANDOVER}.interval", "integer"),
+        (handover(interval=10**6), f"{HANDOVER}.interval", "at most"),
+        (handover(unit="monthly"), f"{HANDOVER}.unit", "hourly, daily, weekly"),
+        (handover(unit=None), f"{HANDOVER}.unit", "hourly"),
         (spec({"concurrent": 0}), "layers[0].concurrent", "at least 1"),
         (spec({"concurrent": "2"}), "layers[0].concurrent", "integer"),
         (spec({"working_intervals": {}}), "layers[0].working_intervals", "list"),
-        (spec({"working_intervals": [{"weekday": "monday", "start": "09:00", "end": "17:00"}]}), "layers[0].working_intervals[0].weekday", "mon"),
-        (spec({"working_intervals": [{"weekday": "Mon", "start": "09:00", "end": "17:00"}]}), "layers[0].working_intervals[0].weekday", "mon"),
-        (spec({"working_intervals": [{"weekday": "mon", "start": "9:00", "end": "17:00"}]}), "layers[0].working_intervals[0].start", "HH:MM"),
-        (spec({"working_intervals": [{"weekday": "mon", "start": "09:00", "end": "24:00"}]}), "layers[0].working_intervals[0].end", "HH:MM"),
-        (spec({"working_intervals": [{"weekday": "mon", "start": "09:60", "end": "17:00"}]}), "layers[0].working_intervals[0].start", "HH:MM"),
-        (spec({"working_intervals": [{"weekday": "mon", "start": "09:00:00", "end": "17:00"}]}), "layers[0].working_intervals[0].start", "HH:MM"),
+        (working(weekday="monday"), f"{WORKING}.weekday", "mon"),
+        (working(weekday="Mon"), f"{WORKING}.weekday", "mon"),
+        (working(start="9:00"), f"{WORKING}.start", "HH:MM"),
+        (working(end="24:00"), f"{WORKING}.end", "HH:MM"),
+        (working(start="09:60"), f"{WORKING}.start", "HH:MM"),
+        (working(start="09:00:00"), f"{WORKING}.start", "HH:MM"),
         (spec({"start": "soon"}), "layers[0].start", "ISO-8601"),
         (spec({"end": "2026-01-05T09:00:00.25Z"}), "layers[0].end", "fractions"),
-        (spec(overrides=[{"start": "2026-01-05", "end": "2026-01-06", "created_at": "2026-01-01"}]), "overrides[0].user", "required"),
-        (spec(overrides=[{"user": 5, "start": "2026-01-05", "end": "2026-01-06", "created_at": "2026-01-01"}]), "overrides[0].user", "string or null"),
-        (spec(overrides=[{"user": "ann", "end": "2026-01-06", "created_at": "2026-01-01"}]), "overrides[0].start", "ISO-8601"),
-        (spec(overrides=[{"user": "ann", "start": "2026-01-05", "end": "2026-01-06"}]), "overrides[0].created_at", "ISO-8601"),
+        (override("user"), "overrides[0].user", "required"),
+        (override(user=5), "overrides[0].user", "string or null"),
+        (override("start"), "overrides[0].start", "ISO-8601"),
+        (override("created_at"), "overrides[0].created_at", "ISO-8601"),
     ],
-)  # fmt: skip
+)
 def test_invalid_specs_name_the_field(data: object, field: str, words: str) -> None:
     problem = error(data)
     assert problem.details["field"] == field

@@ -26,6 +26,10 @@ from operator import itemgetter
 
 FieldTerms = Mapping[str, Sequence[str]]
 
+COMMON_SHARE = 0.02
+COMMON_MINIMUM = 1_000
+CANDIDATES = 500
+
 
 @dataclass(frozen=True)
 class Bm25Settings:
@@ -35,12 +39,12 @@ class Bm25Settings:
         default_factory=lambda: {
             "title": 2.0,
             "summary": 1.0,
-            "root_cause": 1.0,
+            "root_cause": 0.7,
             "updates": 0.5,
             "alerts": 1.0,
         }
     )
-    k1: float = 1.2
+    k1: float = 2.0
     b: float = 0.75
 
 
@@ -115,16 +119,50 @@ class LexicalIndex:
     def search(
         self, query: Mapping[str, float], limit: int, skip: Collection[int] = ()
     ) -> list[tuple[int, float]]:
-        """The `limit` best (number, lexical score) pairs, best first."""
+        """The `limit` best (number, lexical score) pairs, best first.
+
+        Terms found in many documents (over `COMMON_SHARE` of them and at least
+        `COMMON_MINIMUM`) carry little weight but have long postings: they only add to
+        the `CANDIDATES` best documents that the rarer terms found, instead of being read
+        in full. Below `COMMON_MINIMUM` documents every score is exact.
+        """
+        evidence = self._evidence(query)
+        common_from = max(COMMON_MINIMUM, COMMON_SHARE * len(self))
+        rare = [t for t in evidence if len(self._postings[t][0]) <= common_from]
+        common = sorted(
+            (t for t in evidence if len(self._postings[t][0]) > common_from),
+            key=lambda t: len(self._postings[t][0]),
+        )
+        if not rare and common:
+            rare.append(common.pop(0))
         scores: dict[int, float] = {}
         get = scores.get
-        for term, share in self._evidence(query).items():
+        for term in rare:
+            share = evidence[term]
             numbers, saturations = self._postings[term]
             for number, saturation in zip(numbers, saturations, strict=True):
                 scores[number] = get(number, 0.0) + share * saturation
         for number in (*skip, *self._removed):
             scores.pop(number, None)
+        if common:
+            scores = dict(heapq.nlargest(CANDIDATES, scores.items(), key=itemgetter(1)))
+            for term in common:
+                self._add_to(scores, term, evidence[term])
         return heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+
+    def _add_to(self, scores: dict[int, float], term: str, share: float) -> None:
+        """Add one term's contribution to the documents already in `scores`."""
+        numbers, saturations = self._postings[term]
+        if len(numbers) < 6 * len(scores):  # reading the postings beats searching them
+            for number, saturation in zip(numbers, saturations, strict=True):
+                if number in scores:
+                    scores[number] += share * saturation
+            return
+        size = len(numbers)
+        for number in scores:
+            at = bisect_left(numbers, number)
+            if at < size and numbers[at] == number:
+                scores[number] += share * saturations[at]
 
     def score(self, query: Mapping[str, float], number: int) -> float:
         """The lexical score of one document."""

@@ -33,7 +33,7 @@ class Weights:
     fingerprint: float = 0.2
     semantic: float = 0.5
     """With an embedder, the semantic share s of the text component."""
-    concepts: float = 3.0
+    concepts: float = 5.0
     """How much more a lexicon concept weighs in a query than a word of the same rarity."""
 
 

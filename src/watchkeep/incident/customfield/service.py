@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.core.errors import Conflict, Invalid
 from watchkeep.incident.customfield.models import CustomField, CustomFieldValue
 
 KINDS = ("single_select", "multi_select", "text", "link", "numeric")
@@ -24,7 +24,11 @@ def get_field(session: Session, *, ref: int | str) -> CustomField:
     else:
         field = session.scalar(select(CustomField).where(CustomField.name == str(ref)))
     if field is None:
-        raise NotFound(f"custom field {ref!r} does not exist", field="custom_fields")
+        raise Invalid(
+            f"unknown custom field {ref!r}; configured fields: "
+            + (", ".join(f.name for f in list_fields(session)) or "none"),
+            field=f"custom_fields.{ref}",
+        )
     return field
 
 

@@ -1,6 +1,7 @@
 """Role types and who holds them on an incident. One person may hold several roles."""
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,7 +98,13 @@ def holders(session: Session, *, incident_ids: list[int], slug: str) -> dict[int
 
 
 def assign(
-    session: Session, *, incident: Incident, role: str | int, user_id: int, actor: Actor | None
+    session: Session,
+    *,
+    incident: Incident,
+    role: str | int,
+    user_id: int,
+    actor: Actor | None,
+    now: datetime | None = None,
 ) -> RoleAssignment:
     """Give ``role`` on ``incident`` to a user (replacing its holder) and record it."""
     if actor is not None:
@@ -119,12 +126,12 @@ def assign(
             incident_id=incident.id,
             role_type_id=role_type.id,
             user_id=user_id,
-            assigned_at=utcnow(),
+            assigned_at=now or utcnow(),
         )
         session.add(current)
     else:
         current.user_id = user_id
-        current.assigned_at = utcnow()
+        current.assigned_at = now or utcnow()
     add_participant(session, incident_id=incident.id, user_id=user_id)
     record_change(
         session,
@@ -136,6 +143,7 @@ def assign(
         new=user.name,
         role=role_type.slug,
         user_id=user_id,
+        occurred_at=now,
     )
     session.flush()
     session.refresh(current)

@@ -97,7 +97,7 @@ def get_type(session: Session, *, ref: int | str) -> IncidentType:
         found = next((t for t in list_types(session) if t.name.lower() == str(ref).lower()), None)
     if found is None:
         names = ", ".join(t.name for t in list_types(session))
-        raise Invalid(f"unknown incident type {ref!r}; use one of {names}", field="type")
+        raise Invalid(f"unknown incident type {ref!r}; use one of {names}", field="incident_type")
     return found
 
 

@@ -52,6 +52,7 @@ def record_change(
     title: str,
     old: Any,
     new: Any,
+    occurred_at: datetime | None = None,
     **extra: Any,
 ) -> TimelineEntry:
     """Record a change with its old and new value."""
@@ -62,6 +63,7 @@ def record_change(
         actor=actor,
         title=title,
         payload={"old": old, "new": new, **extra},
+        occurred_at=occurred_at,
     )
 
 

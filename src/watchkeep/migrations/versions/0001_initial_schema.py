@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 15:42:56.793111
+Create Date: 2026-11-27 16:03:23.870759
 """
 
 from collections.abc import Sequence

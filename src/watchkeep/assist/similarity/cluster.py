@@ -1,0 +1,262 @@
+"""Problem candidates: groups of recent incidents that are alike, with the evidence.
+
+Two incidents are compared with the search score's formula, made symmetric: the text
+part is the cosine of their term vectors (log term frequency x idf over the incidents
+being grouped, fields weighted as in search, concepts boosted), set in the same context
+of shared service, alert and labels, plus the same-fingerprint bonus; the score is the
+mean of both directions. Groups are formed by average-link agglomeration: the two
+groups whose incidents are, on average, most alike merge while that average is at
+least `threshold`. Groups smaller than `min_size` are not problems.
+"""
+
+import heapq
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from watchkeep.assist.similarity.analysis import Analyzer, is_concept
+from watchkeep.assist.similarity.lexical import Bm25Settings
+from watchkeep.assist.similarity.model import Document, DocumentId, Embedder, alert_names
+from watchkeep.assist.similarity.rank import document_text
+from watchkeep.assist.similarity.signals import Weights, signals
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SHOWN_TERMS = 8
+
+
+@dataclass(frozen=True)
+class TimePattern:
+    """When a group's incidents happened (hours and weekdays in the given time zone)."""
+
+    first_seen: datetime | None
+    last_seen: datetime | None
+    count: int
+    median_interval: timedelta | None
+    busiest_hour: int | None
+    hour_share: float
+    busiest_weekday: str | None
+    weekday_share: float
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A problem candidate: alike incidents (oldest first) and why they look alike."""
+
+    ids: tuple[DocumentId, ...]
+    cohesion: float
+    services: tuple[tuple[str, int], ...]
+    alert_names: tuple[tuple[str, int], ...]
+    terms: tuple[str, ...]
+    concepts: tuple[str, ...]
+    time_pattern: TimePattern
+
+
+def recent(documents: Iterable[Document], *, now: datetime, window: timedelta) -> list[Document]:
+    """The documents created in the `window` before `now` (undated ones are left out)."""
+    since = now - window
+    return [d for d in documents if d.created_at is not None and since <= d.created_at <= now]
+
+
+class _Vectors:
+    """Unit term vectors of a set of documents, and the readable form of each term."""
+
+    def __init__(self, documents: Sequence[Document], analyzer: Analyzer, weights: Weights):
+        field_weights = Bm25Settings().field_weights
+        self.terms: list[Counter[str]] = []
+        self.surfaces: dict[str, str] = {}
+        for document in documents:
+            counts: Counter[str] = Counter()
+            fields = {
+                "title": document.title,
+                "summary": document.summary,
+                "root_cause": document.root_cause,
+                "updates": document.updates,
+                "alerts": " ".join(alert_names(document)),
+            }
+            for name, text in fields.items():
+                analysis = analyzer.analyse(text, services=document.services)
+                for term in analysis.terms:
+                    counts[term] += field_weights.get(name, 1.0)
+                for term, surface in analysis.surfaces.items():
+                    self.surfaces.setdefault(term, surface)
+            self.terms.append(counts)
+        frequency = Counter(term for counts in self.terms for term in counts)
+        size = len(documents)
+        self.idf = {t: math.log((size + 1) / (n + 0.5)) for t, n in frequency.items()}
+        boost = math.sqrt(weights.concepts)
+        self.vectors = []
+        for counts in self.terms:
+            vector = {
+                t: (1 + math.log(1 + c)) * self.idf[t] * (boost if is_concept(t) else 1.0)
+                for t, c in counts.items()
+            }
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            self.vectors.append({t: v / norm for t, v in vector.items()})
+
+    def cosine(self, a: int, b: int) -> float:
+        first, second = self.vectors[a], self.vectors[b]
+        if len(first) > len(second):
+            first, second = second, first
+        return sum(v * second.get(t, 0.0) for t, v in first.items())
+
+
+def similarities(
+    documents: Sequence[Document],
+    *,
+    analyzer: Analyzer | None = None,
+    weights: Weights | None = None,
+    embedder: Embedder | None = None,
+) -> dict[tuple[int, int], float]:
+    """The symmetric similarity of every pair (i < j) of documents that share anything."""
+    weights = weights or Weights()
+    vectors = _Vectors(documents, analyzer or Analyzer(), weights)
+    return _pairs(documents, vectors, weights, embedder)
+
+
+def _pairs(
+    documents: Sequence[Document], vectors: _Vectors, weights: Weights, embedder: Embedder | None
+) -> dict[tuple[int, int], float]:
+    embedded = embedder.embed([document_text(d) for d in documents]) if embedder else None
+    pairs: dict[tuple[int, int], float] = {}
+    for a in range(len(documents)):
+        for b in range(a + 1, len(documents)):
+            text = vectors.cosine(a, b)
+            if embedded is not None:
+                semantic = max(0.0, _cosine(embedded[a], embedded[b]))
+                text = (1 - weights.semantic) * text + weights.semantic * semantic
+            forward = signals(documents[a], documents[b]).combine(text, weights)
+            backward = signals(documents[b], documents[a]).combine(text, weights)
+            if forward + backward > 0:
+                pairs[a, b] = (forward + backward) / 2
+    return pairs
+
+
+def _cosine(first: Sequence[float], second: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(first, second, strict=True))
+    norms = math.sqrt(sum(x * x for x in first)) * math.sqrt(sum(y * y for y in second))
+    return dot / norms if norms else 0.0
+
+
+def average_link(
+    size: int, pairs: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Average-link agglomerative groups of `size` items (missing pairs count as 0).
+
+    The link between two groups is the mean similarity over all cross pairs; updated
+    on each merge by the Lance-Williams rule (|A| s(A, C) + |B| s(B, C)) / (|A| + |B|).
+    """
+    groups: dict[int, list[int]] = {i: [i] for i in range(size)}
+    links: dict[int, dict[int, float]] = {i: {} for i in range(size)}
+    for (a, b), value in pairs.items():
+        links[a][b] = links[b][a] = value
+    heap = [(-value, a, b) for (a, b), value in pairs.items() if value >= threshold]
+    heapq.heapify(heap)
+    next_id = size
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in groups or b not in groups:
+            continue  # stale: one side has merged since
+        size_a, size_b = len(groups[a]), len(groups[b])
+        merged, next_id = next_id, next_id + 1
+        groups[merged] = groups.pop(a) + groups.pop(b)
+        links[merged] = {}
+        for other in (set(links[a]) | set(links[b])) - {a, b}:
+            value = (size_a * links[a].get(other, 0.0) + size_b * links[b].get(other, 0.0)) / (
+                size_a + size_b
+            )
+            links[merged][other] = links[other][merged] = value
+            if value >= threshold:
+                heapq.heappush(heap, (-value, merged, other))
+        for old in (a, b):
+            for other in links.pop(old):
+                links[other].pop(old, None)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+def time_pattern(moments: Sequence[datetime], tz: tzinfo = UTC) -> TimePattern:
+    """First and last seen, count, median gap, and the busiest hour and weekday."""
+    ordered = sorted(moments)
+    if not ordered:
+        return TimePattern(None, None, 0, None, None, 0.0, None, 0.0)
+    gaps = [later - earlier for earlier, later in zip(ordered, ordered[1:], strict=False)]
+    local = [moment.astimezone(tz) for moment in ordered]
+    hour, hours = Counter(m.hour for m in local).most_common(1)[0]
+    weekday, days = Counter(m.weekday() for m in local).most_common(1)[0]
+    return TimePattern(
+        first_seen=ordered[0],
+        last_seen=ordered[-1],
+        count=len(ordered),
+        median_interval=statistics.median(gaps) if gaps else None,
+        busiest_hour=hour,
+        hour_share=round(hours / len(ordered), 3),
+        busiest_weekday=WEEKDAYS[weekday],
+        weekday_share=round(days / len(ordered), 3),
+    )
+
+
+def _shared(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """Values that occur at least twice, most frequent first."""
+    return tuple((v, n) for v, n in Counter(values).most_common() if n >= 2)
+
+
+def cluster(
+    documents: Sequence[Document],
+    *,
+    threshold: float = 0.18,
+    min_size: int = 3,
+    tz: tzinfo = UTC,
+    analyzer: Analyzer | None = None,
+    weights: Weights | None = None,
+    embedder: Embedder | None = None,
+) -> list[Cluster]:
+    """Groups of at least `min_size` alike documents, largest (then latest) first.
+
+    Pass the incidents to consider (e.g. `recent(...)`, not yet linked to a problem);
+    `tz` is the time zone of the busiest hour and weekday.
+    """
+    weights = weights or Weights()
+    analyzer = analyzer or Analyzer()
+    vectors = _Vectors(documents, analyzer, weights)
+    pairs = _pairs(documents, vectors, weights, embedder)
+    found = []
+    for members in average_link(len(documents), pairs, threshold):
+        if len(members) < min_size:
+            continue
+        members.sort(key=lambda i: documents[i].created_at or datetime.min.replace(tzinfo=UTC))
+        within = [pairs.get((min(a, b), max(a, b)), 0.0) for a in members for b in members if a < b]
+        found.append(_evidence(documents, members, vectors, statistics.fmean(within), tz))
+    return sorted(
+        found, key=lambda c: (-len(c.ids), -(c.time_pattern.last_seen or _EPOCH).timestamp())
+    )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _evidence(
+    documents: Sequence[Document],
+    members: list[int],
+    vectors: "_Vectors",
+    cohesion: float,
+    tz: tzinfo,
+) -> Cluster:
+    chosen = [documents[i] for i in members]
+    needed = max(2, math.ceil(len(members) / 2))
+    presence = Counter(term for i in members for term in vectors.terms[i])
+    common = sorted(
+        (t for t, n in presence.items() if n >= needed),
+        key=lambda t: (-presence[t] * vectors.idf[t], t),
+    )
+    words = [vectors.surfaces.get(t, t) for t in common if not is_concept(t)]
+    return Cluster(
+        ids=tuple(d.id for d in chosen),
+        cohesion=round(cohesion, 3),
+        services=_shared(s for d in chosen for s in dict.fromkeys(d.services)),
+        alert_names=_shared(a for d in chosen for a in alert_names(d)),
+        terms=tuple(dict.fromkeys(words))[:SHOWN_TERMS],
+        concepts=tuple(t[1:] for t in common if is_concept(t)),
+        time_pattern=time_pattern([d.created_at for d in chosen if d.created_at], tz),
+    )

