@@ -8,6 +8,7 @@ from watchkeep.incident import models as incident_models
 from watchkeep.incident.customfield import models as customfield_models
 from watchkeep.incident.followup import models as followup_models
 from watchkeep.jobs import models as jobs_models
+from watchkeep.oncall import models as oncall_models
 from watchkeep.problem import models as problem_models
 
 metadata = Base.metadata
@@ -21,5 +22,6 @@ __all__ = [
     "incident_models",
     "jobs_models",
     "metadata",
+    "oncall_models",
     "problem_models",
 ]

@@ -14,6 +14,9 @@ def build_registry() -> Registry:
     registry.add(incident_tasks.UPDATE_DUE, incident_tasks.remind_update_due)
     registry.add(INCIDENT_CHANGED, assist_tasks.on_incident_changed)
     registry.add(
+        assist_tasks.PROPOSE_PROBLEMS, assist_tasks.propose_problems, every=timedelta(hours=1)
+    )
+    registry.add(
         auth_tasks.PURGE_SESSIONS, auth_tasks.purge_expired_sessions, every=timedelta(hours=1)
     )
     return registry

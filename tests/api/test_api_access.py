@@ -114,6 +114,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("get", "/api/v1/incidents/{ref}/follow-ups"): None,
     ("post", "/api/v1/incidents/{ref}/follow-ups"): {"title": "do"},
     ("patch", "/api/v1/incidents/{ref}/follow-ups/{follow_up_id}"): {"title": "changed"},
+    ("get", "/api/v1/incidents/{ref}/similar"): None,
+    ("get", "/api/v1/incidents/{ref}/known-errors"): None,
+    ("post", "/api/v1/incidents/{ref}/known-errors/{known_error_id}/dismiss"): None,
 }
 
 

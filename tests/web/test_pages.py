@@ -599,3 +599,21 @@ def test_private_incidents_stay_hidden_from_non_participants(
     log_in(client, alice)
     assert "Leaked credentials" in client.get("/", headers=HTML).text
     assert client.get(f"/incidents/{secret.reference}", headers=HTML).status_code == 200
+
+
+def test_the_list_exports_what_the_user_may_see_as_csv(
+    client: TestClient, session: Session
+) -> None:
+    owner = make_person(session)
+    outsider = make_person(session)
+    make_incident(session, owner, title="Shown to all")
+    make_incident(session, owner, title="Owner only", private=True)
+    session.commit()
+    log_in(client, outsider)
+    page = client.get("/incidents?q=Shown")
+    assert 'href="/incidents/export.csv?q=Shown"' in page.text
+    exported = client.get("/incidents/export.csv")
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "Shown to all" in exported.text
+    assert "Owner only" not in exported.text

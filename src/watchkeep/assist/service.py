@@ -17,6 +17,7 @@ from watchkeep.incident.access import visible_clause
 from watchkeep.incident.models import Incident
 
 OVERFETCH = 4  # search deeper than asked, so that hidden incidents can be dropped
+MIN_SCORE = 0.05  # below this a "match" shares little more than a common word
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _answer(
     session: Session, actor: Actor, query: Query, k: int, exclude: tuple[int, ...] = ()
 ) -> list[SimilarIncident]:
     matches = cache.get(session).search(query, k=k * OVERFETCH, exclude_ids=exclude)
-    incident_matches = [m for m in matches if isinstance(m.id, int) and m.score > 0]
+    incident_matches = [m for m in matches if isinstance(m.id, int) and m.score >= MIN_SCORE]
     shown = _visible(session, actor, [int(m.id) for m in incident_matches])
     return [
         SimilarIncident(incident=shown[int(m.id)], score=m.score, reasons=m.reasons.describe())

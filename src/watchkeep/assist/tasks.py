@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from watchkeep.assist.candidates import propose_problem_candidates
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.jobs.registry import JobContext
 
@@ -10,3 +11,12 @@ def on_incident_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
     """An incident was declared or its content changed: look for known errors it matches."""
     with ctx.db.session() as session:
         match_known_errors(session, incident_id=payload["incident_id"])
+
+
+PROPOSE_PROBLEMS = "assist.propose_problems"
+
+
+def propose_problems(ctx: JobContext, _payload: dict[str, Any]) -> None:
+    """Periodically: cluster recent unlinked incidents and propose problems for review."""
+    with ctx.db.session() as session:
+        propose_problem_candidates(session, now=ctx.now)

@@ -2,7 +2,17 @@
 
 import typer
 
-from watchkeep.cli import incident, job, problem, schedule, server, token, user, worker
+from watchkeep.cli import (
+    incident,
+    job,
+    problem,
+    schedule,
+    server,
+    similar,
+    token,
+    user,
+    worker,
+)
 
 app = typer.Typer(
     name="watchkeep",
@@ -17,6 +27,7 @@ app.command("migrate")(server.migrate)
 app.command("seed-demo")(server.seed_demo)
 app.command("worker")(worker.worker)
 app.add_typer(incident.app, name="incident")
+app.command("similar")(similar.similar)
 app.add_typer(problem.app, name="problem")
 app.add_typer(problem.known_error_app, name="known-error")
 app.add_typer(schedule.app, name="schedule")

@@ -1,12 +1,15 @@
 """JSON routes for incidents: CRUD, transitions, roles, timeline, updates, follow-ups."""
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import PlainTextResponse
 
 from watchkeep.api.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
+from watchkeep.incident.export import to_csv
 from watchkeep.incident.followup import service as followups
 from watchkeep.incident.listing import IncidentFilter, list_incidents
 from watchkeep.incident.role import service as roles
@@ -37,23 +40,18 @@ from watchkeep.incident.views import entry_read, follow_up_read, incident_read, 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
 
-@router.get("")
-def list_(
-    session: DbSession,
-    actor: CurrentActor,
+def incident_filter(
     status_: list[str] = Query([], alias="status"),
-    category: list[str] = Query([]),
+    category: list[str] = Query([], description="triage, live, post_incident, closed, discarded"),
     severity_id: list[int] = Query([]),
     service_id: list[int] = Query([]),
     type_id: list[int] = Query([]),
-    declared_from: datetime | None = None,
-    declared_to: datetime | None = None,
+    declared_from: datetime | None = Query(None, description="UTC if no offset is given"),
+    declared_to: datetime | None = Query(None, description="UTC if no offset is given"),
     q: str | None = Query(None, description="Text in title or summary"),
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
-) -> IncidentPage:
-    """Incidents the caller may see, newest first, filtered."""
-    flt = IncidentFilter(
+) -> IncidentFilter:
+    """The list filters, read from the query string."""
+    return IncidentFilter(
         statuses=tuple(status_),
         categories=tuple(category),
         severity_ids=tuple(severity_id),
@@ -63,9 +61,35 @@ def list_(
         declared_to=declared_to,
         text=q,
     )
+
+
+Filter = Annotated[IncidentFilter, Depends(incident_filter)]
+
+
+@router.get("")
+def list_(
+    session: DbSession,
+    actor: CurrentActor,
+    flt: Filter,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> IncidentPage:
+    """Incidents the caller may see, newest first, filtered."""
     rows, more = list_incidents(session, actor=actor, flt=flt, limit=limit, offset=offset)
     return IncidentPage(
         items=[IncidentSummary.of(i) for i in rows], limit=limit, offset=offset, has_more=more
+    )
+
+
+@router.get(
+    "/export", response_class=PlainTextResponse, responses={200: {"content": {"text/csv": {}}}}
+)
+def export(session: DbSession, actor: CurrentActor, flt: Filter) -> PlainTextResponse:
+    """The incidents the caller may see, filtered like the list, as CSV."""
+    return PlainTextResponse(
+        to_csv(session, actor=actor, flt=flt),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="incidents.csv"'},
     )
 
 

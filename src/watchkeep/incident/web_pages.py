@@ -1,6 +1,9 @@
 """Incident pages: the dashboard, the list, the declare form and the incident itself."""
 
-from fastapi import APIRouter, Form, Query, Request
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import Response
 
 from watchkeep.api.deps import DbSession
@@ -10,6 +13,7 @@ from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.customfield import service as customfields
+from watchkeep.incident.export import to_csv
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.listing import IncidentFilter, list_incidents
 from watchkeep.incident.role import service as roles
@@ -62,11 +66,15 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
     )
 
 
-@router.get("/incidents")
-def incident_list(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
+@dataclass(frozen=True)
+class ListQuery:
+    """The list page's filters: as typed in the form, and as the service takes them."""
+
+    form: dict[str, str]
+    flt: IncidentFilter
+
+
+def list_query(
     category: str = "",
     severity: str = "",
     service: str = "",
@@ -74,9 +82,7 @@ def incident_list(
     declared_from: str = Query("", alias="from"),
     declared_to: str = Query("", alias="to"),
     q: str = "",
-    page: int = Query(1, ge=1),
-) -> Response:
-    """Incidents the user may see, filtered and a page at a time."""
+) -> ListQuery:
     ids = {
         name: parse_id(value, name)
         for name, value in (("severity", severity), ("service", service), ("type", kind))
@@ -90,8 +96,32 @@ def incident_list(
         declared_to=parse_day(declared_to, "to", end=True),
         text=q.strip() or None,
     )
+    form = {
+        "category": category,
+        "severity": severity,
+        "service": service,
+        "type": kind,
+        "from": declared_from,
+        "to": declared_to,
+        "q": q,
+    }
+    return ListQuery(form=form, flt=flt)
+
+
+Listing = Annotated[ListQuery, Depends(list_query)]
+
+
+@router.get("/incidents")
+def incident_list(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    listing: Listing,
+    page: int = Query(1, ge=1),
+) -> Response:
+    """Incidents the user may see, filtered and a page at a time."""
     rows, more = list_incidents(
-        session, actor=actor, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, actor=actor, flt=listing.flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     return render(
         request,
@@ -100,20 +130,23 @@ def incident_list(
         page=page,
         prev_query=request.url.include_query_params(page=page - 1).query if page > 1 else None,
         next_query=request.url.include_query_params(page=page + 1).query if more else None,
-        filters={
-            "category": category,
-            "severity": severity,
-            "service": service,
-            "type": kind,
-            "from": declared_from,
-            "to": declared_to,
-            "q": q,
-        },
+        export_query=request.url.remove_query_params("page").query,
+        filters=listing.form,
         categories=list(Category),
         severities=list_severities(session),
         services=list_services(session),
         types=list_types(session),
         now=utcnow(),
+    )
+
+
+@router.get("/incidents/export.csv")
+def incident_export(session: DbSession, actor: WebActor, listing: Listing) -> Response:
+    """The filtered list as a CSV download (what the user may see, nothing more)."""
+    return Response(
+        to_csv(session, actor=actor, flt=listing.flt),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="incidents.csv"'},
     )
 
 

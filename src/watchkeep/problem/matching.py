@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.actor import Actor, Role
 from watchkeep.core.clock import utcnow
-from watchkeep.core.errors import NotFound
+from watchkeep.core.errors import Conflict, NotFound
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline.service import record
 from watchkeep.problem.models import KnownError, KnownErrorMatch
@@ -80,6 +80,10 @@ def dismiss_match(
     match = session.get(KnownErrorMatch, (incident.id, known_error_id))
     if match is None:
         raise NotFound(f"{incident.reference} has no match with known error {known_error_id}")
+    if match.dismissed:
+        raise Conflict(
+            f"{match.known_error.reference} was already dismissed on {incident.reference}"
+        )
     match.dismissed = True
     record(
         session,

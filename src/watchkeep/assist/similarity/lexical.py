@@ -37,15 +37,17 @@ class Bm25Settings:
 
     field_weights: Mapping[str, float] = field(
         default_factory=lambda: {
-            "title": 2.0,
+            "title": 1.5,
             "summary": 1.0,
-            "root_cause": 0.7,
+            "root_cause": 1.0,
             "updates": 0.5,
             "alerts": 1.0,
         }
     )
-    k1: float = 2.0
+    k1: float = 3.0
     b: float = 0.75
+    k3: float = 2.0
+    """Saturation of a term's frequency in the query (see `SimilarityIndex.query_terms`)."""
 
 
 class LexicalIndex:

@@ -2,7 +2,7 @@
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Self
 
 from watchkeep.assist.similarity.analysis import Analyzer, is_concept
@@ -129,8 +129,14 @@ class SimilarityIndex:
             self._vectors.append(_unit(vector))
 
     def query_terms(self, query: Query) -> dict[str, float]:
-        """The query's terms, each weighted by the fields it appears in."""
-        field_weights = self._lexical.settings.field_weights
+        """The query's terms and their weights.
+
+        A term's frequency in the query, counted with the field weights, saturates like
+        BM25's k3: qtf (k3 + 1) / (qtf + k3), so a word repeated in the title and summary
+        counts more, but not without bound. Concepts are then multiplied by `concepts`.
+        """
+        settings = self._lexical.settings
+        field_weights, k3 = settings.field_weights, settings.k3
         weighted: Counter[str] = Counter()
         texts = {
             "title": query.title,
@@ -140,13 +146,17 @@ class SimilarityIndex:
         }
         for name, text in texts.items():
             for term in self.analyzer.terms(text, services=query.services):
-                boost = self.weights.concepts if is_concept(term) else 1.0
-                weighted[term] += field_weights.get(name, 1.0) * boost
-        return dict(weighted)
+                weighted[term] += field_weights.get(name, 1.0)
+        return {
+            term: qtf * (k3 + 1) / (qtf + k3) * (self.weights.concepts if is_concept(term) else 1.0)
+            for term, qtf in weighted.items()
+        }
 
-    def _pool(self, query: Query, terms: dict[str, float], skip: set[int]) -> dict[int, float]:
+    def _pool(
+        self, query: Query, terms: dict[str, float], skip: set[int], limit: int
+    ) -> dict[int, float]:
         """Candidate numbers with their lexical scores."""
-        pool = dict(self._lexical.search(terms, POOL, skip))
+        pool = dict(self._lexical.search(terms, max(POOL, limit), skip))
         structured = [self._by_fingerprint.get(query.fingerprint or "", [])]
         structured += [self._by_alert.get(name, []) for name in alert_names(query)]
         structured += [self._by_service.get(service, []) for service in query.services]
@@ -169,7 +179,7 @@ class SimilarityIndex:
         """The `k` indexed documents most similar to `query`, best first."""
         terms = self.query_terms(query)
         skip = {self._numbers[i] for i in exclude_ids if i in self._numbers}
-        pool = self._pool(query, terms, skip)
+        pool = self._pool(query, terms, skip, k)
         semantic = self._semantic(query, pool) if self.embedder else {}
         weights = self.weights
         scored = []
@@ -179,8 +189,9 @@ class SimilarityIndex:
             if number in semantic:
                 text = (1 - weights.semantic) * lexical + weights.semantic * semantic[number]
             scored.append((found.combine(text, weights), number, lexical))
-        scored.sort(key=lambda item: (-item[0], -item[1]))
-        surfaces = self.analyzer.analyse(" ".join((query.title, query.summary, query.text)))
+        scored.sort(key=lambda item: (-item[0], -item[1]))  # ties: the newer first
+        prose = "\n".join((query.title, query.summary, query.text, *alert_names(query)))
+        surfaces = self.analyzer.analyse(prose, services=query.services).surfaces
         return [
             self._match(query, terms, number, score, lexical, semantic.get(number), surfaces)
             for score, number, lexical in scored[:k]
@@ -202,14 +213,13 @@ class SimilarityIndex:
         score: float,
         lexical: float,
         semantic: float | None,
-        analysis: object,
+        surfaces: Mapping[str, str],
     ) -> Match:
         document = self._documents[number]
         found = signals(query, document)
         contributions = sorted(
             self._lexical.contributions(terms, number).items(), key=lambda item: -item[1]
         )
-        surfaces = getattr(analysis, "surfaces", {})
         words = [surfaces.get(t, t) for t, _ in contributions if not is_concept(t)]
         concepts = [t[1:] for t, _ in contributions if is_concept(t)]
         reasons = Reasons(

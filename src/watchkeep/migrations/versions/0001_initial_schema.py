@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 16:03:23.870759
+Create Date: 2026-11-27 16:06:28.052313
 """
 
 from collections.abc import Sequence
@@ -250,6 +250,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_problem_state"), ["state"], unique=False)
 
     op.create_table(
+        "schedule",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("history_until", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("feed_token_hash", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["team.id"], name=op.f("fk_schedule_team_id_team"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schedule")),
+        sa.UniqueConstraint("feed_token_hash", name=op.f("uq_schedule_feed_token_hash")),
+        sa.UniqueConstraint("name", name=op.f("uq_schedule_name")),
+    )
+    with op.batch_alter_table("schedule", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_schedule_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
         "service",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -284,6 +305,22 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("team_id", "user_id", name=op.f("pk_team_member")),
+    )
+    op.create_table(
+        "user_feed",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_feed_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_feed")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_user_feed_token_hash")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_user_feed_user_id")),
     )
     op.create_table(
         "web_session",
@@ -630,6 +667,102 @@ def upgrade() -> None:
         sa.UniqueConstraint("problem_id", "position", name=op.f("uq_problem_why_problem_id")),
     )
     op.create_table(
+        "schedule_layer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("schedule_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "users",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("anchor", sa.String(length=19), nullable=False),
+        sa.Column(
+            "handovers",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "working_intervals",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("concurrent", sa.Integer(), nullable=False),
+        sa.Column("start", watchkeep.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("end", watchkeep.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["schedule_id"],
+            ["schedule.id"],
+            name=op.f("fk_schedule_layer_schedule_id_schedule"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schedule_layer")),
+        sa.UniqueConstraint("schedule_id", "position", name=op.f("uq_schedule_layer_schedule_id")),
+    )
+    op.create_table(
+        "schedule_override",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("schedule_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("start", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("end", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["user_account.id"],
+            name=op.f("fk_schedule_override_created_by_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["schedule_id"],
+            ["schedule.id"],
+            name=op.f("fk_schedule_override_schedule_id_schedule"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_schedule_override_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schedule_override")),
+    )
+    with op.batch_alter_table("schedule_override", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_schedule_override_schedule_end", ["schedule_id", "end"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_schedule_override_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "schedule_shift",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("schedule_id", sa.Integer(), nullable=False),
+        sa.Column("start", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("end", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "users",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("recorded_at", watchkeep.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["schedule_id"],
+            ["schedule.id"],
+            name=op.f("fk_schedule_shift_schedule_id_schedule"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schedule_shift")),
+    )
+    with op.batch_alter_table("schedule_shift", schema=None) as batch_op:
+        batch_op.create_index("ix_schedule_shift_end", ["end"], unique=False)
+        batch_op.create_index(
+            "ix_schedule_shift_schedule_start", ["schedule_id", "start"], unique=False
+        )
+
+    op.create_table(
         "status_update",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
@@ -761,6 +894,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_status_update_incident_id"))
 
     op.drop_table("status_update")
+    with op.batch_alter_table("schedule_shift", schema=None) as batch_op:
+        batch_op.drop_index("ix_schedule_shift_schedule_start")
+        batch_op.drop_index("ix_schedule_shift_end")
+
+    op.drop_table("schedule_shift")
+    with op.batch_alter_table("schedule_override", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_schedule_override_user_id"))
+        batch_op.drop_index("ix_schedule_override_schedule_end")
+
+    op.drop_table("schedule_override")
+    op.drop_table("schedule_layer")
     op.drop_table("problem_why")
     op.drop_table("problem_service")
     with op.batch_alter_table("problem_incident", schema=None) as batch_op:
@@ -804,11 +948,16 @@ def downgrade() -> None:
     op.drop_table("follow_up")
     op.drop_table("custom_field_value")
     op.drop_table("web_session")
+    op.drop_table("user_feed")
     op.drop_table("team_member")
     with op.batch_alter_table("service", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_service_owner_team_id"))
 
     op.drop_table("service")
+    with op.batch_alter_table("schedule", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_schedule_team_id"))
+
+    op.drop_table("schedule")
     with op.batch_alter_table("problem", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_problem_state"))
 

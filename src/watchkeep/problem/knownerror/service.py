@@ -117,6 +117,8 @@ def update(
             raise Invalid("title must not be empty", field="title")
         known.title = title.strip()
     if symptoms is not None:
+        if not symptoms.strip():
+            raise Invalid("describe the symptoms so that it can be recognised", field="symptoms")
         known.symptoms = symptoms.strip()
     if workaround is not None:
         known.workaround = _steps(workaround)

@@ -1,0 +1,62 @@
+"""JSON routes for problem candidates: proposals of recurring incidents to review."""
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel
+
+from watchkeep.api.deps import CurrentActor, DbSession, Responder
+from watchkeep.incident.schemas import IncidentSummary
+from watchkeep.problem import candidates
+from watchkeep.problem.schemas import ProblemRead
+from watchkeep.problem.views import problem_read
+
+router = APIRouter(prefix="/problem-candidates", tags=["problems"])
+
+
+class CandidateRead(BaseModel):
+    id: int
+    title: str
+    score: float
+    status: str
+    incidents: list[IncidentSummary]
+    evidence: dict[str, Any]
+
+
+class Decided(BaseModel):
+    id: int
+    status: str
+    decided_at: datetime | None = None
+
+
+@router.get("")
+def list_(
+    session: DbSession, actor: CurrentActor, status_: str = "proposed"
+) -> list[CandidateRead]:
+    """Proposed problems with their evidence (built only from incidents the caller may see)."""
+    return [
+        CandidateRead(
+            id=c.id,
+            title=c.title,
+            score=c.score,
+            status=c.status,
+            incidents=[IncidentSummary.of(i) for i in c.incidents],
+            evidence=c.evidence,
+        )
+        for c in candidates.list_candidates(session, actor=actor, status=status_)
+    ]
+
+
+@router.post("/{candidate_id}/accept", status_code=status.HTTP_201_CREATED)
+def accept(candidate_id: int, session: DbSession, actor: Responder) -> ProblemRead:
+    """Create the problem and link its incidents."""
+    problem = candidates.accept(session, candidate_id=candidate_id, actor=actor)
+    return problem_read(session, problem, actor)
+
+
+@router.post("/{candidate_id}/dismiss")
+def dismiss(candidate_id: int, session: DbSession, actor: Responder) -> Decided:
+    """Reject the proposal; the same cluster is not proposed again."""
+    candidates.dismiss(session, candidate_id=candidate_id, actor=actor)
+    return Decided(id=candidate_id, status=candidates.DISMISSED)
