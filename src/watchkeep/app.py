@@ -6,6 +6,8 @@ from fastapi.staticfiles import StaticFiles
 from watchkeep import __version__
 from watchkeep.api import errors, health
 from watchkeep.api.routes import api_router
+from watchkeep.assist.embedders import load as load_embedder
+from watchkeep.assist.index import cache as similarity_index
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings, get_settings
 from watchkeep.web import routes as web_routes
@@ -22,6 +24,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         docs_url="/api/docs",
         redoc_url=None,
     )
+    similarity_index.use(load_embedder(settings.similarity_model))
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app, error_page)

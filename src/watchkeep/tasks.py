@@ -7,6 +7,7 @@ from watchkeep.auth import tasks as auth_tasks
 from watchkeep.incident import tasks as incident_tasks
 from watchkeep.incident.events import INCIDENT_CHANGED
 from watchkeep.jobs.registry import Registry
+from watchkeep.oncall import tasks as oncall_tasks
 
 
 def build_registry() -> Registry:
@@ -18,5 +19,8 @@ def build_registry() -> Registry:
     )
     registry.add(
         auth_tasks.PURGE_SESSIONS, auth_tasks.purge_expired_sessions, every=timedelta(hours=1)
+    )
+    registry.add(
+        oncall_tasks.RECORD_HISTORY, oncall_tasks.record_all_history, every=timedelta(hours=1)
     )
     return registry

@@ -8,6 +8,7 @@ from watchkeep.catalog import api as catalog_api
 from watchkeep.incident import api as incident_api
 from watchkeep.incident import config_api
 from watchkeep.jobs import api as jobs_api
+from watchkeep.oncall import api as oncall_api
 from watchkeep.problem import api as problem_api
 from watchkeep.problem import candidates_api, matches_api
 from watchkeep.problem.knownerror import api as known_error_api
@@ -24,5 +25,6 @@ for module in (
     catalog_api,
     auth_api,
     jobs_api,
+    oncall_api,
 ):
     api_router.include_router(module.router)

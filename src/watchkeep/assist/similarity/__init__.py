@@ -6,6 +6,7 @@ lexicon, with structured signals); an `Embedder` adds semantic similarity.
 """
 
 from watchkeep.assist.similarity.analysis import Analyzer
+from watchkeep.assist.similarity.cluster import Cluster, TimePattern, cluster, recent
 from watchkeep.assist.similarity.lexical import Bm25Settings
 from watchkeep.assist.similarity.model import Document, DocumentId, Embedder, Match, Query, Reasons
 from watchkeep.assist.similarity.rank import SimilarityIndex
@@ -14,6 +15,7 @@ from watchkeep.assist.similarity.signals import Weights
 __all__ = [
     "Analyzer",
     "Bm25Settings",
+    "Cluster",
     "Document",
     "DocumentId",
     "Embedder",
@@ -21,5 +23,8 @@ __all__ = [
     "Query",
     "Reasons",
     "SimilarityIndex",
+    "TimePattern",
     "Weights",
+    "cluster",
+    "recent",
 ]

@@ -1,21 +1,22 @@
 """Problem candidates: groups of recent incidents that are alike, with the evidence.
 
 Two incidents are compared with the search score's formula, made symmetric: the text
-part is the cosine of their term vectors (log term frequency x idf over the incidents
-being grouped, fields weighted as in search, concepts boosted), set in the same context
-of shared service, alert and labels, plus the same-fingerprint bonus; the score is the
-mean of both directions. Groups are formed by average-link agglomeration: the two
-groups whose incidents are, on average, most alike merge while that average is at
-least `threshold`. Groups smaller than `min_size` are not problems.
+part is the cosine of their term vectors (log term frequency x smoothed idf over the
+incidents being grouped, fields weighted as in search, concepts boosted), set in the
+same context of shared service, alert and labels, plus the same-fingerprint bonus; the
+score is the mean of both directions. Groups are formed by average-link agglomeration:
+the two groups whose incidents are, on average, most alike merge while that average is
+at least `threshold`. Groups smaller than `min_size` are not problems.
 """
 
 import heapq
 import math
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import pairwise
 
 from watchkeep.assist.similarity.analysis import Analyzer, is_concept
 from watchkeep.assist.similarity.lexical import Bm25Settings
@@ -65,10 +66,10 @@ class _Vectors:
 
     def __init__(self, documents: Sequence[Document], analyzer: Analyzer, weights: Weights):
         field_weights = Bm25Settings().field_weights
-        self.terms: list[Counter[str]] = []
+        self.terms: list[dict[str, float]] = []
         self.surfaces: dict[str, str] = {}
         for document in documents:
-            counts: Counter[str] = Counter()
+            counts: defaultdict[str, float] = defaultdict(float)
             fields = {
                 "title": document.title,
                 "summary": document.summary,
@@ -82,16 +83,18 @@ class _Vectors:
                     counts[term] += field_weights.get(name, 1.0)
                 for term, surface in analysis.surfaces.items():
                     self.surfaces.setdefault(term, surface)
-            self.terms.append(counts)
-        frequency = Counter(term for counts in self.terms for term in counts)
+            self.terms.append(dict(counts))
+        frequency = Counter(term for terms in self.terms for term in terms)
         size = len(documents)
-        self.idf = {t: math.log((size + 1) / (n + 0.5)) for t, n in frequency.items()}
+        # Smoothed (as scikit-learn does): a term every incident shares still weighs 1, so a
+        # window holding nothing but the recurring fault still groups it.
+        self.idf = {t: math.log((size + 1) / (n + 1)) + 1 for t, n in frequency.items()}
         boost = math.sqrt(weights.concepts)
-        self.vectors = []
-        for counts in self.terms:
+        self.vectors: list[dict[str, float]] = []
+        for terms in self.terms:
             vector = {
                 t: (1 + math.log(1 + c)) * self.idf[t] * (boost if is_concept(t) else 1.0)
-                for t, c in counts.items()
+                for t, c in terms.items()
             }
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.vectors.append({t: v / norm for t, v in vector.items()})
@@ -156,7 +159,7 @@ def average_link(
     heapq.heapify(heap)
     next_id = size
     while heap:
-        negative, a, b = heapq.heappop(heap)
+        _, a, b = heapq.heappop(heap)
         if a not in groups or b not in groups:
             continue  # stale: one side has merged since
         size_a, size_b = len(groups[a]), len(groups[b])
@@ -181,7 +184,7 @@ def time_pattern(moments: Sequence[datetime], tz: tzinfo = UTC) -> TimePattern:
     ordered = sorted(moments)
     if not ordered:
         return TimePattern(None, None, 0, None, None, 0.0, None, 0.0)
-    gaps = [later - earlier for earlier, later in zip(ordered, ordered[1:], strict=False)]
+    gaps = sorted(later - earlier for earlier, later in pairwise(ordered))
     local = [moment.astimezone(tz) for moment in ordered]
     hour, hours = Counter(m.hour for m in local).most_common(1)[0]
     weekday, days = Counter(m.weekday() for m in local).most_common(1)[0]
@@ -189,7 +192,7 @@ def time_pattern(moments: Sequence[datetime], tz: tzinfo = UTC) -> TimePattern:
         first_seen=ordered[0],
         last_seen=ordered[-1],
         count=len(ordered),
-        median_interval=statistics.median(gaps) if gaps else None,
+        median_interval=(gaps[(len(gaps) - 1) // 2] + gaps[len(gaps) // 2]) / 2 if gaps else None,
         busiest_hour=hour,
         hour_share=round(hours / len(ordered), 3),
         busiest_weekday=WEEKDAYS[weekday],
@@ -205,7 +208,7 @@ def _shared(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
 def cluster(
     documents: Sequence[Document],
     *,
-    threshold: float = 0.18,
+    threshold: float = 0.2,
     min_size: int = 3,
     tz: tzinfo = UTC,
     analyzer: Analyzer | None = None,
@@ -246,10 +249,8 @@ def _evidence(
     chosen = [documents[i] for i in members]
     needed = max(2, math.ceil(len(members) / 2))
     presence = Counter(term for i in members for term in vectors.terms[i])
-    common = sorted(
-        (t for t, n in presence.items() if n >= needed),
-        key=lambda t: (-presence[t] * vectors.idf[t], t),
-    )
+    weight = Counter({t: sum(vectors.vectors[i].get(t, 0.0) for i in members) for t in presence})
+    common = sorted((t for t, n in presence.items() if n >= needed), key=lambda t: (-weight[t], t))
     words = [vectors.surfaces.get(t, t) for t in common if not is_concept(t)]
     return Cluster(
         ids=tuple(d.id for d in chosen),

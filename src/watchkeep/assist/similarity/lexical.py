@@ -19,7 +19,7 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -33,7 +33,7 @@ CANDIDATES = 500
 
 @dataclass(frozen=True)
 class Bm25Settings:
-    """Field weights and the two BM25 constants."""
+    """Field weights and the BM25 constants (k1, b; k3 for the query)."""
 
     field_weights: Mapping[str, float] = field(
         default_factory=lambda: {
@@ -81,12 +81,12 @@ class LexicalIndex:
         self._size += 1
         weights = self.settings.field_weights
         k1, b = self.settings.k1, self.settings.b
-        weighted: Counter[str] = Counter()
+        weighted: defaultdict[str, float] = defaultdict(float)
         for name, terms in fields.items():
             weight = weights.get(name, 0.0)
             if not terms or weight <= 0:
                 continue
-            average = self._average_lengths.setdefault(name, max(len(terms), 1))
+            average = self._average_lengths.setdefault(name, float(max(len(terms), 1)))
             norm = weight / (1 - b + b * len(terms) / average)
             for term, count in Counter(terms).items():
                 weighted[term] += count * norm

@@ -13,9 +13,11 @@ Principle: entries are general domain knowledge, never the wording of one incide
 phrase belongs here when any SRE would agree it names the concept.
 
 Pattern syntax: words are normalised like incident text (lower case, split, stemmed);
-`word*` matches any word starting with `word` (after stemming); `...` skips up to three
-words; `=word` matches that word only as written (`=logs`, not `logged`). A phrase may
-appear under more than one concept. Phrases are separated by `|`.
+`word*` matches any word starting with `word`, as written or stemmed; `...` skips up to
+three words; `=word` matches that word only as written (`=logging`, not `logged`, which
+stems alike). One-word phrases are also tried on the unsplit parts of identifiers
+(`outofmemory*` finds `java.lang.OutOfMemoryError`). A phrase may appear under more than
+one concept. Phrases are separated by `|`.
 """
 
 _CONCEPTS: dict[str, str] = {
@@ -165,8 +167,7 @@ _CONCEPTS: dict[str, str] = {
         another customer* | someone else* | wrong account | stale content | stale | still see* |
         still get* | still serv* | old version | outdated | not taking effect | private data |
         origin url* | hitting the origin | origin directly | direct origin |
-        directly ... origin | keep* showing | keep* getting | old version* | old content |
-        old ones
+        directly ... origin | old version* | old content
     """,
     # capacity and compute
     "autoscaling": """
@@ -268,8 +269,8 @@ _CONCEPTS: dict[str, str] = {
         requesttimetooskewed | time too skewed | used before issued | iat | nbf | not before |
         not yet valid | clock* | system time | drift* | timestamp* | expire* immediately |
         immediately expire* | already expired | expired on arrival | in the future |
-        from the future | before their | clock ... ahead | clock ... behind | time ... ahead |
-        out of sync | time sync* | single host | only one host | single server
+        from the future | clock ... ahead | clock ... behind | time ... ahead | out of sync |
+        time sync* | single host | only one host | single server
     """,
     "timezone": """
         timezone* | time zone* | tz | dst | daylight saving* | summer time | bst | cest |

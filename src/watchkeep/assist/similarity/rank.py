@@ -1,7 +1,7 @@
 """The similar-incident index: lexical ranking, structured signals, optional embeddings."""
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Self
 
@@ -36,7 +36,7 @@ def document_text(document: Document) -> str:
 
 def query_text(query: Query) -> str:
     """All of a query's prose, for an embedder."""
-    parts = (query.title, query.summary, query.text, " ".join(query.alert_names))
+    parts = (query.title, query.summary, query.text, " ".join(alert_names(query)))
     return "\n".join(part for part in parts if part)
 
 
@@ -137,7 +137,7 @@ class SimilarityIndex:
         """
         settings = self._lexical.settings
         field_weights, k3 = settings.field_weights, settings.k3
-        weighted: Counter[str] = Counter()
+        weighted: defaultdict[str, float] = defaultdict(float)
         texts = {
             "title": query.title,
             "summary": query.summary,

@@ -1,21 +1,22 @@
 """Structured signals and how they combine with text similarity into one score.
 
-    score = w_text * text + w_service * service + w_alert * alert
-            + w_fingerprint * fingerprint + w_labels * labels
+    score = (1 - w_fingerprint) * min(1, text * context) + w_fingerprint * fingerprint
+    context = 1 + w_service * service + w_alert * alert + w_labels * labels
 
-Every component is in [0, 1] and the default weights sum to 1, so the score is too:
+Every component is in [0, 1], so the score is too:
 - text: the lexical score (share of the query's evidence the document covers), or with
   an embedder `(1 - s) * lexical + s * semantic` where semantic = max(0, cosine);
 - service: share of the query's services the document shares;
 - alert: 1 when an alert name is shared;
-- fingerprint: 1 when the alert fingerprint is the same;
 - labels: share of the query's informative labels (not `alertname`, `severity`, `env`, …)
-  the document has with the same value.
+  the document has with the same value;
+- fingerprint: 1 when the alert fingerprint is the same.
 
-Text carries most of the weight: recurrences are often filed against another service
-or raised by another alert, while the same service alone says little about the cause.
-The structured signals break ties between textually close incidents and surface the
-exact repeats (same fingerprint, same alert) first.
+The same service, alert or labels multiply the text score rather than add to it: they
+make a textually close incident more likely the same problem, but alone say little
+about the cause (recurrences are often filed against another service, and a busy
+service has many unrelated incidents). The same fingerprint is the same alert series,
+an exact repeat, so it adds directly.
 """
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class Weights:
     alert: float = 0.3
     labels: float = 0.1
     fingerprint: float = 0.2
-    semantic: float = 0.5
+    semantic: float = 0.1
     """With an embedder, the semantic share s of the text component."""
     concepts: float = 5.0
     """How much more a lexicon concept weighs in a query than a word of the same rarity."""

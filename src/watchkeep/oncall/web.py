@@ -1,0 +1,13 @@
+"""HTML routes for schedules, gathered from the modules that hold them, plus the
+calendar feeds (which need no login: their secret URL is the key).
+
+The pages router comes first so that ``/schedules/new`` is the form, not a schedule.
+"""
+
+from fastapi import APIRouter
+
+from watchkeep.oncall import feeds_api, web_actions, web_edit, web_pages
+
+router = APIRouter()
+for module in (web_edit, web_pages, web_actions, feeds_api):
+    router.include_router(module.router)
