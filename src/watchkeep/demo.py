@@ -5,7 +5,7 @@ Seeding is idempotent: it does nothing but print the login when an admin already
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +19,13 @@ from watchkeep.core.db import Database
 from watchkeep.incident import service as incidents
 from watchkeep.incident.customfield import service as customfields
 from watchkeep.incident.followup import service as followups
+from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
 from watchkeep.incident.statusupdate import service as updates
 from watchkeep.incident.timeline import service as timeline
+from watchkeep.problem import links, rca
+from watchkeep.problem import service as problems
+from watchkeep.problem.knownerror import service as known_errors
 
 ADMIN_EMAIL = "admin@example.com"
 
@@ -46,6 +50,65 @@ def seed(db: Database) -> Login:
             _load(session, auth.actor_of(admin))
         _, token = auth.create_token(session, user_id=admin.id, name="demo")
         return Login(email=ADMIN_EMAIL, password=password, token=token)
+
+
+def _recurring_problem(session: Session, actor: Actor, *, later: Incident, now: datetime) -> None:
+    """An older repeat of the billing incident, a problem over both, its known error."""
+    earlier = incidents.declare(
+        session,
+        actor=actor,
+        title="Billing queue stuck, invoices not sent",
+        summary="The billing consumer stopped acknowledging messages; the queue kept growing.",
+        severity="SEV3",
+        service_ids=[s.id for s in later.services],
+        now=now - timedelta(days=20),
+    )
+    for status in ("monitoring", "resolved"):
+        transition(session, incident=earlier, actor=actor, status=status)
+    problem = links.raise_from_incidents(
+        session,
+        actor=actor,
+        incident_refs=[earlier.reference, later.reference],
+        title="billing-worker consumer stalls on poison messages",
+    )
+    problems.transition(session, problem=problem, actor=actor, state="investigating")
+    rca.set_whys(
+        session,
+        problem=problem,
+        actor=actor,
+        steps=[
+            ("Why were invoices late?", "The billing queue stopped draining."),
+            ("Why did it stop draining?", "The consumer retried one malformed message forever."),
+            ("Why forever?", "There is no retry limit and no dead-letter queue."),
+        ],
+    )
+    rca.add_factor(
+        session,
+        problem=problem,
+        actor=actor,
+        category="technology",
+        description="No dead-letter queue on the billing topic",
+    )
+    rca.set_root_cause(
+        session,
+        problem=problem,
+        actor=actor,
+        statement="A malformed message is retried forever, blocking the consumer.",
+    )
+    problems.transition(session, problem=problem, actor=actor, state="root_cause_identified")
+    known_errors.create(
+        session,
+        actor=actor,
+        problem=problem,
+        title="Billing consumer stuck on a poison message",
+        symptoms="billing queue growing, consumer stuck, invoices delayed",
+        workaround=[
+            "Find the message at the head of the billing queue in the consumer logs",
+            "Move it to the parking queue with `billing-admin park <id>`",
+            "Check that the queue drains",
+        ],
+    )
+    problems.transition(session, problem=problem, actor=actor, state="known_error")
 
 
 def _load(session: Session, admin_actor: Actor) -> None:
@@ -158,6 +221,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         title="Add a dead-letter queue to billing-worker",
         priority="medium",
     )
+    _recurring_problem(session, linus, later=resolved, now=now)
 
     incidents.declare(
         session,

@@ -273,12 +273,6 @@ def test_discarded_incidents_are_no_evidence(
     assert propose_problem_candidates(session, now=utcnow()) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: similarity/cluster.py _Vectors computes idf over the incidents being grouped "
-    "(line 89): when the recurring fault is all the window holds, the words its incidents "
-    "share weigh ~0 and no candidate is proposed",
-    strict=True,
-)
 def test_a_window_of_nothing_but_the_recurring_fault_is_still_proposed(
     session: Session, alice: Person, orders: Service
 ) -> None:
