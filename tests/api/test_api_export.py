@@ -3,7 +3,6 @@ import io
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-
 from tests.factories import Person, make_incident
 
 

@@ -341,12 +341,6 @@ def test_candidates_show_outsiders_only_what_their_incidents_say(
         assert len(inside["incidents"]) == 3
 
 
-@pytest.mark.xfail(
-    reason="BUG: the list route's parameter is named status_ without alias='status' "
-    "(src/watchkeep/problem/candidates_api.py:35), so ?status=dismissed is ignored and the "
-    "proposed ones come back",
-    strict=True,
-)
 def test_candidates_are_listed_by_status(
     client: TestClient, session: Session, alice: Person
 ) -> None:
@@ -357,11 +351,6 @@ def test_candidates_are_listed_by_status(
     assert [c["id"] for c in response.json()] == [candidate_id]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the dismiss route answers decided_at: null although the proposal was just "
-    "decided (src/watchkeep/problem/candidates_api.py:62 never fills it)",
-    strict=True,
-)
 def test_the_dismiss_reply_says_when(client: TestClient, session: Session, alice: Person) -> None:
     candidate_id = propose(session, [make_incident(session, alice) for _ in range(3)])
     reply = client.post(f"{CANDIDATES}/{candidate_id}/dismiss", headers=alice.headers).json()

@@ -95,15 +95,24 @@ def test_names_are_unique(client: TestClient, alice: Person) -> None:
     [
         ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
         ({"layers": [{"handovers": []}]}, "layers[0].handovers"),
-        ({"layers": [{"handovers": [{"interval": 0, "unit": "daily"}]}]}, "layers[0].handovers[0].interval"),
-        ({"layers": [{"handovers": [{"interval": 1, "unit": "yearly"}]}]}, "layers[0].handovers[0].unit"),
+        (
+            {"layers": [{"handovers": [{"interval": 0, "unit": "daily"}]}]},
+            "layers[0].handovers[0].interval",
+        ),
+        (
+            {"layers": [{"handovers": [{"interval": 1, "unit": "yearly"}]}]},
+            "layers[0].handovers[0].unit",
+        ),
         ({"layers": [{"users": []}]}, "layers[0].users"),
         ({"layers": [{"users": [999999]}]}, "layers[0].users[0]"),
         ({"layers": [{"anchor": "next monday"}]}, "layers[0].anchor"),
         ({"layers": [{"working_intervals": []}]}, "layers[0].working_intervals"),
-        ({"layers": [{"start": "2026-06-01T00:00:00Z", "end": "2026-05-01T00:00:00Z"}]}, "layers[0].end"),
+        (
+            {"layers": [{"start": "2026-06-01T00:00:00Z", "end": "2026-05-01T00:00:00Z"}]},
+            "layers[0].end",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_spec_is_422_naming_the_field(
     client: TestClient, alice: Person, change: dict[str, Any], field: str
 ) -> None:
@@ -112,14 +121,18 @@ def test_a_bad_spec_is_422_naming_the_field(
         body["layers"] = [layer(alice) | change["layers"][0]]
     else:
         body |= change
-    error = error_of(client.post("/api/v1/schedules", json=body, headers=alice.headers), 422, "invalid")
+    error = error_of(
+        client.post("/api/v1/schedules", json=body, headers=alice.headers), 422, "invalid"
+    )
     assert error["details"]["field"] == field
     assert error["message"].startswith(f"{field}: ")
 
 
 def test_a_malformed_body_is_422_with_its_location(client: TestClient, alice: Person) -> None:
     body = {"name": "Bad", "timezone": "UTC", "layers": [layer(alice) | {"users": ["alice"]}]}
-    error = error_of(client.post("/api/v1/schedules", json=body, headers=alice.headers), 422, "invalid")
+    error = error_of(
+        client.post("/api/v1/schedules", json=body, headers=alice.headers), 422, "invalid"
+    )
     assert "layers.0.users.0" in error["message"]
 
 
@@ -150,9 +163,7 @@ def test_every_route_needs_a_token(client: TestClient, method: str, path: str) -
     error_of(client.request(method, path, headers=bad), 401, "unauthorized")
 
 
-def test_viewers_read_but_do_not_change(
-    client: TestClient, alice: Person, viewer: Person
-) -> None:
+def test_viewers_read_but_do_not_change(client: TestClient, alice: Person, viewer: Person) -> None:
     schedule = create(client, alice, layer(alice))
     url = f"/api/v1/schedules/{schedule['id']}"
     assert client.get(url, headers=viewer.headers).status_code == 200
@@ -164,7 +175,9 @@ def test_viewers_read_but_do_not_change(
     error_of(client.get(f"{url}/feed-url", headers=viewer.headers), 403, "forbidden")
     start = datetime.now(UTC) + DAY
     override = {"user_id": viewer.user.id, "start": iso(start), "end": iso(start + DAY)}
-    error_of(client.post(f"{url}/overrides", json=override, headers=viewer.headers), 403, "forbidden")
+    error_of(
+        client.post(f"{url}/overrides", json=override, headers=viewer.headers), 403, "forbidden"
+    )
 
 
 def test_only_admins_and_the_team_change_a_team_schedule(
@@ -190,12 +203,21 @@ def test_entries_give_layers_overrides_and_final_with_names(
     schedule = create(client, alice, layer(alice, bob))
     url = f"/api/v1/schedules/{schedule['id']}"
     start = ANCHOR + 50 * DAY  # an even turn (Alice), ten days ahead
-    override = {"user_id": alice.user.id, "start": iso(start + DAY), "end": iso(start + DAY + 3600 * timedelta(seconds=1)), "note": "swap"}  # fmt: skip
+    override = {
+        "user_id": alice.user.id,
+        "start": iso(start + DAY),
+        "end": iso(start + DAY + 3600 * timedelta(seconds=1)),
+        "note": "swap",
+    }
     created = client.post(f"{url}/overrides", json=override, headers=bob.headers)
     assert created.status_code == 201, created.text
     assert created.json()["created_by"] == {"id": bob.user.id, "name": "Bob"}
 
-    body = client.get(f"{url}/entries", params={"from": iso(start), "to": iso(start + 2 * DAY)}, headers=bob.headers).json()  # fmt: skip
+    body = client.get(
+        f"{url}/entries",
+        params={"from": iso(start), "to": iso(start + 2 * DAY)},
+        headers=bob.headers,
+    ).json()
     a, b = {"id": alice.user.id, "name": "Alice"}, {"id": bob.user.id, "name": "Bob"}
     assert body["from"] == iso(start)
     assert body["to"] == iso(start + 2 * DAY)
@@ -215,7 +237,11 @@ def test_entries_give_layers_overrides_and_final_with_names(
         {"start": iso(start), "end": iso(start + DAY + timedelta(hours=1)), "users": [a]},
         {"start": iso(start + DAY + timedelta(hours=1)), "end": iso(start + 2 * DAY), "users": [b]},
     ]
-    at = client.get(f"{url}/oncall", params={"at": iso(start + DAY + timedelta(minutes=30))}, headers=bob.headers)  # fmt: skip
+    at = client.get(
+        f"{url}/oncall",
+        params={"at": iso(start + DAY + timedelta(minutes=30))},
+        headers=bob.headers,
+    )
     assert at.json() == {"at": iso(start + DAY + timedelta(minutes=30)), "users": [a]}
     assert client.get(f"{url}/oncall", headers=bob.headers).json()["users"] in ([a], [b])
 
@@ -224,21 +250,33 @@ def test_the_window_is_capped_at_366_days(client: TestClient, alice: Person) -> 
     schedule = create(client, alice, layer(alice))
     url = f"/api/v1/schedules/{schedule['id']}/entries"
     start = datetime(2027, 1, 1, tzinfo=UTC)
-    ok = client.get(url, params={"from": iso(start), "to": iso(start + 366 * DAY)}, headers=alice.headers)
+    ok = client.get(
+        url, params={"from": iso(start), "to": iso(start + 366 * DAY)}, headers=alice.headers
+    )
     assert ok.status_code == 200, ok.text
-    too_long = client.get(url, params={"from": iso(start), "to": iso(start + 367 * DAY)}, headers=alice.headers)  # fmt: skip
+    too_long = client.get(
+        url, params={"from": iso(start), "to": iso(start + 367 * DAY)}, headers=alice.headers
+    )
     error = error_of(too_long, 400, "bad_window")
     assert "367 days" in error["message"] and "366" in error["message"]
     inverted = client.get(url, params={"from": iso(start), "to": iso(start)}, headers=alice.headers)
     error_of(inverted, 400, "bad_window")
-    shifts = client.get("/api/v1/users/me/shifts", params={"from": iso(start), "to": iso(start + 400 * DAY)}, headers=alice.headers)  # fmt: skip
+    shifts = client.get(
+        "/api/v1/users/me/shifts",
+        params={"from": iso(start), "to": iso(start + 400 * DAY)},
+        headers=alice.headers,
+    )
     error_of(shifts, 400, "bad_window")
 
 
 def test_my_shifts(client: TestClient, alice: Person, bob: Person) -> None:
     create(client, alice, layer(alice, bob))
     start = ANCHOR + 50 * DAY  # an even turn (Alice), ten days ahead
-    mine = client.get("/api/v1/users/me/shifts", params={"from": iso(start), "to": iso(start + 4 * DAY)}, headers=bob.headers).json()  # fmt: skip
+    mine = client.get(
+        "/api/v1/users/me/shifts",
+        params={"from": iso(start), "to": iso(start + 4 * DAY)},
+        headers=bob.headers,
+    ).json()
     assert [(s["schedule"]["name"], s["start"]) for s in mine] == [
         ("Primary", iso(start + DAY)),
         ("Primary", iso(start + 3 * DAY)),
@@ -305,7 +343,9 @@ def test_the_schedule_feed_is_valid_icalendar_behind_a_secret(
     assert len({str(e["UID"]) for e in events}) == len(events)
     assert all("DTSTAMP" in e and "DTEND" in e for e in events)
     # The same shift keeps its UID from one fetch to the next.
-    assert [str(e["UID"]) for e in feed(client, url).walk("VEVENT")] == [str(e["UID"]) for e in events]
+    assert [str(e["UID"]) for e in feed(client, url).walk("VEVENT")] == [
+        str(e["UID"]) for e in events
+    ]
 
     # Rotating the secret stops the old address.
     newer = client.get(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers).json()

@@ -81,7 +81,7 @@ def test_similar_to_free_text(client: TestClient, lag: list[Incident], alice: Pe
     ("params", "message"),
     [
         ({}, "q: Field required"),
-        ({"q": "ab"}, "q: String should have at least 3 characters"),
+        ({"q": "ab"}, "describe what you see in at least 3 characters"),
         ({"q": "kafka", "k": 0}, "k: Input should be greater than or equal to 1"),
         ({"q": "kafka", "k": 51}, "k: Input should be less than or equal to 50"),
     ],

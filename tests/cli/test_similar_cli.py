@@ -143,12 +143,6 @@ def test_the_limit_is_checked_before_asking(cli: Run, crew: Crew) -> None:
     assert cli("similar", "INC-1", "-k", "51", who=crew.grace).exit_code == 2
 
 
-@pytest.mark.xfail(
-    reason="BUG: a --text under 3 characters is refused by the server (q min_length=3, "
-    "src/watchkeep/assist/api.py:26) but searched locally (src/watchkeep/cli/similar.py:20), "
-    "so the two modes answer differently",
-    strict=True,
-)
 def test_a_too_short_text_gets_the_same_answer_in_both_modes(
     local: Run, remote: Run, crew: Crew, history: dict[str, str]
 ) -> None:

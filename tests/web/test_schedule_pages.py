@@ -127,7 +127,7 @@ def test_the_schedule_page_draws_layers_overrides_and_the_final_schedule(
 ) -> None:
     log_in(client, alice)
     page = client.get(f"/schedules/{primary.id}", headers=HTML).text
-    svg = page[page.index("<svg class=\"tl-svg\"") : page.index("</svg>", page.index("tl-svg"))]
+    svg = page[page.index('<svg class="tl-svg"') : page.index("</svg>", page.index("tl-svg"))]
     for label in ("Final schedule", "Overrides", "Layer 2", "Layer 1"):
         assert label in svg
     assert svg.count('class="tl-bar"') >= 3
@@ -135,7 +135,9 @@ def test_the_schedule_page_draws_layers_overrides_and_the_final_schedule(
     assert "Bob Backup" in svg or "Bob" in svg
     assert "On call now" in page and "Cover a shift" in page
     # Another week and time zone: the axis follows, today is not in view.
-    later = client.get(f"/schedules/{primary.id}?start=2030-01-07&days=7&tz=Asia/Tokyo", headers=HTML)
+    later = client.get(
+        f"/schedules/{primary.id}?start=2030-01-07&days=7&tz=Asia/Tokyo", headers=HTML
+    )
     assert 'class="tl-now"' not in later.text
     assert "Asia/Tokyo" in later.text and "7 Jan" in later.text
 
@@ -151,7 +153,9 @@ def test_navigating_the_drawing_with_htmx_swaps_the_parts(
     assert "<html" not in response.text
 
 
-def test_an_unknown_time_zone_is_an_error(client: TestClient, alice: Person, primary: Schedule) -> None:
+def test_an_unknown_time_zone_is_an_error(
+    client: TestClient, alice: Person, primary: Schedule
+) -> None:
     log_in(client, alice)
     response = client.get(f"/schedules/{primary.id}?tz=Mars/Base", headers=HTML)
     assert response.status_code == 422
@@ -167,7 +171,9 @@ def test_a_schedule_is_created_from_the_form(
     token = log_in(client, alice)
     form = {"csrf_token": token, "name": "Search", "timezone": "Europe/Berlin", "team": ""}
     response = client.post(
-        "/schedules", data=form | layer_form([alice.user.id, "none", bob.user.id]), follow_redirects=False
+        "/schedules",
+        data=form | layer_form([alice.user.id, "none", bob.user.id]),
+        follow_redirects=False,
     )
     assert response.status_code == 303, response.text
     schedule_id = int(response.headers["location"].rsplit("/", 1)[1])
@@ -175,12 +181,16 @@ def test_a_schedule_is_created_from_the_form(
     assert layer.users == [str(alice.user.id), None, str(bob.user.id)]
     assert layer.anchor == "2026-03-02T09:00:00"
     assert layer.handovers == [{"interval": 1, "unit": "daily"}]
-    assert [w["weekday"] for w in layer.working_intervals or []] == ["mon", "tue", "wed", "thu", "fri"]
+    assert [w["weekday"] for w in layer.working_intervals or []] == [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    ]
 
 
-def test_form_errors_name_the_layer_and_the_field(
-    client: TestClient, alice: Person
-) -> None:
+def test_form_errors_name_the_layer_and_the_field(client: TestClient, alice: Person) -> None:
     token = log_in(client, alice)
     form = {"name": "Broken", "timezone": "UTC"} | layer_form(
         [alice.user.id], **{"layer-0-handover-0-interval": "0"}
@@ -204,7 +214,9 @@ def test_the_edit_form_shows_and_saves_the_layers(
     assert f'value="{bob.user.id}" selected' in page
     form = {"name": "Payments", "timezone": "Europe/London", "description": "x"}
     form |= layer_form([bob.user.id], **{"layer-0-hours": "always"})
-    response = client.post(f"/schedules/{primary.id}/edit", data=form, headers=hx(token, "schedule-form"))
+    response = client.post(
+        f"/schedules/{primary.id}/edit", data=form, headers=hx(token, "schedule-form")
+    )
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == f"/schedules/{primary.id}"
     schedule = reloaded(session, primary.id)

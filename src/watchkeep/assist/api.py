@@ -23,7 +23,7 @@ def similar_to(
 def search(
     session: DbSession,
     actor: CurrentActor,
-    q: str = Query(min_length=3, description="What you see, in your own words"),
+    q: str = Query(description="What you see, in your own words (3 characters or more)"),
     k: int = Query(10, ge=1, le=50),
 ) -> list[SimilarRead]:
     """Incidents most like a free-text description."""

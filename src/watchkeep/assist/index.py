@@ -9,6 +9,7 @@ Private incidents are indexed too: callers filter answers by who may see them.
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,6 +19,8 @@ from watchkeep.assist.corpus import documents, known_error_documents
 from watchkeep.assist.similarity import Embedder, SimilarityIndex
 from watchkeep.incident.models import Incident
 from watchkeep.problem.models import KnownError, Problem
+
+REFRESH_MARGIN = timedelta(minutes=5)
 
 
 @dataclass
@@ -72,9 +75,11 @@ class IndexCache:
 
     @staticmethod
     def _refresh(session: Session, cached: _Cached) -> None:
+        # A transaction that stamped updated_at earlier may commit after one that stamped it
+        # later: look back a margin, so that its incident is not skipped.
         query = select(Incident.id)
         if cached.incidents[0] is not None:
-            query = query.where(Incident.updated_at >= cached.incidents[0])
+            query = query.where(Incident.updated_at >= cached.incidents[0] - REFRESH_MARGIN)
         changed = list(session.scalars(query))
         fresh = {d.id: d for d in documents(session, changed)}
         for incident_id in changed:

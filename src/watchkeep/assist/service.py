@@ -13,10 +13,12 @@ from watchkeep.assist.corpus import query_of
 from watchkeep.assist.index import cache
 from watchkeep.assist.similarity.model import Query
 from watchkeep.auth.actor import Actor
+from watchkeep.core.errors import Invalid
 from watchkeep.incident.access import visible_clause
 from watchkeep.incident.models import Incident
 
 OVERFETCH = 4  # search deeper than asked, so that hidden incidents can be dropped
+MIN_TEXT = 3
 MIN_SCORE = 0.05  # below this a "match" shares little more than a common word
 
 
@@ -57,5 +59,7 @@ def similar_incidents(
 def search_similar(
     session: Session, *, text: str, actor: Actor, k: int = 10
 ) -> list[SimilarIncident]:
-    """Incidents most like a free-text description."""
+    """Incidents most like a free-text description (of at least 3 characters)."""
+    if len(text.strip()) < MIN_TEXT:
+        raise Invalid(f"describe what you see in at least {MIN_TEXT} characters", field="q")
     return _answer(session, actor, Query(text=text), k)

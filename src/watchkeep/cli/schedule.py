@@ -1,18 +1,26 @@
-"""``watchkeep schedule``: render a schedule spec file and ask who is on call.
+"""``watchkeep schedule``: render a schedule spec file and ask who is on call; list, show,
+create and override stored schedules.
 
-The ``--json`` output of both commands is a stable contract that other tools use to check
-the engine (docs/schedules.md); keep its shape.
+The ``--json`` output of ``render`` and ``oncall`` is a stable contract that other tools use to
+check the engine (docs/schedules.md); keep its shape. The stored-schedule commands work on the
+local database or, with ``--url`` and a token, on a server (like ``watchkeep incident``).
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from watchkeep.cli.actor import AsOption
+from watchkeep.cli.client import TokenOption, UrlOption
 from watchkeep.cli.context import console, fail, print_json
+from watchkeep.cli.incident_render import when
+from watchkeep.cli.schedule_ops import open_schedules
+from watchkeep.cli.schedule_render import names, schedule_table, schedule_view
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.oncall import (
@@ -27,7 +35,7 @@ from watchkeep.oncall import (
 )
 
 app = typer.Typer(
-    help="Render on-call schedule specs (DESIGN.md §5) and ask who is on call.",
+    help="On-call schedules: render spec files; list, show, create and override stored ones.",
     no_args_is_help=True,
 )
 
@@ -113,3 +121,145 @@ def oncall_command(
         console.print(f"{format_instant(moment)}: [bold]{', '.join(users)}[/bold]")
     else:
         console.print(f"{format_instant(moment)}: [dim]nobody is on call[/dim]")
+
+
+# ---------- stored schedules (local database, or a server with --url) ----------
+
+RefArgument = Annotated[str, typer.Argument(metavar="SCHEDULE", help="Schedule id or name")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON body instead")]
+
+
+def read_json_file(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``, or a clear error."""
+    try:
+        data: Any = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {path}: {exc}")
+    except json.JSONDecodeError as exc:
+        fail(f"{path} is not JSON: {exc}")
+    if isinstance(data, dict) and "spec" in data and "layers" not in data:
+        data = data["spec"]
+    if not isinstance(data, dict):
+        fail(f"{path}: the spec must be a JSON object")
+    return dict(data)
+
+
+@app.command("list")
+def list_command(
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """List the stored schedules with who is on call now."""
+    with open_schedules(url, token, as_user) as ops:
+        rows = ops.list()
+        now = utcnow()
+        oncall = {} if as_json else {row["id"]: ops.oncall(str(row["id"]), now) for row in rows}
+    if as_json:
+        print_json(rows)
+    elif rows:
+        console.print(schedule_table(rows, oncall))
+    else:
+        console.print("[dim]no schedules yet: create one with `watchkeep schedule create`[/dim]")
+
+
+@app.command("show")
+def show_command(
+    ref: RefArgument,
+    start: str | None = typer.Option(None, "--from", help="Window start (default: now)"),
+    end: str | None = typer.Option(None, "--to", help="Window end (default: from + 7 days)"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print {schedule, entries} as the API returns them")
+    ] = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Show a stored schedule: its layers and its final entries over a window."""
+    begin = utcnow() if start is None else instant_option(start, "--from")
+    finish = begin + timedelta(days=7) if end is None else instant_option(end, "--to")
+    with open_schedules(url, token, as_user) as ops:
+        schedule = ops.get(ref)
+        entries = ops.entries(str(schedule["id"]), begin, finish)
+    if as_json:
+        print_json({"schedule": schedule, "entries": entries})
+    else:
+        console.print(schedule_view(schedule, entries))
+
+
+@app.command("create")
+def create_command(
+    file: Path = typer.Option(..., "--file", help="A spec: timezone and layers (users as e-mails)"),
+    name: str | None = typer.Option(
+        None, "--name", help="The schedule's name (default: the spec's)"
+    ),
+    description: str = typer.Option("", "--description", help="What the schedule covers"),
+    team: str | None = typer.Option(None, "--team", help="Owning team, by name or id"),
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Store a schedule from a spec file; users are e-mail addresses or user ids."""
+    spec = read_json_file(file)
+    chosen = name or spec.get("name")
+    if not isinstance(chosen, str) or not chosen.strip():
+        fail('give the schedule a name with --name (or a "name" in the spec)')
+    with open_schedules(url, token, as_user) as ops:
+        created = ops.create(spec, str(chosen), description or spec.get("description", ""), team)
+    if as_json:
+        print_json(created)
+        return
+    layers = len(created["layers"])
+    console.print(
+        f"schedule [bold]{escape(created['name'])}[/bold] created (id {created['id']}, "
+        f"{layers} layer{'' if layers == 1 else 's'}, {created['timezone']})"
+    )
+
+
+@app.command("oncall-now")
+def oncall_now_command(
+    ref: RefArgument,
+    at: str | None = typer.Option(None, "--at", help="The instant, ISO-8601 (default: now)"),
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Who is on call on a stored schedule at --at (default: now)."""
+    moment = utcnow() if at is None else instant_option(at, "--at")
+    with open_schedules(url, token, as_user) as ops:
+        body = ops.oncall(ref, moment)
+    if as_json:
+        print_json(body)
+    elif body["users"]:
+        console.print(f"{format_instant(moment)}: [bold]{escape(names(body['users']))}[/bold]")
+    else:
+        console.print(f"{format_instant(moment)}: [dim]nobody is on call[/dim]")
+
+
+@app.command("override")
+def override_command(
+    ref: RefArgument,
+    user: str = typer.Option(..., "--user", metavar="EMAIL", help="Who covers (e-mail or id)"),
+    start: str = typer.Option(..., "--from", help="Start, ISO-8601 (no offset = UTC)"),
+    end: str = typer.Option(..., "--to", help="End (excluded), ISO-8601"),
+    note: str = typer.Option("", "--note", help="Why, for the others"),
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Put someone on call alone over [--from, --to) ("cover me"); the newest override wins."""
+    begin, finish = instant_option(start, "--from"), instant_option(end, "--to")
+    with open_schedules(url, token, as_user) as ops:
+        created = ops.override(ref, user, begin, finish, note)
+    if as_json:
+        print_json(created)
+        return
+    who = created["user"]["name"] if created["user"] else "nobody"
+    console.print(
+        f"override {created['id']}: [bold]{escape(who)}[/bold] on call "
+        f"{when(created['start'])} to {when(created['end'])}"
+    )

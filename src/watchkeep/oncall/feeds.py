@@ -32,10 +32,12 @@ FEED_PREFIX = "wkcal"  # marks a feed secret, as "wk" marks an API token
 
 
 def schedule_feed_path(token: str) -> str:
+    """Where the schedule feed with this secret is served."""
     return f"/feeds/schedules/{token}.ics"
 
 
 def user_feed_path(token: str) -> str:
+    """Where the "my shifts" feed with this secret is served."""
     return f"/feeds/users/{token}.ics"
 
 

@@ -90,6 +90,10 @@ def record_history(
     the same users continuing extends that row instead of adding one. Idempotent.
     """
     now = whole_seconds(now)
+    # Lock the row and read the watermark afresh: two transactions recording the same span
+    # (the periodic job and an edit) would otherwise both store it. SQLite serialises
+    # writers already (BEGIN IMMEDIATE), so there the lock is a no-op.
+    session.refresh(schedule, ["history_until"], with_for_update=True)
     since = schedule.history_until
     if since >= now:
         return []

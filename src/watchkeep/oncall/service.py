@@ -20,6 +20,7 @@ from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.oncall.history import entries, oncall_now, record_history
 from watchkeep.oncall.models import Schedule, ScheduleLayer
 from watchkeep.oncall.stored import (
+    LayerData,
     layer_data,
     layer_json,
     spec_of,
@@ -183,12 +184,7 @@ def update(
     """
     require_manage(session, actor, schedule)
     now = whole_seconds(now or utcnow())
-    if name is not None:
-        schedule.name = _name(session, name, schedule.id)
-    if description is not None:
-        schedule.description = description.strip()
-    if not isinstance(team_id, _Keep) and team_id != schedule.team_id:
-        schedule.team = _team(session, actor, team_id)
+    new_layers: list[LayerData] | None = None
     if timezone is not None or layers is not None:
         new_layers = validate_layers(
             session,
@@ -198,6 +194,13 @@ def update(
             else layers,
         )
         record_history(session, schedule, now, cut=True)
+    if name is not None:
+        schedule.name = _name(session, name, schedule.id)
+    if description is not None:
+        schedule.description = description.strip()
+    if not isinstance(team_id, _Keep) and team_id != schedule.team_id:
+        schedule.team = _team(session, actor, team_id)
+    if new_layers is not None:
         if timezone is not None:
             schedule.timezone = timezone
         schedule.layers.clear()

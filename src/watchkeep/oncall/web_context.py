@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 from starlette.responses import Response
 
 from watchkeep.auth import service as auth
@@ -17,9 +18,10 @@ from watchkeep.core.errors import Invalid
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import Entry
+from watchkeep.oncall.feeds import MARGIN
 from watchkeep.oncall.models import Schedule, ScheduleOverride
 from watchkeep.oncall.people import users_by_id
-from watchkeep.oncall.shifts import status, status_board
+from watchkeep.oncall.shifts import shifts_of_user, status, status_board
 from watchkeep.oncall.web_timeline import Lane, build, colour_of
 from watchkeep.web.auth import is_htmx, see_other
 from watchkeep.web.pages import render
@@ -114,13 +116,17 @@ def timeline_context(
     found = schedules.entries(session, schedule, view.start, view.end)
     lanes = [
         Lane("Final schedule", "who is paged", "final", found.final),
-        Lane("Overrides", f"{len(found.overrides)} in view", "overrides",
-             _override_entries(found.overrides)),
+        Lane(
+            "Overrides",
+            f"{len(found.overrides)} in view",
+            "overrides",
+            _override_entries(found.overrides),
+        ),
         *(
             Lane(f"Layer {layer.position + 1}", layer.name, "layer", rows)
             for layer, rows in reversed(list(zip(schedule.layers, found.layers, strict=True)))
         ),
-    ]  # fmt: skip
+    ]
     ids = [u for lane in lanes for e in lane.entries for u in e.users]
     users = users_by_id(session, ids)
     last_day = view.first + timedelta(days=view.days - 1)
@@ -186,7 +192,7 @@ def parse_local(value: str, zone: ZoneInfo, field: str) -> datetime:
 
 
 def schedule_response(
-    request: Any, session: Session, schedule: Schedule, actor: Actor, view: View, *parts: str
+    request: Request, session: Session, schedule: Schedule, actor: Actor, view: View, *parts: str
 ) -> Response:
     """After an action: for htmx the changed parts (the first in place, the others out of
     band); for a plain form post a redirect back to the schedule page."""
@@ -204,4 +210,36 @@ def dashboard_panel(session: Session, now: datetime) -> dict[str, Any]:
         "oncall_board": board,
         "oncall_names": {k: v.name for k, v in users_by_id(session, ids).items()},
         "colour_of": colour_of,
+    }
+
+
+MY_SHIFTS_DAYS = 28
+MY_FEED: dict[str, Any] = {
+    "feed_id": "my-feed",
+    "feed_action": "/my-shifts/feed",
+    "feed_what": "your shifts",
+}
+
+
+def my_shifts_context(session: Session, actor: Actor) -> dict[str, Any]:
+    """The user's shifts across schedules for the next four weeks, in their time zone."""
+    now = utcnow()
+    until = now + timedelta(days=MY_SHIFTS_DAYS)
+    # Asked over a wider window so that the last shifts show their real end.
+    wider = shifts_of_user(session, user_id=actor.user_id, start=now, end=until + MARGIN)
+    shifts = [s for s in wider if s.start < until]
+    me = str(actor.user_id)
+    users = users_by_id(session, [me, *(u for s in shifts for u in s.users)])
+    zone = zone_or_utc(users[me].timezone if me in users else "UTC")
+    return {
+        "shifts": shifts,
+        "names": {k: v.name for k, v in users.items()},
+        "colour_of": colour_of,
+        "me": me,
+        "zone": zone.key,
+        "zone_info": zone,
+        "days": MY_SHIFTS_DAYS,
+        "now": now,
+        "feed_url": None,
+        **MY_FEED,
     }

@@ -1,56 +1,35 @@
 """Schedule pages: the list, one schedule drawn on a time axis, and "my shifts"."""
 
-from datetime import timedelta
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.api.deps import DbSession, SettingsDep
-from watchkeep.auth.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.oncall import feeds
 from watchkeep.oncall import service as schedules
-from watchkeep.oncall.people import users_by_id
-from watchkeep.oncall.shifts import shifts_of_user, status_board
 from watchkeep.oncall.web_context import (
     HEADER,
+    MY_FEED,
     OVERRIDES,
     TIMELINE,
     UPCOMING_PART,
+    dashboard_panel,
+    my_shifts_context,
     schedule_context,
     view_of,
-    zone_or_utc,
 )
-from watchkeep.oncall.web_timeline import colour_of
 from watchkeep.web.auth import WebActor, WebRoute, is_htmx
 from watchkeep.web.pages import render
 
 router = APIRouter(route_class=WebRoute)
 
 VIEW_PARTS = (TIMELINE, HEADER, OVERRIDES, UPCOMING_PART)
-MY_SHIFTS_DAYS = 28
-MY_FEED: dict[str, Any] = {
-    "feed_id": "my-feed",
-    "feed_action": "/my-shifts/feed",
-    "feed_what": "your shifts",
-}
 
 
 @router.get("/schedules")
 def schedule_list(request: Request, session: DbSession, _actor: WebActor) -> Response:
     """Every schedule with who is on call now and who is next."""
-    board = status_board(session, utcnow())
-    ids = [u for s in board for e in (s.current, s.next) if e for u in e.users]
-    return render(
-        request,
-        "schedules/list.html",
-        board=board,
-        names={k: v.name for k, v in users_by_id(session, ids).items()},
-        colour_of=colour_of,
-        now=utcnow(),
-    )
+    return render(request, "schedules/list.html", **dashboard_panel(session, utcnow()))
 
 
 @router.get("/schedules/{schedule_id:int}")
@@ -72,29 +51,6 @@ def schedule_page(
         # The drawing in place; times elsewhere on the page follow its time zone.
         return render(request, "schedules/_parts.html", parts=VIEW_PARTS, **context)
     return render(request, "schedules/page.html", **context)
-
-
-def my_shifts_context(session: Session, actor: Actor) -> dict[str, Any]:
-    """The user's shifts across schedules for the next four weeks."""
-    now = utcnow()
-    shifts = shifts_of_user(
-        session, user_id=actor.user_id, start=now, end=now + timedelta(days=MY_SHIFTS_DAYS)
-    )
-    me = str(actor.user_id)
-    users = users_by_id(session, [me, *(u for s in shifts for u in s.users)])
-    zone = zone_or_utc(users[me].timezone if me in users else "UTC")
-    return {
-        "shifts": shifts,
-        "names": {k: v.name for k, v in users.items()},
-        "colour_of": colour_of,
-        "me": me,
-        "zone": zone.key,
-        "zone_info": zone,
-        "days": MY_SHIFTS_DAYS,
-        "now": now,
-        "feed_url": None,
-        **MY_FEED,
-    }
 
 
 @router.get("/my-shifts")

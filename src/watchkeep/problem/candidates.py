@@ -121,11 +121,14 @@ def accept(session: Session, *, candidate_id: int, actor: Actor) -> Problem:
     incidents = _visible_incidents(session, actor, candidate.incident_ids)
     if not incidents:
         raise NotFound(f"problem candidate {candidate_id} does not exist")
+    # The proposal's title was drawn from every member: keep it only for someone who may see
+    # them all, since the problem is visible to everyone.
+    sees_all = len(incidents) == len(candidate.incident_ids)
     problem = links.raise_from_incidents(
         session,
         actor=actor,
         incident_refs=[i.reference for i in incidents],
-        title=candidate.title,
+        title=candidate.title if sees_all else None,
         reason="proposed as recurring and accepted",
     )
     candidate.status, candidate.problem_id = ACCEPTED, problem.id
@@ -133,7 +136,7 @@ def accept(session: Session, *, candidate_id: int, actor: Actor) -> Problem:
     return problem
 
 
-def dismiss(session: Session, *, candidate_id: int, actor: Actor) -> None:
+def dismiss(session: Session, *, candidate_id: int, actor: Actor) -> ProblemCandidate:
     """Reject a proposal; the same cluster is not proposed again."""
     actor.require(Role.RESPONDER)
     candidate = _get(session, candidate_id)
@@ -142,3 +145,4 @@ def dismiss(session: Session, *, candidate_id: int, actor: Actor) -> None:
     candidate.status = DISMISSED
     candidate.decided_at, candidate.decided_by_id = utcnow(), actor.user_id
     session.flush()
+    return candidate

@@ -1,9 +1,9 @@
 """JSON routes for problem candidates: proposals of recurring incidents to review."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
 from watchkeep.api.deps import CurrentActor, DbSession, Responder
@@ -32,7 +32,11 @@ class Decided(BaseModel):
 
 @router.get("")
 def list_(
-    session: DbSession, actor: CurrentActor, status_: str = "proposed"
+    session: DbSession,
+    actor: CurrentActor,
+    status_: Literal["proposed", "accepted", "dismissed", "superseded"] = Query(
+        "proposed", alias="status"
+    ),
 ) -> list[CandidateRead]:
     """Proposed problems with their evidence (built only from incidents the caller may see)."""
     return [
@@ -58,5 +62,5 @@ def accept(candidate_id: int, session: DbSession, actor: Responder) -> ProblemRe
 @router.post("/{candidate_id}/dismiss")
 def dismiss(candidate_id: int, session: DbSession, actor: Responder) -> Decided:
     """Reject the proposal; the same cluster is not proposed again."""
-    candidates.dismiss(session, candidate_id=candidate_id, actor=actor)
-    return Decided(id=candidate_id, status=candidates.DISMISSED)
+    dismissed = candidates.dismiss(session, candidate_id=candidate_id, actor=actor)
+    return Decided(id=dismissed.id, status=dismissed.status, decided_at=dismissed.decided_at)

@@ -18,9 +18,15 @@ class ProblemState(StrEnum):
 
 S = ProblemState
 
-# The main path runs forward; a workaround may be found before the root cause
-# (investigating -> known_error), a failed fix falls back to known_error, and a problem
-# whose incidents recur after it was resolved is reopened for investigation.
+# The main path runs forward. Besides it:
+# - a workaround may be found before the root cause (investigating -> known_error);
+# - a root cause that needs no workaround goes straight to its fix
+#   (root_cause_identified -> fix_in_progress);
+# - a known error may be resolved without a fix of its own, when another change removed
+#   the cause (known_error -> resolved);
+# - a failed fix falls back to known_error (fix_in_progress -> known_error);
+# - a problem whose incidents recur after it was resolved is reopened (resolved ->
+#   investigating).
 TRANSITIONS: dict[ProblemState, frozenset[ProblemState]] = {
     S.NEW: frozenset({S.INVESTIGATING, S.CANCELED}),
     S.INVESTIGATING: frozenset({S.ROOT_CAUSE_IDENTIFIED, S.KNOWN_ERROR, S.CANCELED}),

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.actor import Actor, Role
 from watchkeep.auth.models import User
-from watchkeep.catalog.service import get_services, get_team
+from watchkeep.catalog.models import Team
+from watchkeep.catalog.service import get_services
 from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
@@ -27,9 +28,18 @@ def _check_priority(priority: str) -> str:
     return priority
 
 
-def _check_owner(session: Session, owner_id: int | None) -> None:
-    if owner_id is not None and session.get(User, owner_id) is None:
+def _owner(session: Session, owner_id: int) -> User:
+    owner = session.get(User, owner_id)
+    if owner is None:
         raise Invalid(f"owner {owner_id} does not exist", field="owner_id")
+    return owner
+
+
+def _team(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise Invalid(f"team {team_id} does not exist", field="team_id")
+    return team
 
 
 def parse_reference(ref: str | int) -> int:
@@ -68,9 +78,10 @@ def create(
     if not title.strip():
         raise Invalid("title must not be empty", field="title")
     _check_priority(priority)
-    _check_owner(session, owner_id)
+    if owner_id is not None:
+        _owner(session, owner_id)
     if team_id is not None:
-        get_team(session, team_id=team_id)
+        _team(session, team_id)
     problem = Problem(
         number=next_value(session, "problem"),
         title=title.strip(),
@@ -168,13 +179,13 @@ def update(
         changes["priority"] = (problem.priority, _check_priority(priority))
         problem.priority = priority
     if owner_id is not None and owner_id != problem.owner_id:
-        _check_owner(session, owner_id)
-        changes["owner_id"] = (problem.owner_id, owner_id)
-        problem.owner_id = owner_id
+        owner = _owner(session, owner_id)
+        changes["owner"] = (problem.owner.name if problem.owner else None, owner.name)
+        problem.owner = owner
     if team_id is not None and team_id != problem.team_id:
-        get_team(session, team_id=team_id)
-        changes["team_id"] = (problem.team_id, team_id)
-        problem.team_id = team_id
+        team = _team(session, team_id)
+        changes["team"] = (problem.team.name if problem.team else None, team.name)
+        problem.team = team
     if service_ids is not None:
         services = get_services(session, service_ids=service_ids)
         old = [s.name for s in problem.services]
@@ -187,7 +198,7 @@ def update(
             problem=problem,
             kind=f"{name}_changed",
             actor=actor,
-            title=f"{name.replace('_id', '').capitalize()} changed",
+            title=f"{name.replace('_', ' ').capitalize()} changed",
             payload={"old": old_value, "new": new_value},
         )
     session.flush()
@@ -206,7 +217,11 @@ def transition(
         raise Invalid(
             "write the root-cause statement before marking it identified", field="root_cause"
         )
-    if target in (ProblemState.ROOT_CAUSE_IDENTIFIED, ProblemState.KNOWN_ERROR):
+    # A known error may be recorded with a workaround before the cause is known: only a
+    # written root-cause statement makes it count as identified.
+    if target is ProblemState.ROOT_CAUSE_IDENTIFIED or (
+        target is ProblemState.KNOWN_ERROR and problem.root_cause.strip()
+    ):
         problem.root_cause_identified_at = problem.root_cause_identified_at or now
     if target is ProblemState.RESOLVED:
         problem.resolved_at = now

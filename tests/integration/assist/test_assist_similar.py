@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
-from watchkeep.assist.service import search_similar, similar_incidents
+from watchkeep.assist.service import SimilarIncident, search_similar, similar_incidents
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
@@ -49,7 +49,7 @@ def history(session: Session, alice: Person) -> History:
     return History(lag=lag, noise=noise)
 
 
-def ids(found: list) -> list[int]:  # type: ignore[type-arg]
+def ids(found: list[SimilarIncident]) -> list[int]:
     return [s.incident.id for s in found]
 
 
@@ -180,12 +180,6 @@ def test_a_declined_incident_leaves_the_index(session: Session, alice: Person) -
     assert search_similar(session, text="flapping probe", actor=alice.actor) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: IndexCache._refresh (src/watchkeep/assist/index.py:66-69) only re-reads incidents "
-    "with updated_at >= the newest updated_at it has seen; a row committed later with an older "
-    "updated_at (a transaction that began before another one committed) is never indexed",
-    strict=True,
-)
 def test_an_incident_stamped_before_the_newest_indexed_one_is_still_indexed(
     session: Session, alice: Person, history: History
 ) -> None:

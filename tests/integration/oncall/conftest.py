@@ -2,6 +2,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_person
 
+
 @pytest.fixture
 def alice(session: Session) -> Person:
     return make_person(session, name="Alice")

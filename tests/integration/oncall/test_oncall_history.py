@@ -42,8 +42,12 @@ def ids(*people: Person) -> tuple[str, ...]:
     return tuple(sorted(str(p.user.id) for p in people))
 
 
-def stored_shifts(session: Session, schedule: Schedule) -> list[tuple[datetime, datetime, list[str]]]:
-    rows = session.scalars(select(Shift).where(Shift.schedule_id == schedule.id).order_by(Shift.start))
+def stored_shifts(
+    session: Session, schedule: Schedule
+) -> list[tuple[datetime, datetime, list[str]]]:
+    rows = session.scalars(
+        select(Shift).where(Shift.schedule_id == schedule.id).order_by(Shift.start)
+    )
     return [(s.start, s.end, s.users) for s in rows]
 
 
@@ -123,7 +127,9 @@ def test_a_time_zone_change_keeps_the_past(session: Session, alice: Person, bob:
     schedule = make(session, alice, rotation(alice, bob))
     now = T0 + DAY + 2 * HOUR
     before = entries(session, schedule, T0, now).final
-    schedules.update(session, schedule=schedule, actor=alice.actor, timezone="Asia/Kolkata", now=now)
+    schedules.update(
+        session, schedule=schedule, actor=alice.actor, timezone="Asia/Kolkata", now=now
+    )
     assert schedule.timezone == "Asia/Kolkata"
     assert entries(session, schedule, T0, now).final == before
     # 09:00 in Kolkata is 03:30 UTC: the next handover moves.

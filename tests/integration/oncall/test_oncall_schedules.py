@@ -42,20 +42,45 @@ def bad_layers(alice: Person) -> list[tuple[str, Any, str]]:
     return [
         ("Mars/Olympus", [ok], "timezone"),
         ("UTC", [{**ok, "handovers": []}], "layers[0].handovers"),
-        ("UTC", [{**ok, "handovers": [{"interval": 0, "unit": "daily"}]}], "layers[0].handovers[0].interval"),
-        ("UTC", [{**ok, "handovers": [{"interval": 1, "unit": "monthly"}]}], "layers[0].handovers[0].unit"),
+        (
+            "UTC",
+            [{**ok, "handovers": [{"interval": 0, "unit": "daily"}]}],
+            "layers[0].handovers[0].interval",
+        ),
+        (
+            "UTC",
+            [{**ok, "handovers": [{"interval": 1, "unit": "monthly"}]}],
+            "layers[0].handovers[0].unit",
+        ),
         ("UTC", [{**ok, "users": []}], "layers[0].users"),
         ("UTC", [{**ok, "users": [None]}], "layers[0].users"),
         ("UTC", [ok, {**ok, "users": [alice.user.id, 987654]}], "layers[1].users[1]"),
         ("UTC", [{**ok, "users": ["alice"]}], "layers[0].users[0]"),
         ("UTC", [{**ok, "anchor": "2026-03-02T09:00:00+01:00"}], "layers[0].anchor"),
         ("UTC", [{**ok, "working_intervals": []}], "layers[0].working_intervals"),
-        ("UTC", [{**ok, "working_intervals": [{"weekday": "monday", "start": "09:00", "end": "17:00"}]}], "layers[0].working_intervals[0].weekday"),
-        ("UTC", [{**ok, "working_intervals": [{"weekday": "mon", "start": "9am", "end": "17:00"}]}], "layers[0].working_intervals[0].start"),
-        ("UTC", [{**ok, "start": "2026-03-05T00:00:00Z", "end": "2026-03-05T00:00:00Z"}], "layers[0].end"),
+        (
+            "UTC",
+            [
+                {
+                    **ok,
+                    "working_intervals": [{"weekday": "monday", "start": "09:00", "end": "17:00"}],
+                }
+            ],
+            "layers[0].working_intervals[0].weekday",
+        ),
+        (
+            "UTC",
+            [{**ok, "working_intervals": [{"weekday": "mon", "start": "9am", "end": "17:00"}]}],
+            "layers[0].working_intervals[0].start",
+        ),
+        (
+            "UTC",
+            [{**ok, "start": "2026-03-05T00:00:00Z", "end": "2026-03-05T00:00:00Z"}],
+            "layers[0].end",
+        ),
         ("UTC", [{**ok, "concurrent": 0}], "layers[0].concurrent"),
         ("UTC", [{**ok, "working_interval": None}], "layers[0].working_interval"),
-    ]  # fmt: skip
+    ]
 
 
 def test_invalid_layers_are_refused_naming_the_field(session: Session, alice: Person) -> None:
@@ -104,7 +129,9 @@ def test_entries_follow_layers_and_overrides(
 ) -> None:
     base = rotation(alice, bob, name="base")
     days = rotation(
-        carol, name="office", working_intervals=[{"weekday": "tue", "start": "10:00", "end": "12:00"}]
+        carol,
+        name="office",
+        working_intervals=[{"weekday": "tue", "start": "10:00", "end": "12:00"}],
     )
     schedule = make(session, alice, base, days)
     override = overrides_service.create_override(
@@ -143,12 +170,33 @@ def test_the_newest_override_wins_and_a_null_one_is_a_gap(
 ) -> None:
     schedule = make(session, alice, rotation(alice))
     create = overrides_service.create_override
-    create(session, schedule=schedule, actor=alice.actor, user_id=bob.user.id,
-           start=T0, end=T0 + 4 * HOUR, now=T0 - 2 * HOUR)  # fmt: skip
-    create(session, schedule=schedule, actor=alice.actor, user_id=carol.user.id,
-           start=T0 + HOUR, end=T0 + 2 * HOUR, now=T0 - HOUR)  # fmt: skip
-    create(session, schedule=schedule, actor=alice.actor, user_id=None,
-           start=T0 + 3 * HOUR, end=T0 + 5 * HOUR, now=T0 - HOUR)  # fmt: skip
+    create(
+        session,
+        schedule=schedule,
+        actor=alice.actor,
+        user_id=bob.user.id,
+        start=T0,
+        end=T0 + 4 * HOUR,
+        now=T0 - 2 * HOUR,
+    )
+    create(
+        session,
+        schedule=schedule,
+        actor=alice.actor,
+        user_id=carol.user.id,
+        start=T0 + HOUR,
+        end=T0 + 2 * HOUR,
+        now=T0 - HOUR,
+    )
+    create(
+        session,
+        schedule=schedule,
+        actor=alice.actor,
+        user_id=None,
+        start=T0 + 3 * HOUR,
+        end=T0 + 5 * HOUR,
+        now=T0 - HOUR,
+    )
     final = entries(session, schedule, T0, T0 + 6 * HOUR).final
     assert final == (
         Entry(T0, T0 + HOUR, ids(bob)),
@@ -185,11 +233,25 @@ def test_override_windows_are_checked(session: Session, alice: Person, bob: Pers
     ]
     for start, end, message in cases:
         with pytest.raises(Invalid, match=message):
-            create(session, schedule=schedule, actor=alice.actor, user_id=bob.user.id,
-                   start=start, end=end, now=now)  # fmt: skip
+            create(
+                session,
+                schedule=schedule,
+                actor=alice.actor,
+                user_id=bob.user.id,
+                start=start,
+                end=end,
+                now=now,
+            )
     with pytest.raises(Invalid, match="user_id"):
-        create(session, schedule=schedule, actor=alice.actor, user_id=424242,
-               start=T0, end=T0 + HOUR, now=now)  # fmt: skip
+        create(
+            session,
+            schedule=schedule,
+            actor=alice.actor,
+            user_id=424242,
+            start=T0,
+            end=T0 + HOUR,
+            now=now,
+        )
 
 
 def test_who_may_change_a_team_schedule(
@@ -206,14 +268,24 @@ def test_who_may_change_a_team_schedule(
         make(session, carol, rotation(carol), name="Theirs", team_id=team.id)
     # Bob is on the rotation: he may ask to be covered, and remove his own override.
     override = overrides_service.create_override(
-        session, schedule=schedule, actor=bob.actor, user_id=carol.user.id,
-        start=T0, end=T0 + HOUR, now=T0 - HOUR,
-    )  # fmt: skip
+        session,
+        schedule=schedule,
+        actor=bob.actor,
+        user_id=carol.user.id,
+        start=T0,
+        end=T0 + HOUR,
+        now=T0 - HOUR,
+    )
     with pytest.raises(Forbidden):
         overrides_service.create_override(
-            session, schedule=schedule, actor=viewer.actor, user_id=viewer.user.id,
-            start=T0, end=T0 + HOUR, now=T0 - HOUR,
-        )  # fmt: skip
+            session,
+            schedule=schedule,
+            actor=viewer.actor,
+            user_id=viewer.user.id,
+            start=T0,
+            end=T0 + HOUR,
+            now=T0 - HOUR,
+        )
     overrides_service.delete_override(
         session, schedule=schedule, override_id=override.id, actor=bob.actor, now=T0 - HOUR
     )

@@ -195,12 +195,6 @@ def test_accept_links_only_what_the_acceptor_can_see(
     )] == [p.id for p in public]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    reason="BUG: candidates.accept titles the problem (visible to everyone) with the proposal's "
-    "title, which list_candidates hides from someone who cannot see all of its incidents "
-    "because it is drawn from the private ones too (src/watchkeep/problem/candidates.py:128)",
-    strict=True,
-)
 def test_accepting_does_not_leak_the_title_drawn_from_a_private_incident(
     session: Session, alice: Person, bob: Person
 ) -> None:

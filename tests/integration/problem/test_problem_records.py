@@ -73,10 +73,10 @@ def test_create_refuses_bad_fields_and_names_them(
     assert raised.value.details["field"] == field
 
 
-def test_an_unknown_team_and_an_unknown_reference_are_not_found(
+def test_an_unknown_team_is_invalid_and_an_unknown_reference_not_found(
     session: Session, alice: Person
 ) -> None:
-    with pytest.raises(NotFound, match="team 987654 does not exist"):
+    with pytest.raises(Invalid, match="team 987654 does not exist"):
         problems.create(session, actor=alice.actor, title="x", team_id=987654)
     with pytest.raises(NotFound, match="problem PRB-987654 does not exist"):
         problems.get(session, ref="PRB-987654")
@@ -121,12 +121,13 @@ def test_update_records_one_event_per_change_with_old_and_new(
         "title_changed": ("Replica lag", "Replica lag at night"),
         "description_changed": ("", "Nightly batch"),
         "priority_changed": ("medium", "urgent"),
-        "owner_id_changed": (None, bob.user.id),
-        "team_id_changed": (None, team.id),
+        "owner_changed": (None, "Bob"),
+        "team_changed": (None, "Storage"),
         "services_changed": (["db"], ["api", "db"]),
     }
     assert {e.actor_id for e in changed.values()} == {bob.user.id}
-    assert changed["owner_id_changed"].title == "Owner changed"
+    assert changed["owner_changed"].title == "Owner changed"
+    assert (problem.owner.name, problem.team.name) == ("Bob", "Storage")
     assert changed["priority_changed"].title == "Priority changed"
 
 
@@ -155,7 +156,7 @@ def test_update_refuses_bad_values(session: Session, alice: Person) -> None:
         problems.update(session, problem=problem, actor=alice.actor, priority="p0")
     with pytest.raises(Invalid, match="owner 987654 does not exist"):
         problems.update(session, problem=problem, actor=alice.actor, owner_id=987654)
-    with pytest.raises(NotFound, match="team 987654 does not exist"):
+    with pytest.raises(Invalid, match="team 987654 does not exist"):
         problems.update(session, problem=problem, actor=alice.actor, team_id=987654)
     assert (problem.title, problem.priority, problem.owner_id) == ("Replica lag", "medium", None)
     assert kinds(session, problem) == ["created"]
@@ -205,11 +206,22 @@ def test_root_cause_identified_needs_a_statement(session: Session, alice: Person
     assert (problem.state, problem.root_cause_identified_at) == ("investigating", None)
 
 
-def test_a_workaround_before_the_root_cause_still_stamps_the_identification(
+def test_a_workaround_before_the_root_cause_is_not_an_identification(
     session: Session, alice: Person
 ) -> None:
     problem = problems.create(session, actor=alice.actor, title="Replica lag", now=T0)
     problems.transition(session, problem=problem, actor=alice.actor, state="investigating", now=T0)
+    at = T0 + timedelta(days=1)
+    problems.transition(session, problem=problem, actor=alice.actor, state="known_error", now=at)
+    assert problem.root_cause_identified_at is None
+
+
+def test_a_known_error_with_a_root_cause_statement_stamps_the_identification(
+    session: Session, alice: Person
+) -> None:
+    problem = problems.create(session, actor=alice.actor, title="Replica lag", now=T0)
+    problems.transition(session, problem=problem, actor=alice.actor, state="investigating", now=T0)
+    rca.set_root_cause(session, problem=problem, actor=alice.actor, statement="WAL stalls")
     at = T0 + timedelta(days=1)
     problems.transition(session, problem=problem, actor=alice.actor, state="known_error", now=at)
     assert problem.root_cause_identified_at == at
@@ -226,7 +238,7 @@ def test_reopening_a_resolved_problem_clears_resolved_at(session: Session, alice
     for state in ("known_error", "resolved"):
         problems.transition(session, problem=problem, actor=alice.actor, state=state, now=later)
     assert problem.resolved_at == later
-    assert problem.root_cause_identified_at == T0
+    assert problem.root_cause_identified_at is None  # no root-cause statement was written
 
 
 def test_a_refused_move_changes_nothing_and_names_the_allowed_states(

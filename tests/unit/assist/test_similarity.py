@@ -334,3 +334,16 @@ def test_recall_at_5_on_the_dev_set() -> None:
 def test_documents_carry_their_dates() -> None:
     when = datetime(2025, 1, 1, tzinfo=UTC)
     assert Document(id=1, title="x", created_at=when).created_at == when
+
+
+def test_replacing_a_document_keeps_the_others_scores() -> None:
+    first = Document(id=1, title="Kafka consumer lag on orders")
+    second = Document(id=2, title="Kafka consumer lag on orders again")
+    index = SimilarityIndex.build([first, second])
+    query = Query(title="kafka consumer lag on orders")
+    before = index.search(query, exclude_ids=(2,))
+    for _ in range(3):
+        index.add(second)  # re-indexed after each edit
+    after = index.search(query, exclude_ids=(2,))
+    assert [(m.id, m.score) for m in after] == [(m.id, m.score) for m in before]
+    assert before and before[0].score > 0

@@ -59,6 +59,10 @@ class LexicalIndex:
         self._average_lengths: dict[str, float] = {}
         self._removed: set[int] = set()
         self._size = 0
+        # Live document frequencies: postings keep removed documents (they are skipped when
+        # scoring), so their lengths overcount after a document is replaced.
+        self._frequency: Counter[str] = Counter()
+        self._terms_of: dict[int, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return self._size - len(self._removed)
@@ -96,18 +100,23 @@ class LexicalIndex:
                 postings = self._postings[term] = (array("l"), array("d"))
             postings[0].append(number)
             postings[1].append(tf / (tf + k1))
+        self._frequency.update(weighted.keys())
+        self._terms_of[number] = tuple(weighted)
         return number
 
     def remove(self, number: int) -> None:
         """Stop returning document `number`."""
+        if number in self._removed or number not in self._terms_of:
+            return
         self._removed.add(number)
+        self._frequency.subtract(self._terms_of.pop(number))
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; 0 for a term no document has."""
-        postings = self._postings.get(term)
-        if postings is None:
+        frequency = self._frequency.get(term, 0)
+        if frequency <= 0:
             return 0.0
-        count, frequency = max(len(self), 1), len(postings[0])
+        count = max(len(self), 1)
         return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
 
     def _evidence(self, query: Mapping[str, float]) -> dict[str, float]:
@@ -130,10 +139,10 @@ class LexicalIndex:
         """
         evidence = self._evidence(query)
         common_from = max(COMMON_MINIMUM, COMMON_SHARE * len(self))
-        rare = [t for t in evidence if len(self._postings[t][0]) <= common_from]
+        rare = [t for t in evidence if self._frequency[t] <= common_from]
         common = sorted(
-            (t for t in evidence if len(self._postings[t][0]) > common_from),
-            key=lambda t: len(self._postings[t][0]),
+            (t for t in evidence if self._frequency[t] > common_from),
+            key=lambda t: self._frequency[t],
         )
         if not rare and common:
             rare.append(common.pop(0))
