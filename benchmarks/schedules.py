@@ -24,14 +24,14 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from benchmarks.schedule_impls import ical, naive
+from benchmarks.shared import SCHEDULE_SPECS, require, shared_path
 from watchkeep.oncall import Schedule, oncall_at, parse_instant, parse_schedule, render
 from watchkeep.oncall.engine.localtime import instant_seconds
 
-SPECS = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench" / "schedule_specs.json"
+SPECS = shared_path(*SCHEDULE_SPECS)
 TARGETS = {
     "engine_vs_naive_on_P1": 1_000,
     "engine_vs_ical_on_P2": 50,
@@ -166,7 +166,7 @@ def main() -> None:
         if args.quick
         else {"engine": 15, "naive": 3, "ical": 3, "point": 10}
     )
-    cases = json.loads(SPECS.read_text())["specs"]
+    cases = json.loads(require(*SCHEDULE_SPECS).read_text())["specs"]
     if args.specs:
         wanted = set(args.specs.split(","))
         cases = [case for case in cases if case["id"] in wanted]

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.shared import INCIDENTS_DEV, shared_path
 from watchkeep.assist.similarity import (
     Analyzer,
     Document,
@@ -33,7 +34,7 @@ from watchkeep.assist.similarity import (
     Weights,
 )
 
-DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "incidents_dev.jsonl"
+DEV_SET = shared_path(*INCIDENTS_DEV)
 DEPTH = 100
 
 Record = dict[str, Any]

@@ -4,13 +4,15 @@ import json
 from pathlib import Path
 
 import pytest
+from benchmarks.shared import SCHEDULE_SPECS, shared_path
 from click.testing import Result
+from tests.conftest import shared_file
 from typer.testing import CliRunner
 
 from watchkeep.cli.schedule import app
 
 runner = CliRunner()
-BENCH = Path(__file__).parents[2] / ".." / "shared" / "bench" / "schedule_specs.json"
+BENCH = shared_path(*SCHEDULE_SPECS)
 SPEC = {
     "timezone": "Europe/London",
     "layers": [
@@ -86,7 +88,7 @@ def test_render_json_prints_final_and_layer_entries_in_utc_z(spec_file: Path) ->
 
 
 def test_render_accepts_offsets_and_an_entry_of_the_bench_file(tmp_path: Path) -> None:
-    case = json.loads(BENCH.read_text())["specs"][0]
+    case = json.loads(shared_file(*SCHEDULE_SPECS).read_text())["specs"][0]
     path = tmp_path / "entry.json"
     path.write_text(json.dumps(case))
     window = ("--from", case["window"]["start"], "--to", case["window"]["end"])

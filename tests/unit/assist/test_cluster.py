@@ -2,9 +2,10 @@
 
 import itertools
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
+from benchmarks.shared import INCIDENTS_DEV
 from benchmarks.similarity import as_document, load
+from tests.conftest import shared_file
 
 from watchkeep.assist.similarity import Document
 from watchkeep.assist.similarity.cluster import (
@@ -15,7 +16,6 @@ from watchkeep.assist.similarity.cluster import (
     time_pattern,
 )
 
-DEV_SET = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "incidents_dev.jsonl"
 MONDAY = datetime(2026, 3, 2, 3, 15, tzinfo=UTC)
 
 
@@ -148,7 +148,7 @@ def test_similarities_are_symmetric_and_bounded() -> None:
 
 
 def test_on_the_dev_set_most_grouped_pairs_share_a_root_cause_family() -> None:
-    records = load(DEV_SET)
+    records = load(shared_file(*INCIDENTS_DEV))
     found = cluster([as_document(r) for r in records])
     family = {r["id"]: r["family"] for r in records}
     pairs = [pair for c in found for pair in itertools.combinations(c.ids, 2)]

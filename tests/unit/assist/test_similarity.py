@@ -3,10 +3,11 @@
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from benchmarks.shared import INCIDENTS_DEV
 from benchmarks.similarity import evaluate, load
+from tests.conftest import shared_file
 
 from watchkeep.assist.similarity import (
     Analyzer,
@@ -20,8 +21,6 @@ from watchkeep.assist.similarity.concepts import ConceptMatcher
 from watchkeep.assist.similarity.lexicon import CONCEPTS
 from watchkeep.assist.similarity.stem import stem
 from watchkeep.assist.similarity.text import VERSION, terms, words
-
-DEV_SET = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "incidents_dev.jsonl"
 
 ANALYZER = Analyzer()
 
@@ -326,7 +325,7 @@ def test_the_minilm_embedder_when_installed() -> None:
 
 
 def test_recall_at_5_on_the_dev_set() -> None:
-    result = evaluate(load(DEV_SET))
+    result = evaluate(load(shared_file(*INCIDENTS_DEV)))
     assert result["queries"] == 180
     assert result["recall_at_5"] >= 0.9
 
