@@ -1,7 +1,7 @@
 """HTML routes for schedules, gathered from the modules that hold them, plus the
 calendar feeds (which need no login: their secret URL is the key).
 
-The pages router comes first so that ``/schedules/new`` is the form, not a schedule.
+Schedule ids in paths are ``{schedule_id:int}``, so ``/schedules/new`` never reads as one.
 """
 
 from fastapi import APIRouter

@@ -109,7 +109,7 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Lane:
-    """What to draw in one row: its entries, and for overrides the user of each (None: nobody)."""
+    """What to draw in one row; an entry without users (a "nobody" override) is hatched."""
 
     label: str
     sublabel: str
