@@ -8,25 +8,12 @@ and the matching incident are left in ``/tmp`` for a human to look at.
 """
 
 import re
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
-from tests.conftest import unavailable
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, free_port
-
-from watchkeep.app import create_app
-from watchkeep.auth import service as auth
-from watchkeep.bootstrap import prepare
-from watchkeep.catalog import service as catalog
-from watchkeep.core.db import Database
-from watchkeep.core.settings import Settings
-from watchkeep.jobs.worker import Worker
-from watchkeep.tasks import build_registry
+from playwright.sync_api import Page, expect
+from tests.e2e.browser import EMAIL, PASSWORD
 
 SHOTS = {
     "problem": Path("/tmp/problem.png"),
@@ -36,54 +23,6 @@ SHOTS = {
 MATCH_WAIT_SECONDS = 10
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """A real server and a job worker on a fresh SQLite database with one responder."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'watchkeep.db'}", demo_data=False)
-    db = Database(settings.database_url)
-    prepare(db)
-    with db.session() as session:
-        auth.create_user(session, email=EMAIL, name="Grace Hopper", password=PASSWORD)
-        for name in ("orders", "payments", "checkout-api"):
-            catalog.create_service(session, name=name)
-    stop = threading.Event()
-    worker = Worker(db, build_registry(), poll_seconds=0.2)
-    worker_thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
-    worker_thread.start()
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, db=db), host="127.0.0.1", port=port, log_level="warning"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    stop.set()
-    worker_thread.join(timeout=10)
-    db.dispose()
-
-
-@pytest.fixture
-def page(server: str) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        unavailable(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def log_in(page: Page) -> None:

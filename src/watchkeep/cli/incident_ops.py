@@ -4,8 +4,8 @@ Both sides return the API's JSON bodies (``IncidentRead``, ``IncidentPage``, tim
 updates), so that rendering and ``--json`` output do not depend on the mode.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from watchkeep.auth import service as auth
 from watchkeep.auth.actor import Actor
 from watchkeep.catalog import service as catalog
-from watchkeep.cli.actor import local_actor
-from watchkeep.cli.client import ApiClient, remote_client, segment, server_url
-from watchkeep.cli.context import fail, local_session, settings
-from watchkeep.core.errors import DomainError, Invalid
+from watchkeep.cli.client import ApiClient, segment
+from watchkeep.cli.context import settings
+from watchkeep.cli.mode import connect
+from watchkeep.core.errors import Invalid
 from watchkeep.incident import service as incidents
 from watchkeep.incident.listing import IncidentFilter, list_incidents
 from watchkeep.incident.role import service as roles
@@ -259,23 +259,8 @@ class RemoteIncidents:
         return posted
 
 
-@contextmanager
-def open_incidents(url: str | None, token: str | None, as_email: str | None) -> Iterator[Incidents]:
-    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database.
-
-    Either way a domain error ends the command with its message and exit code 1.
-    """
-    remote = server_url(url)
-    if remote is None:
-        if token:
-            fail("--token needs --url (or WATCHKEEP_URL): without one the CLI uses the database")
-        with local_session() as session:
-            yield LocalIncidents(session, local_actor(session, as_email))
-        return
-    if as_email:
-        fail("--as (WATCHKEEP_ACTOR) is for the local database; a server acts as the token's user")
-    with remote_client(remote, token) as client:
-        try:
-            yield RemoteIncidents(client)
-        except DomainError as exc:
-            fail(exc.message)
+def open_incidents(
+    url: str | None, token: str | None, as_email: str | None
+) -> ContextManager[Incidents]:
+    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database."""
+    return connect(url, token, as_email, local=LocalIncidents, remote=RemoteIncidents)

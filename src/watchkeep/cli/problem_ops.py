@@ -5,8 +5,8 @@ return the API's JSON bodies (``ProblemRead``, ``ProblemPage``, ``KnownErrorRead
 that rendering and ``--json`` output do not depend on the mode.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 from watchkeep.auth import service as auth
 from watchkeep.auth.actor import Actor
 from watchkeep.catalog import service as catalog
-from watchkeep.cli.actor import local_actor
-from watchkeep.cli.client import ApiClient, remote_client, segment, server_url
-from watchkeep.cli.context import fail, local_session
+from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.incident_ops import ids_by_name
-from watchkeep.core.errors import DomainError, Invalid
+from watchkeep.cli.mode import connect
+from watchkeep.core.errors import Invalid
 from watchkeep.incident.views import follow_up_read
 from watchkeep.problem import followups, links, rca
 from watchkeep.problem import service as problems
@@ -278,23 +277,8 @@ class RemoteProblems:
 Problems = LocalProblems | RemoteProblems
 
 
-@contextmanager
-def open_problems(url: str | None, token: str | None, as_email: str | None) -> Iterator[Problems]:
-    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database.
-
-    Either way a domain error ends the command with its message and exit code 1.
-    """
-    remote = server_url(url)
-    if remote is None:
-        if token:
-            fail("--token needs --url (or WATCHKEEP_URL): without one the CLI uses the database")
-        with local_session() as session:
-            yield LocalProblems(session, local_actor(session, as_email))
-        return
-    if as_email:
-        fail("--as (WATCHKEEP_ACTOR) is for the local database; a server acts as the token's user")
-    with remote_client(remote, token) as client:
-        try:
-            yield RemoteProblems(client)
-        except DomainError as exc:
-            fail(exc.message)
+def open_problems(
+    url: str | None, token: str | None, as_email: str | None
+) -> ContextManager[Problems]:
+    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database."""
+    return connect(url, token, as_email, local=LocalProblems, remote=RemoteProblems)

@@ -5,8 +5,8 @@ Both sides return the API's JSON bodies (``ScheduleRead``, ``EntriesRead``, ``On
 spec file users are e-mail addresses or user ids; both sides turn them into ids.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from watchkeep.auth import service as auth
 from watchkeep.auth.actor import Actor
 from watchkeep.catalog import service as catalog
-from watchkeep.cli.actor import local_actor
-from watchkeep.cli.client import ApiClient, remote_client, segment, server_url
-from watchkeep.cli.context import fail, local_session
-from watchkeep.core.errors import DomainError, Invalid, NotFound
+from watchkeep.cli.client import ApiClient, segment
+from watchkeep.cli.mode import connect
+from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import format_instant
@@ -191,23 +190,8 @@ class RemoteSchedules:
         return created
 
 
-@contextmanager
-def open_schedules(url: str | None, token: str | None, as_email: str | None) -> Iterator[Schedules]:
-    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database.
-
-    Either way a domain error ends the command with its message and exit code 1.
-    """
-    remote = server_url(url)
-    if remote is None:
-        if token:
-            fail("--token needs --url (or WATCHKEEP_URL): without one the CLI uses the database")
-        with local_session() as session:
-            yield LocalSchedules(session, local_actor(session, as_email))
-        return
-    if as_email:
-        fail("--as (WATCHKEEP_ACTOR) is for the local database; a server acts as the token's user")
-    with remote_client(remote, token) as client:
-        try:
-            yield RemoteSchedules(client)
-        except DomainError as exc:
-            fail(exc.message)
+def open_schedules(
+    url: str | None, token: str | None, as_email: str | None
+) -> ContextManager[Schedules]:
+    """The server's API when a URL is given (or WATCHKEEP_URL is set), else the local database."""
+    return connect(url, token, as_email, local=LocalSchedules, remote=RemoteSchedules)

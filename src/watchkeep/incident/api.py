@@ -3,9 +3,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
+from watchkeep.api.body import json_body
 from watchkeep.api.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
@@ -66,19 +67,20 @@ def incident_filter(
 Filter = Annotated[IncidentFilter, Depends(incident_filter)]
 
 
-@router.get("")
+@router.get("", response_model=IncidentPage)
 def list_(
     session: DbSession,
     actor: CurrentActor,
     flt: Filter,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0),
-) -> IncidentPage:
+) -> Response:
     """Incidents the caller may see, newest first, filtered."""
     rows, more = list_incidents(session, actor=actor, flt=flt, limit=limit, offset=offset)
-    return IncidentPage(
+    page = IncidentPage(
         items=[IncidentSummary.of(i) for i in rows], limit=limit, offset=offset, has_more=more
     )
+    return json_body(page)
 
 
 @router.get(
@@ -113,10 +115,10 @@ def declare(body: IncidentCreate, session: DbSession, actor: Responder) -> Incid
     return incident_read(session, incident, actor)
 
 
-@router.get("/{ref}")
-def get(ref: str, session: DbSession, actor: CurrentActor) -> IncidentRead:
+@router.get("/{ref}", response_model=IncidentRead)
+def get(ref: str, session: DbSession, actor: CurrentActor) -> Response:
     """One incident by reference (INC-12 or 12)."""
-    return incident_read(session, get_visible(session, ref=ref, actor=actor), actor)
+    return json_body(incident_read(session, get_visible(session, ref=ref, actor=actor), actor))
 
 
 @router.patch("/{ref}")
