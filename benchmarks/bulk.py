@@ -201,7 +201,6 @@ def seed(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
                 )
-            connection.exec_driver_sql("ANALYZE")
     return {
         "admin_id": people[0].id,
         "responder_id": people[1].id,
