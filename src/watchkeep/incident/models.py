@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from watchkeep.auth.models import User
@@ -53,6 +53,14 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incident_status_declared", "status", "declared_at"),
         Index("ix_incident_severity_declared", "severity_id", "declared_at"),
+        # Few incidents are merged: a partial index stays selective where statistics would
+        # count every NULL as one value and make the planner scan the table.
+        Index(
+            "ix_incident_merged_into",
+            "merged_into_id",
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +75,7 @@ class Incident(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incident.id", ondelete="SET NULL"), index=True
+        ForeignKey("incident.id", ondelete="SET NULL")
     )
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

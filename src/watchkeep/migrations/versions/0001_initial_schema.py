@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 16:06:28.052313
+Create Date: 2026-11-27 16:52:00.240739
 """
 
 from collections.abc import Sequence
@@ -195,7 +195,11 @@ def upgrade() -> None:
     with op.batch_alter_table("incident", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incident_declared_at"), ["declared_at"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_incident_merged_into_id"), ["merged_into_id"], unique=False
+            "ix_incident_merged_into",
+            ["merged_into_id"],
+            unique=False,
+            postgresql_where=sa.text("merged_into_id IS NOT NULL"),
+            sqlite_where=sa.text("merged_into_id IS NOT NULL"),
         )
         batch_op.create_index(
             batch_op.f("ix_incident_next_update_at"), ["next_update_at"], unique=False
@@ -967,7 +971,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_incident_status_declared")
         batch_op.drop_index("ix_incident_severity_declared")
         batch_op.drop_index(batch_op.f("ix_incident_next_update_at"))
-        batch_op.drop_index(batch_op.f("ix_incident_merged_into_id"))
+        batch_op.drop_index(
+            "ix_incident_merged_into",
+            postgresql_where=sa.text("merged_into_id IS NOT NULL"),
+            sqlite_where=sa.text("merged_into_id IS NOT NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_incident_declared_at"))
 
     op.drop_table("incident")
