@@ -205,6 +205,10 @@ def update(
     return problem
 
 
+def _words(state: ProblemState) -> str:
+    return state.value.replace("_", " ")
+
+
 def transition(
     session: Session, *, problem: Problem, actor: Actor, state: str, now: datetime | None = None
 ) -> Problem:
@@ -235,7 +239,7 @@ def transition(
         problem=problem,
         kind="state_changed",
         actor=actor,
-        title=f"State changed from {current.value} to {target.value}",
+        title=f"State changed from {_words(current)} to {_words(target)}",
         payload={"old": current.value, "new": target.value},
         occurred_at=now,
     )
