@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import documents, known_error_documents
@@ -21,6 +22,13 @@ from watchkeep.incident.models import Incident
 from watchkeep.problem.models import KnownError, Problem
 
 REFRESH_MARGIN = timedelta(minutes=5)
+SYNC_LIMIT = 5_000
+"""Up to this many incidents the index is built within the request; above, in the background
+(tens of seconds for 100,000 incidents), while answers wait or use the previous index."""
+
+
+class IndexNotReady(Exception):
+    """The index of a large database is still being built for the first time."""
 
 
 @dataclass
@@ -48,6 +56,7 @@ class IndexCache:
         self._lock = threading.Lock()
         self._by_url: dict[str, _Cached] = {}
         self._embedder: Embedder | None = None
+        self._building: set[str] = set()
 
     def use(self, embedder: Embedder | None) -> None:
         """Search with this embedder (None: the lexical method) from now on."""
@@ -57,21 +66,49 @@ class IndexCache:
                 self._by_url.clear()
 
     def get(self, session: Session) -> SimilarityIndex:
-        url = str(session.get_bind().engine.url)
+        """The index, refreshed to what ``session`` sees; :class:`IndexNotReady` while the
+        first build of a large database runs in the background."""
+        engine = session.get_bind().engine
+        url = str(engine.url)
         incidents, others = _versions(session)
         with self._lock:
             cached = self._by_url.get(url)
             fewer = cached is not None and incidents[1] < cached.incidents[1]
             if cached is None or cached.others != others or fewer:
                 # Root causes and known errors change rarely: rebuild everything.
-                index = SimilarityIndex.build(
-                    documents(session) + known_error_documents(session), embedder=self._embedder
-                )
-                cached = self._by_url[url] = _Cached(index, incidents, others)
-            elif cached.incidents != incidents:
+                if incidents[1] <= SYNC_LIMIT:
+                    cached = self._by_url[url] = self._build(session, incidents, others)
+                    return cached.index
+                self._build_in_background(url, engine)
+                if cached is None:
+                    raise IndexNotReady("similar incidents are being indexed; try again shortly")
+            if cached.incidents != incidents:
                 self._refresh(session, cached)
                 cached.incidents = incidents
             return cached.index
+
+    def _build(
+        self, session: Session, incidents: tuple[Any, ...], others: tuple[Any, ...]
+    ) -> _Cached:
+        corpus = documents(session) + known_error_documents(session)
+        return _Cached(SimilarityIndex.build(corpus, embedder=self._embedder), incidents, others)
+
+    def _build_in_background(self, url: str, engine: Engine) -> None:
+        if url not in self._building:
+            self._building.add(url)
+            threading.Thread(
+                target=self._build_later, args=(url, engine), name="similarity-index", daemon=True
+            ).start()
+
+    def _build_later(self, url: str, engine: Engine) -> None:
+        try:
+            with Session(engine) as session:
+                built = self._build(session, *_versions(session))
+            with self._lock:
+                self._by_url[url] = built
+        finally:
+            with self._lock:
+                self._building.discard(url)
 
     @staticmethod
     def _refresh(session: Session, cached: _Cached) -> None:

@@ -16,7 +16,11 @@ DEPTH = 200
 
 
 def match_known_errors(session: Session, *, incident_id: int) -> list[str]:
-    """Record the known errors a triage or live incident matches; returns their references."""
+    """Record the known errors a triage or live incident matches; returns their references.
+
+    While the index of a large history is first built, this raises ``IndexNotReady`` and the
+    job that called it is retried later.
+    """
     incident = session.get(Incident, incident_id)
     if incident is None:
         return []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import query_of
-from watchkeep.assist.index import cache
+from watchkeep.assist.index import IndexNotReady, cache
 from watchkeep.assist.similarity.model import Query
 from watchkeep.auth.actor import Actor
 from watchkeep.core.errors import Invalid
@@ -39,7 +39,11 @@ def _visible(session: Session, actor: Actor, ids: list[int]) -> dict[int, Incide
 def _answer(
     session: Session, actor: Actor, query: Query, k: int, exclude: tuple[int, ...] = ()
 ) -> list[SimilarIncident]:
-    matches = cache.get(session).search(query, k=k * OVERFETCH, exclude_ids=exclude)
+    try:
+        index = cache.get(session)
+    except IndexNotReady:
+        return []  # the first build of a large history is under way; answers follow shortly
+    matches = index.search(query, k=k * OVERFETCH, exclude_ids=exclude)
     incident_matches = [m for m in matches if isinstance(m.id, int) and m.score >= MIN_SCORE]
     shown = _visible(session, actor, [int(m.id) for m in incident_matches])
     return [
