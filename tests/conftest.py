@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.factories import Person, make_person
 from watchkeep.app import create_app
 from watchkeep.assist.index import cache as similarity_index
 from watchkeep.auth import secrets
@@ -103,6 +104,33 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         secrets, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )
+
+
+def _committed(session: Session, role: str, name: str) -> Person:
+    # The commit only releases the test's SAVEPOINT, so that an HTTP client sees them too.
+    person = make_person(session, role, name=name)
+    session.commit()
+    return person
+
+
+@pytest.fixture
+def alice(session: Session) -> Person:
+    return _committed(session, "responder", "Alice")
+
+
+@pytest.fixture
+def bob(session: Session) -> Person:
+    return _committed(session, "responder", "Bob")
+
+
+@pytest.fixture
+def viewer(session: Session) -> Person:
+    return _committed(session, "viewer", "Vera Viewer")
+
+
+@pytest.fixture
+def admin(session: Session) -> Person:
+    return _committed(session, "admin", "Ada Admin")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -3,35 +3,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
-from tests.factories import Person, make_person
-
-
-def _committed(session: Session, role: str, name: str) -> Person:
-    person = make_person(session, role, name=name)
-    session.commit()
-    return person
-
-
-@pytest.fixture
-def alice(session: Session, cheap_password_hashing: None) -> Person:
-    return _committed(session, "responder", "Alice")
-
-
-@pytest.fixture
-def bob(session: Session, cheap_password_hashing: None) -> Person:
-    return _committed(session, "responder", "Bob")
-
-
-@pytest.fixture
-def viewer(session: Session, cheap_password_hashing: None) -> Person:
-    return _committed(session, "viewer", "Vera Viewer")
-
-
-@pytest.fixture
-def admin(session: Session, cheap_password_hashing: None) -> Person:
-    return _committed(session, "admin", "Ada Admin")
-
+from tests.factories import Person
 
 Declare = Callable[..., dict[str, Any]]
 

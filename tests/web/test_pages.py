@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_person, make_service
+from tests.web.helpers import HTML, HX, PASSWORD, hx, log_in
 
 from watchkeep.api.deps import SESSION_COOKIE
 from watchkeep.incident import service as incidents
@@ -20,31 +21,6 @@ from watchkeep.incident.timeline import service as timeline
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD, PENDING
 
-PASSWORD = "correct horse battery"
-HTML = {"Accept": "text/html"}
-HX = {"Accept": "text/html", "HX-Request": "true"}
-
-
-def log_in(client: TestClient, person: Person) -> str:
-    """Log ``person`` in and return the session's CSRF token (as the pages carry it)."""
-    response = client.post(
-        "/login",
-        data={"email": person.user.email, "password": PASSWORD, "next": "/"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return csrf_of(client.get("/", headers=HTML).text)
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page carries no CSRF token"
-    return found.group(1)
-
-
-def hx(token: str, target: str) -> dict[str, str]:
-    return {**HX, "X-CSRF-Token": token, "HX-Target": target}
-
 
 def reloaded(session: Session, incident: Incident) -> Incident:
     """The incident as the database now has it (the app wrote through another session)."""
@@ -52,13 +28,6 @@ def reloaded(session: Session, incident: Incident) -> Incident:
     found = session.get(Incident, incident.id)
     assert found is not None
     return found
-
-
-@pytest.fixture
-def alice(session: Session) -> Person:
-    person = make_person(session, name="Alice Lead")
-    session.commit()
-    return person
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_person, make_service
-from tests.web.test_pages import HTML, HX, hx, log_in
+from tests.web.helpers import HTML, HX, hx, log_in
 
 from watchkeep.incident.followup import service as followups
 from watchkeep.incident.models import Incident
@@ -16,13 +16,6 @@ from watchkeep.problem import service as problems
 from watchkeep.problem.knownerror import service as known_errors
 from watchkeep.problem.matching import matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, Problem
-
-
-@pytest.fixture
-def alice(session: Session) -> Person:
-    person = make_person(session, name="Alice Lead")
-    session.commit()
-    return person
 
 
 @pytest.fixture
@@ -485,6 +478,7 @@ def test_problem_actions_are_added_completed_and_declined(
     )
     assert added.status_code == 200
     assert "Alert on consumer lag" in added.text
+    assert 'class="atype atype-detective"' in added.text
     client.post(url, data={"title": "Rewrite the consumer"}, headers=hx(token, "actions"))
     first, second = followups.list_for_problem(session, problem_id=problem.id)
     assert (first.action_type, first.priority) == ("detective", "high")

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_person
-from tests.web.test_pages import HTML, HX, hx, log_in
+from tests.web.helpers import HTML, HX, hx, log_in
 
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
@@ -17,13 +17,6 @@ from watchkeep.oncall.models import Schedule
 DAY = timedelta(days=1)
 TODAY = datetime.now(UTC).date()
 ANCHOR = f"{TODAY - timedelta(days=7)}T09:00:00"
-
-
-@pytest.fixture
-def alice(session: Session) -> Person:
-    person = make_person(session, name="Alice Lead")
-    session.commit()
-    return person
 
 
 @pytest.fixture
