@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import Person, make_person
-from watchkeep.app import create_app
+from watchkeep.app.factory import create_app
 from watchkeep.assist.index import cache as similarity_index
 from watchkeep.auth import secrets
 from watchkeep.bootstrap import ensure_defaults

@@ -6,10 +6,10 @@ from itertools import count
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor
 from watchkeep.auth.models import User
 from watchkeep.catalog import service as catalog
 from watchkeep.catalog.models import Service
+from watchkeep.core.actor import Actor
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 

@@ -3,8 +3,8 @@
 from sqlalchemy.orm import Session
 
 from watchkeep.core.db import Database
-from watchkeep.incident.role.service import ensure_builtin
-from watchkeep.incident.severity.service import ensure_defaults as ensure_severities
+from watchkeep.incident.roles import ensure_builtin
+from watchkeep.incident.severities import ensure_defaults as ensure_severities
 from watchkeep.migrate import upgrade
 
 

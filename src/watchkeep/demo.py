@@ -11,21 +11,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor
 from watchkeep.auth.models import User
 from watchkeep.catalog import service as catalog
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import followups as inc_followups
 from watchkeep.incident import service as incidents
-from watchkeep.incident.customfield import service as customfields
-from watchkeep.incident.followup import service as followups
+from watchkeep.incident import timeline as timeline
+from watchkeep.incident import updates as updates
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
-from watchkeep.incident.statusupdate import service as updates
-from watchkeep.incident.timeline import service as timeline
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem import links, rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.knownerror import service as known_errors
 
 ADMIN_EMAIL = "admin@example.com"
 
@@ -195,7 +195,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         now=now - timedelta(hours=3),
     )
     transition(session, incident=fixing, actor=grace, status="fixing")
-    followups.create(
+    inc_followups.create(
         session,
         incident=fixing,
         actor=grace,
@@ -214,7 +214,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
     )
     for status in ("monitoring", "resolved"):
         transition(session, incident=resolved, actor=linus, status=status)
-    followups.create(
+    inc_followups.create(
         session,
         incident=resolved,
         actor=linus,

@@ -4,9 +4,8 @@ from watchkeep.auth import models as auth_models
 from watchkeep.catalog import models as catalog_models
 from watchkeep.core import counter
 from watchkeep.core.db import Base
+from watchkeep.followup import models as followup_models
 from watchkeep.incident import models as incident_models
-from watchkeep.incident.customfield import models as customfield_models
-from watchkeep.incident.followup import models as followup_models
 from watchkeep.jobs import models as jobs_models
 from watchkeep.oncall import models as oncall_models
 from watchkeep.problem import models as problem_models
@@ -17,7 +16,6 @@ __all__ = [
     "auth_models",
     "catalog_models",
     "counter",
-    "customfield_models",
     "followup_models",
     "incident_models",
     "jobs_models",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.incident.models import Incident
-from watchkeep.incident.severity.service import get_severity, get_type
+from watchkeep.incident.severities import get_severity, get_type
 from watchkeep.incident.status import transition
 
 BASE = "/api/v1/incidents"

@@ -13,10 +13,9 @@ from tests.factories import Person, make_incident
 
 from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
-from watchkeep.incident.customfield import service as customfields
-from watchkeep.incident.customfield.models import CustomFieldValue
-from watchkeep.incident.models import Incident, RoleAssignment, TimelineEntry
-from watchkeep.incident.statusupdate import service as updates
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import updates as updates
+from watchkeep.incident.models import CustomFieldValue, Incident, RoleAssignment, TimelineEntry
 
 BASE = "/api/v1/incidents"
 

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
-from watchkeep.app import create_app
+from watchkeep.app.factory import create_app
 from watchkeep.catalog import service as catalog
 from watchkeep.core.settings import Settings
-from watchkeep.incident.followup.models import FollowUp
+from watchkeep.followup.models import FollowUp
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.problem.models import (
     ContributingFactor,

@@ -14,7 +14,7 @@ from tests.factories import Person, make_incident, make_service
 
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.problem import candidates
-from watchkeep.problem.knownerror import service as known_errors
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem.matching import record_match
 from watchkeep.problem.models import (
     KnownError,

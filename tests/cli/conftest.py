@@ -17,7 +17,7 @@ from click.testing import Result
 from tests.factories import Person, make_person, make_service
 from typer.testing import CliRunner
 
-from watchkeep.app import create_app
+from watchkeep.app.factory import create_app
 from watchkeep.bootstrap import prepare
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database

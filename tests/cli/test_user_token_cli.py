@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.factories import Person, make_person
 from typer.testing import CliRunner
 
-from watchkeep.app import create_app
+from watchkeep.app.factory import create_app
 from watchkeep.auth import service as auth
 from watchkeep.cli import user as user_cli
 from watchkeep.cli.main import app

@@ -13,14 +13,14 @@ from playwright.sync_api import Page, sync_playwright
 from tests.conftest import unavailable
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, SERVICES
 
-from watchkeep.app import create_app
+from watchkeep.app.factory import create_app
+from watchkeep.app.tasks import build_registry
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
 from watchkeep.catalog import service as catalog
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.jobs.worker import Worker
-from watchkeep.tasks import build_registry
 
 
 def free_port() -> int:

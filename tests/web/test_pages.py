@@ -9,15 +9,16 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_person, make_service
 from tests.web.helpers import HTML, HX, PASSWORD, hx, log_in
 
-from watchkeep.api.deps import SESSION_COOKIE
+from watchkeep.followup import service as followups
+from watchkeep.http.deps import SESSION_COOKIE
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
-from watchkeep.incident.customfield import service as customfields
-from watchkeep.incident.followup import service as followups
+from watchkeep.incident import timeline as timeline
+from watchkeep.incident import updates as updates
 from watchkeep.incident.models import Incident
-from watchkeep.incident.role import service as roles
 from watchkeep.incident.status import transition
-from watchkeep.incident.statusupdate import service as updates
-from watchkeep.incident.timeline import service as timeline
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD, PENDING
 
@@ -165,7 +166,7 @@ def test_every_page_renders(
     client: TestClient, session: Session, alice: Person, live: Incident, path: str
 ) -> None:
     make_service(session, "checkout-api")
-    followups.create(session, incident=live, actor=alice.actor, title="Add a canary")
+    inc_followups.create(session, incident=live, actor=alice.actor, title="Add a canary")
     session.commit()
     log_in(client, alice)
     if path == "/incident":
@@ -209,8 +210,14 @@ def test_the_dashboard_shows_live_incidents_with_lead_and_overdue_badge(
     assert "Queue stuck" in resolved_part
     assert "Update overdue" in page
     assert "Alice Lead" in page
-    board = client.get("/", headers=HX)
-    assert board.text.lstrip().startswith('<div id="board"')
+    for panel in ("live-incidents", "on-call-now", "recently-resolved"):  # each on its own
+        url = f"/dashboard/panels/{panel}"
+        assert f'hx-get="{url}" hx-trigger="every 30s"' in page
+    fresh = client.get("/dashboard/panels/live-incidents", headers=HX).text
+    assert fresh.lstrip().startswith('<div id="live-incidents"')
+    assert "Checkout returns 502" in fresh
+    assert "Queue stuck" not in fresh
+    assert client.get("/dashboard/panels/nope", headers=HX).status_code == 404
 
 
 def test_only_admins_see_jobs(client: TestClient, session: Session, alice: Person) -> None:

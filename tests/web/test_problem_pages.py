@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_person, make_service
 from tests.web.helpers import HTML, HX, hx, log_in
 
-from watchkeep.incident.followup import service as followups
+from watchkeep.followup import service as followups
 from watchkeep.incident.models import Incident
 from watchkeep.problem import candidates, links, rca
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem import service as problems
-from watchkeep.problem.knownerror import service as known_errors
 from watchkeep.problem.matching import matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, Problem
 
@@ -576,7 +576,7 @@ def test_a_known_error_match_shows_on_the_incident_and_can_be_dismissed(
         in page
     )
     assert "Check the lag drains" in page
-    banner = client.get(f"/incidents/{incident.reference}/known-errors", headers=HX)
+    banner = client.get(f"/incidents/{incident.reference}/panels/known-error-matches", headers=HX)
     assert banner.text.lstrip().startswith('<div id="known-error-matches"')
     assert 'hx-trigger="every' not in banner.text  # matched: no more polling
     url = f"/incidents/{incident.reference}/known-errors/{known.id}/dismiss"
@@ -598,8 +598,13 @@ def test_a_fresh_incident_waits_for_its_known_error_matches(
     client: TestClient, session: Session, alice: Person, incident: Incident
 ) -> None:
     log_in(client, alice)
-    banner = client.get(f"/incidents/{incident.reference}/known-errors", headers=HX).text
-    assert f'hx-get="/incidents/{incident.reference}/known-errors" hx-trigger="every 2s"' in banner
+    banner = client.get(
+        f"/incidents/{incident.reference}/panels/known-error-matches", headers=HX
+    ).text
+    assert (
+        f'hx-get="/incidents/{incident.reference}/panels/known-error-matches" hx-trigger="every 2s"'
+        in banner
+    )
 
 
 def test_similar_incidents_show_on_the_incident_page(

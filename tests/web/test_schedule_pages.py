@@ -301,7 +301,7 @@ def test_the_dashboard_shows_who_is_on_call_now_and_next(
     assert "Payments primary" in panel
     assert "Bob Backup" in panel  # on call now
     assert "Alice Lead" in panel  # next
-    fragment = client.get("/", headers=HX).text  # the board's 30-second refresh keeps it
+    fragment = client.get("/dashboard/panels/on-call-now", headers=HX).text  # its refresh
     assert "oncall-panel" in fragment
 
 

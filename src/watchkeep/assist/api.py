@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, Query
 
-from watchkeep.api.deps import CurrentActor, DbSession
 from watchkeep.assist import service as assist
-from watchkeep.assist.views import SimilarRead, similar_read
+from watchkeep.assist.read import SimilarRead, similar_read
+from watchkeep.http.deps import CurrentActor, DbSession
 from watchkeep.incident.access import get_visible
 
 router = APIRouter(tags=["similar incidents"])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from watchkeep.assist.corpus import query_of
 from watchkeep.assist.index import IndexNotReady, cache
 from watchkeep.assist.similarity.model import Query
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
 from watchkeep.incident.access import visible_clause
 from watchkeep.incident.models import Incident

@@ -5,9 +5,9 @@ from datetime import datetime
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from watchkeep.api.deps import Admin, CurrentActor, DbSession
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import ApiToken, User
+from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
 router = APIRouter(tags=["users"])
 

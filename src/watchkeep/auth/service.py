@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role, lesser, parse_role
 from watchkeep.auth.models import ApiToken, User, WebSession
 from watchkeep.auth.secrets import digest, hash_password, new_token, verify_password
+from watchkeep.core.actor import Actor, Role, lesser, parse_role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 

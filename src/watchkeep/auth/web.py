@@ -3,13 +3,16 @@
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import SESSION_COOKIE, DbSession, SettingsDep, web_session_of
 from watchkeep.auth import service as auth
 from watchkeep.core.errors import Unauthorized
-from watchkeep.web.auth import LOGIN_PATH, WebActor, WebRoute, local_path, see_other
-from watchkeep.web.pages import render
+from watchkeep.http.deps import SESSION_COOKIE, DbSession, SettingsDep, web_login_of
+from watchkeep.http.panels import Panel
+from watchkeep.http.templates import render
+from watchkeep.http.web import LOGIN_PATH, WebActor, WebRoute, local_path, see_other
 
 router = APIRouter(route_class=WebRoute)
+
+PANELS: dict[str, tuple[Panel, ...]] = {}
 
 
 @router.get(LOGIN_PATH)
@@ -17,7 +20,7 @@ def login_page(
     request: Request, session: DbSession, next_: str = Query("/", alias="next")
 ) -> Response:
     """The login form; someone already logged in goes straight on."""
-    if web_session_of(request, session) is not None:
+    if web_login_of(request, session) is not None:
         return see_other(local_path(next_))
     return render(request, "auth/login.html", next=local_path(next_), email="")
 

@@ -3,9 +3,9 @@
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from watchkeep.api.deps import Admin, CurrentActor, DbSession
 from watchkeep.catalog import service as catalog
 from watchkeep.catalog.models import Service, Team
+from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
 router = APIRouter(tags=["catalog"])
 

@@ -9,8 +9,8 @@ import typer
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor, Role
 from watchkeep.auth.models import User
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Forbidden, NotFound
 
 ACTOR_ENV = "WATCHKEEP_ACTOR"

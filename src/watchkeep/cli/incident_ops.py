@@ -12,21 +12,21 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor
 from watchkeep.catalog import service as catalog
 from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.context import settings
 from watchkeep.cli.mode import connect
+from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
+from watchkeep.incident import severities as severities
+from watchkeep.incident import timeline as timeline
+from watchkeep.incident import updates as updates
 from watchkeep.incident.listing import IncidentFilter, list_incidents
-from watchkeep.incident.role import service as roles
+from watchkeep.incident.read import entry_read, incident_read, update_read
 from watchkeep.incident.schemas import IncidentPage, IncidentSummary
-from watchkeep.incident.severity import service as severities
 from watchkeep.incident.status import transition
-from watchkeep.incident.statusupdate import service as updates
-from watchkeep.incident.timeline import service as timeline
-from watchkeep.incident.views import entry_read, incident_read, update_read
 
 Body = dict[str, Any]
 

@@ -6,10 +6,10 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
 from watchkeep.cli.actor import local_actor
 from watchkeep.cli.client import ApiClient, remote_client, server_url
 from watchkeep.cli.context import fail, local_session
+from watchkeep.core.actor import Actor
 from watchkeep.core.errors import DomainError
 
 Backend = TypeVar("Backend")

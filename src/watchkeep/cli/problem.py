@@ -21,8 +21,8 @@ from watchkeep.cli.problem_ops import (
     ProblemSpec,
     open_problems,
 )
+from watchkeep.followup.service import ACTION_TYPES
 from watchkeep.incident.access import parse_reference
-from watchkeep.incident.followup.service import ACTION_TYPES
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.rca import CATEGORIES
 from watchkeep.problem.service import PRIORITIES

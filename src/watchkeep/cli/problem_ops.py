@@ -13,19 +13,19 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor
 from watchkeep.catalog import service as catalog
 from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.incident_ops import ids_by_name
 from watchkeep.cli.mode import connect
+from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
-from watchkeep.incident.views import follow_up_read
+from watchkeep.incident.read import follow_up_read
 from watchkeep.problem import followups, links, rca
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem import service as problems
-from watchkeep.problem.knownerror import service as known_errors
 from watchkeep.problem.models import Problem
+from watchkeep.problem.read import events_read, known_error_read, problem_read, summary
 from watchkeep.problem.schemas import ProblemPage
-from watchkeep.problem.views import events_read, known_error_read, problem_read, summary
 
 Body = dict[str, Any]
 

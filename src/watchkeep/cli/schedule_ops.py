@@ -13,16 +13,16 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor
 from watchkeep.catalog import service as catalog
 from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.mode import connect
+from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import format_instant
 from watchkeep.oncall.models import Schedule
-from watchkeep.oncall.views import entries_read, oncall_read, override_read, schedule_read
+from watchkeep.oncall.read import entries_read, oncall_read, override_read, schedule_read
 
 Body = dict[str, Any]
 

@@ -6,11 +6,11 @@ import typer
 import uvicorn
 
 from watchkeep import demo
-from watchkeep.app import create_app
+from watchkeep.app.factory import create_app
+from watchkeep.app.tasks import build_registry
 from watchkeep.bootstrap import prepare
 from watchkeep.cli.context import console, open_database, settings
 from watchkeep.jobs.worker import Worker
-from watchkeep.tasks import build_registry
 
 
 def migrate() -> None:

@@ -12,12 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Role
 from watchkeep.auth.api import TokenCreated, TokenRead
 from watchkeep.auth.models import ApiToken
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, remote_client, server_url
 from watchkeep.cli.context import console, err_console, fail, local_session, print_json
+from watchkeep.core.actor import Role
 from watchkeep.core.clock import ensure_utc
 
 app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)

@@ -8,10 +8,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Role
 from watchkeep.auth.api import UserRead
 from watchkeep.auth.models import User
 from watchkeep.cli.context import console, local_session, print_json
+from watchkeep.core.actor import Role
 
 app = typer.Typer(
     help="Create and list users in the local database (e.g. the first admin).",

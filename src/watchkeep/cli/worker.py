@@ -8,11 +8,11 @@ from types import FrameType
 
 import typer
 
+from watchkeep.app.tasks import build_registry
 from watchkeep.assist.embedders import load as load_embedder
 from watchkeep.assist.index import cache as similarity_index
 from watchkeep.cli.context import console, open_database, settings
 from watchkeep.jobs.worker import Worker
-from watchkeep.tasks import build_registry
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import NotFound
 from watchkeep.incident.models import Incident, Participant

@@ -6,14 +6,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
-from watchkeep.api.body import json_body
-from watchkeep.api.deps import CurrentActor, DbSession, Responder, SettingsDep
+from watchkeep.followup import service as followups
+from watchkeep.http.body import json_body
+from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
+from watchkeep.incident import timeline as timeline
+from watchkeep.incident import updates as updates
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.export import to_csv
-from watchkeep.incident.followup import service as followups
 from watchkeep.incident.listing import IncidentFilter, list_incidents
-from watchkeep.incident.role import service as roles
+from watchkeep.incident.read import entry_read, follow_up_read, incident_read, update_read
 from watchkeep.incident.schemas import (
     EntryEdit,
     FollowUpIn,
@@ -34,9 +38,6 @@ from watchkeep.incident.schemas import (
     UpdateRead,
 )
 from watchkeep.incident.status import transition
-from watchkeep.incident.statusupdate import service as updates
-from watchkeep.incident.timeline import service as timeline
-from watchkeep.incident.views import entry_read, follow_up_read, incident_read, update_read
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -263,7 +264,7 @@ def create_follow_up(
     ref: str, body: FollowUpIn, session: DbSession, actor: Responder
 ) -> FollowUpRead:
     incident = get_visible(session, ref=ref, actor=actor)
-    created = followups.create(session, incident=incident, actor=actor, **body.model_dump())
+    created = inc_followups.create(session, incident=incident, actor=actor, **body.model_dump())
     return follow_up_read(created, incident.reference)
 
 
@@ -273,7 +274,7 @@ def update_follow_up(
 ) -> FollowUpRead:
     """Edit a follow-up or change its status (not_doing needs a reason)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    changed = followups.update(
+    changed = inc_followups.update(
         session,
         incident=incident,
         follow_up_id=follow_up_id,

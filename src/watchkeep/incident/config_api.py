@@ -4,13 +4,13 @@ and follow-ups across incidents."""
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from watchkeep.api.deps import Admin, CurrentActor, DbSession
-from watchkeep.incident.customfield import service as customfields
-from watchkeep.incident.followup import service as followups
-from watchkeep.incident.role import service as roles
+from watchkeep.http.deps import Admin, CurrentActor, DbSession
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident import roles as roles
+from watchkeep.incident import severities as severities
+from watchkeep.incident.read import follow_up_read
 from watchkeep.incident.schemas import FollowUpRead, Strict
-from watchkeep.incident.severity import service as severities
-from watchkeep.incident.views import follow_up_read
 
 router = APIRouter(tags=["configuration"])
 
@@ -139,8 +139,8 @@ def list_all_follow_ups(
     offset: int = Query(0, ge=0),
 ) -> list[FollowUpRead]:
     """Follow-ups of problems and of every incident the caller may see."""
-    flt = followups.FollowUpFilter(
+    flt = inc_followups.FollowUpFilter(
         status=status_, owner_id=owner_id, priority=priority, action_type=action_type
     )
-    rows = followups.list_all(session, actor=actor, flt=flt, limit=limit, offset=offset)
+    rows = inc_followups.list_all(session, actor=actor, flt=flt, limit=limit, offset=offset)
     return [follow_up_read(f, i.reference if i else None) for f, i in rows]

@@ -1,7 +1,7 @@
 """Domain events of incidents, delivered as jobs after commit to whoever subscribes.
 
 The incident domain does not know its subscribers (problem management matches known
-errors, for instance); ``watchkeep.tasks`` wires them to the event's job kind.
+errors, for instance); ``watchkeep.app.tasks`` wires them to the event's job kind.
 """
 
 from sqlalchemy.orm import Session

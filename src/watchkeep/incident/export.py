@@ -5,7 +5,7 @@ import io
 
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import iso_z
 from watchkeep.incident import service as incidents
 from watchkeep.incident.listing import MAX_PAGE, IncidentFilter, list_incidents

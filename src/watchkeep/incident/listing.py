@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import ensure_utc
 from watchkeep.core.errors import Invalid
 from watchkeep.core.text import like_pattern

@@ -5,21 +5,21 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
 from watchkeep.auth.models import User
 from watchkeep.catalog.service import get_services
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import iso_z, utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid
+from watchkeep.incident import customfields as customfields
 from watchkeep.incident import lifecycle
+from watchkeep.incident import roles as roles
 from watchkeep.incident.access import add_participant, get_visible
-from watchkeep.incident.customfield import service as customfields
 from watchkeep.incident.events import announce_change
 from watchkeep.incident.lifecycle import Status, parse_status
 from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
-from watchkeep.incident.role import service as roles
-from watchkeep.incident.severity.service import default_type, get_severity, get_type
-from watchkeep.incident.timeline.service import record, record_change
+from watchkeep.incident.severities import default_type, get_severity, get_type
+from watchkeep.incident.timeline import record, record_change
 
 
 def declare(

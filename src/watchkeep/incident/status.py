@@ -6,14 +6,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import lifecycle
 from watchkeep.incident.access import get_visible, visible_clause
 from watchkeep.incident.lifecycle import Category, Status, parse_status
 from watchkeep.incident.models import Incident
-from watchkeep.incident.timeline.service import record, record_change
+from watchkeep.incident.timeline import record, record_change
 
 
 def transition(

@@ -3,11 +3,11 @@
 from typing import Any
 
 from watchkeep.incident import lifecycle
+from watchkeep.incident import roles as roles
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, StatusUpdate
-from watchkeep.incident.role import service as roles
-from watchkeep.incident.statusupdate.service import UPDATE_DUE, is_overdue
-from watchkeep.incident.timeline.service import record
+from watchkeep.incident.timeline import record
+from watchkeep.incident.updates import UPDATE_DUE, is_overdue
 from watchkeep.jobs.registry import JobContext
 
 __all__ = ["UPDATE_DUE", "remind_update_due"]

@@ -1,12 +1,19 @@
-"""HTML routes for incidents, gathered from the modules that hold them.
+"""HTML routes for incidents, gathered from the modules that hold them, and the incident
+domain's panels of the incident page and the dashboard.
 
 The pages router comes first so that ``/incidents/new`` wins over ``/incidents/{ref}``.
 """
 
 from fastapi import APIRouter
 
-from watchkeep.incident import web_actions, web_followups, web_pages, web_timeline
+from watchkeep.http.panels import Panel
+from watchkeep.incident import board, panels, web_actions, web_followups, web_pages, web_timeline
 
 router = APIRouter()
 for module in (web_pages, web_actions, web_timeline, web_followups):
     router.include_router(module.router)
+
+PANELS: dict[str, tuple[Panel, ...]] = {
+    "incident": panels.PANELS,
+    "dashboard": board.DASHBOARD_PANELS,
+}

@@ -8,25 +8,24 @@ request's transaction rolls back and the error handler shows the message.
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import PostedForm, parse_local_utc
+from watchkeep.http.web import WebResponder, WebRoute
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.customfield import service as customfields
-from watchkeep.incident.role import service as roles
-from watchkeep.incident.status import merge, transition
-from watchkeep.incident.web_context import (
+from watchkeep.incident.panels import (
     FIELDS,
     HEADER,
     ROLES,
     TIMELINE,
     TIMESTAMPS,
     UPDATES,
-    PostedForm,
     field_values,
     incident_response,
-    parse_local_utc,
 )
-from watchkeep.web.auth import WebResponder, WebRoute
+from watchkeep.incident.status import merge, transition
 
 router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
 

@@ -3,13 +3,15 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.followup import service as followups
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import parse_id
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebActor, WebResponder, WebRoute
+from watchkeep.incident import followups as inc_followups
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.followup import service as followups
-from watchkeep.incident.followup.service import FollowUpFilter
-from watchkeep.incident.web_context import FOLLOW_UPS, TIMELINE, incident_response, parse_id
-from watchkeep.web.auth import WebActor, WebResponder, WebRoute
-from watchkeep.web.pages import render
+from watchkeep.incident.followups import FollowUpFilter
+from watchkeep.incident.panels import FOLLOW_UPS, TIMELINE, incident_response
 
 router = APIRouter(route_class=WebRoute)
 
@@ -26,7 +28,7 @@ def follow_up_list(
 ) -> Response:
     """Follow-ups across the incidents the user may see."""
     flt = FollowUpFilter(status=status or None, owner_id=parse_id(owner, "owner"))
-    rows = followups.list_all(session, actor=actor, flt=flt, limit=LIST_LIMIT)
+    rows = inc_followups.list_all(session, actor=actor, flt=flt, limit=LIST_LIMIT)
     return render(
         request,
         "followup/list.html",
@@ -48,7 +50,7 @@ def create_follow_up(
 ) -> Response:
     """Add a follow-up action to the incident."""
     incident = get_visible(session, ref=ref, actor=actor)
-    followups.create(
+    inc_followups.create(
         session, incident=incident, actor=actor, title=title, owner_id=owner_id, priority=priority
     )
     return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)
@@ -66,7 +68,7 @@ def change_follow_up_status(
 ) -> Response:
     """Complete a follow-up, reopen it, or mark it not doing (with a reason)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    followups.update(
+    inc_followups.update(
         session,
         incident=incident,
         follow_up_id=follow_up_id,

@@ -1,4 +1,8 @@
-"""Incident pages: the dashboard, the list, the declare form and the incident itself."""
+"""Incident pages: the list (with its CSV export) and the declare form.
+
+The incident page itself and the dashboard are cross-domain pages, drawn by the composition
+layer (``watchkeep.app.pages``) from the panels the domains register.
+"""
 
 from dataclasses import dataclass
 from typing import Annotated
@@ -6,66 +10,25 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
-from watchkeep.assist.service import similar_incidents
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import PostedForm, parse_day, parse_id
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
-from watchkeep.incident.access import get_visible
-from watchkeep.incident.customfield import service as customfields
 from watchkeep.incident.export import to_csv
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.listing import IncidentFilter, list_incidents
-from watchkeep.incident.role import service as roles
-from watchkeep.incident.severity.service import list_severities, list_types
-from watchkeep.incident.statusupdate.service import is_overdue
-from watchkeep.incident.web_context import (
-    PostedForm,
-    field_values,
-    incident_context,
-    parse_day,
-    parse_id,
-)
-from watchkeep.oncall.web_context import dashboard_panel
-from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx, see_other
-from watchkeep.web.pages import render
+from watchkeep.incident.panels import field_values
+from watchkeep.incident.severities import list_severities, list_types
 
 router = APIRouter(route_class=WebRoute)
 
 PAGE_SIZE = 25
-BOARD_LIMIT = 100
-RECENT_LIMIT = 10
-SIMILAR_LIMIT = 5
 DECLARE_STATUSES = (Status.INVESTIGATING, Status.TRIAGE)
-
-
-@router.get("/")
-def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response:
-    """Live incidents, most severe first, and the recently resolved ones."""
-    live, _ = list_incidents(
-        session,
-        actor=actor,
-        flt=IncidentFilter(categories=(Category.TRIAGE, Category.LIVE)),
-        limit=BOARD_LIMIT,
-    )
-    live.sort(key=lambda i: (i.severity.rank, i.declared_at))
-    resolved, _ = list_incidents(
-        session,
-        actor=actor,
-        flt=IncidentFilter(categories=(Category.POST_INCIDENT, Category.CLOSED)),
-        limit=RECENT_LIMIT,
-    )
-    now = utcnow()
-    return render(
-        request,
-        "dashboard/_board.html" if is_htmx(request) else "dashboard/index.html",
-        live=live,
-        resolved=resolved,
-        leads=roles.holders(session, incident_ids=[i.id for i in live], slug=roles.LEAD),
-        overdue={i.id for i in live if is_overdue(i, now)},
-        now=now,
-        **dashboard_panel(session, now),
-    )
 
 
 @dataclass(frozen=True)
@@ -201,16 +164,3 @@ def declare(
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return see_other(url)
-
-
-@router.get("/incidents/{ref}")
-def incident_page(ref: str, request: Request, session: DbSession, actor: WebActor) -> Response:
-    """One incident: controls, roles, timeline, updates, follow-ups, fields and times, its
-    problems, the known errors it matches and the most similar past incidents."""
-    incident = get_visible(session, ref=ref, actor=actor)
-    return render(
-        request,
-        "incident/page.html",
-        similar=similar_incidents(session, incident=incident, actor=actor, k=SIMILAR_LIMIT),
-        **incident_context(session, incident, actor),
-    )

@@ -3,18 +3,12 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession, SettingsDep
+from watchkeep.http.deps import DbSession, SettingsDep
+from watchkeep.http.web import WebResponder, WebRoute
+from watchkeep.incident import timeline as timeline
+from watchkeep.incident import updates as updates
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.statusupdate import service as updates
-from watchkeep.incident.timeline import service as timeline
-from watchkeep.incident.web_context import (
-    HEADER,
-    TIMELINE,
-    TIMESTAMPS,
-    UPDATES,
-    incident_response,
-)
-from watchkeep.web.auth import WebResponder, WebRoute
+from watchkeep.incident.panels import HEADER, TIMELINE, TIMESTAMPS, UPDATES, incident_response
 
 router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
 

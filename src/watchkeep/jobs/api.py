@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from watchkeep.api.deps import Admin, DbSession
+from watchkeep.http.deps import Admin, DbSession
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import Job
 

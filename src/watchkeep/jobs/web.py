@@ -4,13 +4,16 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.http.deps import DbSession
+from watchkeep.http.panels import Panel
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebAdmin, WebRoute, is_htmx, see_other
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD, PENDING
-from watchkeep.web.auth import WebAdmin, WebRoute, is_htmx, see_other
-from watchkeep.web.pages import render
 
 router = APIRouter(prefix="/jobs", route_class=WebRoute)
+
+PANELS: dict[str, tuple[Panel, ...]] = {}
 
 LIST_LIMIT = 100
 

@@ -4,11 +4,18 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Query, status
 
-from watchkeep.api.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.core.clock import ensure_utc, utcnow
+from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.oncall import feeds
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
+from watchkeep.oncall.read import (
+    entries_read,
+    oncall_read,
+    override_read,
+    schedule_read,
+    shifts_read,
+)
 from watchkeep.oncall.schemas import (
     EntriesRead,
     FeedUrl,
@@ -21,13 +28,6 @@ from watchkeep.oncall.schemas import (
     ShiftRead,
 )
 from watchkeep.oncall.shifts import shifts_of_user
-from watchkeep.oncall.views import (
-    entries_read,
-    oncall_read,
-    override_read,
-    schedule_read,
-    shifts_read,
-)
 
 router = APIRouter(tags=["schedules"])
 

@@ -11,8 +11,8 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
 from watchkeep.auth.secrets import digest, new_token
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import NotFound
 from watchkeep.oncall.engine import Entry, format_instant

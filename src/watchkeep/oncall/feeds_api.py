@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.http.deps import DbSession
 from watchkeep.oncall import feeds
 from watchkeep.oncall.ical import MEDIA_TYPE
 

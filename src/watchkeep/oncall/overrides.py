@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
 from watchkeep.auth.models import User
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import ensure_utc, utcnow
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.oncall.history import record_history

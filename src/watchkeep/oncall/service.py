@@ -13,8 +13,8 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role, at_least
 from watchkeep.catalog.models import Team, team_member
+from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.oncall.history import entries, oncall_now, record_history

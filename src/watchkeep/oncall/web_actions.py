@@ -3,9 +3,11 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession, SettingsDep
 from watchkeep.core.clock import utcnow
-from watchkeep.incident.web_context import parse_id
+from watchkeep.http.deps import DbSession, SettingsDep
+from watchkeep.http.forms import parse_id
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebResponder, WebRoute, is_htmx
 from watchkeep.oncall import feeds
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
@@ -18,8 +20,6 @@ from watchkeep.oncall.web_context import (
     schedule_response,
     view_of,
 )
-from watchkeep.web.auth import WebResponder, WebRoute, is_htmx
-from watchkeep.web.pages import render
 
 router = APIRouter(route_class=WebRoute)
 

@@ -12,9 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
+from watchkeep.http.panels import Panel
+from watchkeep.http.templates import render
+from watchkeep.http.web import is_htmx, see_other
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import Entry
@@ -23,8 +26,6 @@ from watchkeep.oncall.models import Schedule, ScheduleOverride
 from watchkeep.oncall.people import users_by_id
 from watchkeep.oncall.shifts import shifts_of_user, status, status_board
 from watchkeep.oncall.web_timeline import Lane, build, colour_of
-from watchkeep.web.auth import is_htmx, see_other
-from watchkeep.web.pages import render
 
 SPANS = {7: "1 week", 14: "2 weeks", 28: "4 weeks"}
 COMMON_ZONES = (
@@ -243,3 +244,18 @@ def my_shifts_context(session: Session, actor: Actor) -> dict[str, Any]:
         "feed_url": None,
         **MY_FEED,
     }
+
+
+def _on_call_now(session: Session, now: datetime, _shared: dict[str, Any]) -> dict[str, Any]:
+    return dashboard_panel(session, now)
+
+
+ON_CALL_NOW = Panel(
+    "on-call-now",
+    "schedules/_oncall_panel.html",
+    _on_call_now,
+    slot="main",
+    order=20,
+    refresh_on=("every 30s",),
+)
+DASHBOARD_PANELS = (ON_CALL_NOW,)

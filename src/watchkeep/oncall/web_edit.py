@@ -6,16 +6,16 @@ from fastapi import APIRouter, Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_teams
 from watchkeep.core.errors import Invalid
-from watchkeep.incident.web_context import PostedForm, parse_id
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import PostedForm, parse_id
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.models import Schedule
 from watchkeep.oncall.web_form import FORM_CHOICES, friendly, layer_blocks, layers_from_form
-from watchkeep.web.auth import WebResponder, WebRoute, is_htmx, see_other
-from watchkeep.web.pages import render
 
 router = APIRouter(route_class=WebRoute)
 

@@ -3,8 +3,10 @@
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession, SettingsDep
 from watchkeep.core.clock import utcnow
+from watchkeep.http.deps import DbSession, SettingsDep
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebActor, WebRoute, is_htmx
 from watchkeep.oncall import feeds
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.web_context import (
@@ -18,8 +20,6 @@ from watchkeep.oncall.web_context import (
     schedule_context,
     view_of,
 )
-from watchkeep.web.auth import WebActor, WebRoute, is_htmx
-from watchkeep.web.pages import render
 
 router = APIRouter(route_class=WebRoute)
 

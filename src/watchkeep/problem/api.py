@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter, Query, status
 
-from watchkeep.api.deps import CurrentActor, DbSession, Responder
+from watchkeep.http.deps import CurrentActor, DbSession, Responder
+from watchkeep.incident.read import follow_up_read
 from watchkeep.incident.schemas import FollowUpIn, FollowUpPatch, FollowUpRead
-from watchkeep.incident.views import follow_up_read
 from watchkeep.problem import followups, links, rca
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem import service as problems
-from watchkeep.problem.knownerror import service as known_errors
+from watchkeep.problem.read import events_read, known_error_read, problem_read, summary
 from watchkeep.problem.schemas import (
     EventRead,
     FactorIn,
@@ -23,7 +24,6 @@ from watchkeep.problem.schemas import (
     StateIn,
     WhysIn,
 )
-from watchkeep.problem.views import events_read, known_error_read, problem_read, summary
 
 router = APIRouter(prefix="/problems", tags=["problems"])
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, NotFound
 from watchkeep.incident.access import visible_clause

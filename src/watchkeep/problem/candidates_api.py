@@ -6,11 +6,11 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
-from watchkeep.api.deps import CurrentActor, DbSession, Responder
+from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.schemas import IncidentSummary
 from watchkeep.problem import candidates
+from watchkeep.problem.read import problem_read
 from watchkeep.problem.schemas import ProblemRead
-from watchkeep.problem.views import problem_read
 
 router = APIRouter(prefix="/problem-candidates", tags=["problems"])
 

@@ -4,11 +4,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor
-from watchkeep.incident.followup import service as followups
-from watchkeep.incident.followup.models import FollowUp
-from watchkeep.problem.events import record
+from watchkeep.core.actor import Actor
+from watchkeep.followup import service as followups
+from watchkeep.followup.models import FollowUp
 from watchkeep.problem.models import Problem
+from watchkeep.problem.timeline import record
 
 
 def add(

@@ -7,17 +7,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident import lifecycle as incident_lifecycle
 from watchkeep.incident.access import get_visible, visible_clause
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident
-from watchkeep.incident.timeline.service import record as record_incident
+from watchkeep.incident.timeline import record as record_incident
 from watchkeep.problem import service as problems
-from watchkeep.problem.events import record
 from watchkeep.problem.models import Problem, ProblemIncident
+from watchkeep.problem.timeline import record
 
 
 def link(

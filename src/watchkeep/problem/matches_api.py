@@ -5,11 +5,11 @@ from datetime import datetime
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
-from watchkeep.api.deps import CurrentActor, DbSession, Responder
+from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.access import get_visible
 from watchkeep.problem.matching import dismiss_match, matches_for_incident
+from watchkeep.problem.read import known_error_read
 from watchkeep.problem.schemas import KnownErrorRead
-from watchkeep.problem.views import known_error_read
 
 router = APIRouter(tags=["problems"])
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, NotFound
 from watchkeep.incident.models import Incident
-from watchkeep.incident.timeline.service import record
+from watchkeep.incident.timeline import record
 from watchkeep.problem.models import KnownError, KnownErrorMatch
 
 

@@ -6,10 +6,10 @@ Each edit is recorded on the problem's timeline with what it said before.
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Invalid, NotFound
-from watchkeep.problem.events import record
 from watchkeep.problem.models import ContributingFactor, Problem, WhyStep
+from watchkeep.problem.timeline import record
 
 CATEGORIES = ("people", "process", "technology", "environment", "external", "other")
 MAX_WHYS = 10

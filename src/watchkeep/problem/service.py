@@ -6,18 +6,18 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.actor import Actor, Role
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
 from watchkeep.catalog.service import get_services
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.core.text import like_pattern
 from watchkeep.problem import lifecycle
-from watchkeep.problem.events import record
 from watchkeep.problem.lifecycle import ProblemState, parse_state
 from watchkeep.problem.models import Problem, problem_service
+from watchkeep.problem.timeline import record
 
 PRIORITIES = ("urgent", "high", "medium", "low")
 

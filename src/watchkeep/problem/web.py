@@ -6,6 +6,7 @@ reference; the pages router puts ``/problems/new`` before ``/problems/{ref}``.
 
 from fastapi import APIRouter
 
+from watchkeep.http.panels import Panel
 from watchkeep.problem import (
     web_actions,
     web_candidates,
@@ -27,3 +28,5 @@ for module in (
     web_incident,
 ):
     router.include_router(module.router)
+
+PANELS: dict[str, tuple[Panel, ...]] = {"incident": web_incident.INCIDENT_PANELS}

@@ -8,7 +8,8 @@ request's transaction rolls back and the error handler shows the message inline.
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.http.deps import DbSession
+from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.problem import followups
 from watchkeep.problem import service as problems
 from watchkeep.problem.web_context import (
@@ -18,7 +19,6 @@ from watchkeep.problem.web_context import (
     TIMELINE,
     problem_response,
 )
-from watchkeep.web.auth import WebResponder, WebRoute
 
 router = APIRouter(prefix="/problems/{ref}", route_class=WebRoute)
 

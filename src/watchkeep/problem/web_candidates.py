@@ -5,12 +5,12 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
+from watchkeep.http.deps import DbSession
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.problem import candidates
 from watchkeep.problem.web_context import can_edit, go_to
-from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx, see_other
-from watchkeep.web.pages import render
 
 router = APIRouter(prefix="/problems/candidates", route_class=WebRoute)
 

@@ -9,19 +9,19 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Actor, Role, at_least
 from watchkeep.catalog.service import list_services
+from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
-from watchkeep.incident.followup import service as followups
-from watchkeep.incident.severity.service import list_severities
+from watchkeep.followup import service as followups
+from watchkeep.http.templates import render
+from watchkeep.http.web import is_htmx, see_other
+from watchkeep.incident.severities import list_severities
 from watchkeep.problem import links, rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.knownerror.service import FIX_STATUSES
+from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.models import Problem
-from watchkeep.problem.views import events_read, problem_read
-from watchkeep.web.auth import is_htmx, see_other
-from watchkeep.web.pages import render
+from watchkeep.problem.read import events_read, problem_read
 
 # The parts of the problem page that actions swap in place (element ids in the templates).
 HEADER = "problem-header"

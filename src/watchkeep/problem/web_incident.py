@@ -1,28 +1,48 @@
-"""Problem management on the incident page: its problems, known-error matches.
+"""Problem management on the incident page: the panels of its problems and of the known
+errors it matches, and their actions.
 
 Raising a problem from the incident posts to ``/problems/raise`` (see ``web_pages``).
 """
 
+from typing import Any
+
 from fastapi import APIRouter, Form, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.http.deps import DbSession
+from watchkeep.http.panels import Panel
+from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.web_context import (
-    KNOWN_ERROR_MATCHES,
-    PROBLEMS,
-    TIMELINE,
-    can_respond,
-    incident_response,
-    problem_panels,
-)
+from watchkeep.incident.models import Incident
+from watchkeep.incident.panels import TIMELINE, incident_response
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
-from watchkeep.problem.matching import dismiss_match
-from watchkeep.web.auth import WebActor, WebResponder, WebRoute
-from watchkeep.web.pages import render
+from watchkeep.problem.matching import dismiss_match, matches_for_incident
 
 router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
+
+# Known-error matching runs as a job after the incident is stored; for this long after a
+# change the banner asks again every few seconds (htmx), so that a match shows up by itself.
+MATCH_WAIT_SECONDS = 60
+
+
+def _problems(session: Session, incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
+    return {"problems": links.problems_of_incident(session, incident_id=incident.id)}
+
+
+def _matches(session: Session, incident: Incident, shared: dict[str, Any]) -> dict[str, Any]:
+    """The known errors the incident matches (not the dismissed ones)."""
+    matches = matches_for_incident(session, incident_id=incident.id)
+    waited = (shared["now"] - incident.updated_at).total_seconds()
+    return {"matches": matches, "awaiting_matches": not matches and waited < MATCH_WAIT_SECONDS}
+
+
+PROBLEMS = Panel("problems", "problems/_incident_problems.html", _problems, order=20)
+KNOWN_ERROR_MATCHES = Panel(
+    "known-error-matches", "problems/_incident_known_errors.html", _matches, slot="banner"
+)
+INCIDENT_PANELS = (KNOWN_ERROR_MATCHES, PROBLEMS)
 
 
 @router.post("/problems")
@@ -50,22 +70,6 @@ def unlink_from_problem(
     found = problems.get(session, ref=problem)
     links.unlink(session, problem=found, incident_ref=incident.reference, actor=actor)
     return incident_response(request, session, incident, actor, PROBLEMS, TIMELINE)
-
-
-@router.get("/known-errors")
-def known_error_matches(
-    ref: str, request: Request, session: DbSession, actor: WebActor
-) -> Response:
-    """The known-error banner alone (the page polls it for a little while after declaring,
-    since matching runs as a job once the incident is stored)."""
-    incident = get_visible(session, ref=ref, actor=actor)
-    return render(
-        request,
-        "incident/_known_error_matches.html",
-        incident=incident,
-        can_edit=can_respond(actor),
-        **problem_panels(session, incident),
-    )
 
 
 @router.post("/known-errors/{known_error_id}/dismiss")

@@ -5,12 +5,14 @@ from fastapi import APIRouter, Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
-from watchkeep.auth.actor import Actor
+from watchkeep.core.actor import Actor
+from watchkeep.http.deps import DbSession
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem import service as problems
-from watchkeep.problem.knownerror import service as known_errors
-from watchkeep.problem.knownerror.service import FIX_STATUSES
-from watchkeep.problem.views import known_error_read
+from watchkeep.problem.known_errors import FIX_STATUSES
+from watchkeep.problem.read import known_error_read
 from watchkeep.problem.web_context import (
     KNOWN_ERRORS,
     TIMELINE,
@@ -19,8 +21,6 @@ from watchkeep.problem.web_context import (
     names,
     problem_response,
 )
-from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx, see_other
-from watchkeep.web.pages import render
 
 router = APIRouter(route_class=WebRoute)
 

@@ -3,17 +3,17 @@
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
-from watchkeep.incident.web_context import parse_id
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import parse_id
+from watchkeep.http.templates import render
+from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.service import ProblemFilter
 from watchkeep.problem.web_context import STATE_LABELS, go_to, problem_context
-from watchkeep.web.auth import WebActor, WebResponder, WebRoute, is_htmx
-from watchkeep.web.pages import render
 
 router = APIRouter(route_class=WebRoute)
 

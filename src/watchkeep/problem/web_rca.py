@@ -4,7 +4,8 @@ root-cause statement. Every edit lands on the problem's timeline with what it re
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.api.deps import DbSession
+from watchkeep.http.deps import DbSession
+from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.problem import rca
 from watchkeep.problem import service as problems
 from watchkeep.problem.web_context import (
@@ -16,7 +17,6 @@ from watchkeep.problem.web_context import (
     problem_response,
     why_steps,
 )
-from watchkeep.web.auth import WebResponder, WebRoute
 
 router = APIRouter(prefix="/problems/{ref}", route_class=WebRoute)
 

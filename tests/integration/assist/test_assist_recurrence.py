@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
+from watchkeep.app.tasks import build_registry
 from watchkeep.assist.candidates import propose_problem_candidates
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.tasks import PROPOSE_PROBLEMS
@@ -21,10 +22,9 @@ from watchkeep.jobs import service as jobs
 from watchkeep.jobs.registry import JobContext
 from watchkeep.jobs.worker import Worker
 from watchkeep.problem import candidates, links
-from watchkeep.problem.knownerror import service as known_errors
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem.matching import matches_for_incident
 from watchkeep.problem.models import KnownError, ProblemCandidate
-from watchkeep.tasks import build_registry
 
 LAG_TEXTS = (
     ("Kafka consumer lag on orders topic", "consumer group stuck, backlog growing"),

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from tests.factories import make_person
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.actor import Role
 from watchkeep.auth.models import ApiToken, User, WebSession
 from watchkeep.auth.secrets import digest
+from watchkeep.core.actor import Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)

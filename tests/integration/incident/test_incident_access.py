@@ -5,21 +5,21 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
-from watchkeep.incident.followup import service as followups
-from watchkeep.incident.followup.service import FollowUpFilter
+from watchkeep.incident.followups import FollowUpFilter
 from watchkeep.incident.listing import IncidentFilter, list_incidents
 from watchkeep.incident.models import Incident
-from watchkeep.incident.role import service as roles
 from watchkeep.incident.status import merge, merged_into_this
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 
 
 @pytest.fixture
 def secret(session: Session, alice: Person) -> Incident:
     incident = make_incident(session, alice, title="Leaked keys", incident_type="Security")
     assert incident.private is True
-    followups.create(session, incident=incident, actor=alice.actor, title="Rotate keys")
+    inc_followups.create(session, incident=incident, actor=alice.actor, title="Rotate keys")
     return incident
 
 
@@ -30,7 +30,8 @@ def listed(session: Session, person: Person) -> list[int]:
 
 def follow_up_titles(session: Session, person: Person) -> list[str]:
     return [
-        f.title for f, _ in followups.list_all(session, actor=person.actor, flt=FollowUpFilter())
+        f.title
+        for f, _ in inc_followups.list_all(session, actor=person.actor, flt=FollowUpFilter())
     ]
 
 
@@ -38,7 +39,7 @@ def test_a_non_participant_cannot_see_a_private_incident(
     session: Session, alice: Person, bob: Person, viewer: Person, secret: Incident
 ) -> None:
     public = make_incident(session, alice, title="Public outage")
-    followups.create(session, incident=public, actor=alice.actor, title="Public follow-up")
+    inc_followups.create(session, incident=public, actor=alice.actor, title="Public follow-up")
     for outsider in (bob, viewer):
         assert listed(session, outsider) == [public.id]
         with pytest.raises(NotFound) as raised:

@@ -9,18 +9,18 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.core.errors import DomainError, Forbidden, Invalid
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import is_participant
-from watchkeep.incident.customfield import service as customfields
-from watchkeep.incident.customfield.models import CustomFieldValue
 from watchkeep.incident.models import (
+    CustomFieldValue,
     Incident,
     Participant,
     RoleAssignment,
     TimelineEntry,
 )
-from watchkeep.incident.role import service as roles
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 

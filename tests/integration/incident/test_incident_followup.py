@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
-from watchkeep.incident.followup import service as followups
-from watchkeep.incident.followup.service import FollowUpFilter
+from watchkeep.followup import service as followups
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident.followups import FollowUpFilter
 from watchkeep.incident.models import Incident
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 
 DUE = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -22,7 +23,7 @@ def last_entry_payload(session: Session, incident: Incident, kind: str) -> dict[
 
 def test_creating_a_follow_up_records_it(session: Session, alice: Person, bob: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = followups.create(
+    follow_up = inc_followups.create(
         session,
         incident=incident,
         actor=alice.actor,
@@ -52,7 +53,9 @@ def test_creating_a_follow_up_records_it(session: Session, alice: Person, bob: P
 
 def test_priority_defaults_to_medium(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = followups.create(session, incident=incident, actor=alice.actor, title="Alert on it")
+    follow_up = inc_followups.create(
+        session, incident=incident, actor=alice.actor, title="Alert on it"
+    )
     assert follow_up.priority == "medium"
 
 
@@ -70,7 +73,7 @@ def test_bad_follow_ups_are_invalid(
     incident = make_incident(session, alice)
     kwargs = {"title": "Do it", **kwargs}
     with pytest.raises(Invalid) as raised:
-        followups.create(session, incident=incident, actor=alice.actor, **kwargs)  # type: ignore[arg-type]
+        inc_followups.create(session, incident=incident, actor=alice.actor, **kwargs)  # type: ignore[arg-type]
     assert raised.value.details["field"] == field
     assert followups.list_for_incident(session, incident_id=incident.id) == []
 
@@ -78,13 +81,13 @@ def test_bad_follow_ups_are_invalid(
 def test_a_viewer_cannot_create_follow_ups(session: Session, alice: Person, viewer: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Forbidden):
-        followups.create(session, incident=incident, actor=viewer.actor, title="x")
+        inc_followups.create(session, incident=incident, actor=viewer.actor, title="x")
 
 
 def test_editing_fields_and_completing(session: Session, alice: Person, bob: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = followups.create(session, incident=incident, actor=alice.actor, title="Runbook")
-    changed = followups.update(
+    follow_up = inc_followups.create(session, incident=incident, actor=alice.actor, title="Runbook")
+    changed = inc_followups.update(
         session,
         incident=incident,
         follow_up_id=follow_up.id,
@@ -104,7 +107,7 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
         e for e in list_entries(session, incident_id=incident.id) if e.kind == "follow_up_status"
     ]
 
-    done = followups.update(
+    done = inc_followups.update(
         session, incident=incident, follow_up_id=follow_up.id, actor=bob.actor, status="completed"
     )
     assert done.status == "completed"
@@ -115,7 +118,7 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
         "follow_up_id": follow_up.id,
         "reason": "",
     }
-    reopened = followups.update(
+    reopened = inc_followups.update(
         session, incident=incident, follow_up_id=follow_up.id, actor=bob.actor, status="outstanding"
     )
     assert reopened.completed_at is None
@@ -123,10 +126,12 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
 
 def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = followups.create(session, incident=incident, actor=alice.actor, title="Rewrite it")
+    follow_up = inc_followups.create(
+        session, incident=incident, actor=alice.actor, title="Rewrite it"
+    )
     for reason in (None, "   "):
         with pytest.raises(Invalid) as raised:
-            followups.update(
+            inc_followups.update(
                 session,
                 incident=incident,
                 follow_up_id=follow_up.id,
@@ -138,7 +143,7 @@ def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
     session.refresh(follow_up)
     assert follow_up.status == "outstanding"
 
-    skipped = followups.update(
+    skipped = inc_followups.update(
         session,
         incident=incident,
         follow_up_id=follow_up.id,
@@ -153,7 +158,7 @@ def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
     assert last_entry_payload(session, incident, "follow_up_status")["reason"] == (
         "covered by the platform migration"
     )
-    back = followups.update(
+    back = inc_followups.update(
         session,
         incident=incident,
         follow_up_id=follow_up.id,
@@ -165,9 +170,9 @@ def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
 
 def test_an_unknown_status_is_invalid(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = followups.create(session, incident=incident, actor=alice.actor, title="x")
+    follow_up = inc_followups.create(session, incident=incident, actor=alice.actor, title="x")
     with pytest.raises(Invalid) as raised:
-        followups.update(
+        inc_followups.update(
             session, incident=incident, follow_up_id=follow_up.id, actor=alice.actor, status="done"
         )
     assert raised.value.details["field"] == "status"
@@ -175,9 +180,9 @@ def test_an_unknown_status_is_invalid(session: Session, alice: Person) -> None:
 
 def test_a_follow_up_of_another_incident_is_not_found(session: Session, alice: Person) -> None:
     first, second = make_incident(session, alice), make_incident(session, alice)
-    follow_up = followups.create(session, incident=first, actor=alice.actor, title="x")
+    follow_up = inc_followups.create(session, incident=first, actor=alice.actor, title="x")
     with pytest.raises(NotFound):
-        followups.update(
+        inc_followups.update(
             session, incident=second, follow_up_id=follow_up.id, actor=alice.actor, title="y"
         )
     with pytest.raises(NotFound):
@@ -189,19 +194,19 @@ def test_list_all_filters_by_status_owner_and_priority(
     session: Session, alice: Person, bob: Person
 ) -> None:
     first, second = make_incident(session, alice), make_incident(session, alice)
-    a = followups.create(session, incident=first, actor=alice.actor, title="a", priority="high")
-    b = followups.create(
+    a = inc_followups.create(session, incident=first, actor=alice.actor, title="a", priority="high")
+    b = inc_followups.create(
         session, incident=second, actor=alice.actor, title="b", owner_id=bob.user.id, due_at=DUE
     )
-    c = followups.create(
+    c = inc_followups.create(
         session, incident=second, actor=alice.actor, title="c", owner_id=bob.user.id
     )
-    followups.update(
+    inc_followups.update(
         session, incident=second, follow_up_id=c.id, actor=bob.actor, status="completed"
     )
 
     def titles(**kwargs: object) -> list[str]:
-        rows = followups.list_all(session, actor=alice.actor, flt=FollowUpFilter(**kwargs))  # type: ignore[arg-type]
+        rows = inc_followups.list_all(session, actor=alice.actor, flt=FollowUpFilter(**kwargs))  # type: ignore[arg-type]
         return [f.title for f, _ in rows]
 
     assert sorted(titles()) == ["a", "b", "c"]
@@ -211,7 +216,7 @@ def test_list_all_filters_by_status_owner_and_priority(
     assert titles(priority="high") == ["a"]
     assert titles(status="outstanding", owner_id=bob.user.id) == ["b"]
     # Each row carries its incident.
-    rows = followups.list_all(session, actor=alice.actor, flt=FollowUpFilter(priority="high"))
+    rows = inc_followups.list_all(session, actor=alice.actor, flt=FollowUpFilter(priority="high"))
     assert [(f.id, i.id) for f, i in rows] == [(a.id, first.id)]
     # Outstanding with a due date first.
     assert titles(status="outstanding")[0] == b.title
@@ -222,6 +227,6 @@ def test_list_all_rejects_unknown_filters(
     session: Session, alice: Person, status: str | None, priority: str | None
 ) -> None:
     with pytest.raises(Invalid):
-        followups.list_all(
+        inc_followups.list_all(
             session, actor=alice.actor, flt=FollowUpFilter(status=status, priority=priority)
         )

@@ -8,10 +8,10 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from watchkeep.incident import service as incidents
+from watchkeep.incident import updates as updates
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import merge, merged_into_this, transition
-from watchkeep.incident.statusupdate import service as updates
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 

@@ -9,12 +9,12 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.db import Database
 from watchkeep.core.errors import Forbidden, Invalid
+from watchkeep.incident import roles as roles
+from watchkeep.incident import updates as updates
 from watchkeep.incident.models import Incident, StatusUpdate
-from watchkeep.incident.role import service as roles
 from watchkeep.incident.status import transition
-from watchkeep.incident.statusupdate import service as updates
 from watchkeep.incident.tasks import UPDATE_DUE, remind_update_due
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 from watchkeep.jobs.models import PENDING, Job
 from watchkeep.jobs.registry import JobContext
 

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.core.errors import Forbidden, Invalid
+from watchkeep.incident import customfields as customfields
 from watchkeep.incident import service as incidents
-from watchkeep.incident.customfield import service as customfields
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.incident.status import transition
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 

@@ -8,14 +8,15 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
-from watchkeep.incident.followup import service as incident_followups
-from watchkeep.incident.followup.models import FollowUp
-from watchkeep.incident.followup.service import FollowUpFilter
+from watchkeep.followup import service as incident_followups
+from watchkeep.followup.models import FollowUp
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident.followups import FollowUpFilter
 from watchkeep.problem import followups
+from watchkeep.problem import known_errors as known_errors
 from watchkeep.problem import service as problems
-from watchkeep.problem.events import list_events
-from watchkeep.problem.knownerror import service as known_errors
 from watchkeep.problem.models import Problem
+from watchkeep.problem.timeline import list_events
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -198,7 +199,7 @@ def test_problem_actions_are_follow_ups_like_the_incidents_ones(
     session: Session, alice: Person, bob: Person, problem: Problem
 ) -> None:
     incident = make_incident(session, alice)
-    on_incident = incident_followups.create(
+    on_incident = inc_followups.create(
         session, actor=alice.actor, incident=incident, title="Fix the alert"
     )
     action = followups.add(
@@ -222,12 +223,12 @@ def test_problem_actions_are_follow_ups_like_the_incidents_ones(
     assert [f.id for f in incident_followups.list_for_problem(session, problem_id=problem.id)] == [
         action.id
     ]
-    everything = incident_followups.list_all(session, actor=bob.actor, flt=FollowUpFilter())
+    everything = inc_followups.list_all(session, actor=bob.actor, flt=FollowUpFilter())
     assert {(f.id, i.id if i else None) for f, i in everything} == {
         (action.id, None),
         (on_incident.id, incident.id),
     }
-    preventive = incident_followups.list_all(
+    preventive = inc_followups.list_all(
         session, actor=bob.actor, flt=FollowUpFilter(action_type="preventive")
     )
     assert [f.id for f, _ in preventive] == [action.id]
@@ -302,7 +303,7 @@ def test_an_action_of_another_problem_or_incident_is_not_found(
     other = problems.create(session, actor=alice.actor, title="Other")
     theirs = followups.add(session, problem=other, actor=alice.actor, title="Theirs")
     incident = make_incident(session, alice)
-    on_incident = incident_followups.create(
+    on_incident = inc_followups.create(
         session, actor=alice.actor, incident=incident, title="Incident's"
     )
     for follow_up_id in (theirs.id, on_incident.id, 987654):

@@ -10,11 +10,11 @@ from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition as move_incident
-from watchkeep.incident.timeline.service import list_entries
+from watchkeep.incident.timeline import list_entries
 from watchkeep.problem import links, rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.events import list_events
 from watchkeep.problem.models import Problem
+from watchkeep.problem.timeline import list_events
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 

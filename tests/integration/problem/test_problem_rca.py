@@ -7,8 +7,8 @@ from tests.factories import Person
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.problem import rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.events import list_events
 from watchkeep.problem.models import Problem, ProblemEvent
+from watchkeep.problem.timeline import list_events
 
 
 @pytest.fixture

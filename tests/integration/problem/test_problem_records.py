@@ -10,9 +10,9 @@ from watchkeep.catalog import service as catalog
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from watchkeep.problem import rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.events import list_events
 from watchkeep.problem.models import Problem
 from watchkeep.problem.service import ProblemFilter
+from watchkeep.problem.timeline import list_events
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 

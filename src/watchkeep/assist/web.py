@@ -1,0 +1,30 @@
+"""The assist domain on the incident page: the most similar past incidents."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from watchkeep.assist.service import similar_incidents
+from watchkeep.http.panels import Panel
+from watchkeep.incident.models import Incident
+from watchkeep.incident.panels import CONTENT_CHANGED
+
+router = APIRouter()  # no pages of its own yet
+
+SIMILAR_LIMIT = 5
+
+
+def _similar(session: Session, incident: Incident, shared: dict[str, Any]) -> dict[str, Any]:
+    found = similar_incidents(session, incident=incident, actor=shared["actor"], k=SIMILAR_LIMIT)
+    return {"similar": found}
+
+
+SIMILAR = Panel(
+    "similar",
+    "assist/_similar.html",
+    _similar,
+    order=40,
+    refresh_on=(f"{CONTENT_CHANGED} from:body",),
+)
+PANELS: dict[str, tuple[Panel, ...]] = {"incident": (SIMILAR,)}

@@ -1,1 +1,0 @@
-"""Custom fields on incidents: definitions, validation and values."""

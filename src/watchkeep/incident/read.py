@@ -1,0 +1,105 @@
+"""Turn incident models into API bodies (shared by the API and the CLI's local mode)."""
+
+from sqlalchemy.orm import Session
+
+from watchkeep.core.actor import Actor
+from watchkeep.followup.models import FollowUp
+from watchkeep.incident import customfields as customfields
+from watchkeep.incident import lifecycle
+from watchkeep.incident import roles as roles
+from watchkeep.incident import service as incidents
+from watchkeep.incident.access import can_view
+from watchkeep.incident.lifecycle import Status
+from watchkeep.incident.models import TIMESTAMP_NAMES, Incident, StatusUpdate, TimelineEntry
+from watchkeep.incident.schemas import (
+    FollowUpRead,
+    IncidentRead,
+    IncidentSummary,
+    Ref,
+    RoleRead,
+    TimelineEditRead,
+    TimelineEntryRead,
+    UpdateRead,
+)
+from watchkeep.incident.status import merged_into_this
+from watchkeep.incident.updates import is_overdue
+
+
+def incident_read(session: Session, incident: Incident, actor: Actor) -> IncidentRead:
+    status = Status(incident.status)
+    base = IncidentSummary.of(incident).model_dump()
+    return IncidentRead(
+        **base,
+        summary=incident.summary,
+        reporter=Ref(id=incident.reporter.id, name=incident.reporter.name)
+        if incident.reporter
+        else None,
+        merged_into=incident.merged_into.reference
+        if incident.merged_into and can_view(session, incident.merged_into, actor)
+        else None,
+        merged=[i.reference for i in merged_into_this(session, incident=incident, actor=actor)],
+        allowed_next=sorted(lifecycle.allowed_next(status)),
+        timestamps={name: getattr(incident, name) for name in TIMESTAMP_NAMES},
+        timestamp_sources=incident.timestamp_sources,
+        durations=incidents.durations(incident),
+        roles=[
+            RoleRead(
+                role=a.role_type.slug,
+                name=a.role_type.name,
+                user=Ref(id=a.user.id, name=a.user.name),
+                assigned_at=a.assigned_at,
+            )
+            for a in roles.assignments(session, incident_id=incident.id)
+        ],
+        custom_fields=customfields.values_of(session, incident_id=incident.id),
+        update_overdue=lifecycle.is_live(status) and is_overdue(incident),
+    )
+
+
+def entry_read(entry: TimelineEntry) -> TimelineEntryRead:
+    return TimelineEntryRead(
+        id=entry.id,
+        kind=entry.kind,
+        actor=Ref(id=entry.actor.id, name=entry.actor.name) if entry.actor else None,
+        occurred_at=entry.occurred_at,
+        title=entry.title,
+        description=entry.description,
+        payload=entry.payload,
+        pinned=entry.pinned,
+        edits=[
+            TimelineEditRead(
+                editor_id=e.editor_id, edited_at=e.edited_at, before=e.before, after=e.after
+            )
+            for e in entry.edits
+        ],
+    )
+
+
+def update_read(update: StatusUpdate) -> UpdateRead:
+    return UpdateRead(
+        id=update.id,
+        message=update.message,
+        status=Status(update.status),
+        severity=update.severity_name,
+        author=Ref(id=update.author.id, name=update.author.name) if update.author else None,
+        created_at=update.created_at,
+        next_update_at=update.next_update_at,
+    )
+
+
+def follow_up_read(follow_up: FollowUp, reference: str | None) -> FollowUpRead:
+    return FollowUpRead(
+        id=follow_up.id,
+        incident=reference,
+        problem_id=follow_up.problem_id,
+        action_type=follow_up.action_type,
+        title=follow_up.title,
+        description=follow_up.description,
+        owner=Ref(id=follow_up.owner.id, name=follow_up.owner.name) if follow_up.owner else None,
+        priority=follow_up.priority,
+        due_at=follow_up.due_at,
+        status=follow_up.status,
+        not_doing_reason=follow_up.not_doing_reason,
+        created_at=follow_up.created_at,
+        completed_at=follow_up.completed_at,
+    )

@@ -1,1 +1,0 @@
-"""Incident roles: lead, reporter, communications lead and scribe, plus custom roles."""

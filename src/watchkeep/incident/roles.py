@@ -1,0 +1,175 @@
+"""Role types and who holds them on an incident. One person may hold several roles."""
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.auth.models import User
+from watchkeep.core.actor import Actor, Role
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.incident.access import add_participant
+from watchkeep.incident.models import Incident, RoleAssignment, RoleType
+from watchkeep.incident.timeline import record_change
+
+LEAD = "lead"
+REPORTER = "reporter"
+BUILTIN = (
+    (LEAD, "Incident lead", "Owns the response: sets priorities, delegates and decides."),
+    (REPORTER, "Reporter", "Raised the incident; knows what was first seen."),
+    ("comms", "Communications lead", "Keeps stakeholders informed with regular updates."),
+    ("scribe", "Scribe", "Records what happens and what is decided on the timeline."),
+)
+
+
+def ensure_builtin(session: Session) -> None:
+    existing = set(session.scalars(select(RoleType.slug)))
+    for rank, (slug, name, instructions) in enumerate(BUILTIN, start=1):
+        if slug not in existing:
+            session.add(
+                RoleType(slug=slug, name=name, instructions=instructions, builtin=True, rank=rank)
+            )
+    session.flush()
+
+
+def list_role_types(session: Session) -> list[RoleType]:
+    return list(session.scalars(select(RoleType).order_by(RoleType.rank, RoleType.name)))
+
+
+def get_role_type(session: Session, *, ref: str | int) -> RoleType:
+    if isinstance(ref, int) or str(ref).isdigit():
+        role_type = session.get(RoleType, int(ref))
+    else:
+        role_type = session.scalar(select(RoleType).where(RoleType.slug == str(ref)))
+    if role_type is None:
+        slugs = ", ".join(r.slug for r in list_role_types(session))
+        raise Invalid(f"unknown role {ref!r}; use one of {slugs}", field="role")
+    return role_type
+
+
+def create_role_type(
+    session: Session, *, name: str, instructions: str = "", slug: str | None = None
+) -> RoleType:
+    if not name.strip():
+        raise Invalid("name must not be empty", field="name")
+    slug = slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not slug:
+        raise Invalid("slug must contain letters or digits", field="slug")
+    if session.scalar(select(RoleType).where(RoleType.slug == slug)):
+        raise Conflict(f"a role with slug {slug!r} already exists", field="slug")
+    role_type = RoleType(slug=slug, name=name.strip(), instructions=instructions, builtin=False)
+    session.add(role_type)
+    session.flush()
+    return role_type
+
+
+def assignments(session: Session, *, incident_id: int) -> list[RoleAssignment]:
+    return list(
+        session.scalars(
+            select(RoleAssignment)
+            .join(RoleType)
+            .where(RoleAssignment.incident_id == incident_id)
+            .order_by(RoleType.rank, RoleType.name)
+        )
+    )
+
+
+def holder(session: Session, *, incident_id: int, slug: str) -> User | None:
+    assignment = session.scalar(
+        select(RoleAssignment)
+        .join(RoleType)
+        .where(RoleAssignment.incident_id == incident_id, RoleType.slug == slug)
+    )
+    return assignment.user if assignment else None
+
+
+def holders(session: Session, *, incident_ids: list[int], slug: str) -> dict[int, User]:
+    """Who holds role ``slug`` on each of these incidents (one query for a whole list)."""
+    if not incident_ids:
+        return {}
+    rows = session.scalars(
+        select(RoleAssignment)
+        .join(RoleType)
+        .where(RoleAssignment.incident_id.in_(incident_ids), RoleType.slug == slug)
+    )
+    return {row.incident_id: row.user for row in rows}
+
+
+def assign(
+    session: Session,
+    *,
+    incident: Incident,
+    role: str | int,
+    user_id: int,
+    actor: Actor | None,
+    now: datetime | None = None,
+) -> RoleAssignment:
+    """Give ``role`` on ``incident`` to a user (replacing its holder) and record it."""
+    if actor is not None:
+        actor.require(Role.RESPONDER)
+    role_type = get_role_type(session, ref=role)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Invalid(f"user {user_id} does not exist or is inactive", field="user_id")
+    current = session.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.incident_id == incident.id, RoleAssignment.role_type_id == role_type.id
+        )
+    )
+    old = current.user.name if current else None
+    if current is not None and current.user_id == user_id:
+        return current
+    if current is None:
+        current = RoleAssignment(
+            incident_id=incident.id,
+            role_type_id=role_type.id,
+            user_id=user_id,
+            assigned_at=now or utcnow(),
+        )
+        session.add(current)
+    else:
+        current.user_id = user_id
+        current.assigned_at = now or utcnow()
+    add_participant(session, incident_id=incident.id, user_id=user_id)
+    record_change(
+        session,
+        incident=incident,
+        kind="role_assigned",
+        actor=actor,
+        title=f"{user.name} is now {role_type.name}",
+        old=old,
+        new=user.name,
+        role=role_type.slug,
+        user_id=user_id,
+        occurred_at=now,
+    )
+    session.flush()
+    session.refresh(current)
+    return current
+
+
+def unassign(session: Session, *, incident: Incident, role: str | int, actor: Actor) -> None:
+    actor.require(Role.RESPONDER)
+    role_type = get_role_type(session, ref=role)
+    current = session.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.incident_id == incident.id, RoleAssignment.role_type_id == role_type.id
+        )
+    )
+    if current is None:
+        raise NotFound(f"nobody holds {role_type.name} on {incident.reference}")
+    old = current.user.name
+    session.delete(current)
+    record_change(
+        session,
+        incident=incident,
+        kind="role_unassigned",
+        actor=actor,
+        title=f"{old} is no longer {role_type.name}",
+        old=old,
+        new=None,
+        role=role_type.slug,
+    )
+    session.flush()

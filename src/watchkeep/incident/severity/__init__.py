@@ -1,1 +1,0 @@
-"""Configurable, ranked severities and incident types."""

@@ -1,1 +1,0 @@
-"""Status updates to stakeholders, and the reminder when the next one is overdue."""

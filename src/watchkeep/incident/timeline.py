@@ -1,0 +1,173 @@
+"""Write and edit timeline entries. Every incident change records one in its transaction."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.core.actor import Actor, Role
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.incident.models import Incident, TimelineEdit, TimelineEntry
+
+EDITABLE = ("title", "description", "occurred_at")
+
+
+def record(
+    session: Session,
+    *,
+    incident: Incident,
+    kind: str,
+    actor: Actor | None,
+    title: str,
+    payload: dict[str, Any] | None = None,
+    description: str = "",
+    occurred_at: datetime | None = None,
+) -> TimelineEntry:
+    """Append a structured entry (``kind``, ``actor``, ``payload``) to the incident's timeline."""
+    now = utcnow()
+    entry = TimelineEntry(
+        incident_id=incident.id,
+        kind=kind,
+        actor_id=actor.user_id if actor else None,
+        occurred_at=occurred_at or now,
+        title=title,
+        description=description,
+        payload=payload or {},
+        created_at=now,
+    )
+    session.add(entry)
+    incident.updated_at = now
+    session.flush()
+    return entry
+
+
+def record_change(
+    session: Session,
+    *,
+    incident: Incident,
+    kind: str,
+    actor: Actor | None,
+    title: str,
+    old: Any,
+    new: Any,
+    occurred_at: datetime | None = None,
+    **extra: Any,
+) -> TimelineEntry:
+    """Record a change with its old and new value."""
+    return record(
+        session,
+        incident=incident,
+        kind=kind,
+        actor=actor,
+        title=title,
+        payload={"old": old, "new": new, **extra},
+        occurred_at=occurred_at,
+    )
+
+
+def list_entries(
+    session: Session, *, incident_id: int, pinned_only: bool = False
+) -> list[TimelineEntry]:
+    query = (
+        select(TimelineEntry)
+        .where(TimelineEntry.incident_id == incident_id)
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+    )
+    if pinned_only:
+        query = query.where(TimelineEntry.pinned.is_(True))
+    return list(session.scalars(query))
+
+
+def get_entry(session: Session, *, incident: Incident, entry_id: int) -> TimelineEntry:
+    entry = session.get(TimelineEntry, entry_id)
+    if entry is None or entry.incident_id != incident.id:
+        raise NotFound(f"timeline entry {entry_id} does not exist on {incident.reference}")
+    return entry
+
+
+def add_note(
+    session: Session,
+    *,
+    incident: Incident,
+    actor: Actor,
+    text: str,
+    occurred_at: datetime | None = None,
+    pinned: bool = False,
+) -> TimelineEntry:
+    """A responder's own note; the first line becomes the entry's title."""
+    actor.require(Role.RESPONDER)
+    text = text.strip()
+    if not text:
+        raise Invalid("a note must not be empty", field="text")
+    title, _, rest = text.partition("\n")
+    entry = record(
+        session,
+        incident=incident,
+        kind="note",
+        actor=actor,
+        title=title[:500],
+        description=rest.strip(),
+        occurred_at=occurred_at,
+    )
+    entry.pinned = pinned
+    session.flush()
+    return entry
+
+
+def set_pinned(
+    session: Session, *, incident: Incident, entry_id: int, pinned: bool, actor: Actor
+) -> TimelineEntry:
+    """Mark an entry as a key moment (or not)."""
+    actor.require(Role.RESPONDER)
+    entry = get_entry(session, incident=incident, entry_id=entry_id)
+    entry.pinned = pinned
+    session.flush()
+    return entry
+
+
+def edit_entry(
+    session: Session,
+    *,
+    incident: Incident,
+    entry_id: int,
+    actor: Actor,
+    title: str | None = None,
+    description: str | None = None,
+    occurred_at: datetime | None = None,
+) -> TimelineEntry:
+    """Change an entry's title, description or time, keeping what it said before."""
+    actor.require(Role.RESPONDER)
+    entry = get_entry(session, incident=incident, entry_id=entry_id)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        if not title.strip():
+            raise Invalid("title must not be empty", field="title")
+        changes["title"] = title.strip()
+    if description is not None:
+        changes["description"] = description
+    if occurred_at is not None:
+        changes["occurred_at"] = occurred_at
+    changes = {k: v for k, v in changes.items() if getattr(entry, k) != v}
+    if not changes:
+        return entry
+    before = {k: _plain(getattr(entry, k)) for k in changes}
+    for key, value in changes.items():
+        setattr(entry, key, value)
+    session.add(
+        TimelineEdit(
+            entry_id=entry.id,
+            editor_id=actor.user_id,
+            edited_at=utcnow(),
+            before=before,
+            after={k: _plain(v) for k, v in changes.items()},
+        )
+    )
+    session.flush()
+    session.refresh(entry, ["edits"])
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value

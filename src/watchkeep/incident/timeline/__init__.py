@@ -1,1 +1,0 @@
-"""The incident timeline: structured entries, notes, pins and audited edits."""

@@ -1,0 +1,47 @@
+"""The problem's timeline: every change is recorded with its old and new value."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.core.actor import Actor
+from watchkeep.core.clock import utcnow
+from watchkeep.problem.models import Problem, ProblemEvent
+
+
+def record(
+    session: Session,
+    *,
+    problem: Problem,
+    kind: str,
+    actor: Actor | None,
+    title: str,
+    payload: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> ProblemEvent:
+    """Append an event to the problem's timeline."""
+    now = occurred_at or utcnow()
+    event = ProblemEvent(
+        problem_id=problem.id,
+        kind=kind,
+        actor_id=actor.user_id if actor else None,
+        occurred_at=now,
+        title=title,
+        payload=payload or {},
+    )
+    session.add(event)
+    problem.updated_at = now
+    session.flush()
+    return event
+
+
+def list_events(session: Session, *, problem_id: int) -> list[ProblemEvent]:
+    return list(
+        session.scalars(
+            select(ProblemEvent)
+            .where(ProblemEvent.problem_id == problem_id)
+            .order_by(ProblemEvent.occurred_at, ProblemEvent.id)
+        )
+    )

@@ -1,1 +1,0 @@
-"""The server-rendered web UI: Jinja2 templates, htmx, hand-written CSS."""
