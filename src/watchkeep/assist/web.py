@@ -3,11 +3,9 @@
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy.orm import Session
 
 from watchkeep.assist.service import similar_incidents
-from watchkeep.http.panels import Panel
-from watchkeep.incident.models import Incident
+from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.incident.panels import CONTENT_CHANGED
 
 router = APIRouter()  # no pages of its own yet
@@ -15,8 +13,9 @@ router = APIRouter()  # no pages of its own yet
 SIMILAR_LIMIT = 5
 
 
-def _similar(session: Session, incident: Incident, shared: dict[str, Any]) -> dict[str, Any]:
-    found = similar_incidents(session, incident=incident, actor=shared["actor"], k=SIMILAR_LIMIT)
+def _similar(panel: PanelInput) -> dict[str, Any]:
+    actor = panel.shared["actor"]
+    found = similar_incidents(panel.session, incident=panel.subject, actor=actor, k=SIMILAR_LIMIT)
     return {"similar": found}
 
 

@@ -23,11 +23,22 @@ from starlette.responses import HTMLResponse, Response
 from watchkeep.core.errors import NotFound
 from watchkeep.http.templates import render_markup
 
-# What a panel adds to the page's shared context: (session, subject, shared context) -> values.
-PanelContext = Callable[[Session, Any, dict[str, Any]], dict[str, Any]]
+
+@dataclass(frozen=True)
+class PanelInput:
+    """What a panel's context is built from."""
+
+    request: Request
+    session: Session
+    subject: Any  # the page's subject: the incident, or the moment the dashboard is drawn
+    shared: dict[str, Any]  # the page's shared context (``actor`` and ``now`` at least)
 
 
-def _nothing(_session: Session, _subject: Any, _shared: dict[str, Any]) -> dict[str, Any]:
+# What a panel adds to the page's shared context.
+PanelContext = Callable[[PanelInput], dict[str, Any]]
+
+
+def _nothing(_input: PanelInput) -> dict[str, Any]:
     return {}
 
 
@@ -84,7 +95,7 @@ def render_panel(
     oob: bool = False,
 ) -> Markup:
     """One panel as HTML: the shared context, its own context, and whether it is out of band."""
-    context = {**shared, **panel.context(session, subject, shared)}
+    context = {**shared, **panel.context(PanelInput(request, session, subject, shared))}
     return render_markup(request, panel.template, **context, oob=oob, panel=panel)
 
 

@@ -1,12 +1,9 @@
 """The incident domain's dashboard panels: live incidents (with overdue updates) and the
 recently resolved ones. The subject of a dashboard panel is the moment it is drawn."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from watchkeep.http.panels import Panel
+from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.incident import roles
 from watchkeep.incident.lifecycle import Category
 from watchkeep.incident.listing import IncidentFilter, list_incidents
@@ -17,25 +14,25 @@ RECENT_LIMIT = 10
 REFRESH = ("every 30s",)
 
 
-def _live(session: Session, now: datetime, shared: dict[str, Any]) -> dict[str, Any]:
+def _live(panel: PanelInput) -> dict[str, Any]:
     live, _ = list_incidents(
-        session,
-        actor=shared["actor"],
+        panel.session,
+        actor=panel.shared["actor"],
         flt=IncidentFilter(categories=(Category.TRIAGE, Category.LIVE)),
         limit=BOARD_LIMIT,
     )
     live.sort(key=lambda i: (i.severity.rank, i.declared_at))
     return {
         "live": live,
-        "leads": roles.holders(session, incident_ids=[i.id for i in live], slug=roles.LEAD),
-        "overdue": {i.id for i in live if is_overdue(i, now)},
+        "leads": roles.holders(panel.session, incident_ids=[i.id for i in live], slug=roles.LEAD),
+        "overdue": {i.id for i in live if is_overdue(i, panel.subject)},
     }
 
 
-def _resolved(session: Session, _now: datetime, shared: dict[str, Any]) -> dict[str, Any]:
+def _resolved(panel: PanelInput) -> dict[str, Any]:
     resolved, _ = list_incidents(
-        session,
-        actor=shared["actor"],
+        panel.session,
+        actor=panel.shared["actor"],
         flt=IncidentFilter(categories=(Category.POST_INCIDENT, Category.CLOSED)),
         limit=RECENT_LIMIT,
     )

@@ -16,7 +16,7 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
-from watchkeep.http.panels import Panel, panels_response
+from watchkeep.http.panels import Panel, PanelInput, panels_response
 from watchkeep.http.web import is_htmx, see_other
 from watchkeep.incident import customfields, lifecycle, roles, timeline, updates
 from watchkeep.incident.lifecycle import Category, Status
@@ -65,35 +65,38 @@ def _active_users(session: Session) -> list[Any]:
     return [u for u in auth.list_users(session) if u.is_active]
 
 
-def _header(session: Session, _incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
-    return {"severities": list_severities(session)}
+def _header(panel: PanelInput) -> dict[str, Any]:
+    return {"severities": list_severities(panel.session)}
 
 
-def _roles(session: Session, _incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
-    return {"role_types": roles.list_role_types(session), "users": _active_users(session)}
-
-
-def _timeline(session: Session, incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
-    return {"entries": timeline.list_entries(session, incident_id=incident.id)}
-
-
-def _updates(session: Session, incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
-    return {"updates": updates.list_updates(session, incident_id=incident.id)}
-
-
-def _follow_ups(session: Session, incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
+def _roles(panel: PanelInput) -> dict[str, Any]:
     return {
-        "follow_ups": followups.list_for_incident(session, incident_id=incident.id),
-        "priorities": followups.PRIORITIES,
-        "users": _active_users(session),
+        "role_types": roles.list_role_types(panel.session),
+        "users": _active_users(panel.session),
     }
 
 
-def _fields(session: Session, _incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
-    return {"fields": customfields.list_fields(session)}
+def _timeline(panel: PanelInput) -> dict[str, Any]:
+    return {"entries": timeline.list_entries(panel.session, incident_id=panel.subject.id)}
 
 
-def _timestamps(_session: Session, _incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
+def _updates(panel: PanelInput) -> dict[str, Any]:
+    return {"updates": updates.list_updates(panel.session, incident_id=panel.subject.id)}
+
+
+def _follow_ups(panel: PanelInput) -> dict[str, Any]:
+    return {
+        "follow_ups": followups.list_for_incident(panel.session, incident_id=panel.subject.id),
+        "priorities": followups.PRIORITIES,
+        "users": _active_users(panel.session),
+    }
+
+
+def _fields(panel: PanelInput) -> dict[str, Any]:
+    return {"fields": customfields.list_fields(panel.session)}
+
+
+def _timestamps(panel: PanelInput) -> dict[str, Any]:
     return {"timestamp_names": TIMESTAMP_NAMES, "duration_labels": DURATION_LABELS}
 
 

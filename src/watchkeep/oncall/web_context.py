@@ -15,7 +15,7 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
-from watchkeep.http.panels import Panel
+from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.http.templates import render
 from watchkeep.http.web import is_htmx, see_other
 from watchkeep.oncall import overrides as overrides_service
@@ -246,8 +246,8 @@ def my_shifts_context(session: Session, actor: Actor) -> dict[str, Any]:
     }
 
 
-def _on_call_now(session: Session, now: datetime, _shared: dict[str, Any]) -> dict[str, Any]:
-    return dashboard_panel(session, now)
+def _on_call_now(panel: PanelInput) -> dict[str, Any]:
+    return dashboard_panel(panel.session, panel.subject)
 
 
 ON_CALL_NOW = Panel(

@@ -7,14 +7,12 @@ Raising a problem from the incident posts to ``/problems/raise`` (see ``web_page
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.http.deps import DbSession
-from watchkeep.http.panels import Panel
+from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.models import Incident
 from watchkeep.incident.panels import TIMELINE, incident_response
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
@@ -27,14 +25,14 @@ router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
 MATCH_WAIT_SECONDS = 60
 
 
-def _problems(session: Session, incident: Incident, _shared: dict[str, Any]) -> dict[str, Any]:
-    return {"problems": links.problems_of_incident(session, incident_id=incident.id)}
+def _problems(panel: PanelInput) -> dict[str, Any]:
+    return {"problems": links.problems_of_incident(panel.session, incident_id=panel.subject.id)}
 
 
-def _matches(session: Session, incident: Incident, shared: dict[str, Any]) -> dict[str, Any]:
+def _matches(panel: PanelInput) -> dict[str, Any]:
     """The known errors the incident matches (not the dismissed ones)."""
-    matches = matches_for_incident(session, incident_id=incident.id)
-    waited = (shared["now"] - incident.updated_at).total_seconds()
+    matches = matches_for_incident(panel.session, incident_id=panel.subject.id)
+    waited = (panel.shared["now"] - panel.subject.updated_at).total_seconds()
     return {"matches": matches, "awaiting_matches": not matches and waited < MATCH_WAIT_SECONDS}
 
 
