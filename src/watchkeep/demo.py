@@ -16,15 +16,12 @@ from watchkeep.catalog import service as catalog
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
-from watchkeep.incident import customfields as customfields
+from watchkeep.incident import customfields, timeline, updates
 from watchkeep.incident import followups as inc_followups
 from watchkeep.incident import service as incidents
-from watchkeep.incident import timeline as timeline
-from watchkeep.incident import updates as updates
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
-from watchkeep.problem import known_errors as known_errors
-from watchkeep.problem import links, rca
+from watchkeep.problem import known_errors, links, rca
 from watchkeep.problem import service as problems
 
 ADMIN_EMAIL = "admin@example.com"

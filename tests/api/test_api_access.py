@@ -14,7 +14,7 @@ from watchkeep.app.factory import create_app
 from watchkeep.auth import service as auth
 from watchkeep.core.settings import Settings
 from watchkeep.incident import followups as inc_followups
-from watchkeep.incident import timeline as timeline
+from watchkeep.incident import timeline
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

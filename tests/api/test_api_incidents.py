@@ -13,8 +13,7 @@ from tests.factories import Person, make_incident
 
 from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
-from watchkeep.incident import customfields as customfields
-from watchkeep.incident import updates as updates
+from watchkeep.incident import customfields, updates
 from watchkeep.incident.models import CustomFieldValue, Incident, RoleAssignment, TimelineEntry
 
 BASE = "/api/v1/incidents"

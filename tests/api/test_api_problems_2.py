@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.incident.models import Incident, TimelineEntry
-from watchkeep.problem import candidates
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import candidates, known_errors
 from watchkeep.problem.matching import record_match
 from watchkeep.problem.models import (
     KnownError,

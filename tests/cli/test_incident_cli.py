@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database
 from watchkeep.core.settings import get_settings
-from watchkeep.incident import customfields as customfields
+from watchkeep.incident import customfields
 
 if TYPE_CHECKING:
     from tests.cli.conftest import Crew, Run

@@ -3,8 +3,7 @@ from tests.factories import make_incident, make_person, make_service
 
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.incident.timeline import list_entries
-from watchkeep.problem import known_errors as known_errors
-from watchkeep.problem import links
+from watchkeep.problem import known_errors, links
 from watchkeep.problem.matching import matches_for_incident
 
 

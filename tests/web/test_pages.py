@@ -11,12 +11,9 @@ from tests.web.helpers import HTML, HX, PASSWORD, hx, log_in
 
 from watchkeep.followup import service as followups
 from watchkeep.http.deps import SESSION_COOKIE
-from watchkeep.incident import customfields as customfields
+from watchkeep.incident import customfields, roles, timeline, updates
 from watchkeep.incident import followups as inc_followups
-from watchkeep.incident import roles as roles
 from watchkeep.incident import service as incidents
-from watchkeep.incident import timeline as timeline
-from watchkeep.incident import updates as updates
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
 from watchkeep.jobs import service as jobs

@@ -11,8 +11,7 @@ from tests.web.helpers import HTML, HX, hx, log_in
 
 from watchkeep.followup import service as followups
 from watchkeep.incident.models import Incident
-from watchkeep.problem import candidates, links, rca
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import candidates, known_errors, links, rca
 from watchkeep.problem import service as problems
 from watchkeep.problem.matching import matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, Problem

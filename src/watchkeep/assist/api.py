@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Query
 
 from watchkeep.assist import service as assist
-from watchkeep.assist.read import SimilarRead, similar_read
+from watchkeep.assist.schemas import SimilarRead, similar_read
 from watchkeep.http.deps import CurrentActor, DbSession
 from watchkeep.incident.access import get_visible
 

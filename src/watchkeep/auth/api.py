@@ -1,83 +1,43 @@
 """JSON routes for users and API tokens."""
 
-from datetime import datetime
-
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.models import ApiToken, User
+from watchkeep.auth.schemas import (
+    TokenCreated,
+    TokenIn,
+    TokenRead,
+    UserIn,
+    UserRead,
+    token_read,
+    user_read,
+)
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
 router = APIRouter(tags=["users"])
 
 
-class UserRead(BaseModel):
-    id: int
-    email: str
-    name: str
-    role: str
-    timezone: str
-    is_active: bool
-
-
-class UserIn(BaseModel):
-    email: str = Field(min_length=3, max_length=254)
-    name: str = Field(min_length=1, max_length=200)
-    role: str = "responder"
-    password: str | None = Field(None, min_length=8)
-    timezone: str = "UTC"
-
-
-class TokenRead(BaseModel):
-    id: int
-    user_id: int
-    name: str
-    role: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class TokenCreated(TokenRead):
-    token: str = Field(description="The secret: shown once, store it now")
-
-
-class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    role: str | None = Field(None, description="At most your own role")
-
-
-def _user(user: User) -> UserRead:
-    return UserRead.model_validate(user, from_attributes=True)
-
-
-def _token(token: ApiToken) -> TokenRead:
-    return TokenRead.model_validate(token, from_attributes=True)
-
-
 @router.get("/users")
 def list_users(session: DbSession, _actor: CurrentActor) -> list[UserRead]:
-    return [_user(u) for u in auth.list_users(session)]
+    return [user_read(u) for u in auth.list_users(session)]
 
 
 @router.get("/users/me")
 def me(session: DbSession, actor: CurrentActor) -> UserRead:
-    return _user(auth.get_user(session, user_id=actor.user_id))
+    return user_read(auth.get_user(session, user_id=actor.user_id))
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def create_user(body: UserIn, session: DbSession, _actor: Admin) -> UserRead:
     """Create a user (admins only)."""
-    return _user(auth.create_user(session, **body.model_dump()))
+    return user_read(auth.create_user(session, **body.model_dump()))
 
 
 @router.get("/tokens")
 def list_tokens(session: DbSession, actor: CurrentActor) -> list[TokenRead]:
     """Your tokens (all tokens for admins)."""
     owner = None if actor.is_admin else actor.user_id
-    return [_token(t) for t in auth.list_tokens(session, user_id=owner)]
+    return [token_read(t) for t in auth.list_tokens(session, user_id=owner)]
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED)
@@ -86,9 +46,9 @@ def create_token(body: TokenIn, session: DbSession, actor: CurrentActor) -> Toke
     token, secret = auth.create_token(
         session, user_id=actor.user_id, name=body.name, role=body.role
     )
-    return TokenCreated(**_token(token).model_dump(), token=secret)
+    return TokenCreated(**token_read(token).model_dump(), token=secret)
 
 
 @router.delete("/tokens/{token_id}")
 def revoke_token(token_id: int, session: DbSession, actor: CurrentActor) -> TokenRead:
-    return _token(auth.revoke_token(session, token_id=token_id, actor=actor))
+    return token_read(auth.revoke_token(session, token_id=token_id, actor=actor))

@@ -18,11 +18,8 @@ from watchkeep.cli.context import settings
 from watchkeep.cli.mode import connect
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
-from watchkeep.incident import roles as roles
+from watchkeep.incident import roles, severities, timeline, updates
 from watchkeep.incident import service as incidents
-from watchkeep.incident import severities as severities
-from watchkeep.incident import timeline as timeline
-from watchkeep.incident import updates as updates
 from watchkeep.incident.listing import IncidentFilter, list_incidents
 from watchkeep.incident.read import entry_read, incident_read, update_read
 from watchkeep.incident.schemas import IncidentPage, IncidentSummary

@@ -20,8 +20,7 @@ from watchkeep.cli.mode import connect
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
 from watchkeep.incident.read import follow_up_read
-from watchkeep.problem import followups, links, rca
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import followups, known_errors, links, rca
 from watchkeep.problem import service as problems
 from watchkeep.problem.models import Problem
 from watchkeep.problem.read import events_read, known_error_read, problem_read, summary

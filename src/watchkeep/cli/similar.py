@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from watchkeep.assist import service as assist
-from watchkeep.assist.read import similar_read
+from watchkeep.assist.schemas import similar_read
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import TokenOption, UrlOption, remote_client, segment, server_url
 from watchkeep.cli.context import console, fail, local_session, print_json

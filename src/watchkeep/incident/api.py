@@ -10,10 +10,8 @@ from watchkeep.followup import service as followups
 from watchkeep.http.body import json_body
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident import followups as inc_followups
-from watchkeep.incident import roles as roles
+from watchkeep.incident import roles, timeline, updates
 from watchkeep.incident import service as incidents
-from watchkeep.incident import timeline as timeline
-from watchkeep.incident import updates as updates
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.export import to_csv
 from watchkeep.incident.listing import IncidentFilter, list_incidents

@@ -2,76 +2,24 @@
 and follow-ups across incidents."""
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
 
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
-from watchkeep.incident import customfields as customfields
+from watchkeep.incident import customfields, roles, severities
 from watchkeep.incident import followups as inc_followups
-from watchkeep.incident import roles as roles
-from watchkeep.incident import severities as severities
 from watchkeep.incident.read import follow_up_read
-from watchkeep.incident.schemas import FollowUpRead, Strict
+from watchkeep.incident.schemas import (
+    FieldIn,
+    FieldRead,
+    FollowUpRead,
+    RoleTypeIn,
+    RoleTypeRead,
+    SeverityIn,
+    SeverityRead,
+    TypeIn,
+    TypeRead,
+)
 
 router = APIRouter(tags=["configuration"])
-
-
-class SeverityRead(BaseModel):
-    id: int
-    name: str
-    description: str
-    rank: int
-
-
-class SeverityIn(Strict):
-    name: str = Field(min_length=1, max_length=50)
-    description: str = ""
-    rank: int = Field(ge=1)
-
-
-class TypeRead(BaseModel):
-    id: int
-    name: str
-    description: str
-    rank: int
-    private_by_default: bool
-
-
-class TypeIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    description: str = ""
-    rank: int = 0
-    private_by_default: bool = False
-
-
-class FieldRead(BaseModel):
-    id: int
-    name: str
-    kind: str
-    description: str
-    options: list[str]
-    required_at_declare: bool
-
-
-class FieldIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    kind: str = Field(description=", ".join(customfields.KINDS))
-    description: str = ""
-    options: list[str] = []
-    required_at_declare: bool = False
-
-
-class RoleTypeRead(BaseModel):
-    id: int
-    slug: str
-    name: str
-    instructions: str
-    builtin: bool
-
-
-class RoleTypeIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    instructions: str = ""
-    slug: str | None = None
 
 
 @router.get("/severities")

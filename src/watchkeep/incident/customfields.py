@@ -7,9 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.errors import Conflict, Invalid
-from watchkeep.incident.models import CustomField, CustomFieldValue
+from watchkeep.incident.models import CUSTOM_FIELD_KINDS, CustomField, CustomFieldValue
 
-KINDS = ("single_select", "multi_select", "text", "link", "numeric")
 SELECTS = ("single_select", "multi_select")
 
 
@@ -45,8 +44,10 @@ def create_field(
     name = name.strip()
     if not name:
         raise Invalid("name must not be empty", field="name")
-    if kind not in KINDS:
-        raise Invalid(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", field="kind")
+    if kind not in CUSTOM_FIELD_KINDS:
+        raise Invalid(
+            f"unknown kind {kind!r}; use one of {', '.join(CUSTOM_FIELD_KINDS)}", field="kind"
+        )
     options = [o.strip() for o in options or [] if o.strip()]
     if kind in SELECTS and not options:
         raise Invalid(f"a {kind} field needs at least one option", field="options")

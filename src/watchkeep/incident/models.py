@@ -199,6 +199,9 @@ class StatusUpdate(Base):
     author: Mapped[User | None] = relationship(lazy="joined")
 
 
+CUSTOM_FIELD_KINDS = ("single_select", "multi_select", "text", "link", "numeric")
+
+
 class CustomField(Base):
     __tablename__ = "custom_field"
 

@@ -4,9 +4,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor
 from watchkeep.followup.models import FollowUp
-from watchkeep.incident import customfields as customfields
-from watchkeep.incident import lifecycle
-from watchkeep.incident import roles as roles
+from watchkeep.incident import customfields, lifecycle, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import can_view
 from watchkeep.incident.lifecycle import Status

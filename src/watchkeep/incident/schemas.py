@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from watchkeep.incident import lifecycle
 from watchkeep.incident.lifecycle import Status
-from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
+from watchkeep.incident.models import CUSTOM_FIELD_KINDS, TIMESTAMP_NAMES, Incident
 
 
 class Strict(BaseModel):
@@ -202,3 +202,62 @@ class FollowUpRead(BaseModel):
 
 class ParticipantIn(Strict):
     user_id: int
+
+
+class SeverityRead(BaseModel):
+    id: int
+    name: str
+    description: str
+    rank: int
+
+
+class SeverityIn(Strict):
+    name: str = Field(min_length=1, max_length=50)
+    description: str = ""
+    rank: int = Field(ge=1)
+
+
+class TypeRead(BaseModel):
+    id: int
+    name: str
+    description: str
+    rank: int
+    private_by_default: bool
+
+
+class TypeIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = ""
+    rank: int = 0
+    private_by_default: bool = False
+
+
+class FieldRead(BaseModel):
+    id: int
+    name: str
+    kind: str
+    description: str
+    options: list[str]
+    required_at_declare: bool
+
+
+class FieldIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    kind: str = Field(description=", ".join(CUSTOM_FIELD_KINDS))
+    description: str = ""
+    options: list[str] = []
+    required_at_declare: bool = False
+
+
+class RoleTypeRead(BaseModel):
+    id: int
+    slug: str
+    name: str
+    instructions: str
+    builtin: bool
+
+
+class RoleTypeIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    instructions: str = ""
+    slug: str | None = None

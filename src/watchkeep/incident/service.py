@@ -11,9 +11,7 @@ from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import iso_z, utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid
-from watchkeep.incident import customfields as customfields
-from watchkeep.incident import lifecycle
-from watchkeep.incident import roles as roles
+from watchkeep.incident import customfields, lifecycle, roles
 from watchkeep.incident.access import add_participant, get_visible
 from watchkeep.incident.events import announce_change
 from watchkeep.incident.lifecycle import Status, parse_status

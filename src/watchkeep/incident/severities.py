@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.core.errors import Conflict, Invalid
 from watchkeep.incident.models import IncidentType, Severity
 
 DEFAULT_SEVERITIES = (
@@ -60,27 +60,6 @@ def create_severity(session: Session, *, name: str, description: str = "", rank:
         raise Conflict(f"a severity named {name!r} already exists", field="name")
     severity = Severity(name=name.strip(), description=description, rank=rank)
     session.add(severity)
-    session.flush()
-    return severity
-
-
-def update_severity(
-    session: Session,
-    *,
-    severity_id: int,
-    name: str | None = None,
-    description: str | None = None,
-    rank: int | None = None,
-) -> Severity:
-    severity = session.get(Severity, severity_id)
-    if severity is None:
-        raise NotFound(f"severity {severity_id} does not exist")
-    if name is not None:
-        severity.name = name.strip()
-    if description is not None:
-        severity.description = description
-    if rank is not None:
-        severity.rank = rank
     session.flush()
     return severity
 

@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from watchkeep.incident import lifecycle
-from watchkeep.incident import roles as roles
+from watchkeep.incident import lifecycle, roles
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, StatusUpdate
 from watchkeep.incident.timeline import record

@@ -11,8 +11,6 @@ from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.incident.models import Incident, TimelineEdit, TimelineEntry
 
-EDITABLE = ("title", "description", "occurred_at")
-
 
 def record(
     session: Session,

@@ -11,8 +11,7 @@ from starlette.responses import Response
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_local_utc
 from watchkeep.http.web import WebResponder, WebRoute
-from watchkeep.incident import customfields as customfields
-from watchkeep.incident import roles as roles
+from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.panels import (

@@ -16,8 +16,7 @@ from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
 from watchkeep.http.templates import render
 from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
-from watchkeep.incident import customfields as customfields
-from watchkeep.incident import roles as roles
+from watchkeep.incident import customfields
 from watchkeep.incident import service as incidents
 from watchkeep.incident.export import to_csv
 from watchkeep.incident.lifecycle import Category, Status

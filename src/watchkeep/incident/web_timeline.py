@@ -5,8 +5,7 @@ from starlette.responses import Response
 
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.web import WebResponder, WebRoute
-from watchkeep.incident import timeline as timeline
-from watchkeep.incident import updates as updates
+from watchkeep.incident import timeline, updates
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.panels import HEADER, TIMELINE, TIMESTAMPS, UPDATES, incident_response
 

@@ -1,33 +1,12 @@
 """JSON routes for jobs: inspect and retry dead ones (admins)."""
 
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from watchkeep.http.deps import Admin, DbSession
 from watchkeep.jobs import service as jobs
-from watchkeep.jobs.models import Job
+from watchkeep.jobs.schemas import JobRead, job_read
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
-
-
-class JobRead(BaseModel):
-    id: int
-    kind: str
-    payload: dict[str, Any]
-    state: str
-    due_at: datetime
-    attempts: int
-    max_attempts: int
-    last_error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-
-def _job(job: Job) -> JobRead:
-    return JobRead.model_validate(job, from_attributes=True)
 
 
 @router.get("")
@@ -37,10 +16,10 @@ def list_jobs(
     state: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[JobRead]:
-    return [_job(j) for j in jobs.list_jobs(session, state=state, limit=limit)]
+    return [job_read(j) for j in jobs.list_jobs(session, state=state, limit=limit)]
 
 
 @router.post("/{job_id}/retry")
 def retry(job_id: int, session: DbSession, _actor: Admin) -> JobRead:
     """Give a dead job a fresh set of attempts."""
-    return _job(jobs.retry(session, job_id=job_id))
+    return job_read(jobs.retry(session, job_id=job_id))

@@ -37,7 +37,6 @@ class Waiter:
         self._stop = stop
         self._poke = threading.Event()
         self._closed = threading.Event()
-        self._listening = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -48,12 +47,6 @@ class Waiter:
             target=self._listen, name="watchkeep-jobs-listen", daemon=True
         )
         self._thread.start()
-
-    def wait_listening(self, timeout: float) -> bool:
-        """Block until the LISTEN is in place (tests use it to avoid a start-up race)."""
-        if self._thread is None:
-            return True
-        return self._listening.wait(timeout)
 
     def poke(self) -> None:
         """End the current (or next) wait now."""
@@ -89,7 +82,6 @@ class Waiter:
                 self._listen_once()
                 delay = 1.0
             except psycopg.Error as exc:
-                self._listening.clear()
                 log.warning("job listener lost its connection (%s); retrying in %.0fs", exc, delay)
                 self._closed.wait(delay)
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)
@@ -99,7 +91,6 @@ class Waiter:
             listen_conninfo(self._db), autocommit=True, connect_timeout=10
         ) as conn:
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            self._listening.set()
             # Anything enqueued while nobody was listening is found by the next claim.
             self.poke()
             while not self._closed.is_set():

@@ -174,11 +174,6 @@ def schedule_context(
     }
 
 
-def local_input(value: datetime, zone: ZoneInfo) -> str:
-    """An instant as a ``datetime-local`` input value in ``zone``."""
-    return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-
-
 def parse_local(value: str, zone: ZoneInfo, field: str) -> datetime:
     """A ``datetime-local`` input read in ``zone`` (fold=0) as an aware UTC instant."""
     try:

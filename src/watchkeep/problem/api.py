@@ -5,8 +5,7 @@ from fastapi import APIRouter, Query, status
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.read import follow_up_read
 from watchkeep.incident.schemas import FollowUpIn, FollowUpPatch, FollowUpRead
-from watchkeep.problem import followups, links, rca
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import followups, known_errors, links, rca
 from watchkeep.problem import service as problems
 from watchkeep.problem.read import events_read, known_error_read, problem_read, summary
 from watchkeep.problem.schemas import (

@@ -1,33 +1,16 @@
 """JSON routes for problem candidates: proposals of recurring incidents to review."""
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
 
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.schemas import IncidentSummary
 from watchkeep.problem import candidates
 from watchkeep.problem.read import problem_read
-from watchkeep.problem.schemas import ProblemRead
+from watchkeep.problem.schemas import CandidateRead, Decided, ProblemRead
 
 router = APIRouter(prefix="/problem-candidates", tags=["problems"])
-
-
-class CandidateRead(BaseModel):
-    id: int
-    title: str
-    score: float
-    status: str
-    incidents: list[IncidentSummary]
-    evidence: dict[str, Any]
-
-
-class Decided(BaseModel):
-    id: int
-    status: str
-    decided_at: datetime | None = None
 
 
 @router.get("")

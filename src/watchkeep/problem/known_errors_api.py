@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Query, status
 
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import known_errors
 from watchkeep.problem.read import known_error_read
 from watchkeep.problem.schemas import KnownErrorIn, KnownErrorPatch, KnownErrorRead
 

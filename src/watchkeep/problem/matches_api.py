@@ -1,24 +1,14 @@
 """JSON routes for the known errors a live incident matches."""
 
-from datetime import datetime
-
 from fastapi import APIRouter, status
-from pydantic import BaseModel
 
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.access import get_visible
 from watchkeep.problem.matching import dismiss_match, matches_for_incident
 from watchkeep.problem.read import known_error_read
-from watchkeep.problem.schemas import KnownErrorRead
+from watchkeep.problem.schemas import MatchRead
 
 router = APIRouter(tags=["problems"])
-
-
-class MatchRead(BaseModel):
-    known_error: KnownErrorRead
-    score: float
-    reasons: list[str]
-    matched_at: datetime
 
 
 @router.get("/incidents/{ref}/known-errors")

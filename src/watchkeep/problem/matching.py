@@ -16,10 +16,6 @@ from watchkeep.incident.timeline import record
 from watchkeep.problem.models import KnownError, KnownErrorMatch
 
 
-def active_known_errors(session: Session) -> list[KnownError]:
-    return list(session.scalars(select(KnownError).where(KnownError.active.is_(True))))
-
-
 def record_match(
     session: Session,
     *,

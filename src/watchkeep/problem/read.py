@@ -8,8 +8,7 @@ from watchkeep.core.actor import Actor
 from watchkeep.followup import service as followups
 from watchkeep.incident.read import follow_up_read
 from watchkeep.incident.schemas import IncidentSummary, Ref
-from watchkeep.problem import known_errors as known_errors
-from watchkeep.problem import lifecycle, links, rca
+from watchkeep.problem import known_errors, lifecycle, links, rca
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.models import KnownError, Problem
 from watchkeep.problem.schemas import (

@@ -169,3 +169,25 @@ class ProblemPage(BaseModel):
     limit: int
     offset: int
     has_more: bool
+
+
+class CandidateRead(BaseModel):
+    id: int
+    title: str
+    score: float
+    status: str
+    incidents: list[IncidentSummary]
+    evidence: dict[str, Any]
+
+
+class Decided(BaseModel):
+    id: int
+    status: str
+    decided_at: datetime | None = None
+
+
+class MatchRead(BaseModel):
+    known_error: KnownErrorRead
+    score: float
+    reasons: list[str]
+    matched_at: datetime

@@ -9,7 +9,7 @@ from watchkeep.core.actor import Actor
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
 from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import known_errors
 from watchkeep.problem import service as problems
 from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.read import known_error_read

@@ -21,8 +21,7 @@ from watchkeep.incident.status import transition as move_incident
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.registry import JobContext
 from watchkeep.jobs.worker import Worker
-from watchkeep.problem import candidates, links
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import candidates, known_errors, links
 from watchkeep.problem.matching import matches_for_incident
 from watchkeep.problem.models import KnownError, ProblemCandidate
 

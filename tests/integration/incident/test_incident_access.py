@@ -6,7 +6,7 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.incident import followups as inc_followups
-from watchkeep.incident import roles as roles
+from watchkeep.incident import roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.followups import FollowUpFilter
 from watchkeep.incident.listing import IncidentFilter, list_incidents

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.core.errors import DomainError, Forbidden, Invalid
-from watchkeep.incident import customfields as customfields
-from watchkeep.incident import roles as roles
+from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import is_participant
 from watchkeep.incident.models import (

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Conflict, Invalid, NotFound
-from watchkeep.incident import roles as roles
+from watchkeep.incident import roles
 from watchkeep.incident.access import is_participant
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import list_entries

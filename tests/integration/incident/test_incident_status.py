@@ -8,7 +8,7 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from watchkeep.incident import service as incidents
-from watchkeep.incident import updates as updates
+from watchkeep.incident import updates
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import merge, merged_into_this, transition
 from watchkeep.incident.timeline import list_entries

@@ -9,8 +9,7 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.db import Database
 from watchkeep.core.errors import Forbidden, Invalid
-from watchkeep.incident import roles as roles
-from watchkeep.incident import updates as updates
+from watchkeep.incident import roles, updates
 from watchkeep.incident.models import Incident, StatusUpdate
 from watchkeep.incident.status import transition
 from watchkeep.incident.tasks import UPDATE_DUE, remind_update_due

@@ -8,7 +8,7 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
-from watchkeep.incident import timeline as timeline
+from watchkeep.incident import timeline
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.core.errors import Forbidden, Invalid
-from watchkeep.incident import customfields as customfields
+from watchkeep.incident import customfields
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.incident.status import transition

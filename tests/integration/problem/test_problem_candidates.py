@@ -10,8 +10,7 @@ from watchkeep.core.errors import Conflict, Forbidden, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import list_entries
-from watchkeep.problem import candidates, links
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import candidates, known_errors, links
 from watchkeep.problem.matching import dismiss_match, matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, ProblemCandidate
 

@@ -12,8 +12,7 @@ from watchkeep.followup import service as incident_followups
 from watchkeep.followup.models import FollowUp
 from watchkeep.incident import followups as inc_followups
 from watchkeep.incident.followups import FollowUpFilter
-from watchkeep.problem import followups
-from watchkeep.problem import known_errors as known_errors
+from watchkeep.problem import followups, known_errors
 from watchkeep.problem import service as problems
 from watchkeep.problem.models import Problem
 from watchkeep.problem.timeline import list_events
