@@ -7,9 +7,9 @@ from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, StatusUpdate
 from watchkeep.incident.timeline import record
 from watchkeep.incident.updates import UPDATE_DUE, is_overdue
-from watchkeep.jobs.registry import JobContext
+from watchkeep.jobs.registry import JobContext, Registry
 
-__all__ = ["UPDATE_DUE", "remind_update_due"]
+__all__ = ["UPDATE_DUE", "register", "remind_update_due"]
 
 
 def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
@@ -35,3 +35,8 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
             title=f"Status update overdue: reminded {lead.name if lead else 'the team'}",
             payload={"update_id": update.id, "lead_id": lead.id if lead else None},
         )
+
+
+def register(registry: Registry) -> None:
+    """The incident domain's jobs: the overdue-update reminder timer."""
+    registry.add(UPDATE_DUE, remind_update_due)

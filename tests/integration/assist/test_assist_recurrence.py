@@ -356,4 +356,4 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
     assert {
         m.known_error_id for i in live for m in matches_for_incident(session, incident_id=i.id)
     } == {known.id}
-    assert INCIDENT_CHANGED in build_registry().handlers
+    assert build_registry().subscribers[INCIDENT_CHANGED.name] == ["assist.match_known_errors"]
