@@ -5,15 +5,15 @@ from starlette.responses import Response
 
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.service import ProblemFilter
-from watchkeep.problem.web_context import STATE_LABELS, go_to, problem_context
+from watchkeep.problem.web.context import STATE_LABELS, go_to, problem_context
 
 router = APIRouter(route_class=WebRoute)
 

@@ -13,8 +13,8 @@ from watchkeep.catalog.service import list_services
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
+from watchkeep.http.browser import is_htmx, see_other
 from watchkeep.http.templates import render
-from watchkeep.http.web import is_htmx, see_other
 from watchkeep.incident.severities import list_severities
 from watchkeep.problem import links, rca
 from watchkeep.problem import service as problems
