@@ -5,6 +5,7 @@ from itertools import zip_longest
 from typing import Any
 
 from fastapi import Request
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -14,25 +15,13 @@ from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.http.browser import is_htmx, see_other
-from watchkeep.http.templates import render
+from watchkeep.http.panels import Panel, PanelInput, PanelSet, panels_response, render_panel
 from watchkeep.incident.severities import list_severities
 from watchkeep.problem import links, rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.models import Problem
 from watchkeep.problem.read import events_read, problem_read
-
-# The parts of the problem page that actions swap in place (element ids in the templates).
-HEADER = "problem-header"
-IMPACT = "impact"
-INCIDENTS = "linked-incidents"
-ROOT_CAUSE = "root-cause"
-WHYS = "whys"
-FACTORS = "factors"
-KNOWN_ERRORS = "known-errors"
-ACTIONS = "actions"
-TIMELINE = "problem-timeline"
 
 STATE_LABELS = {
     ProblemState.NEW: "New",
@@ -53,37 +42,97 @@ def can_edit(actor: Actor) -> bool:
     return at_least(actor.role, Role.RESPONDER)
 
 
-def problem_context(session: Session, problem: Problem, actor: Actor) -> dict[str, Any]:
-    """Everything the problem page and its fragments show."""
-    view = problem_read(session, problem, actor)
+def shared_context(session: Session, problem: Problem, actor: Actor) -> dict[str, Any]:
+    """What every panel of the problem page may use."""
     return {
         "problem": problem,
-        "view": view,
-        "linked": links.linked_incidents(session, problem_id=problem.id, actor=actor),
-        "next_states": [s for s in ProblemState if s in view.allowed_next],
-        "state_labels": STATE_LABELS,
-        "events": events_read(session, problem, actor),
-        "severity_rank": {s.name: s.rank for s in list_severities(session)},
-        "categories": rca.CATEGORIES,
-        "fix_statuses": FIX_STATUSES,
-        "action_types": followups.ACTION_TYPES,
-        "priorities": problems.PRIORITIES,
-        "users": [u for u in auth.list_users(session) if u.is_active],
-        "services": list_services(session),
+        "view": problem_read(session, problem, actor),
+        "actor": actor,
         "can_edit": can_edit(actor),
         "now": utcnow(),
     }
 
 
+def _active_users(session: Session) -> list[Any]:
+    return [u for u in auth.list_users(session) if u.is_active]
+
+
+def _header(panel: PanelInput) -> dict[str, Any]:
+    view = panel.shared["view"]
+    return {
+        "next_states": [s for s in ProblemState if s in view.allowed_next],
+        "state_labels": STATE_LABELS,
+        "priorities": problems.PRIORITIES,
+        "users": _active_users(panel.session),
+        "services": list_services(panel.session),
+    }
+
+
+def _impact(panel: PanelInput) -> dict[str, Any]:
+    return {"severity_rank": {s.name: s.rank for s in list_severities(panel.session)}}
+
+
+def _incidents(panel: PanelInput) -> dict[str, Any]:
+    actor = panel.shared["actor"]
+    return {
+        "linked": links.linked_incidents(panel.session, problem_id=panel.subject.id, actor=actor)
+    }
+
+
+def _factors(_panel: PanelInput) -> dict[str, Any]:
+    return {"categories": rca.CATEGORIES}
+
+
+def _actions(panel: PanelInput) -> dict[str, Any]:
+    return {
+        "action_types": followups.ACTION_TYPES,
+        "priorities": problems.PRIORITIES,
+        "users": _active_users(panel.session),
+    }
+
+
+def _timeline(panel: PanelInput) -> dict[str, Any]:
+    return {"events": events_read(panel.session, panel.subject, panel.shared["actor"])}
+
+
+HEADER = Panel("problem-header", "problems/_problem_header.html", _header, slot="header")
+IMPACT = Panel("impact", "problems/_impact.html", _impact, slot="header", order=10)
+INCIDENTS = Panel("linked-incidents", "problems/_linked_incidents.html", _incidents, slot="main")
+ROOT_CAUSE = Panel("root-cause", "problems/_root_cause.html", slot="main", order=110)
+WHYS = Panel("whys", "problems/_whys.html", slot="main", order=120)
+KNOWN_ERRORS = Panel("known-errors", "problems/_known_errors.html", slot="main", order=130)
+TIMELINE = Panel(
+    "problem-timeline", "problems/_problem_timeline.html", _timeline, slot="main", order=140
+)
+ACTIONS = Panel("actions", "problems/_actions.html", _actions, slot="side")
+FACTORS = Panel("factors", "problems/_factors.html", _factors, slot="side", order=110)
+
+PAGE = PanelSet.of(
+    "problem", HEADER, IMPACT, INCIDENTS, ROOT_CAUSE, WHYS, KNOWN_ERRORS, TIMELINE, ACTIONS, FACTORS
+)
+SLOTS = ("header", "main", "side")
+
+
+def page_panels(
+    request: Request, session: Session, problem: Problem, actor: Actor
+) -> dict[str, list[Markup]]:
+    """Every panel of the problem page, drawn, by slot."""
+    shared = shared_context(session, problem, actor)
+    return {
+        slot: [render_panel(request, session, p, problem, shared) for p in PAGE.slot(slot)]
+        for slot in SLOTS
+    }
+
+
 def problem_response(
-    request: Request, session: Session, problem: Problem, actor: Actor, *parts: str
+    request: Request, session: Session, problem: Problem, actor: Actor, *panels: Panel
 ) -> Response:
-    """After an action: for htmx the changed parts (the first in place, the others out of
+    """After an action: for htmx the changed panels (the first in place, the others out of
     band); for a plain form post a redirect back to the problem page."""
     if not is_htmx(request):
-        return see_other(f"/problems/{problem.reference}#{parts[0]}")
-    context = problem_context(session, problem, actor)
-    return render(request, "problems/_parts.html", parts=parts, **context)
+        return see_other(f"/problems/{problem.reference}#{panels[0].name}")
+    shared = shared_context(session, problem, actor)
+    return panels_response(request, session, problem, shared, panels)
 
 
 def go_to(request: Request, url: str) -> Response:
