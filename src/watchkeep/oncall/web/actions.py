@@ -15,8 +15,8 @@ from watchkeep.oncall.web.context import (
     HEADER,
     OVERRIDES,
     TIMELINE,
+    page_panels,
     parse_local,
-    schedule_context,
     schedule_response,
     view_of,
 )
@@ -95,5 +95,11 @@ def rotate_feed(
             feed_what="this schedule",
         )
     view = view_of("", 7, "", schedule.timezone, utcnow())
-    context = schedule_context(session, schedule, actor, view)
-    return render(request, "schedules/page.html", **context, feed_url=url)
+    return render(
+        request,
+        "schedules/page.html",
+        schedule=schedule,
+        can_manage=schedules.can_manage(session, actor, schedule),
+        panels=page_panels(request, session, schedule, actor, view),
+        feed_url=url,
+    )

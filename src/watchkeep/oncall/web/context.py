@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,8 +17,7 @@ from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.http.browser import is_htmx, see_other
-from watchkeep.http.panels import Panel, PanelInput
-from watchkeep.http.templates import render
+from watchkeep.http.panels import Panel, PanelInput, PanelSet, panels_response, render_panel
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import Entry
@@ -42,12 +42,6 @@ COMMON_ZONES = (
     "Pacific/Auckland",
 )
 UPCOMING = 8
-
-# The parts of the schedule page that actions swap in place (element ids in the templates).
-TIMELINE = "schedule-timeline"
-OVERRIDES = "schedule-overrides"
-HEADER = "schedule-header"
-UPCOMING_PART = "schedule-upcoming"
 
 
 @dataclass(frozen=True)
@@ -147,30 +141,75 @@ def timeline_context(
     }
 
 
-def schedule_context(
+@dataclass(frozen=True)
+class ScheduleView:
+    """The subject of the schedule page's panels: a schedule seen over a view."""
+
+    schedule: Schedule
+    view: View
+
+
+def shared_context(
     session: Session, schedule: Schedule, actor: Actor, view: View
 ) -> dict[str, Any]:
-    """Everything the schedule page shows."""
+    """What every panel of the schedule page may use: who is on call now and next, the
+    entries to come, the names of everyone shown, and what the viewer may do."""
     now = utcnow()
     upcoming = schedules.entries(session, schedule, now, now + timedelta(days=60)).final
-    coming_overrides = overrides_service.list_overrides(session, schedule_id=schedule.id, start=now)
     state = status(session, schedule, now)
     ids = [u for layer in schedule.layers for u in layer.users if u]
     ids += [u for e in (*upcoming[:UPCOMING], state.current, state.next) if e for u in e.users]
     return {
         "schedule": schedule,
+        "view": view,
+        "actor": actor,
+        "actor_id": actor.user_id,
         "status": state,
         "upcoming": upcoming[:UPCOMING],
-        "overrides": coming_overrides,
         "names": {k: v.name for k, v in users_by_id(session, ids).items()},
         "colour_of": colour_of,
-        "people": [u for u in auth.list_users(session) if u.is_active],
-        "hour": timedelta(hours=1),
         "can_manage": schedules.can_manage(session, actor, schedule),
         "can_override": overrides_service.can_override(session, actor, schedule),
-        "actor_id": actor.user_id,
         "now": now,
-        **timeline_context(session, schedule, actor, view),
+    }
+
+
+def _timeline(panel: PanelInput) -> dict[str, Any]:
+    page: ScheduleView = panel.subject
+    return timeline_context(panel.session, page.schedule, panel.shared["actor"], page.view)
+
+
+def _overrides(panel: PanelInput) -> dict[str, Any]:
+    schedule_id, now = panel.subject.schedule.id, panel.shared["now"]
+    return {
+        "overrides": overrides_service.list_overrides(
+            panel.session, schedule_id=schedule_id, start=now
+        ),
+        "people": [u for u in auth.list_users(panel.session) if u.is_active],
+        "hour": timedelta(hours=1),
+    }
+
+
+HEADER = Panel("schedule-header", "schedules/_header.html", slot="header")
+TIMELINE = Panel(
+    "schedule-timeline", "schedules/_timeline.html", _timeline, slot="header", order=10
+)
+OVERRIDES = Panel("schedule-overrides", "schedules/_overrides.html", _overrides, slot="main")
+LAYERS = Panel("schedule-layers", "schedules/_layers.html", slot="main", order=110)
+UPCOMING_PANEL = Panel("schedule-upcoming", "schedules/_upcoming.html", slot="side")
+PAGE = PanelSet.of("schedule", HEADER, TIMELINE, OVERRIDES, LAYERS, UPCOMING_PANEL)
+SLOTS = ("header", "main", "side")
+
+
+def page_panels(
+    request: Request, session: Session, schedule: Schedule, actor: Actor, view: View
+) -> dict[str, list[Markup]]:
+    """Every panel of the schedule page, drawn, by slot."""
+    shared = shared_context(session, schedule, actor, view)
+    subject = ScheduleView(schedule, view)
+    return {
+        slot: [render_panel(request, session, p, subject, shared) for p in PAGE.slot(slot)]
+        for slot in SLOTS
     }
 
 
@@ -188,14 +227,20 @@ def parse_local(value: str, zone: ZoneInfo, field: str) -> datetime:
 
 
 def schedule_response(
-    request: Request, session: Session, schedule: Schedule, actor: Actor, view: View, *parts: str
+    request: Request,
+    session: Session,
+    schedule: Schedule,
+    actor: Actor,
+    view: View,
+    *panels: Panel,
 ) -> Response:
-    """After an action: for htmx the changed parts (the first in place, the others out of
+    """After an action: for htmx the changed panels (the first in place, the others out of
     band); for a plain form post a redirect back to the schedule page."""
     if not is_htmx(request):
-        return see_other(f"/schedules/{schedule.id}?{view.query()}#{parts[0]}")
-    context = schedule_context(session, schedule, actor, view)
-    return render(request, "schedules/_parts.html", parts=parts, **context)
+        return see_other(f"/schedules/{schedule.id}?{view.query()}#{panels[0].name}")
+    shared = shared_context(session, schedule, actor, view)
+    subject = ScheduleView(schedule, view)
+    return panels_response(request, session, subject, shared, panels)
 
 
 def dashboard_panel(session: Session, now: datetime) -> dict[str, Any]:

@@ -14,16 +14,17 @@ from watchkeep.oncall.web.context import (
     MY_FEED,
     OVERRIDES,
     TIMELINE,
-    UPCOMING_PART,
+    UPCOMING_PANEL,
     dashboard_panel,
     my_shifts_context,
-    schedule_context,
+    page_panels,
+    schedule_response,
     view_of,
 )
 
 router = APIRouter(route_class=WebRoute)
 
-VIEW_PARTS = (TIMELINE, HEADER, OVERRIDES, UPCOMING_PART)
+VIEW_PANELS = (TIMELINE, HEADER, OVERRIDES, UPCOMING_PANEL)
 
 
 @router.get("/schedules")
@@ -46,11 +47,16 @@ def schedule_page(
     chosen time zone; who is on call; the overrides to come and a form to add one."""
     schedule = schedules.get(session, schedule_id=schedule_id)
     view = view_of(start, days, tz, schedule.timezone, utcnow())
-    context = schedule_context(session, schedule, actor, view)
     if is_htmx(request):
         # The drawing in place; times elsewhere on the page follow its time zone.
-        return render(request, "schedules/_parts.html", parts=VIEW_PARTS, **context)
-    return render(request, "schedules/page.html", **context)
+        return schedule_response(request, session, schedule, actor, view, *VIEW_PANELS)
+    return render(
+        request,
+        "schedules/page.html",
+        schedule=schedule,
+        can_manage=schedules.can_manage(session, actor, schedule),
+        panels=page_panels(request, session, schedule, actor, view),
+    )
 
 
 @router.get("/my-shifts")
