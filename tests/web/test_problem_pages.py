@@ -13,6 +13,7 @@ from watchkeep.followup import service as followups
 from watchkeep.incident.models import Incident
 from watchkeep.problem import candidates, known_errors, links, rca
 from watchkeep.problem import service as problems
+from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.matching import matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, Problem
 
@@ -437,6 +438,10 @@ def test_recording_a_known_error_on_the_problem_page(
     client: TestClient, session: Session, alice: Person, problem: Problem
 ) -> None:
     token = log_in(client, alice)
+    page = client.get(f"/problems/{problem.reference}", headers=HTML).text
+    form_part = page[page.index('<section id="known-errors"') :]
+    for fix_status in FIX_STATUSES:  # the form offers every fix status
+        assert f'<option value="{fix_status}"' in form_part
     url = f"/problems/{problem.reference}/known-errors"
     form = {
         "title": "Consumer group stuck",

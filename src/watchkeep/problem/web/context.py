@@ -19,6 +19,7 @@ from watchkeep.http.panels import Panel, PanelInput, PanelSet, panels_response, 
 from watchkeep.incident.severities import list_severities
 from watchkeep.problem import links, rca
 from watchkeep.problem import service as problems
+from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.models import Problem
 from watchkeep.problem.read import events_read, problem_read
@@ -83,6 +84,10 @@ def _factors(_panel: PanelInput) -> dict[str, Any]:
     return {"categories": rca.CATEGORIES}
 
 
+def _known_errors(_panel: PanelInput) -> dict[str, Any]:
+    return {"fix_statuses": FIX_STATUSES}
+
+
 def _actions(panel: PanelInput) -> dict[str, Any]:
     return {
         "action_types": followups.ACTION_TYPES,
@@ -100,7 +105,9 @@ IMPACT = Panel("impact", "problems/_impact.html", _impact, slot="header", order=
 INCIDENTS = Panel("linked-incidents", "problems/_linked_incidents.html", _incidents, slot="main")
 ROOT_CAUSE = Panel("root-cause", "problems/_root_cause.html", slot="main", order=110)
 WHYS = Panel("whys", "problems/_whys.html", slot="main", order=120)
-KNOWN_ERRORS = Panel("known-errors", "problems/_known_errors.html", slot="main", order=130)
+KNOWN_ERRORS = Panel(
+    "known-errors", "problems/_known_errors.html", _known_errors, slot="main", order=130
+)
 TIMELINE = Panel(
     "problem-timeline", "problems/_problem_timeline.html", _timeline, slot="main", order=140
 )
