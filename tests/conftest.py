@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from benchmarks.shared import shared_path
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
@@ -49,15 +48,6 @@ def unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: a skipped test is a failure)")
     pytest.skip(reason)
-
-
-def shared_file(*parts: str) -> Path:
-    """A file of the shared data sets (../shared beside the repository, or
-    WATCHKEEP_SHARED_DIR); without it the test is skipped locally and fails in CI."""
-    path = shared_path(*parts)
-    if not path.exists():
-        unavailable(f"{path} is missing: put the shared folder beside the repository")
-    return path
 
 
 def fresh_schema(engine: Engine) -> None:

@@ -7,10 +7,10 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from benchmarks.shared import SCHEDULE_SPECS, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import unavailable
+from tests.shared_data import SCHEDULE_SPECS, shared_path
 from tests.unit.oncall import reference
 
 from watchkeep.oncall import Schedule, oncall_at, parse_schedule, render
