@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import Person, make_person
+from tests.hypothesis_profiles import load_chosen_profile
 from watchkeep.app.factory import create_app
 from watchkeep.assist.index import cache as similarity_index
 from watchkeep.auth import secrets
@@ -29,6 +30,7 @@ from watchkeep.migrate import upgrade
 from watchkeep.models import metadata
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+HYPOTHESIS_PROFILE = load_chosen_profile()  # before any property test scales from it
 CHECKOUT = hashlib.blake2s(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:8]
 DEFAULT_PG = f"postgresql+psycopg://postgres@127.0.0.1:5432/watchkeep_test_{CHECKOUT}"
 
