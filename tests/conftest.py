@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.factories import Person, make_person
+from tests.factories import Person, committed_person
 from tests.hypothesis_profiles import load_chosen_profile
 from watchkeep.app.factory import create_app
 from watchkeep.assist.index import cache as similarity_index
@@ -106,31 +106,24 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def _committed(session: Session, role: str, name: str) -> Person:
-    # The commit only releases the test's SAVEPOINT, so that an HTTP client sees them too.
-    person = make_person(session, role, name=name)
-    session.commit()
-    return person
-
-
 @pytest.fixture
 def alice(session: Session) -> Person:
-    return _committed(session, "responder", "Alice")
+    return committed_person(session, "responder", "Alice")
 
 
 @pytest.fixture
 def bob(session: Session) -> Person:
-    return _committed(session, "responder", "Bob")
+    return committed_person(session, "responder", "Bob")
 
 
 @pytest.fixture
 def viewer(session: Session) -> Person:
-    return _committed(session, "viewer", "Vera Viewer")
+    return committed_person(session, "viewer", "Vera Viewer")
 
 
 @pytest.fixture
 def admin(session: Session) -> Person:
-    return _committed(session, "admin", "Ada Admin")
+    return committed_person(session, "admin", "Ada Admin")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
