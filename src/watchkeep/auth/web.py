@@ -5,10 +5,10 @@ from starlette.responses import Response
 
 from watchkeep.auth import service as auth
 from watchkeep.core.errors import Unauthorized
+from watchkeep.http.browser import LOGIN_PATH, WebActor, WebRoute, local_path, see_other
 from watchkeep.http.deps import SESSION_COOKIE, DbSession, SettingsDep, web_login_of
 from watchkeep.http.panels import Panel
 from watchkeep.http.templates import render
-from watchkeep.http.web import LOGIN_PATH, WebActor, WebRoute, local_path, see_other
 
 router = APIRouter(route_class=WebRoute)
 

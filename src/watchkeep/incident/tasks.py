@@ -23,8 +23,9 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
         if incident is None or not lifecycle.is_live(Status(incident.status)):
             return
         update = session.get(StatusUpdate, payload["update_id"])
-        superseded = update is None or update.next_update_at != incident.next_update_at
-        if superseded or not is_overdue(incident, ctx.now):
+        if update is None or update.next_update_at != incident.next_update_at:
+            return  # superseded by a later update
+        if not is_overdue(incident, ctx.now):
             return
         lead = roles.holder(session, incident_id=incident.id, slug=roles.LEAD)
         record(

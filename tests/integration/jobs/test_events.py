@@ -15,8 +15,12 @@ from watchkeep.jobs.policy import Backoff
 from watchkeep.jobs.registry import JobContext, Registry
 from watchkeep.jobs.worker import Worker
 
-T0 = utcnow() + timedelta(minutes=1)  # published jobs are due at the real now
 DEPLOYED = Event("test.deployed")
+
+
+def soon() -> FrozenClock:
+    """A worker clock a minute ahead: published jobs are due at the real now."""
+    return FrozenClock(utcnow() + timedelta(minutes=1))
 
 
 def jobs_of(db: Database) -> dict[str, Job]:
@@ -36,7 +40,7 @@ def test_every_subscriber_gets_the_event_once(database: Database) -> None:
     registry.subscribe(DEPLOYED, "auditor", auditor)
     publish_one(database, {"service_id": 3})
 
-    ran = Worker(database, registry, name="w", clock=FrozenClock(T0)).run_due()
+    ran = Worker(database, registry, name="w", clock=soon()).run_due()
 
     assert ran == 3  # the fan-out, then one delivery per subscriber
     assert [p for _, _, p in pager.seen] == [{"service_id": 3}]
@@ -52,7 +56,7 @@ def test_a_failing_subscriber_retries_alone(database: Database) -> None:
     registry.subscribe(DEPLOYED, "broken", broken)
     registry.subscribe(DEPLOYED, "fine", fine)
     publish_one(database, {"n": 1})
-    clock = FrozenClock(T0)
+    clock = soon()
     worker = Worker(database, registry, name="w", clock=clock, backoff=Backoff(10, 60))
 
     worker.run_due()
@@ -75,7 +79,7 @@ def test_running_the_fan_out_again_enqueues_nothing_twice(database: Database) ->
     event_job = jobs_of(database)["event:test.deployed"]
     fan_out = registry.handler_for(event_job.kind)
     assert fan_out is not None
-    ctx = JobContext(database, event_job.id, event_job.kind, 1, T0)
+    ctx = JobContext(database, event_job.id, event_job.kind, 1, utcnow())
     fan_out(ctx, {"n": 1})
     fan_out(ctx, {"n": 1})  # a re-claimed fan-out after a lost outcome
 
@@ -86,7 +90,7 @@ def test_running_the_fan_out_again_enqueues_nothing_twice(database: Database) ->
 
 def test_an_event_nobody_subscribes_to_completes(database: Database) -> None:
     publish_one(database, {"n": 1})
-    ran = Worker(database, Registry(), name="w", clock=FrozenClock(T0)).run_due()
+    ran = Worker(database, Registry(), name="w", clock=soon()).run_due()
     assert ran == 1
     assert jobs_of(database)["event:test.deployed"].state == DONE
 

@@ -6,14 +6,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.problem import known_errors
 from watchkeep.problem import service as problems
 from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.read import known_error_read
-from watchkeep.problem.web_context import (
+from watchkeep.problem.web.context import (
     KNOWN_ERRORS,
     TIMELINE,
     can_edit,

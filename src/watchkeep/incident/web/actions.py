@@ -8,13 +8,14 @@ request's transaction rolls back and the error handler shows the message.
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_local_utc
-from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.panels import (
+from watchkeep.incident.status import merge, transition
+from watchkeep.incident.web.panels import (
     FIELDS,
     HEADER,
     ROLES,
@@ -24,7 +25,6 @@ from watchkeep.incident.panels import (
     field_values,
     incident_response,
 )
-from watchkeep.incident.status import merge, transition
 
 router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
 

@@ -4,14 +4,14 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.http.browser import WebResponder, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.forms import parse_id
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebResponder, WebRoute, is_htmx
 from watchkeep.oncall import feeds
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
-from watchkeep.oncall.web_context import (
+from watchkeep.oncall.web.context import (
     HEADER,
     OVERRIDES,
     TIMELINE,

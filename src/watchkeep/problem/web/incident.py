@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.panels import Panel, PanelInput
-from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.panels import TIMELINE, incident_response
+from watchkeep.incident.web.panels import TIMELINE, incident_response
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
 from watchkeep.problem.matching import dismiss_match, matches_for_incident

@@ -3,11 +3,11 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
-from watchkeep.problem.web_context import IMPACT, INCIDENTS, TIMELINE, problem_response
+from watchkeep.problem.web.context import IMPACT, INCIDENTS, TIMELINE, problem_response
 
 router = APIRouter(prefix="/problems/{ref}", route_class=WebRoute)
 

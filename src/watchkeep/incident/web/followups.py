@@ -4,14 +4,14 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.followup import service as followups
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebResponder, WebRoute
 from watchkeep.incident import followups as inc_followups
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.followups import FollowUpFilter
-from watchkeep.incident.panels import FOLLOW_UPS, TIMELINE, incident_response
+from watchkeep.incident.web.panels import FOLLOW_UPS, TIMELINE, incident_response
 
 router = APIRouter(route_class=WebRoute)
 

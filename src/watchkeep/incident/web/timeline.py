@@ -3,11 +3,11 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession, SettingsDep
-from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.incident import timeline, updates
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.panels import HEADER, TIMELINE, TIMESTAMPS, UPDATES, incident_response
+from watchkeep.incident.web.panels import HEADER, TIMELINE, TIMESTAMPS, UPDATES, incident_response
 
 router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
 

@@ -7,10 +7,10 @@ Schedule ids in paths are ``{schedule_id:int}``, so ``/schedules/new`` never rea
 from fastapi import APIRouter
 
 from watchkeep.http.panels import Panel
-from watchkeep.oncall import feeds_api, web_actions, web_context, web_edit, web_pages
+from watchkeep.oncall.web import actions, context, edit, feeds, pages
 
 router = APIRouter()
-for module in (web_edit, web_pages, web_actions, feeds_api):
+for module in (edit, pages, actions, feeds):
     router.include_router(module.router)
 
-PANELS: dict[str, tuple[Panel, ...]] = {"dashboard": web_context.DASHBOARD_PANELS}
+PANELS: dict[str, tuple[Panel, ...]] = {"dashboard": context.DASHBOARD_PANELS}

@@ -5,15 +5,15 @@ from starlette.responses import Response
 
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx
 from watchkeep.problem import links
 from watchkeep.problem import service as problems
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.service import ProblemFilter
-from watchkeep.problem.web_context import STATE_LABELS, go_to, problem_context
+from watchkeep.problem.web.context import STATE_LABELS, go_to, page_panels
 
 router = APIRouter(route_class=WebRoute)
 
@@ -120,4 +120,9 @@ def raise_problem(
 def problem_page(ref: str, request: Request, session: DbSession, actor: WebActor) -> Response:
     """One problem: impact, incidents, root-cause analysis, known errors, actions, timeline."""
     problem = problems.get(session, ref=ref)
-    return render(request, "problems/page.html", **problem_context(session, problem, actor))
+    return render(
+        request,
+        "problems/page.html",
+        problem=problem,
+        panels=page_panels(request, session, problem, actor),
+    )

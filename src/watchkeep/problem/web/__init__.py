@@ -7,26 +7,18 @@ reference; the pages router puts ``/problems/new`` before ``/problems/{ref}``.
 from fastapi import APIRouter
 
 from watchkeep.http.panels import Panel
-from watchkeep.problem import (
-    web_actions,
-    web_candidates,
-    web_incident,
-    web_known_errors,
-    web_links,
-    web_pages,
-    web_rca,
+from watchkeep.problem.web import (
+    actions,
+    candidates,
+    incident,
+    known_errors,
+    links,
+    pages,
+    rca,
 )
 
 router = APIRouter()
-for module in (
-    web_candidates,
-    web_pages,
-    web_actions,
-    web_links,
-    web_rca,
-    web_known_errors,
-    web_incident,
-):
+for module in (candidates, pages, actions, links, rca, known_errors, incident):
     router.include_router(module.router)
 
-PANELS: dict[str, tuple[Panel, ...]] = {"incident": web_incident.INCIDENT_PANELS}
+PANELS: dict[str, tuple[Panel, ...]] = {"incident": incident.INCIDENT_PANELS}

@@ -15,9 +15,9 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
+from watchkeep.http.browser import is_htmx, see_other
 from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.http.templates import render
-from watchkeep.http.web import is_htmx, see_other
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import Entry
@@ -25,7 +25,7 @@ from watchkeep.oncall.feeds import MARGIN
 from watchkeep.oncall.models import Schedule, ScheduleOverride
 from watchkeep.oncall.people import users_by_id
 from watchkeep.oncall.shifts import shifts_of_user, status, status_board
-from watchkeep.oncall.web_timeline import Lane, build, colour_of
+from watchkeep.oncall.web.timeline import Lane, build, colour_of
 
 SPANS = {7: "1 week", 14: "2 weeks", 28: "4 weeks"}
 COMMON_ZONES = (

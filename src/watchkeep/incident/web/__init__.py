@@ -7,10 +7,10 @@ The pages router comes first so that ``/incidents/new`` wins over ``/incidents/{
 from fastapi import APIRouter
 
 from watchkeep.http.panels import Panel
-from watchkeep.incident import board, panels, web_actions, web_followups, web_pages, web_timeline
+from watchkeep.incident.web import actions, board, followups, pages, panels, timeline
 
 router = APIRouter()
-for module in (web_pages, web_actions, web_timeline, web_followups):
+for module in (pages, actions, timeline, followups):
     router.include_router(module.router)
 
 PANELS: dict[str, tuple[Panel, ...]] = {

@@ -4,12 +4,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.http.browser import WebActor, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebRoute, is_htmx
 from watchkeep.oncall import feeds
 from watchkeep.oncall import service as schedules
-from watchkeep.oncall.web_context import (
+from watchkeep.oncall.web.context import (
     HEADER,
     MY_FEED,
     OVERRIDES,

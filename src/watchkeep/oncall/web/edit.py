@@ -9,13 +9,13 @@ from starlette.responses import Response
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_teams
 from watchkeep.core.errors import Invalid
+from watchkeep.http.browser import WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_id
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.models import Schedule
-from watchkeep.oncall.web_form import FORM_CHOICES, friendly, layer_blocks, layers_from_form
+from watchkeep.oncall.web.form import FORM_CHOICES, friendly, layer_blocks, layers_from_form
 
 router = APIRouter(route_class=WebRoute)
 

@@ -16,8 +16,8 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
+from watchkeep.http.browser import is_htmx, see_other
 from watchkeep.http.panels import Panel, PanelInput, panels_response
-from watchkeep.http.web import is_htmx, see_other
 from watchkeep.incident import customfields, lifecycle, roles, timeline, updates
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.models import TIMESTAMP_NAMES, CustomField, Incident

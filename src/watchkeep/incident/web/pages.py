@@ -12,17 +12,17 @@ from starlette.responses import Response
 
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.incident import customfields
 from watchkeep.incident import service as incidents
 from watchkeep.incident.export import to_csv
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.listing import IncidentFilter, list_incidents
-from watchkeep.incident.panels import field_values
 from watchkeep.incident.severities import list_severities, list_types
+from watchkeep.incident.web.panels import field_values
 
 router = APIRouter(route_class=WebRoute)
 

@@ -6,11 +6,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.problem import candidates
-from watchkeep.problem.web_context import can_edit, go_to
+from watchkeep.problem.web.context import can_edit, go_to
 
 router = APIRouter(prefix="/problems/candidates", route_class=WebRoute)
 

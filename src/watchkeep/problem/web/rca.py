@@ -4,11 +4,11 @@ root-cause statement. Every edit lands on the problem's timeline with what it re
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.problem import rca
 from watchkeep.problem import service as problems
-from watchkeep.problem.web_context import (
+from watchkeep.problem.web.context import (
     FACTORS,
     HEADER,
     ROOT_CAUSE,

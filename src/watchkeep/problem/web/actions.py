@@ -8,11 +8,11 @@ request's transaction rolls back and the error handler shows the message inline.
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.web import WebResponder, WebRoute
 from watchkeep.problem import followups
 from watchkeep.problem import service as problems
-from watchkeep.problem.web_context import (
+from watchkeep.problem.web.context import (
     ACTIONS,
     HEADER,
     IMPACT,
