@@ -18,8 +18,9 @@ DEV = "dev"
 CI = "ci"
 
 # Locally: a quarter of CI's examples, a fresh random draw on every run, and failures
-# replayed first from the example database in .hypothesis/.
-settings.register_profile(DEV, max_examples=25)
+# replayed first from the example database in .hypothesis/. Built on Hypothesis's default
+# profile explicitly: with CI set, Hypothesis has already loaded its ci profile on import.
+settings.register_profile(DEV, settings.get_profile("default"), max_examples=25)
 # In CI: Hypothesis's own ci profile (the same draw on every run, so a red build reproduces
 # from the commit alone; no deadline on a shared runner; no example database on a
 # throwaway one; the reproducing blob printed with a failure) at the full count.
