@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident
+from tests.factories import Person, make_incident, make_service
 
-from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import customfields, updates
 from watchkeep.incident.models import CustomFieldValue, Incident, RoleAssignment, TimelineEntry
@@ -45,7 +44,7 @@ def stored(session: Session) -> dict[str, int]:
 def test_declare_returns_the_full_incident(
     client: TestClient, session: Session, alice: Person, bob: Person
 ) -> None:
-    api = catalog.create_service(session, name="api")
+    api = make_service(session, "api")
     customfields.create_field(session, name="Region", kind="single_select", options=["eu", "us"])
     session.commit()
     response = client.post(

@@ -2,18 +2,17 @@
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person
+from tests.factories import Person, make_problem
 
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.problem import rca
-from watchkeep.problem import service as problems
 from watchkeep.problem.models import Problem, ProblemEvent
 from watchkeep.problem.timeline import list_events
 
 
 @pytest.fixture
 def problem(session: Session, alice: Person) -> Problem:
-    return problems.create(session, actor=alice.actor, title="Replica lag")
+    return make_problem(session, alice, title="Replica lag")
 
 
 def events_of(session: Session, problem: Problem, kind: str) -> list[ProblemEvent]:
@@ -125,7 +124,7 @@ def test_every_category_is_accepted(session: Session, alice: Person, problem: Pr
 def test_factors_refuse_unknown_categories_empty_text_and_foreign_ids(
     session: Session, alice: Person, viewer: Person, problem: Problem
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Other")
+    other = make_problem(session, alice, title="Other")
     foreign = rca.add_factor(
         session, problem=other, actor=alice.actor, category="people", description="Tired"
     )
