@@ -5,6 +5,7 @@ PostgreSQL comes from ``WATCHKEEP_TEST_DATABASE_URL`` (default: the local server
 ``CI=true``, where a skip is a failure.
 """
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,12 +29,19 @@ from watchkeep.core.settings import Settings
 from watchkeep.migrate import upgrade
 from watchkeep.models import metadata
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/watchkeep_test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+CHECKOUT = hashlib.blake2s(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:8]
+DEFAULT_PG = f"postgresql+psycopg://postgres@127.0.0.1:5432/watchkeep_test_{CHECKOUT}"
 
 
 def pg_url() -> str:
-    return os.environ.get("WATCHKEEP_TEST_DATABASE_URL", DEFAULT_PG)
+    """The PostgreSQL test database: ``WATCHKEEP_TEST_DATABASE_URL``, or one per checkout on
+    the local server; under pytest-xdist one per worker, so that runs never share a schema."""
+    url = make_url(os.environ.get("WATCHKEEP_TEST_DATABASE_URL") or DEFAULT_PG)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = url.set(database=f"{url.database}_{worker}")
+    return url.render_as_string(hide_password=False)
 
 
 def unavailable(reason: str) -> None:
