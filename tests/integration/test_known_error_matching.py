@@ -1,6 +1,7 @@
 from sqlalchemy.orm import Session
 from tests.factories import make_incident, make_person, make_service
 
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.incident.timeline import list_entries
 from watchkeep.problem import known_errors as known_errors
@@ -8,7 +9,9 @@ from watchkeep.problem import links
 from watchkeep.problem.matching import matches_for_incident
 
 
-def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Session) -> None:
+def test_a_new_incident_matching_a_known_error_shows_its_workaround(
+    session: Session, similarity: IndexKeeper
+) -> None:
     alice = make_person(session)
     orders = make_service(session, "orders")
     for title in ("Checkout latency high", "Disk full on db-2", "TLS certificate expired"):
@@ -36,9 +39,10 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Ses
     )
     unrelated = make_incident(session, alice, title="Login page slow for EU users")
 
-    assert match_known_errors(session, incident_id=again.id) == [known.reference]
-    assert match_known_errors(session, incident_id=unrelated.id) == []
-    assert match_known_errors(session, incident_id=again.id) == []  # matched once only
+    assert match_known_errors(session, index=similarity, incident_id=again.id) == [known.reference]
+    assert match_known_errors(session, index=similarity, incident_id=unrelated.id) == []
+    again_matched = match_known_errors(session, index=similarity, incident_id=again.id)
+    assert again_matched == []  # matched once only
     [match] = matches_for_incident(session, incident_id=again.id)
     assert match.known_error.workaround[0] == "Restart the consumer group"
     entry = list_entries(session, incident_id=again.id)[-1]

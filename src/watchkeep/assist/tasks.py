@@ -3,14 +3,25 @@
 from typing import Any
 
 from watchkeep.assist.candidates import propose_problem_candidates
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.jobs.registry import JobContext
 
 
+def similarity_of(ctx: JobContext) -> IndexKeeper:
+    """The similarity index on the worker's state (``ctx.state.similarity``), which whoever
+    builds the worker provides (``watchkeep worker``, ``watchkeep run``)."""
+    keeper = getattr(ctx.state, "similarity", None)
+    if not isinstance(keeper, IndexKeeper):
+        raise RuntimeError("this worker was built without a similarity index (state.similarity)")
+    return keeper
+
+
 def on_incident_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
     """An incident was declared or its content changed: look for known errors it matches."""
+    index = similarity_of(ctx)
     with ctx.db.session() as session:
-        match_known_errors(session, incident_id=payload["incident_id"])
+        match_known_errors(session, index=index, incident_id=payload["incident_id"])
 
 
 PROPOSE_PROBLEMS = "assist.propose_problems"

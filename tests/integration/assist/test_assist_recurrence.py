@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
+from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
 from watchkeep.assist.candidates import propose_problem_candidates
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.tasks import PROPOSE_PROBLEMS
 from watchkeep.catalog.models import Service
@@ -118,7 +120,11 @@ def consumer_stuck(session: Session, alice: Person, orders: Service) -> KnownErr
 
 
 def test_only_triage_and_live_incidents_are_matched(
-    session: Session, alice: Person, orders: Service, consumer_stuck: KnownError
+    session: Session,
+    alice: Person,
+    orders: Service,
+    consumer_stuck: KnownError,
+    similarity: IndexKeeper,
 ) -> None:
     declare_noise(session, alice)
     text = {"title": "Orders consumer lag growing", "summary": "the consumer group is stuck"}
@@ -129,24 +135,29 @@ def test_only_triage_and_live_incidents_are_matched(
     declined = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
     move_incident(session, incident=declined, actor=alice.actor, status="declined")
 
-    assert match_known_errors(session, incident_id=triage.id) == [consumer_stuck.reference]
-    assert match_known_errors(session, incident_id=live.id) == [consumer_stuck.reference]
+    assert match_known_errors(session, index=similarity, incident_id=triage.id) == [
+        consumer_stuck.reference
+    ]
+    assert match_known_errors(session, index=similarity, incident_id=live.id) == [
+        consumer_stuck.reference
+    ]
     for finished in (resolved, declined):
-        assert match_known_errors(session, incident_id=finished.id) == []
+        assert match_known_errors(session, index=similarity, incident_id=finished.id) == []
         assert matches_for_incident(session, incident_id=finished.id) == []
-    assert match_known_errors(session, incident_id=987654) == []
+    assert match_known_errors(session, index=similarity, incident_id=987654) == []
     [match] = matches_for_incident(session, incident_id=live.id)
     assert match.score >= 0.2
     assert "same service orders" in match.reasons
 
 
 def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
-    session: Session, alice: Person, orders: Service
+    session: Session, alice: Person, orders: Service, similarity: IndexKeeper
 ) -> None:
     declare_noise(session, alice)
     text = {"title": "Replica lag on db-2", "summary": "WAL archiving stalled, replicas behind"}
     before = make_incident(session, alice, **text)
-    assert match_known_errors(session, incident_id=before.id) == []  # the index is built now
+    # Matching brings the index up to date first: here it builds it.
+    assert match_known_errors(session, index=similarity, incident_id=before.id) == []
     known = known_errors.create(
         session,
         actor=alice.actor,
@@ -154,19 +165,19 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
         symptoms="replica lag on db-2, WAL archiving stalled",
         workaround=["Restart the archiver"],
     )
-    assert match_known_errors(session, incident_id=before.id) == [known.reference]
+    assert match_known_errors(session, index=similarity, incident_id=before.id) == [known.reference]
 
     known_errors.update(session, known=known, actor=alice.actor, active=False)
     after = make_incident(session, alice, **text)
-    assert match_known_errors(session, incident_id=after.id) == []
+    assert match_known_errors(session, index=similarity, incident_id=after.id) == []
 
 
 def test_an_unrelated_incident_matches_nothing(
-    session: Session, alice: Person, consumer_stuck: KnownError
+    session: Session, alice: Person, consumer_stuck: KnownError, similarity: IndexKeeper
 ) -> None:
     declare_noise(session, alice)
     unrelated = make_incident(session, alice, title="Login page slow for APAC users")
-    assert match_known_errors(session, incident_id=unrelated.id) == []
+    assert match_known_errors(session, index=similarity, incident_id=unrelated.id) == []
 
 
 # --- problem candidates ---------------------------------------------------------------------
@@ -326,7 +337,11 @@ def test_the_registry_runs_the_proposal_job_every_hour(
 
 
 def test_a_worker_matches_declared_incidents_and_proposes_problems(
-    session: Session, database: Database, alice: Person, orders: Service
+    session: Session,
+    database: Database,
+    alice: Person,
+    orders: Service,
+    similarity: IndexKeeper,
 ) -> None:
     first = make_incident(
         session, alice, title="Kafka consumer group stuck", service_ids=[orders.id]
@@ -347,7 +362,13 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
     jobs.enqueue(session, kind=PROPOSE_PROBLEMS)
     session.commit()
     later = utcnow() + timedelta(minutes=1)
-    worker = Worker(database, build_registry(), name="test", clock=lambda: later)
+    worker = Worker(
+        database,
+        build_registry(),
+        name="test",
+        clock=lambda: later,
+        state=worker_state(similarity=similarity),
+    )
     ran = worker.run_due()
     assert ran >= 1 + len(lag)  # the proposal and one incident.changed job per declaration
     session.expire_all()
