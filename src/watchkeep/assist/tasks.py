@@ -17,9 +17,17 @@ def similarity_of(ctx: JobContext) -> IndexKeeper:
     return keeper
 
 
+FIRST_BUILD_WAIT = 5.0
+"""How long a matching job waits for the first build of a worker that just started (a few
+thousand incidents take well under a second); after that it fails and is retried later."""
+
+
 def on_incident_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
     """An incident was declared or its content changed: look for known errors it matches."""
     index = similarity_of(ctx)
+    if index.running:
+        # Before the transaction: on SQLite it would hold the write lock while waiting.
+        index.wait_ready(FIRST_BUILD_WAIT)
     with ctx.db.session() as session:
         match_known_errors(session, index=index, incident_id=payload["incident_id"])
 

@@ -16,16 +16,20 @@ from sqlalchemy.orm import Session
 from tests.e2e.jobs_support import dedicated_engine
 from tests.factories import Person, make_incident, make_person
 
+from watchkeep.app.components import worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.assist.index import IndexKeeper, IndexNotReady
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.service import search_similar, similar_incidents
 from watchkeep.assist.similarity import Embedder, Query
+from watchkeep.assist.tasks import on_incident_changed
 from watchkeep.bootstrap import prepare
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition as move_incident
+from watchkeep.jobs.registry import JobContext
 from watchkeep.problem import known_errors
 
 LAG = Query(text="kafka consumer lag on orders")
@@ -251,3 +255,35 @@ def test_the_app_keeps_its_own_index_from_startup_to_shutdown(tmp_path: Path) ->
         assert keeper.wait_ready(20)
     assert not keeper.running
     db.dispose()
+
+
+def test_a_matching_job_waits_a_moment_for_the_first_build(
+    live_db: Database, someone: Person
+) -> None:
+    """A worker that just started builds its index in a moment: its first jobs wait for it
+    rather than fail and come back after a backoff."""
+    incident = declare(live_db, someone, "Kafka consumer lag on orders")
+    gate = Gate()
+    keeper = Counted(live_db, embedder=gate)
+    context = JobContext(
+        live_db, 1, "incident.changed", 1, utcnow(), state=worker_state(similarity=keeper)
+    )
+    failures: list[BaseException] = []
+
+    def run_job() -> None:
+        try:
+            on_incident_changed(context, {"incident_id": incident})
+        except BaseException as exc:  # the test reads it in its own thread
+            failures.append(exc)
+
+    keeper.start()
+    try:
+        assert gate.entered.wait(20)  # the thread is building
+        job = threading.Thread(target=run_job)
+        job.start()
+        gate.open.set()
+        job.join(20)
+        assert not job.is_alive() and failures == []
+    finally:
+        gate.open.set()
+        assert keeper.stop()
