@@ -14,16 +14,17 @@ Who does what:
 - requests only read (:meth:`IndexKeeper.search`): they never build and never wait for a
   build; until the first build is done they get :class:`IndexNotReady`;
 - jobs, the CLI and tests bring the index up to date in their own thread when they need it
-  (:meth:`IndexKeeper.refresh`): a job that matches known errors right after a declaration
-  must see what was just committed.
+  (:meth:`IndexKeeper.refresh`, outside any transaction of theirs): a job that matches known
+  errors right after a declaration must see what was just committed.
 
 Thread safety: one lock guards the index that readers search against the refresher's
 ``add``/``remove``; a full build runs outside it, on a new index that then replaces the old
 one in one step, so readers keep answering from the old index while it runs. A second lock
 lets one refresh run at a time. Searches hold the lock while they run: they are pure Python
-and the GIL runs one at a time anyway. The background thread reads the database in a short
-transaction that ends before the index is built (on SQLite every transaction holds the
-write lock).
+and the GIL runs one at a time anyway. A refresh reads the database in a short transaction
+that ends before the index is built or changed, so neither lock is ever held by a thread
+that waits for the database, and no transaction waits for a refresh (on SQLite every
+transaction holds the write lock).
 """
 
 import logging
@@ -149,27 +150,26 @@ class IndexKeeper:
 
     # --- the refresher ---------------------------------------------------------------------
 
-    def refresh(self, session: Session | None = None) -> None:
-        """Bring the index up to what ``session`` sees (default: a session of its own), now,
-        in the caller's thread.
+    def refresh(self) -> None:
+        """Bring the index up to date with the database now, in the caller's thread.
 
         Builds the index if it was never built, adds and removes the incidents changed since
         the last refresh, and rebuilds it when problems or known errors changed (rarely).
         Waits for a refresh running in another thread, except for the first build: while
         another thread builds the index for the first time it raises :class:`IndexNotReady`
         at once (a job is retried later rather than holding a worker slot).
+
+        It reads the database in a short transaction of its own, which ends before the index
+        is built. Call it outside any transaction: on SQLite a transaction holds the write
+        lock, and one held while waiting for another thread's refresh, which needs that lock
+        to read, would deadlock until the busy timeout.
         """
         if self._built.is_set():
             self._refresh_lock.acquire()
         elif not self._refresh_lock.acquire(blocking=False):
             raise IndexNotReady("similar incidents are being indexed; try again shortly")
         try:
-            if session is None:
-                # The transaction ends before the index is built: on SQLite every transaction
-                # holds the write lock, and a build takes seconds on a large history.
-                with self.db.session() as own:
-                    changes = self._read_changes(own)
-            else:
+            with self.db.session() as session:
                 changes = self._read_changes(session)
             self._apply(changes)
         finally:

@@ -18,16 +18,15 @@ DEPTH = 200
 def match_known_errors(session: Session, *, index: IndexKeeper, incident_id: int) -> list[str]:
     """Record the known errors a triage or live incident matches; returns their references.
 
-    Brings ``index`` up to what ``session`` sees first (this runs in a job, not a request),
-    so that a known error recorded a moment ago counts. While another thread builds the
-    index for the first time this raises ``IndexNotReady``, and the job is retried later.
+    Searches ``index`` as it is: the caller brings it up to date first (the job does, so
+    that a known error recorded a moment ago counts). Before the first build of the index
+    this raises ``IndexNotReady``, and the job is retried later.
     """
     incident = session.get(Incident, incident_id)
     if incident is None:
         return []
     if lifecycle.category(Status(incident.status)) not in (Category.TRIAGE, Category.LIVE):
         return []
-    index.refresh(session)
     found = []
     for match in index.search(query_of(incident), k=DEPTH, exclude_ids=(incident.id,)):
         if not isinstance(match.id, str) or match.score < MATCH_THRESHOLD:

@@ -25,9 +25,10 @@ thousand incidents take well under a second); after that it fails and is retried
 def on_incident_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
     """An incident was declared or its content changed: look for known errors it matches."""
     index = similarity_of(ctx)
+    # Outside the job's transaction: on SQLite it would hold the write lock meanwhile.
     if index.running:
-        # Before the transaction: on SQLite it would hold the write lock while waiting.
         index.wait_ready(FIRST_BUILD_WAIT)
+    index.refresh()  # a job is not a request: it sees what was committed a moment ago
     with ctx.db.session() as session:
         match_known_errors(session, index=index, incident_id=payload["incident_id"])
 

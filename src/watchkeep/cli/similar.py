@@ -18,11 +18,11 @@ def _local(ref: str | None, text: str | None, k: int, as_email: str | None) -> l
     db = open_database()
     # The command's own index, built for it in one go, by the same method as the server's.
     index = similarity_index(db, settings())
+    index.refresh()  # before the command's transaction, which on SQLite holds the write lock
     with local_session(db) as session:
         actor = local_actor(session, as_email)
-        incident = get_visible(session, ref=ref, actor=actor) if ref else None
-        index.refresh(session)
-        if incident is not None:
+        if ref:
+            incident = get_visible(session, ref=ref, actor=actor)
             found = assist.similar_incidents(
                 session, index=index, incident=incident, actor=actor, k=k
             )

@@ -45,6 +45,12 @@ NOISE = (
 MONDAY_2AM = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # a Monday
 
 
+def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
+    """What the matching job does: bring the index up to date, then match."""
+    index.refresh()
+    return match_known_errors(session, index=index, incident_id=incident_id)
+
+
 def weekly(n: int) -> datetime:
     """The n-th Monday 02:00 UTC before the last one (in the recent past, oldest first)."""
     last = MONDAY_2AM
@@ -135,16 +141,12 @@ def test_only_triage_and_live_incidents_are_matched(
     declined = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
     move_incident(session, incident=declined, actor=alice.actor, status="declined")
 
-    assert match_known_errors(session, index=similarity, incident_id=triage.id) == [
-        consumer_stuck.reference
-    ]
-    assert match_known_errors(session, index=similarity, incident_id=live.id) == [
-        consumer_stuck.reference
-    ]
+    assert match_now(session, similarity, triage.id) == [consumer_stuck.reference]
+    assert match_now(session, similarity, live.id) == [consumer_stuck.reference]
     for finished in (resolved, declined):
-        assert match_known_errors(session, index=similarity, incident_id=finished.id) == []
+        assert match_now(session, similarity, finished.id) == []
         assert matches_for_incident(session, incident_id=finished.id) == []
-    assert match_known_errors(session, index=similarity, incident_id=987654) == []
+    assert match_now(session, similarity, 987654) == []
     [match] = matches_for_incident(session, incident_id=live.id)
     assert match.score >= 0.2
     assert "same service orders" in match.reasons
@@ -156,8 +158,8 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
     declare_noise(session, alice)
     text = {"title": "Replica lag on db-2", "summary": "WAL archiving stalled, replicas behind"}
     before = make_incident(session, alice, **text)
-    # Matching brings the index up to date first: here it builds it.
-    assert match_known_errors(session, index=similarity, incident_id=before.id) == []
+    # The first match builds the index.
+    assert match_now(session, similarity, before.id) == []
     known = known_errors.create(
         session,
         actor=alice.actor,
@@ -165,11 +167,11 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
         symptoms="replica lag on db-2, WAL archiving stalled",
         workaround=["Restart the archiver"],
     )
-    assert match_known_errors(session, index=similarity, incident_id=before.id) == [known.reference]
+    assert match_now(session, similarity, before.id) == [known.reference]
 
     known_errors.update(session, known=known, actor=alice.actor, active=False)
     after = make_incident(session, alice, **text)
-    assert match_known_errors(session, index=similarity, incident_id=after.id) == []
+    assert match_now(session, similarity, after.id) == []
 
 
 def test_an_unrelated_incident_matches_nothing(
@@ -177,7 +179,7 @@ def test_an_unrelated_incident_matches_nothing(
 ) -> None:
     declare_noise(session, alice)
     unrelated = make_incident(session, alice, title="Login page slow for APAC users")
-    assert match_known_errors(session, index=similarity, incident_id=unrelated.id) == []
+    assert match_now(session, similarity, unrelated.id) == []
 
 
 # --- problem candidates ---------------------------------------------------------------------

@@ -50,7 +50,7 @@ def history(session: Session, alice: Person, similarity: IndexKeeper) -> History
         make_incident(session, alice, title=title, summary=summary, service_ids=[web.id])
         for title, summary in NOISE
     ]
-    similarity.refresh(session)
+    similarity.refresh()
     return History(lag=lag, noise=noise)
 
 
@@ -127,7 +127,7 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
         service_ids=[history.lag[0].services[0].id],
         private=True,
     )
-    similarity.refresh(session)
+    similarity.refresh()
     query = history.lag[1]
     everything = ids(similar(incident=query, actor=admin.actor, k=10))
     assert secret.id in everything
@@ -150,7 +150,7 @@ def test_a_private_incident_asking_does_not_reveal_itself(
         session, alice, title="Orders consumer lag", service_ids=[history.lag[0].services[0].id],
         private=True,
     )  # fmt: skip
-    similarity.refresh(session)
+    similarity.refresh()
     found = similar(incident=secret, actor=alice.actor)
     assert secret.id not in ids(found)
     assert set(ids(found)) & {i.id for i in history.lag}
@@ -169,7 +169,7 @@ def test_an_edited_title_is_searched_under_its_new_words(
         session, incident=disk, actor=alice.actor, title="Replication slot filled the disk"
     )
     assert disk.id not in ids(search(text="replication slot", actor=alice.actor))  # until...
-    similarity.refresh(session)  # ...the refresher runs
+    similarity.refresh()  # ...the refresher runs
     found = search(text="replication slot", actor=alice.actor)
     assert ids(found)[:1] == [disk.id]
     query = history.lag[0]
@@ -184,7 +184,7 @@ def test_an_edited_title_is_searched_under_its_new_words(
         summary="consumer lag growing, backlog",
         service_ids=[s.id for s in query.services],
     )
-    similarity.refresh(session)
+    similarity.refresh()
     after = ids(similar(incident=query, actor=alice.actor, k=8))
     assert tls.id in after[:3]
 
@@ -195,7 +195,7 @@ def test_new_incidents_and_root_causes_are_picked_up(
     assert search(text="zookeeper quorum", actor=alice.actor) == []
     fresh = make_incident(session, alice, title="Zookeeper quorum lost")
     assert search(text="zookeeper quorum", actor=alice.actor) == []  # a reader never refreshes
-    similarity.refresh(session)
+    similarity.refresh()
     assert ids(search(text="zookeeper quorum", actor=alice.actor)) == [fresh.id]
 
     dns = history.noise[3]
@@ -204,7 +204,7 @@ def test_new_incidents_and_root_causes_are_picked_up(
     rca.set_root_cause(
         session, problem=problem, actor=alice.actor, statement="conntrack table exhausted"
     )
-    similarity.refresh(session)  # a root cause changes a problem: the index is rebuilt
+    similarity.refresh()  # a root cause changes a problem: the index is rebuilt
     assert ids(search(text="conntrack table", actor=alice.actor)) == [dns.id]
 
 
@@ -212,10 +212,10 @@ def test_a_declined_incident_leaves_the_index(
     session: Session, alice: Person, search: Ask, similarity: IndexKeeper
 ) -> None:
     noise = make_incident(session, alice, title="Pager storm from flapping probe", status="triage")
-    similarity.refresh(session)
+    similarity.refresh()
     assert ids(search(text="flapping probe", actor=alice.actor)) == [noise.id]
     move_incident(session, incident=noise, actor=alice.actor, status="declined")
-    similarity.refresh(session)
+    similarity.refresh()
     assert search(text="flapping probe", actor=alice.actor) == []
 
 
@@ -229,5 +229,5 @@ def test_an_incident_stamped_before_the_newest_indexed_one_is_still_indexed(
     late = make_incident(session, alice, title="Zookeeper quorum lost")
     late.updated_at = newest_indexed - timedelta(seconds=1)
     session.flush()
-    similarity.refresh(session)
+    similarity.refresh()
     assert ids(search(text="zookeeper quorum", actor=alice.actor)) == [late.id]

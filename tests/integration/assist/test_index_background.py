@@ -31,6 +31,7 @@ from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition as move_incident
 from watchkeep.jobs.registry import JobContext
 from watchkeep.problem import known_errors
+from watchkeep.problem.matching import matches_for_incident
 
 LAG = Query(text="kafka consumer lag on orders")
 
@@ -55,7 +56,7 @@ def test_before_the_first_build_readers_are_told_it_is_not_ready(
         search_similar(session, index=similarity, text="consumer lag", actor=alice.actor)
     assert not similarity.ready and similarity.builds == 0
 
-    similarity.refresh(session)
+    similarity.refresh()
     assert similarity.ready and similarity.wait_ready(0)
     assert found(similarity) == [incident.id]
 
@@ -64,14 +65,14 @@ def test_a_refresh_adds_new_incidents_and_removes_discarded_ones(
     session: Session, alice: Person, similarity: IndexKeeper
 ) -> None:
     first = make_incident(session, alice, title="Kafka consumer lag on orders", status="triage")
-    similarity.refresh(session)
+    similarity.refresh()
     second = make_incident(session, alice, title="Orders consumer lag again")
     assert found(similarity) == [first.id]  # readers see the index as last refreshed
 
-    similarity.refresh(session)
+    similarity.refresh()
     assert set(found(similarity)) == {first.id, second.id}
     move_incident(session, incident=first, actor=alice.actor, status="declined")
-    similarity.refresh(session)
+    similarity.refresh()
     assert found(similarity) == [second.id]
     assert first.id not in similarity
     assert similarity.builds == 1  # incident changes are applied in place
@@ -81,9 +82,9 @@ def test_a_refresh_with_nothing_changed_changes_nothing(
     session: Session, alice: Person, similarity: IndexKeeper
 ) -> None:
     make_incident(session, alice, title="Kafka consumer lag on orders")
-    similarity.refresh(session)
+    similarity.refresh()
     before = found(similarity)
-    similarity.refresh(session)
+    similarity.refresh()
     assert (found(similarity), similarity.builds) == (before, 1)
 
 
@@ -91,32 +92,42 @@ def test_a_known_error_change_rebuilds_the_index(
     session: Session, alice: Person, similarity: IndexKeeper
 ) -> None:
     make_incident(session, alice, title="Kafka consumer lag on orders")
-    similarity.refresh(session)
+    similarity.refresh()
     known = known_errors.create(
         session, actor=alice.actor, title="Consumer lag on orders",
         symptoms="kafka consumer lag growing", workaround=["Restart the consumers"],
     )  # fmt: skip
-    similarity.refresh(session)
+    similarity.refresh()
     assert f"ke:{known.id}" in similarity
     assert similarity.builds == 2
     known_errors.update(session, known=known, actor=alice.actor, active=False)
-    similarity.refresh(session)
+    similarity.refresh()
     assert f"ke:{known.id}" not in similarity
     assert similarity.builds == 3
 
 
-def test_matching_known_errors_refreshes_the_index_first(
-    session: Session, alice: Person, similarity: IndexKeeper
+def test_the_matching_job_refreshes_the_index_first(
+    session: Session, database: Database, alice: Person, similarity: IndexKeeper
 ) -> None:
     """A job is not a request: it sees a known error recorded a moment ago."""
     make_incident(session, alice, title="Disk full on db-2")
-    similarity.refresh(session)
+    similarity.refresh()
     known = known_errors.create(
         session, actor=alice.actor, title="Consumer lag on orders",
         symptoms="kafka consumer lag growing on orders", workaround=["Restart the consumers"],
     )  # fmt: skip
     live = make_incident(session, alice, title="Kafka consumer lag growing on orders")
-    assert match_known_errors(session, index=similarity, incident_id=live.id) == [known.reference]
+    session.commit()
+    # The service searches the index as last refreshed, which has no such known error...
+    assert match_known_errors(session, index=similarity, incident_id=live.id) == []
+    # ...the job refreshes it first.
+    context = JobContext(
+        database, 1, "incident.changed", 1, utcnow(), state=worker_state(similarity=similarity)
+    )
+    on_incident_changed(context, {"incident_id": live.id})
+    session.expire_all()
+    [match] = matches_for_incident(session, incident_id=live.id)
+    assert match.known_error_id == known.id
 
 
 # --- the background thread, with real commits -------------------------------------------------
@@ -143,10 +154,9 @@ class Counted(IndexKeeper):
         super().__init__(db, embedder=embedder, every=0.01)
         self.refreshed = threading.Semaphore(0)
 
-    def refresh(self, session: Session | None = None) -> None:
-        super().refresh(session)
-        if session is None:
-            self.refreshed.release()
+    def refresh(self) -> None:
+        super().refresh()
+        self.refreshed.release()
 
     def next_refresh(self) -> None:
         """Wait until a refresh has started and ended after this call."""
