@@ -220,7 +220,7 @@ def test_start_builds_the_index_and_keeps_it_in_step(
     assert keeper.builds == 1
 
 
-def test_readers_and_jobs_never_wait_for_the_first_build(
+def test_nothing_waits_for_the_first_build_in_another_thread(
     live_db: Database, someone: Person
 ) -> None:
     incident = declare(live_db, someone, "Kafka consumer lag on orders")
@@ -231,8 +231,10 @@ def test_readers_and_jobs_never_wait_for_the_first_build(
         assert gate.entered.wait(20)  # the thread is building
         with pytest.raises(IndexNotReady):
             keeper.search(LAG, k=5)
+        with pytest.raises(IndexNotReady):  # a refresh elsewhere gives up at once...
+            keeper.refresh()
         with live_db.session() as session, pytest.raises(IndexNotReady):
-            # The job fails at once and is retried later, rather than holding a worker slot.
+            # ...and so does matching: the job is retried later, not holding a worker slot.
             match_known_errors(session, index=keeper, incident_id=incident)
         gate.open.set()
         assert keeper.wait_ready(20)
