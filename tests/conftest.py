@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import Person, committed_person
 from tests.hypothesis_profiles import load_chosen_profile
 from watchkeep.app.factory import create_app
-from watchkeep.assist.index import cache as similarity_index
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.auth import secrets
 from watchkeep.bootstrap import ensure_defaults
 from watchkeep.core.db import Database, make_engine
@@ -139,7 +139,6 @@ def engine(
 @pytest.fixture
 def database(engine: Engine) -> Iterator[Database]:
     """A Database whose every transaction is a SAVEPOINT inside one rolled-back transaction."""
-    similarity_index.clear()  # derived from data that the previous test rolled back
     connection = engine.connect()
     outer = connection.begin()
     db = Database(str(engine.url), engine=engine)
@@ -158,8 +157,29 @@ def session(database: Database) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(database: Database) -> Iterator[TestClient]:
-    """An HTTP client for the app, on the test's rolled-back database."""
-    app = create_app(Settings(database_url=database.url), db=database)
+def similarity(database: Database) -> IndexKeeper:
+    """The similarity index of the test's database, never started: a background thread must
+    not share the test's one connection. Tests bring it up to date with ``refresh``."""
+    return IndexKeeper(database)
+
+
+@pytest.fixture
+def client(database: Database, similarity: IndexKeeper) -> Iterator[TestClient]:
+    """An HTTP client for the app, on the test's rolled-back database.
+
+    Before each request the similarity index is brought up to date, in the test's thread, as
+    the background refresher of a running server would have done by then.
+    """
+    app = create_app(Settings(database_url=database.url), db=database, similarity=similarity)
+    with TestClient(app) as test_client:
+        test_client.event_hooks["request"].append(lambda _request: similarity.refresh())
+        yield test_client
+
+
+@pytest.fixture
+def unindexed_client(database: Database, similarity: IndexKeeper) -> Iterator[TestClient]:
+    """Like ``client``, but the similarity index is refreshed only when the test says so
+    (``similarity.refresh()``): the app as it answers before its first build."""
+    app = create_app(Settings(database_url=database.url), db=database, similarity=similarity)
     with TestClient(app) as test_client:
         yield test_client

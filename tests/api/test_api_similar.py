@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.incident.models import Incident
 
 LAG = (
@@ -145,3 +146,24 @@ def test_an_edited_incident_is_found_under_its_new_title(
     assert edited.status_code == 200, edited.text
     found = refs(client.get("/api/v1/similar", params=ask, headers=alice.headers))
     assert found[:1] == [lag[2].reference]
+
+
+def test_before_the_first_build_the_answers_are_empty(
+    unindexed_client: TestClient, similarity: IndexKeeper, lag: list[Incident], alice: Person
+) -> None:
+    """A request never builds the index nor waits for it: until the first build it answers
+    as for a history with nothing alike, and with the index once built."""
+    client = unindexed_client
+    url = f"/api/v1/incidents/{lag[0].reference}/similar"
+    ask = {"q": "kafka consumer group stuck"}
+    assert refs(client.get(url, headers=alice.headers)) == []
+    assert refs(client.get("/api/v1/similar", params=ask, headers=alice.headers)) == []
+    too_short = client.get("/api/v1/similar", params={"q": "ab"}, headers=alice.headers)
+    assert error_of(too_short, 422, "invalid")  # the question is still checked
+    missing = client.get("/api/v1/incidents/INC-987654/similar", headers=alice.headers)
+    assert error_of(missing, 404, "not_found")
+
+    similarity.refresh()
+    assert lag[1].reference in refs(client.get(url, headers=alice.headers))
+    assert lag[0].reference in refs(client.get("/api/v1/similar", params=ask,
+                                               headers=alice.headers))  # fmt: skip

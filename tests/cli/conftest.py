@@ -2,6 +2,8 @@
 
 ``cli`` runs a command as a person in both modes: ``local`` acts on the database as
 ``--as EMAIL``; ``remote`` talks to uvicorn serving the same database with that user's token.
+The server's similarity index is brought up to date before each remote command, as its
+background refresher would have done by then.
 """
 
 import socket
@@ -18,6 +20,7 @@ from tests.factories import Person, make_person, make_service
 from typer.testing import CliRunner
 
 from watchkeep.app.factory import create_app
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.bootstrap import prepare
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database
@@ -64,10 +67,19 @@ def crew(db_url: str) -> Crew:
     return Crew(admin=admin, grace=grace, outsider=outsider)
 
 
+@dataclass
+class Served:
+    url: str
+    similarity: IndexKeeper
+
+
 @pytest.fixture
-def server(db_url: str) -> Iterator[str]:
-    """uvicorn serving the app on the same database, on a free port, in a background thread."""
-    web_app = create_app(Settings(database_url=db_url))
+def served(db_url: str) -> Iterator[Served]:
+    """uvicorn serving the app on the same database, on a free port, in a background thread,
+    with a similarity index that the tests refresh."""
+    db = Database(db_url)
+    similarity = IndexKeeper(db)
+    web_app = create_app(Settings(database_url=db_url), db=db, similarity=similarity)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -78,11 +90,17 @@ def server(db_url: str) -> Iterator[str]:
     while not uv.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
+    yield Served(f"http://127.0.0.1:{port}", similarity)
     uv.should_exit = True
     thread.join(timeout=10)
-    web_app.state.db.dispose()
+    db.dispose()
     sock.close()
+
+
+@pytest.fixture
+def server(served: Served) -> str:
+    """The URL of the server."""
+    return served.url
 
 
 @pytest.fixture
@@ -96,11 +114,12 @@ def local(crew: Crew) -> Run:
 
 
 @pytest.fixture
-def remote(crew: Crew, server: str) -> Run:
+def remote(crew: Crew, served: Served) -> Run:
     """Run ``watchkeep ...`` against the server with ``who``'s token."""
 
     def run(*args: str, who: Person) -> Result:
-        return runner.invoke(app, [*args, "--url", server, "--token", who.token])
+        served.similarity.refresh()
+        return runner.invoke(app, [*args, "--url", served.url, "--token", who.token])
 
     return run
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, sync_playwright
 from tests.conftest import unavailable
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, SERVICES
 
+from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
 from watchkeep.auth import service as auth
@@ -40,12 +41,19 @@ def server(tmp_path: Path) -> Iterator[str]:
         auth.create_user(session, email=EMAIL, name="Grace Hopper", password=PASSWORD)
         for name in SERVICES:
             catalog.create_service(session, name=name)
+    similarity = similarity_index(db, settings)  # one for the app and the worker, as in `run`
+    similarity.start()
     stop = threading.Event()
-    worker = Worker(db, build_registry(), poll_seconds=0.2)
+    worker = Worker(
+        db, build_registry(), poll_seconds=0.2, state=worker_state(similarity=similarity)
+    )
     worker_thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
     worker_thread.start()
     config = uvicorn.Config(
-        create_app(settings, db=db), host="127.0.0.1", port=free_port(), log_level="warning"
+        create_app(settings, db=db, similarity=similarity),
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
     )
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
@@ -60,6 +68,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     thread.join(timeout=10)
     stop.set()
     worker_thread.join(timeout=10)
+    similarity.stop()
     db.dispose()
 
 

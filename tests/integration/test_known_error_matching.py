@@ -7,12 +7,21 @@ from tests.factories import (
     raise_problem,
 )
 
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.incident.timeline import list_entries
 from watchkeep.problem.matching import matches_for_incident
 
 
-def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Session) -> None:
+def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
+    """What the matching job does: bring the index up to date, then match."""
+    index.refresh()
+    return match_known_errors(session, index=index, incident_id=incident_id)
+
+
+def test_a_new_incident_matching_a_known_error_shows_its_workaround(
+    session: Session, similarity: IndexKeeper
+) -> None:
     alice = make_person(session)
     orders = make_service(session, "orders")
     for title in ("Checkout latency high", "Disk full on db-2", "TLS certificate expired"):
@@ -38,9 +47,10 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Ses
     )
     unrelated = make_incident(session, alice, title="Login page slow for EU users")
 
-    assert match_known_errors(session, incident_id=again.id) == [known.reference]
-    assert match_known_errors(session, incident_id=unrelated.id) == []
-    assert match_known_errors(session, incident_id=again.id) == []  # matched once only
+    assert match_now(session, similarity, again.id) == [known.reference]
+    assert match_now(session, similarity, unrelated.id) == []
+    again_matched = match_now(session, similarity, again.id)
+    assert again_matched == []  # matched once only
     [match] = matches_for_incident(session, incident_id=again.id)
     assert match.known_error.workaround[0] == "Restart the consumer group"
     entry = list_entries(session, incident_id=again.id)[-1]

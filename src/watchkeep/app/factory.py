@@ -1,22 +1,55 @@
 """The ASGI application: API, web UI, health and metrics."""
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from watchkeep import __version__
 from watchkeep.app import health, web
 from watchkeep.app.api import api_router
-from watchkeep.assist.embedders import load as load_embedder
-from watchkeep.assist.index import cache as similarity_index
+from watchkeep.app.components import similarity_index
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.auth.authn import TokensAndSessions
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings, get_settings
 from watchkeep.http import errors
 from watchkeep.http.templates import STATIC_DIR, error_page
 
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+
+def _keeping(similarity: IndexKeeper) -> Lifespan:
+    """A lifespan that builds and refreshes the similarity index while the app runs."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        similarity.start()
+        try:
+            yield
+        finally:
+            similarity.stop()
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    similarity: IndexKeeper | None = None,
+) -> FastAPI:
+    """The application on ``db`` (default: the settings' database).
+
+    Without ``similarity`` the app keeps a similarity index of its own, refreshed in the
+    background from startup to shutdown; one passed in is its owner's to start and stop
+    (``watchkeep run`` shares one with its worker; tests refresh theirs themselves).
+    """
     settings = settings or get_settings()
+    db = db or Database(settings.database_url)
+    owned = similarity is None
+    if similarity is None:
+        similarity = similarity_index(db, settings)
     app = FastAPI(
         title="Watchkeep",
         version=__version__,
@@ -24,10 +57,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_url="/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=_keeping(similarity) if owned else None,
     )
-    similarity_index.use(load_embedder(settings.similarity_model))
     app.state.settings = settings
-    app.state.db = db or Database(settings.database_url)
+    app.state.db = db
+    app.state.similarity = similarity
     app.state.authenticator = TokensAndSessions()
     app.state.templates = web.build_templates()
     app.state.panels = web.build_panels()

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import KNOWN_ERROR_PREFIX, query_of
-from watchkeep.assist.index import cache
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.incident import lifecycle
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.models import Incident
@@ -15,11 +15,12 @@ MATCH_THRESHOLD = 0.2
 DEPTH = 200
 
 
-def match_known_errors(session: Session, *, incident_id: int) -> list[str]:
+def match_known_errors(session: Session, *, index: IndexKeeper, incident_id: int) -> list[str]:
     """Record the known errors a triage or live incident matches; returns their references.
 
-    While the index of a large history is first built, this raises ``IndexNotReady`` and the
-    job that called it is retried later.
+    Searches ``index`` as it is: the caller brings it up to date first (the job does, so
+    that a known error recorded a moment ago counts). Before the first build of the index
+    this raises ``IndexNotReady``, and the job is retried later.
     """
     incident = session.get(Incident, incident_id)
     if incident is None:
@@ -27,7 +28,7 @@ def match_known_errors(session: Session, *, incident_id: int) -> list[str]:
     if lifecycle.category(Status(incident.status)) not in (Category.TRIAGE, Category.LIVE):
         return []
     found = []
-    for match in cache.get(session).search(query_of(incident), k=DEPTH, exclude_ids=(incident.id,)):
+    for match in index.search(query_of(incident), k=DEPTH, exclude_ids=(incident.id,)):
         if not isinstance(match.id, str) or match.score < MATCH_THRESHOLD:
             continue
         known = session.get(KnownError, int(match.id.removeprefix(KNOWN_ERROR_PREFIX)))

@@ -1,7 +1,8 @@
 """Similar incidents for a live incident or a free-text description.
 
 Private incidents are filtered out of every answer for people who may not see them, before
-anything about them is returned.
+anything about them is returned. The index is the caller's (:class:`IndexKeeper`, held by
+the composition layer); these functions only read it, as it is now.
 """
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import query_of
-from watchkeep.assist.index import IndexNotReady, cache
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.similarity.model import Query
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
@@ -37,12 +38,13 @@ def _visible(session: Session, actor: Actor, ids: list[int]) -> dict[int, Incide
 
 
 def _answer(
-    session: Session, actor: Actor, query: Query, k: int, exclude: tuple[int, ...] = ()
+    session: Session,
+    index: IndexKeeper,
+    actor: Actor,
+    query: Query,
+    k: int,
+    exclude: tuple[int, ...] = (),
 ) -> list[SimilarIncident]:
-    try:
-        index = cache.get(session)
-    except IndexNotReady:
-        return []  # the first build of a large history is under way; answers follow shortly
     matches = index.search(query, k=k * OVERFETCH, exclude_ids=exclude)
     incident_matches = [m for m in matches if isinstance(m.id, int) and m.score >= MIN_SCORE]
     shown = _visible(session, actor, [int(m.id) for m in incident_matches])
@@ -54,16 +56,22 @@ def _answer(
 
 
 def similar_incidents(
-    session: Session, *, incident: Incident, actor: Actor, k: int = 5
+    session: Session, *, index: IndexKeeper, incident: Incident, actor: Actor, k: int = 5
 ) -> list[SimilarIncident]:
-    """The past incidents most like ``incident`` that ``actor`` may see, best first."""
-    return _answer(session, actor, query_of(incident), k, exclude=(incident.id,))
+    """The past incidents most like ``incident`` that ``actor`` may see, best first.
+
+    Raises ``IndexNotReady`` until ``index`` has been built for the first time.
+    """
+    return _answer(session, index, actor, query_of(incident), k, exclude=(incident.id,))
 
 
 def search_similar(
-    session: Session, *, text: str, actor: Actor, k: int = 10
+    session: Session, *, index: IndexKeeper, text: str, actor: Actor, k: int = 10
 ) -> list[SimilarIncident]:
-    """Incidents most like a free-text description (of at least 3 characters)."""
+    """Incidents most like a free-text description (of at least 3 characters).
+
+    Raises ``IndexNotReady`` until ``index`` has been built for the first time.
+    """
     if len(text.strip()) < MIN_TEXT:
         raise Invalid(f"describe what you see in at least {MIN_TEXT} characters", field="q")
-    return _answer(session, actor, Query(text=text), k)
+    return _answer(session, index, actor, Query(text=text), k)

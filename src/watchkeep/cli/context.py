@@ -26,9 +26,10 @@ def open_database() -> Database:
 
 
 @contextmanager
-def local_session() -> Iterator[Session]:
-    """One transaction for the command; a domain error becomes a message and exit code 1."""
-    db = open_database()
+def local_session(db: Database | None = None) -> Iterator[Session]:
+    """One transaction for the command on ``db`` (default: the settings' database), disposed
+    of afterwards; a domain error becomes a message and exit code 1."""
+    db = db or open_database()
     try:
         with db.session() as session:
             yield session

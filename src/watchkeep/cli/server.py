@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from watchkeep import demo
+from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
 from watchkeep.bootstrap import prepare
@@ -58,6 +59,8 @@ def run(
     prepare(db)
     if cfg.demo_data:
         _print_login(demo.seed(db))
+    # One similarity index for the app and the worker: one process, one database.
+    similarity = similarity_index(db, cfg)
     stop = threading.Event()
     worker = Worker(
         db,
@@ -66,12 +69,14 @@ def run(
         poll_seconds=cfg.job_poll_seconds,
         lease_seconds=cfg.job_lease_seconds,
         shutdown_seconds=8,  # below the join timeout, so unfinished claims are handed back
+        state=worker_state(similarity=similarity),
     )
     thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
+    similarity.start()
     thread.start()
     try:
         uvicorn.run(
-            create_app(cfg, db=db),
+            create_app(cfg, db=db, similarity=similarity),
             host=host or cfg.host,
             port=port or cfg.port,
             log_level=cfg.log_level,
@@ -79,4 +84,5 @@ def run(
     finally:
         stop.set()
         thread.join(timeout=10)
+        similarity.stop()
         db.dispose()

@@ -5,22 +5,29 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from watchkeep.app.components import similarity_index
 from watchkeep.assist import service as assist
 from watchkeep.assist.schemas import similar_read
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import TokenOption, UrlOption, remote_client, segment, server_url
-from watchkeep.cli.context import console, fail, local_session, print_json
+from watchkeep.cli.context import console, fail, local_session, open_database, print_json, settings
 from watchkeep.incident.access import get_visible
 
 
 def _local(ref: str | None, text: str | None, k: int, as_email: str | None) -> list[Any]:
-    with local_session() as session:
+    db = open_database()
+    # The command's own index, built for it in one go, by the same method as the server's.
+    index = similarity_index(db, settings())
+    index.refresh()  # before the command's transaction, which on SQLite holds the write lock
+    with local_session(db) as session:
         actor = local_actor(session, as_email)
         if ref:
             incident = get_visible(session, ref=ref, actor=actor)
-            found = assist.similar_incidents(session, incident=incident, actor=actor, k=k)
+            found = assist.similar_incidents(
+                session, index=index, incident=incident, actor=actor, k=k
+            )
         else:
-            found = assist.search_similar(session, text=text or "", actor=actor, k=k)
+            found = assist.search_similar(session, index=index, text=text or "", actor=actor, k=k)
         return [row.model_dump(mode="json") for row in similar_read(found)]
 
 

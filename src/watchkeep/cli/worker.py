@@ -8,9 +8,8 @@ from types import FrameType
 
 import typer
 
+from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.tasks import build_registry
-from watchkeep.assist.embedders import load as load_embedder
-from watchkeep.assist.index import cache as similarity_index
 from watchkeep.cli.context import console, open_database, settings
 from watchkeep.jobs.worker import Worker
 
@@ -49,13 +48,14 @@ def worker(
         level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     db = open_database()
-    similarity_index.use(load_embedder(config.similarity_model))
+    similarity = similarity_index(db, config)
     runner = Worker(
         db,
         build_registry(),
         concurrency=concurrency or config.worker_concurrency,
         poll_seconds=config.job_poll_seconds,
         lease_seconds=config.job_lease_seconds,
+        state=worker_state(similarity=similarity),
     )
     stop = threading.Event()
     install_stop_handlers(stop)
@@ -63,7 +63,9 @@ def worker(
         f"worker [bold]{runner.name}[/bold] running {runner.concurrency} job(s) at once; "
         "Ctrl-C to stop"
     )
+    similarity.start()
     try:
         runner.run(stop)
     finally:
+        similarity.stop()
         db.dispose()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from watchkeep.core.db import Database
@@ -15,13 +16,16 @@ from watchkeep.jobs.events import EVENT_PREFIX, Event, fan_out
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a handler gets: the database to open its own session on, and the job's facts."""
+    """What a handler gets: the database to open its own session on, the job's facts, and the
+    worker's ``state``: the long-lived components that whoever built the worker gave it
+    (the jobs package knows none of them; a domain's handlers read theirs by name)."""
 
     db: Database
     job_id: int
     kind: str
     attempt: int
     now: datetime
+    state: SimpleNamespace = field(default_factory=SimpleNamespace)
 
 
 Handler = Callable[[JobContext, dict[str, Any]], None]

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,7 +42,11 @@ def default_name() -> str:
 
 
 class Worker:
-    """Runs the jobs of ``registry`` from ``db`` until told to stop."""
+    """Runs the jobs of ``registry`` from ``db`` until told to stop.
+
+    ``state`` is handed to every handler (``ctx.state``): the components its handlers need
+    beyond the database, built by whoever builds the worker.
+    """
 
     def __init__(
         self,
@@ -55,6 +60,7 @@ class Worker:
         shutdown_seconds: float = 30.0,
         backoff: Backoff | None = None,
         clock: Clock = utcnow,
+        state: SimpleNamespace | None = None,
     ) -> None:
         if concurrency < 1 or poll_seconds <= 0 or lease_seconds <= 0:
             raise ValueError("concurrency, poll_seconds and lease_seconds must be positive")
@@ -67,6 +73,7 @@ class Worker:
         self.shutdown_seconds = shutdown_seconds
         self.backoff = backoff or Backoff()
         self.clock = clock
+        self.state = state if state is not None else SimpleNamespace()
         # Renew well before expiry, so that one slow renewal does not lose a lease.
         self.heartbeat_seconds = lease_seconds / 3
         self._inflight: dict[int, Claim] = {}
@@ -169,7 +176,9 @@ class Worker:
             if handler is None:
                 self._record_failure(claim, f"no handler for kind {claim.kind}")
                 return
-            context = JobContext(self.db, claim.id, claim.kind, claim.attempt, self.clock())
+            context = JobContext(
+                self.db, claim.id, claim.kind, claim.attempt, self.clock(), state=self.state
+            )
             try:
                 handler(context, claim.payload)
             except Exception as exc:

@@ -14,8 +14,10 @@ from tests.factories import (
     raise_problem,
 )
 
+from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
 from watchkeep.assist.candidates import propose_problem_candidates
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.tasks import PROPOSE_PROBLEMS
 from watchkeep.catalog.models import Service
@@ -46,6 +48,12 @@ NOISE = (
     ("Payment provider webhook timeouts", "stripe callbacks retried"),
 )
 MONDAY_2AM = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # a Monday
+
+
+def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
+    """What the matching job does: bring the index up to date, then match."""
+    index.refresh()
+    return match_known_errors(session, index=index, incident_id=incident_id)
 
 
 def weekly(n: int) -> datetime:
@@ -121,7 +129,11 @@ def consumer_stuck(session: Session, alice: Person, orders: Service) -> KnownErr
 
 
 def test_only_triage_and_live_incidents_are_matched(
-    session: Session, alice: Person, orders: Service, consumer_stuck: KnownError
+    session: Session,
+    alice: Person,
+    orders: Service,
+    consumer_stuck: KnownError,
+    similarity: IndexKeeper,
 ) -> None:
     declare_noise(session, alice)
     text = {"title": "Orders consumer lag growing", "summary": "the consumer group is stuck"}
@@ -132,24 +144,25 @@ def test_only_triage_and_live_incidents_are_matched(
     declined = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
     move_incident(session, incident=declined, actor=alice.actor, status="declined")
 
-    assert match_known_errors(session, incident_id=triage.id) == [consumer_stuck.reference]
-    assert match_known_errors(session, incident_id=live.id) == [consumer_stuck.reference]
+    assert match_now(session, similarity, triage.id) == [consumer_stuck.reference]
+    assert match_now(session, similarity, live.id) == [consumer_stuck.reference]
     for finished in (resolved, declined):
-        assert match_known_errors(session, incident_id=finished.id) == []
+        assert match_now(session, similarity, finished.id) == []
         assert matches_for_incident(session, incident_id=finished.id) == []
-    assert match_known_errors(session, incident_id=987654) == []
+    assert match_now(session, similarity, 987654) == []
     [match] = matches_for_incident(session, incident_id=live.id)
     assert match.score >= 0.2
     assert "same service orders" in match.reasons
 
 
 def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
-    session: Session, alice: Person, orders: Service
+    session: Session, alice: Person, orders: Service, similarity: IndexKeeper
 ) -> None:
     declare_noise(session, alice)
     text = {"title": "Replica lag on db-2", "summary": "WAL archiving stalled, replicas behind"}
     before = make_incident(session, alice, **text)
-    assert match_known_errors(session, incident_id=before.id) == []  # the index is built now
+    # The first match builds the index.
+    assert match_now(session, similarity, before.id) == []
     known = make_known_error(
         session,
         alice,
@@ -157,19 +170,19 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
         symptoms="replica lag on db-2, WAL archiving stalled",
         workaround=["Restart the archiver"],
     )
-    assert match_known_errors(session, incident_id=before.id) == [known.reference]
+    assert match_now(session, similarity, before.id) == [known.reference]
 
     known_errors.update(session, known=known, actor=alice.actor, active=False)
     after = make_incident(session, alice, **text)
-    assert match_known_errors(session, incident_id=after.id) == []
+    assert match_now(session, similarity, after.id) == []
 
 
 def test_an_unrelated_incident_matches_nothing(
-    session: Session, alice: Person, consumer_stuck: KnownError
+    session: Session, alice: Person, consumer_stuck: KnownError, similarity: IndexKeeper
 ) -> None:
     declare_noise(session, alice)
     unrelated = make_incident(session, alice, title="Login page slow for APAC users")
-    assert match_known_errors(session, incident_id=unrelated.id) == []
+    assert match_now(session, similarity, unrelated.id) == []
 
 
 # --- problem candidates ---------------------------------------------------------------------
@@ -332,13 +345,20 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
     alice: Person,
     orders: Service,
     consumer_stuck: KnownError,
+    similarity: IndexKeeper,
 ) -> None:
     declare_noise(session, alice)
     lag = declare_lag(session, alice, orders)
     jobs.enqueue(session, kind=PROPOSE_PROBLEMS)
     session.commit()
     later = utcnow() + timedelta(minutes=1)
-    worker = Worker(database, build_registry(), name="test", clock=lambda: later)
+    worker = Worker(
+        database,
+        build_registry(),
+        name="test",
+        clock=lambda: later,
+        state=worker_state(similarity=similarity),
+    )
     ran = worker.run_due()
     assert ran >= 1 + len(lag)  # the proposal and one incident.changed job per declaration
     session.expire_all()

@@ -1,13 +1,17 @@
 """Similar incidents on a real database: ranking with reasons, privacy, and an index that
-follows the database (the per-process cache refreshes when incidents or problems change)."""
+follows the database (a refresh picks up changed incidents and problems; between refreshes
+readers see the index as it was)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service, raise_problem
 
+from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.service import SimilarIncident, search_similar, similar_incidents
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import add_participant
@@ -30,7 +34,7 @@ class History:
 
 
 @pytest.fixture
-def history(session: Session, alice: Person) -> History:
+def history(session: Session, alice: Person, similarity: IndexKeeper) -> History:
     orders, web = make_service(session, "orders"), make_service(session, "web")
     texts = (
         ("Kafka consumer lag on orders topic", "consumer group stuck, backlog growing"),
@@ -46,7 +50,23 @@ def history(session: Session, alice: Person) -> History:
         make_incident(session, alice, title=title, summary=summary, service_ids=[web.id])
         for title, summary in NOISE
     ]
+    similarity.refresh()
     return History(lag=lag, noise=noise)
+
+
+Ask = Callable[..., list[SimilarIncident]]
+
+
+@pytest.fixture
+def similar(session: Session, similarity: IndexKeeper) -> Ask:
+    """``similar_incidents`` on the test's index, as it was last refreshed."""
+    return partial(similar_incidents, session, index=similarity)
+
+
+@pytest.fixture
+def search(session: Session, similarity: IndexKeeper) -> Ask:
+    """``search_similar`` on the test's index, as it was last refreshed."""
+    return partial(search_similar, session, index=similarity)
 
 
 def ids(found: list[SimilarIncident]) -> list[int]:
@@ -54,10 +74,10 @@ def ids(found: list[SimilarIncident]) -> list[int]:
 
 
 def test_the_same_fault_in_other_words_comes_first_with_its_reasons(
-    session: Session, alice: Person, history: History
+    session: Session, alice: Person, history: History, similar: Ask
 ) -> None:
     query = history.lag[0]
-    found = similar_incidents(session, incident=query, actor=alice.actor, k=5)
+    found = similar(incident=query, actor=alice.actor, k=5)
     assert query.id not in ids(found)
     assert set(ids(found)[:3]) == {i.id for i in history.lag[1:]}
     assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
@@ -70,24 +90,34 @@ def test_the_same_fault_in_other_words_comes_first_with_its_reasons(
     assert all(s.score < found[2].score for s in found if s.incident.id in noise)
 
 
-def test_k_limits_the_answer(session: Session, alice: Person, history: History) -> None:
-    assert len(similar_incidents(session, incident=history.lag[0], actor=alice.actor, k=2)) == 2
-    assert len(search_similar(session, text="kafka consumer lag", actor=alice.actor, k=1)) == 1
+def test_k_limits_the_answer(
+    session: Session, alice: Person, history: History, similar: Ask, search: Ask
+) -> None:
+    assert len(similar(incident=history.lag[0], actor=alice.actor, k=2)) == 2
+    assert len(search(text="kafka consumer lag", actor=alice.actor, k=1)) == 1
 
 
 def test_free_text_finds_the_incidents_that_say_it(
-    session: Session, alice: Person, history: History
+    session: Session, alice: Person, history: History, search: Ask
 ) -> None:
-    found = search_similar(session, text="kafka consumer group stuck", actor=alice.actor)
+    found = search(text="kafka consumer group stuck", actor=alice.actor)
     assert set(ids(found)[:4]) == {i.id for i in history.lag}
     assert any(r.startswith("matched terms: ") and "kafka" in r for r in found[0].reasons)
-    certs = search_similar(session, text="certificate expired", actor=alice.actor)
+    certs = search(text="certificate expired", actor=alice.actor)
     assert ids(certs)[:1] == [history.noise[0].id]
-    assert search_similar(session, text="zebra giraffe", actor=alice.actor) == []
+    assert search(text="zebra giraffe", actor=alice.actor) == []
 
 
 def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
-    session: Session, alice: Person, bob: Person, viewer: Person, admin: Person, history: History
+    session: Session,
+    alice: Person,
+    bob: Person,
+    viewer: Person,
+    admin: Person,
+    history: History,
+    similar: Ask,
+    search: Ask,
+    similarity: IndexKeeper,
 ) -> None:
     secret = make_incident(
         session,
@@ -97,33 +127,31 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
         service_ids=[history.lag[0].services[0].id],
         private=True,
     )
+    similarity.refresh()
     query = history.lag[1]
-    everything = ids(similar_incidents(session, incident=query, actor=admin.actor, k=10))
+    everything = ids(similar(incident=query, actor=admin.actor, k=10))
     assert secret.id in everything
     for outsider in (bob, viewer):
-        found = ids(similar_incidents(session, incident=query, actor=outsider.actor, k=10))
+        found = ids(similar(incident=query, actor=outsider.actor, k=10))
         assert found == [i for i in everything if i != secret.id]
-        assert secret.id not in ids(
-            search_similar(session, text="kafka consumer stuck", actor=outsider.actor, k=50)
-        )
+        assert secret.id not in ids(search(text="kafka consumer stuck", actor=outsider.actor, k=50))
         # A hidden incident leaves its place to the next one rather than shortening the answer.
-        assert len(similar_incidents(session, incident=query, actor=outsider.actor, k=3)) == 3
+        assert len(similar(incident=query, actor=outsider.actor, k=3)) == 3
     for insider in (alice, admin):
-        assert secret.id in ids(
-            similar_incidents(session, incident=query, actor=insider.actor, k=3)
-        )
+        assert secret.id in ids(similar(incident=query, actor=insider.actor, k=3))
     add_participant(session, incident_id=secret.id, user_id=bob.user.id)
-    assert secret.id in ids(similar_incidents(session, incident=query, actor=bob.actor, k=3))
+    assert secret.id in ids(similar(incident=query, actor=bob.actor, k=3))
 
 
 def test_a_private_incident_asking_does_not_reveal_itself(
-    session: Session, alice: Person, history: History
+    session: Session, alice: Person, history: History, similar: Ask, similarity: IndexKeeper
 ) -> None:
     secret = make_incident(
         session, alice, title="Orders consumer lag", service_ids=[history.lag[0].services[0].id],
         private=True,
     )  # fmt: skip
-    found = similar_incidents(session, incident=secret, actor=alice.actor)
+    similarity.refresh()
+    found = similar(incident=secret, actor=alice.actor)
     assert secret.id not in ids(found)
     assert set(ids(found)) & {i.id for i in history.lag}
 
@@ -132,17 +160,20 @@ def test_a_private_incident_asking_does_not_reveal_itself(
 
 
 def test_an_edited_title_is_searched_under_its_new_words(
-    session: Session, alice: Person, history: History
-) -> None:
+    session: Session, alice: Person, history: History, similar: Ask, search: Ask,
+    similarity: IndexKeeper,
+) -> None:  # fmt: skip
     disk = history.noise[1]
-    assert disk.id not in ids(search_similar(session, text="replication slot", actor=alice.actor))
+    assert disk.id not in ids(search(text="replication slot", actor=alice.actor))
     incidents.update(
         session, incident=disk, actor=alice.actor, title="Replication slot filled the disk"
     )
-    found = search_similar(session, text="replication slot", actor=alice.actor)
+    assert disk.id not in ids(search(text="replication slot", actor=alice.actor))  # until...
+    similarity.refresh()  # ...the refresher runs
+    found = search(text="replication slot", actor=alice.actor)
     assert ids(found)[:1] == [disk.id]
     query = history.lag[0]
-    before = ids(similar_incidents(session, incident=query, actor=alice.actor, k=8))
+    before = ids(similar(incident=query, actor=alice.actor, k=8))
     tls = history.noise[0]
     assert tls.id not in before[:3]
     incidents.update(
@@ -153,41 +184,50 @@ def test_an_edited_title_is_searched_under_its_new_words(
         summary="consumer lag growing, backlog",
         service_ids=[s.id for s in query.services],
     )
-    after = ids(similar_incidents(session, incident=query, actor=alice.actor, k=8))
+    similarity.refresh()
+    after = ids(similar(incident=query, actor=alice.actor, k=8))
     assert tls.id in after[:3]
 
 
 def test_new_incidents_and_root_causes_are_picked_up(
-    session: Session, alice: Person, history: History
+    session: Session, alice: Person, history: History, search: Ask, similarity: IndexKeeper
 ) -> None:
-    assert search_similar(session, text="zookeeper quorum", actor=alice.actor) == []
+    assert search(text="zookeeper quorum", actor=alice.actor) == []
     fresh = make_incident(session, alice, title="Zookeeper quorum lost")
-    assert ids(search_similar(session, text="zookeeper quorum", actor=alice.actor)) == [fresh.id]
+    assert search(text="zookeeper quorum", actor=alice.actor) == []  # a reader never refreshes
+    similarity.refresh()
+    assert ids(search(text="zookeeper quorum", actor=alice.actor)) == [fresh.id]
 
     dns = history.noise[3]
-    assert dns.id not in ids(search_similar(session, text="conntrack table", actor=alice.actor))
+    assert dns.id not in ids(search(text="conntrack table", actor=alice.actor))
     problem = raise_problem(session, alice, dns)
     rca.set_root_cause(
         session, problem=problem, actor=alice.actor, statement="conntrack table exhausted"
     )
-    assert ids(search_similar(session, text="conntrack table", actor=alice.actor)) == [dns.id]
+    similarity.refresh()  # a root cause changes a problem: the index is rebuilt
+    assert ids(search(text="conntrack table", actor=alice.actor)) == [dns.id]
 
 
-def test_a_declined_incident_leaves_the_index(session: Session, alice: Person) -> None:
+def test_a_declined_incident_leaves_the_index(
+    session: Session, alice: Person, search: Ask, similarity: IndexKeeper
+) -> None:
     noise = make_incident(session, alice, title="Pager storm from flapping probe", status="triage")
-    assert ids(search_similar(session, text="flapping probe", actor=alice.actor)) == [noise.id]
+    similarity.refresh()
+    assert ids(search(text="flapping probe", actor=alice.actor)) == [noise.id]
     move_incident(session, incident=noise, actor=alice.actor, status="declined")
-    assert search_similar(session, text="flapping probe", actor=alice.actor) == []
+    similarity.refresh()
+    assert search(text="flapping probe", actor=alice.actor) == []
 
 
 def test_an_incident_stamped_before_the_newest_indexed_one_is_still_indexed(
-    session: Session, alice: Person, history: History
+    session: Session, alice: Person, history: History, search: Ask, similarity: IndexKeeper
 ) -> None:
-    assert search_similar(session, text="zookeeper quorum", actor=alice.actor) == []
+    assert search(text="zookeeper quorum", actor=alice.actor) == []
     newest_indexed = max(i.updated_at for i in [*history.lag, *history.noise])
     # Stamped a moment before the newest indexed change but stored after it: two requests
     # overlapped and the one that began first committed last.
     late = make_incident(session, alice, title="Zookeeper quorum lost")
     late.updated_at = newest_indexed - timedelta(seconds=1)
     session.flush()
-    assert ids(search_similar(session, text="zookeeper quorum", actor=alice.actor)) == [late.id]
+    similarity.refresh()
+    assert ids(search(text="zookeeper quorum", actor=alice.actor)) == [late.id]
