@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
+from watchkeep.core.clock import utcnow
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.problem import candidates, known_errors
 from watchkeep.problem.matching import record_match
@@ -184,9 +185,17 @@ def matched(session: Session, alice: Person, **incident: Any) -> tuple[Incident,
         title="Consumer group stuck",
         symptoms="lag grows",
         workaround=["Restart the consumer group", "Check the lag drains"],
+        now=utcnow(),
     )
     found = make_incident(session, alice, **incident)
-    record_match(session, incident=found, known=known, score=0.42, reasons=["same service orders"])
+    record_match(
+        session,
+        incident=found,
+        known=known,
+        score=0.42,
+        reasons=["same service orders"],
+        now=utcnow(),
+    )
     session.commit()
     return found, known
 
@@ -256,6 +265,7 @@ def propose(session: Session, incidents: list[Incident], title: str = "Recurring
         incident_ids=[i.id for i in incidents],
         evidence={"shared_services": ["orders"], "count": len(incidents), "pattern": "weekly"},
         score=0.61,
+        now=utcnow(),
     )
     assert made is not None
     session.commit()

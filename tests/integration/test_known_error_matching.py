@@ -2,6 +2,7 @@ from sqlalchemy.orm import Session
 from tests.factories import make_incident, make_person, make_service
 
 from watchkeep.assist.knownerrors import match_known_errors
+from watchkeep.core.clock import utcnow
 from watchkeep.incident.timeline import list_entries
 from watchkeep.problem import known_errors, links
 from watchkeep.problem.matching import matches_for_incident
@@ -16,7 +17,7 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Ses
         session, alice, title="Kafka consumer group stuck, orders backlog", service_ids=[orders.id]
     )
     problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[first.reference]
+        session, actor=alice.actor, incident_refs=[first.reference], now=utcnow()
     )
     known = known_errors.create(
         session,
@@ -25,6 +26,7 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Ses
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on orders topic",
         workaround=["Restart the consumer group", "Check the lag drains"],
+        now=utcnow(),
     )
     again = make_incident(
         session,
@@ -35,9 +37,11 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Ses
     )
     unrelated = make_incident(session, alice, title="Login page slow for EU users")
 
-    assert match_known_errors(session, incident_id=again.id) == [known.reference]
-    assert match_known_errors(session, incident_id=unrelated.id) == []
-    assert match_known_errors(session, incident_id=again.id) == []  # matched once only
+    assert match_known_errors(session, incident_id=again.id, now=utcnow()) == [known.reference]
+    assert match_known_errors(session, incident_id=unrelated.id, now=utcnow()) == []
+    assert (
+        match_known_errors(session, incident_id=again.id, now=utcnow()) == []
+    )  # matched once only
     [match] = matches_for_incident(session, incident_id=again.id)
     assert match.known_error.workaround[0] == "Restart the consumer group"
     entry = list_entries(session, incident_id=again.id)[-1]

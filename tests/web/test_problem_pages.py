@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_person, make_service
 from tests.web.helpers import HTML, HX, hx, log_in
 
+from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.incident.models import Incident
 from watchkeep.problem import candidates, known_errors, links, rca
@@ -34,7 +35,7 @@ def incident(session: Session, alice: Person) -> Incident:
 @pytest.fixture
 def problem(session: Session, alice: Person, incident: Incident) -> Problem:
     raised = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[incident.reference]
+        session, actor=alice.actor, incident_refs=[incident.reference], now=utcnow()
     )
     session.commit()
     return raised
@@ -50,6 +51,7 @@ def known(session: Session, alice: Person, problem: Problem) -> KnownError:
         symptoms="consumer group stuck, lag growing on orders topic",
         workaround=["Restart the consumer group", "Check the lag drains"],
         alert_names=["KafkaConsumerLagHigh"],
+        now=utcnow(),
     )
     session.commit()
     return recorded
@@ -92,9 +94,20 @@ def test_every_problem_page_renders(
     known: KnownError,
     path: str,
 ) -> None:
-    rca.set_whys(session, problem=problem, actor=alice.actor, steps=[("Why stuck?", "Rebalance")])
+    rca.set_whys(
+        session,
+        problem=problem,
+        actor=alice.actor,
+        steps=[("Why stuck?", "Rebalance")],
+        now=utcnow(),
+    )
     rca.add_factor(
-        session, problem=problem, actor=alice.actor, category="process", description="No runbook"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        category="process",
+        description="No runbook",
+        now=utcnow(),
     )
     followups.create(
         session,
@@ -102,8 +115,11 @@ def test_every_problem_page_renders(
         problem_id=problem.id,
         title="Alert on lag",
         action_type="detective",
+        now=utcnow(),
     )
-    record_match(session, incident=incident, known=known, score=0.8, reasons=["shared service"])
+    record_match(
+        session, incident=incident, known=known, score=0.8, reasons=["shared service"], now=utcnow()
+    )
     session.commit()
     log_in(client, alice)
     path = (
@@ -125,7 +141,11 @@ def test_the_problem_page_shows_impact_incidents_rca_known_errors_actions_and_ti
     known: KnownError,
 ) -> None:
     rca.set_root_cause(
-        session, problem=problem, actor=alice.actor, statement="Offsets committed too late"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        statement="Offsets committed too late",
+        now=utcnow(),
     )
     session.commit()
     log_in(client, alice)
@@ -146,8 +166,10 @@ def test_the_problem_page_shows_impact_incidents_rca_known_errors_actions_and_ti
 def test_the_problem_list_filters(
     client: TestClient, session: Session, alice: Person, problem: Problem
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Disk fills up", priority="high")
-    problems.transition(session, problem=other, actor=alice.actor, state="canceled")
+    other = problems.create(
+        session, actor=alice.actor, title="Disk fills up", priority="high", now=utcnow()
+    )
+    problems.transition(session, problem=other, actor=alice.actor, state="canceled", now=utcnow())
     session.commit()
     log_in(client, alice)
     everything = client.get("/problems", headers=HTML).text
@@ -343,7 +365,7 @@ def test_linking_and_unlinking_incidents_on_the_problem_page(
 def test_linking_and_unlinking_from_the_incident_page(
     client: TestClient, session: Session, alice: Person, incident: Incident
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Broker disk pressure")
+    other = problems.create(session, actor=alice.actor, title="Broker disk pressure", now=utcnow())
     session.commit()
     token = log_in(client, alice)
     url = f"/incidents/{incident.reference}/problems"
@@ -516,7 +538,12 @@ def test_the_known_error_database_searches_and_edits(
     client: TestClient, session: Session, alice: Person, known: KnownError
 ) -> None:
     known_errors.create(
-        session, actor=alice.actor, title="Disk full", symptoms="no space left", workaround=["rm"]
+        session,
+        actor=alice.actor,
+        title="Disk full",
+        symptoms="no space left",
+        workaround=["rm"],
+        now=utcnow(),
     )
     session.commit()
     token = log_in(client, alice)
@@ -566,7 +593,9 @@ def test_the_known_error_database_searches_and_edits(
 def test_a_known_error_match_shows_on_the_incident_and_can_be_dismissed(
     client: TestClient, session: Session, alice: Person, incident: Incident, known: KnownError
 ) -> None:
-    record_match(session, incident=incident, known=known, score=0.7, reasons=["same service"])
+    record_match(
+        session, incident=incident, known=known, score=0.7, reasons=["same service"], now=utcnow()
+    )
     session.commit()
     token = log_in(client, alice)
     page = client.get(f"/incidents/{incident.reference}", headers=HTML).text
@@ -636,6 +665,7 @@ def test_accepting_and_dismissing_proposed_problems(
         incident_ids=[incident.id, second.id],
         evidence={**evidence, "pattern": "weekly"},
         score=0.8,
+        now=utcnow(),
     )
     disk = candidates.propose(
         session,
@@ -644,6 +674,7 @@ def test_accepting_and_dismissing_proposed_problems(
         incident_ids=[third.id, fourth.id],
         evidence={"count": 2},
         score=0.6,
+        now=utcnow(),
     )
     assert kafka is not None
     assert disk is not None
@@ -678,11 +709,18 @@ def test_accepting_and_dismissing_proposed_problems(
 def test_a_private_incident_stays_off_the_problem_page_for_non_participants(
     client: TestClient, session: Session, alice: Person, incident: Incident
 ) -> None:
-    problem = problems.create(session, actor=alice.actor, title="Credential handling")
-    links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
+    problem = problems.create(session, actor=alice.actor, title="Credential handling", now=utcnow())
+    links.link(
+        session, problem=problem, incident_ref=incident.reference, actor=alice.actor, now=utcnow()
+    )
     secret = make_incident(session, alice, title="Leaked credentials", private=True)
     links.link(
-        session, problem=problem, incident_ref=secret.reference, actor=alice.actor, reason="secret"
+        session,
+        problem=problem,
+        incident_ref=secret.reference,
+        actor=alice.actor,
+        reason="secret",
+        now=utcnow(),
     )
     bob = make_person(session)
     session.commit()
@@ -719,6 +757,7 @@ def test_a_problem_raised_over_a_private_incident_shows_nothing_of_it_to_others(
         actor=alice.actor,
         incident_refs=[incident.reference, secret.reference],
         title="Secrets",
+        now=utcnow(),
     )
     bob = make_person(session)
     session.commit()

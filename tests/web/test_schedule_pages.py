@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_person
 from tests.web.helpers import HTML, HX, hx, log_in
 
+from watchkeep.core.clock import utcnow
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.models import Schedule
@@ -50,6 +51,7 @@ def primary(session: Session, alice: Person, bob: Person) -> Schedule:
                 "working_intervals": [{"weekday": "sat", "start": "10:00", "end": "12:00"}],
             },
         ],
+        now=utcnow(),
     )
     session.commit()
     return schedule

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from watchkeep.auth import service as auth
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Unauthorized
 from watchkeep.http.deps import SESSION_COOKIE, DbSession, SettingsDep, web_login_of
 from watchkeep.http.panels import Panel
@@ -46,7 +47,9 @@ def login(
             email=email,
             error=exc.message,
         )
-    _, secret = auth.start_web_session(session, user=user, hours=settings.session_hours)
+    _, secret = auth.start_web_session(
+        session, user=user, hours=settings.session_hours, now=utcnow()
+    )
     response = see_other(local_path(next_))
     response.set_cookie(
         SESSION_COOKIE,

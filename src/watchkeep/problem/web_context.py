@@ -55,7 +55,8 @@ def can_edit(actor: Actor) -> bool:
 
 def problem_context(session: Session, problem: Problem, actor: Actor) -> dict[str, Any]:
     """Everything the problem page and its fragments show."""
-    view = problem_read(session, problem, actor)
+    now = utcnow()
+    view = problem_read(session, problem, actor, now=now)
     return {
         "problem": problem,
         "view": view,
@@ -71,7 +72,7 @@ def problem_context(session: Session, problem: Problem, actor: Actor) -> dict[st
         "users": [u for u in auth.list_users(session) if u.is_active],
         "services": list_services(session),
         "can_edit": can_edit(actor),
-        "now": utcnow(),
+        "now": now,
     }
 
 

@@ -104,7 +104,7 @@ def consumer_stuck(session: Session, alice: Person, orders: Service) -> KnownErr
         session, alice, title="Kafka consumer group stuck", service_ids=[orders.id]
     )
     problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[first.reference]
+        session, actor=alice.actor, incident_refs=[first.reference], now=utcnow()
     )
     return known_errors.create(
         session,
@@ -113,6 +113,7 @@ def consumer_stuck(session: Session, alice: Person, orders: Service) -> KnownErr
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on the orders topic",
         workaround=["Restart the consumer group"],
+        now=utcnow(),
     )
 
 
@@ -124,16 +125,20 @@ def test_only_triage_and_live_incidents_are_matched(
     triage = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
     live = make_incident(session, alice, status="fixing", service_ids=[orders.id], **text)
     resolved = make_incident(session, alice, service_ids=[orders.id], **text)
-    move_incident(session, incident=resolved, actor=alice.actor, status="resolved")
+    move_incident(session, incident=resolved, actor=alice.actor, status="resolved", now=utcnow())
     declined = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
-    move_incident(session, incident=declined, actor=alice.actor, status="declined")
+    move_incident(session, incident=declined, actor=alice.actor, status="declined", now=utcnow())
 
-    assert match_known_errors(session, incident_id=triage.id) == [consumer_stuck.reference]
-    assert match_known_errors(session, incident_id=live.id) == [consumer_stuck.reference]
+    assert match_known_errors(session, incident_id=triage.id, now=utcnow()) == [
+        consumer_stuck.reference
+    ]
+    assert match_known_errors(session, incident_id=live.id, now=utcnow()) == [
+        consumer_stuck.reference
+    ]
     for finished in (resolved, declined):
-        assert match_known_errors(session, incident_id=finished.id) == []
+        assert match_known_errors(session, incident_id=finished.id, now=utcnow()) == []
         assert matches_for_incident(session, incident_id=finished.id) == []
-    assert match_known_errors(session, incident_id=987654) == []
+    assert match_known_errors(session, incident_id=987654, now=utcnow()) == []
     [match] = matches_for_incident(session, incident_id=live.id)
     assert match.score >= 0.2
     assert "same service orders" in match.reasons
@@ -145,19 +150,22 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
     declare_noise(session, alice)
     text = {"title": "Replica lag on db-2", "summary": "WAL archiving stalled, replicas behind"}
     before = make_incident(session, alice, **text)
-    assert match_known_errors(session, incident_id=before.id) == []  # the index is built now
+    assert (
+        match_known_errors(session, incident_id=before.id, now=utcnow()) == []
+    )  # the index is built now
     known = known_errors.create(
         session,
         actor=alice.actor,
         title="WAL archiving stalls replicas",
         symptoms="replica lag on db-2, WAL archiving stalled",
         workaround=["Restart the archiver"],
+        now=utcnow(),
     )
-    assert match_known_errors(session, incident_id=before.id) == [known.reference]
+    assert match_known_errors(session, incident_id=before.id, now=utcnow()) == [known.reference]
 
-    known_errors.update(session, known=known, actor=alice.actor, active=False)
+    known_errors.update(session, known=known, actor=alice.actor, active=False, now=utcnow())
     after = make_incident(session, alice, **text)
-    assert match_known_errors(session, incident_id=after.id) == []
+    assert match_known_errors(session, incident_id=after.id, now=utcnow()) == []
 
 
 def test_an_unrelated_incident_matches_nothing(
@@ -165,7 +173,7 @@ def test_an_unrelated_incident_matches_nothing(
 ) -> None:
     declare_noise(session, alice)
     unrelated = make_incident(session, alice, title="Login page slow for APAC users")
-    assert match_known_errors(session, incident_id=unrelated.id) == []
+    assert match_known_errors(session, incident_id=unrelated.id, now=utcnow()) == []
 
 
 # --- problem candidates ---------------------------------------------------------------------
@@ -227,7 +235,7 @@ def test_a_dismissed_cluster_is_not_proposed_again(
     declare_lag(session, alice, orders)
     declare_noise(session, alice)
     [made] = propose_problem_candidates(session, now=utcnow())
-    candidates.dismiss(session, candidate_id=made, actor=alice.actor)
+    candidates.dismiss(session, candidate_id=made, actor=alice.actor, now=utcnow())
     assert propose_problem_candidates(session, now=utcnow()) == []
     assert [p.status for p in proposals(session)] == ["dismissed"]
 
@@ -237,7 +245,9 @@ def test_incidents_linked_to_a_problem_are_left_out(
 ) -> None:
     lag = declare_lag(session, alice, orders, count=5)
     declare_noise(session, alice)
-    links.raise_from_incidents(session, actor=alice.actor, incident_refs=[lag[0].reference])
+    links.raise_from_incidents(
+        session, actor=alice.actor, incident_refs=[lag[0].reference], now=utcnow()
+    )
     [made] = propose_problem_candidates(session, now=utcnow())
     [proposal] = proposals(session)
     assert proposal.id == made
@@ -250,7 +260,7 @@ def test_two_unlinked_incidents_are_too_few(
     lag = declare_lag(session, alice, orders, count=4)
     declare_noise(session, alice)
     links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[lag[0].reference, lag[1].reference]
+        session, actor=alice.actor, incident_refs=[lag[0].reference, lag[1].reference], now=utcnow()
     )
     assert propose_problem_candidates(session, now=utcnow()) == []
     assert proposals(session) == []
@@ -268,7 +278,7 @@ def test_discarded_incidents_are_no_evidence(
 ) -> None:
     lag = declare_lag(session, alice, orders, count=3, status="triage")
     declare_noise(session, alice)
-    move_incident(session, incident=lag[0], actor=alice.actor, status="declined")
+    move_incident(session, incident=lag[0], actor=alice.actor, status="declined", now=utcnow())
     assert propose_problem_candidates(session, now=utcnow()) == []
 
 
@@ -331,7 +341,7 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
         session, alice, title="Kafka consumer group stuck", service_ids=[orders.id]
     )
     problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[first.reference]
+        session, actor=alice.actor, incident_refs=[first.reference], now=utcnow()
     )
     known = known_errors.create(
         session,
@@ -340,6 +350,7 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on the orders topic",
         workaround=["Restart the consumer group"],
+        now=utcnow(),
     )
     declare_noise(session, alice)
     lag = declare_lag(session, alice, orders)

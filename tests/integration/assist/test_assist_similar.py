@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
 from watchkeep.assist.service import SimilarIncident, search_similar, similar_incidents
+from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
@@ -112,7 +113,7 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
         assert secret.id in ids(
             similar_incidents(session, incident=query, actor=insider.actor, k=3)
         )
-    add_participant(session, incident_id=secret.id, user_id=bob.user.id)
+    add_participant(session, incident_id=secret.id, user_id=bob.user.id, now=utcnow())
     assert secret.id in ids(similar_incidents(session, incident=query, actor=bob.actor, k=3))
 
 
@@ -137,7 +138,11 @@ def test_an_edited_title_is_searched_under_its_new_words(
     disk = history.noise[1]
     assert disk.id not in ids(search_similar(session, text="replication slot", actor=alice.actor))
     incidents.update(
-        session, incident=disk, actor=alice.actor, title="Replication slot filled the disk"
+        session,
+        incident=disk,
+        actor=alice.actor,
+        title="Replication slot filled the disk",
+        now=utcnow(),
     )
     found = search_similar(session, text="replication slot", actor=alice.actor)
     assert ids(found)[:1] == [disk.id]
@@ -152,6 +157,7 @@ def test_an_edited_title_is_searched_under_its_new_words(
         title="Kafka consumer group stuck on the orders topic",
         summary="consumer lag growing, backlog",
         service_ids=[s.id for s in query.services],
+        now=utcnow(),
     )
     after = ids(similar_incidents(session, incident=query, actor=alice.actor, k=8))
     assert tls.id in after[:3]
@@ -166,9 +172,15 @@ def test_new_incidents_and_root_causes_are_picked_up(
 
     dns = history.noise[3]
     assert dns.id not in ids(search_similar(session, text="conntrack table", actor=alice.actor))
-    problem = links.raise_from_incidents(session, actor=alice.actor, incident_refs=[dns.reference])
+    problem = links.raise_from_incidents(
+        session, actor=alice.actor, incident_refs=[dns.reference], now=utcnow()
+    )
     rca.set_root_cause(
-        session, problem=problem, actor=alice.actor, statement="conntrack table exhausted"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        statement="conntrack table exhausted",
+        now=utcnow(),
     )
     assert ids(search_similar(session, text="conntrack table", actor=alice.actor)) == [dns.id]
 
@@ -176,7 +188,7 @@ def test_new_incidents_and_root_causes_are_picked_up(
 def test_a_declined_incident_leaves_the_index(session: Session, alice: Person) -> None:
     noise = make_incident(session, alice, title="Pager storm from flapping probe", status="triage")
     assert ids(search_similar(session, text="flapping probe", actor=alice.actor)) == [noise.id]
-    move_incident(session, incident=noise, actor=alice.actor, status="declined")
+    move_incident(session, incident=noise, actor=alice.actor, status="declined", now=utcnow())
     assert search_similar(session, text="flapping probe", actor=alice.actor) == []
 
 

@@ -11,6 +11,7 @@ from watchkeep.assist.index import IndexCache, IndexNotReady
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.service import similar_incidents
 from watchkeep.bootstrap import prepare
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 
 
@@ -60,5 +61,5 @@ def test_answers_wait_politely_while_the_index_is_built(
         incident = make_incident(session, alice, title="Kafka consumer lag on orders")
         assert similar_incidents(session, incident=incident, actor=alice.actor) == []
         with pytest.raises(IndexNotReady):  # the matching job fails and is retried later
-            match_known_errors(session, incident_id=incident.id)
+            match_known_errors(session, incident_id=incident.id, now=utcnow())
     db.dispose()

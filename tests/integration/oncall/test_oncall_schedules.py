@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person
+from tests.factories import Person, an_admin
 from tests.integration.oncall.support import ANCHOR, rotation
 
 from watchkeep.catalog import service as catalog
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
@@ -257,13 +258,15 @@ def test_override_windows_are_checked(session: Session, alice: Person, bob: Pers
 def test_who_may_change_a_team_schedule(
     session: Session, alice: Person, bob: Person, carol: Person, admin: Person, viewer: Person
 ) -> None:
-    team = catalog.create_team(session, name="SRE", member_ids=[alice.user.id])
+    team = catalog.create_team(
+        session, actor=an_admin(session), now=utcnow(), name="SRE", member_ids=[alice.user.id]
+    )
     schedule = make(session, alice, rotation(alice, bob), team_id=team.id)
     assert schedules.can_manage(session, alice.actor, schedule)
     assert schedules.can_manage(session, admin.actor, schedule)
     assert not schedules.can_manage(session, carol.actor, schedule)
     with pytest.raises(Forbidden):
-        schedules.update(session, schedule=schedule, actor=carol.actor, name="Mine")
+        schedules.update(session, schedule=schedule, actor=carol.actor, name="Mine", now=utcnow())
     with pytest.raises(Forbidden):
         make(session, carol, rotation(carol), name="Theirs", team_id=team.id)
     # Bob is on the rotation: he may ask to be covered, and remove his own override.
