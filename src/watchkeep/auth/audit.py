@@ -96,3 +96,13 @@ def list_records(
         query = query.where(AuditRecord.subject_type == subject_type)
     rows = list(session.scalars(query.limit(limit + 1).offset(offset)))
     return rows[:limit], len(rows) > limit
+
+
+def filter_values(session: Session, *, actor: Actor) -> tuple[list[str], list[str]]:
+    """The actions and subject types found in the log, to filter by (admins only)."""
+    actor.require(Role.ADMIN)
+    actions = session.scalars(select(AuditRecord.action).distinct().order_by(AuditRecord.action))
+    subjects = session.scalars(
+        select(AuditRecord.subject_type).distinct().order_by(AuditRecord.subject_type)
+    )
+    return list(actions), list(subjects)
