@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_person
 
@@ -447,3 +447,30 @@ def test_the_log_keeps_naming_a_deleted_user(session: Session) -> None:
     )
     assert record is not None
     assert (record.actor_id, record.actor) == (admin_id, None)
+
+
+def test_audit_ids_are_64_bit(session: Session) -> None:
+    big = 2**40
+    session.add(
+        AuditRecord(
+            id=big,
+            occurred_at=NOW,
+            action="severity:create",
+            subject_type="severity",
+            subject_id=2**41,
+            summary="far",
+            changes={},
+        )
+    )
+    session.flush()
+    session.expire_all()
+    stored = session.get(AuditRecord, big)
+    assert stored is not None
+    assert (stored.subject_id, stored.occurred_at) == (2**41, NOW)
+    columns = {
+        c["name"]: c["type"] for c in inspect(session.connection()).get_columns("audit_record")
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        assert {str(columns["id"]), str(columns["subject_id"])} == {"BIGINT"}
+    else:  # SQLite's INTEGER PRIMARY KEY is the 64-bit row id
+        assert str(columns["id"]) == "INTEGER"
