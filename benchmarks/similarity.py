@@ -1,14 +1,14 @@
 """Similar-incident benchmark: retrieval quality on the dev set, latency at 50,000 incidents.
 
-Quality follows ../shared/data/README.md: each incident in turn is the query as it looks
-while live (title, summary, service, alert labels), the candidates are all the others as
-past incidents (every field but `family`), a hit is a candidate of the same family.
-Reports recall@5, MRR (first hit within the top 100) and precision@5 for the default
-method, for the hybrid method when the `ml` extra is installed, and three sanity checks
-against tuning to the dev set's wording: each half of a split by family indexed on its
-own, the method without its concept lexicon, and hand-written paraphrased incidents
-(new wording, known family) searched against the dev set. Latency is measured over
-an index of synthetic incidents made by recombining and perturbing the dev set.
+Quality is measured by the protocol of `watchkeep.assist.similarity.evaluation` (from
+../shared/data/README.md: each incident in turn is the query as it looks while live, the
+candidates are all the others, a hit is a candidate of the same family). Reports recall@5,
+MRR (first hit within the top 100) and precision@5 for the default method, for the hybrid
+method when the `ml` extra is installed, and three sanity checks against tuning to the dev
+set's wording: each half of a split by family indexed on its own, the method without its
+concept lexicon, and hand-written paraphrased incidents (new wording, known family) searched
+against the dev set. Latency is measured over an index of synthetic incidents made by
+recombining and perturbing the dev set.
 
     .venv/bin/python -m benchmarks.similarity [--size 50000] [--queries 300] [--no-ml]
 """
@@ -19,7 +19,7 @@ import json
 import random
 import statistics
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,18 @@ from watchkeep.assist.similarity import (
     SimilarityIndex,
     Weights,
 )
+from watchkeep.assist.similarity.evaluation import (
+    Builder,
+    Record,
+    Result,
+    as_document,
+    as_query,
+    evaluate,
+    load,
+    measure,
+)
 
 DEV_SET = shared_path(*INCIDENTS_DEV)
-DEPTH = 100
-
-Record = dict[str, Any]
-Result = dict[str, float]
-Case = tuple[Query, str, set[str]]
-Builder = Callable[[Iterable[Document]], SimilarityIndex]
 
 # Written for this check before the lexicon, not taken from the dev set; one incident per
 # paragraph: family | service | title | summary.
@@ -180,59 +184,6 @@ def _paragraphs(text: str) -> list[tuple[str, ...]]:
 PARAPHRASES = _paragraphs(_PARAPHRASES)
 
 
-def load(path: Path = DEV_SET) -> list[Record]:
-    """The incidents of a JSON-lines file."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def as_document(record: Record) -> Document:
-    """A record as a past incident: every field but `family`."""
-    labels = record.get("alert_labels") or {}
-    return Document(
-        id=record["id"],
-        title=record["title"],
-        summary=record.get("summary", ""),
-        root_cause=record.get("root_cause", ""),
-        services=(record["service"],),
-        labels=labels,
-        created_at=datetime.fromisoformat(record["created_at"].replace("Z", "+00:00")),
-    )
-
-
-def as_query(record: Record) -> Query:
-    """A record as a live incident: title, summary, service and alert labels only."""
-    return Query(
-        title=record["title"],
-        summary=record.get("summary", ""),
-        services=(record["service"],),
-        labels=record.get("alert_labels") or {},
-    )
-
-
-def _measure(index: SimilarityIndex, cases: Iterable[Case], family: dict[str, str]) -> Result:
-    found, reciprocal, precise, count = 0, 0.0, 0.0, 0
-    for query, expected, exclude in cases:
-        matches = index.search(query, k=DEPTH, exclude_ids=exclude)
-        hits = [family[str(match.id)] == expected for match in matches]
-        found += any(hits[:5])
-        precise += sum(hits[:5]) / 5
-        reciprocal += 1 / (hits.index(True) + 1) if True in hits else 0.0
-        count += 1
-    return {
-        "recall_at_5": round(found / count, 3),
-        "mrr": round(reciprocal / count, 3),
-        "precision_at_5": round(precise / count, 3),
-        "queries": count,
-    }
-
-
-def evaluate(records: Sequence[Record], build: Builder = SimilarityIndex.build) -> Result:
-    """Recall@5, MRR and precision@5 of leave-one-out retrieval over `records`."""
-    index = build(as_document(record) for record in records)
-    cases = ((as_query(r), r["family"], {r["id"]}) for r in records)
-    return _measure(index, cases, {r["id"]: r["family"] for r in records})
-
-
 def family_halves(records: Sequence[Record], seed: int = 7) -> dict[str, Result]:
     """Each half of a random split by family, indexed and queried on its own."""
     families = sorted({record["family"] for record in records})
@@ -251,7 +202,7 @@ def paraphrases(records: Sequence[Record], build: Builder = SimilarityIndex.buil
         (Query(title=title, summary=summary, services=(service,)), family, set())
         for family, service, title, summary in PARAPHRASES
     )
-    return _measure(index, cases, {r["id"]: r["family"] for r in records})
+    return measure(index, cases, {r["id"]: r["family"] for r in records})
 
 
 def synthetic(records: Sequence[Record], size: int, seed: int = 1) -> list[Document]:

@@ -5,20 +5,21 @@ PostgreSQL comes from ``WATCHKEEP_TEST_DATABASE_URL`` (default: the local server
 ``CI=true``, where a skip is a failure.
 """
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from benchmarks.shared import shared_path
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.factories import Person, make_person
+from tests.factories import Person, committed_person
+from tests.hypothesis_profiles import load_chosen_profile
 from watchkeep.app.factory import create_app
 from watchkeep.assist.index import cache as similarity_index
 from watchkeep.auth import secrets
@@ -29,12 +30,20 @@ from watchkeep.core.settings import Settings
 from watchkeep.migrate import upgrade
 from watchkeep.models import metadata
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/watchkeep_test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+HYPOTHESIS_PROFILE = load_chosen_profile()  # before any property test scales from it
+CHECKOUT = hashlib.blake2s(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:8]
+DEFAULT_PG = f"postgresql+psycopg://postgres@127.0.0.1:5432/watchkeep_test_{CHECKOUT}"
 
 
 def pg_url() -> str:
-    return os.environ.get("WATCHKEEP_TEST_DATABASE_URL", DEFAULT_PG)
+    """The PostgreSQL test database: ``WATCHKEEP_TEST_DATABASE_URL``, or one per checkout on
+    the local server; under pytest-xdist one per worker, so that runs never share a schema."""
+    url = make_url(os.environ.get("WATCHKEEP_TEST_DATABASE_URL") or DEFAULT_PG)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = url.set(database=f"{url.database}_{worker}")
+    return url.render_as_string(hide_password=False)
 
 
 def unavailable(reason: str) -> None:
@@ -42,15 +51,6 @@ def unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: a skipped test is a failure)")
     pytest.skip(reason)
-
-
-def shared_file(*parts: str) -> Path:
-    """A file of the shared data sets (../shared beside the repository, or
-    WATCHKEEP_SHARED_DIR); without it the test is skipped locally and fails in CI."""
-    path = shared_path(*parts)
-    if not path.exists():
-        unavailable(f"{path} is missing: put the shared folder beside the repository")
-    return path
 
 
 def fresh_schema(engine: Engine) -> None:
@@ -107,31 +107,24 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def _committed(session: Session, role: str, name: str) -> Person:
-    # The commit only releases the test's SAVEPOINT, so that an HTTP client sees them too.
-    person = make_person(session, role, name=name)
-    session.commit()
-    return person
-
-
 @pytest.fixture
 def alice(session: Session) -> Person:
-    return _committed(session, "responder", "Alice")
+    return committed_person(session, "responder", "Alice")
 
 
 @pytest.fixture
 def bob(session: Session) -> Person:
-    return _committed(session, "responder", "Bob")
+    return committed_person(session, "responder", "Bob")
 
 
 @pytest.fixture
 def viewer(session: Session) -> Person:
-    return _committed(session, "viewer", "Vera Viewer")
+    return committed_person(session, "viewer", "Vera Viewer")
 
 
 @pytest.fixture
 def admin(session: Session) -> Person:
-    return _committed(session, "admin", "Ada Admin")
+    return committed_person(session, "admin", "Ada Admin")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -8,13 +8,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident
+from tests.factories import Person, make_follow_up, make_incident
 
 from watchkeep.app.factory import create_app
 from watchkeep.auth import service as auth
 from watchkeep.core.clock import utcnow
 from watchkeep.core.settings import Settings
-from watchkeep.incident import followups as inc_followups
 from watchkeep.incident import timeline
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -135,9 +134,7 @@ def test_a_private_incident_is_not_found_on_every_route_for_an_outsider(
     entry = timeline.add_note(
         session, incident=secret, actor=alice.actor, text="key id 42", now=utcnow()
     )
-    follow_up = inc_followups.create(
-        session, incident=secret, actor=alice.actor, title="Rotate", now=utcnow()
-    )
+    follow_up = make_follow_up(session, alice, secret, title="Rotate")
     session.commit()
     ids = {"entry_id": str(entry.id), "follow_up_id": str(follow_up.id)}
     for (method, path), body in VALID_BODIES.items():
@@ -171,9 +168,7 @@ def test_private_incidents_are_left_out_of_lists_for_outsiders(
     client: TestClient, session: Session, alice: Person, bob: Person, admin: Person
 ) -> None:
     secret = make_incident(session, alice, incident_type="Security")
-    inc_followups.create(
-        session, incident=secret, actor=alice.actor, title="Rotate keys", now=utcnow()
-    )
+    make_follow_up(session, alice, secret, title="Rotate keys")
     public = make_incident(session, alice)
     session.commit()
 

@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import Person, an_admin, make_incident
+from tests.factories import Person, an_admin, make_incident, make_service
 
-from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import customfields, updates
 from watchkeep.incident.models import CustomFieldValue, Incident, RoleAssignment, TimelineEntry
@@ -45,7 +44,7 @@ def stored(session: Session) -> dict[str, int]:
 def test_declare_returns_the_full_incident(
     client: TestClient, session: Session, alice: Person, bob: Person
 ) -> None:
-    api = catalog.create_service(session, actor=an_admin(session), now=utcnow(), name="api")
+    api = make_service(session, "api")
     customfields.create_field(
         session,
         actor=an_admin(session),

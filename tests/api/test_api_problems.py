@@ -12,11 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import Person, an_admin, make_incident, make_service
+from tests.factories import Person, make_incident, make_service, make_team
 
 from watchkeep.app.factory import create_app
-from watchkeep.catalog import service as catalog
-from watchkeep.core.clock import utcnow
 from watchkeep.core.settings import Settings
 from watchkeep.followup.models import FollowUp
 from watchkeep.incident.models import Incident, TimelineEntry
@@ -308,7 +306,7 @@ def test_patch_changes_fields_with_one_event_each(
 def test_the_patch_reply_shows_the_new_owner_and_team(
     client: TestClient, session: Session, alice: Person, bob: Person
 ) -> None:
-    team = catalog.create_team(session, actor=an_admin(session), now=utcnow(), name="Storage")
+    team = make_team(session, "Storage")
     session.commit()
     ref = create(client, alice, owner_id=alice.user.id)["reference"]
     body = {"owner_id": bob.user.id, "team_id": team.id}

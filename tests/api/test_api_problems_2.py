@@ -10,11 +10,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import (
+    Person,
+    make_incident,
+    make_known_error,
+    make_service,
+    propose_problem,
+)
 
 from watchkeep.core.clock import utcnow
 from watchkeep.incident.models import Incident, TimelineEntry
-from watchkeep.problem import candidates, known_errors
 from watchkeep.problem.matching import record_match
 from watchkeep.problem.models import (
     KnownError,
@@ -179,9 +184,9 @@ def test_viewers_can_read_the_known_error_database(
 
 
 def matched(session: Session, alice: Person, **incident: Any) -> tuple[Incident, KnownError]:
-    known = known_errors.create(
+    known = make_known_error(
         session,
-        actor=alice.actor,
+        alice,
         title="Consumer group stuck",
         symptoms="lag grows",
         workaround=["Restart the consumer group", "Check the lag drains"],
@@ -258,11 +263,10 @@ def test_a_private_incidents_matches_are_not_found_for_outsiders(
 
 
 def propose(session: Session, incidents: list[Incident], title: str = "Recurring lag") -> int:
-    made = candidates.propose(
+    made = propose_problem(
         session,
-        fingerprint=",".join(str(i.id) for i in incidents),
+        incidents,
         title=title,
-        incident_ids=[i.id for i in incidents],
         evidence={"shared_services": ["orders"], "count": len(incidents), "pattern": "weekly"},
         score=0.61,
         now=utcnow(),

@@ -9,10 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy.orm import Session
-from tests.factories import Person, an_admin
-
-from watchkeep.catalog import service as catalog
-from watchkeep.core.clock import utcnow
+from tests.factories import Person, make_team
 
 DAY = timedelta(days=1)
 ANCHOR_DAY = (datetime.now(UTC) - 40 * DAY).date()
@@ -184,9 +181,7 @@ def test_viewers_read_but_do_not_change(client: TestClient, alice: Person, viewe
 def test_only_admins_and_the_team_change_a_team_schedule(
     client: TestClient, session: Session, alice: Person, bob: Person, admin: Person
 ) -> None:
-    team = catalog.create_team(
-        session, actor=an_admin(session), now=utcnow(), name="Payments", member_ids=[alice.user.id]
-    )
+    team = make_team(session, "Payments", member_ids=[alice.user.id])
     session.commit()
     schedule = create(client, alice, layer(alice), team_id=team.id)
     url = f"/api/v1/schedules/{schedule['id']}"

@@ -4,15 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
-from benchmarks.shared import SCHEDULE_SPECS, shared_path
 from click.testing import Result
-from tests.conftest import shared_file
+from tests.shared_data import SCHEDULE_SPECS, shared_file
 from typer.testing import CliRunner
 
 from watchkeep.cli.schedule import app
 
 runner = CliRunner()
-BENCH = shared_path(*SCHEDULE_SPECS)
 SPEC = {
     "timezone": "Europe/London",
     "layers": [

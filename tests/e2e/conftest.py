@@ -12,13 +12,12 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 from tests.conftest import unavailable
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, SERVICES
-from tests.factories import an_admin
+from tests.factories import make_service
 
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
-from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
@@ -43,7 +42,7 @@ def server(tmp_path: Path) -> Iterator[str]:
             session, actor=None, now=utcnow(), email=EMAIL, name="Grace Hopper", password=PASSWORD
         )
         for name in SERVICES:
-            catalog.create_service(session, actor=an_admin(session), now=utcnow(), name=name)
+            make_service(session, name)
     stop = threading.Event()
     worker = Worker(db, build_registry(), poll_seconds=0.2)
     worker_thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)

@@ -5,7 +5,6 @@ rolled-back SAVEPOINT ``database`` fixture. They get a SQLite file of their own 
 PostgreSQL, a database of their own (created on first use), never the shared test schema.
 """
 
-import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
@@ -18,9 +17,9 @@ from watchkeep.core.db import make_engine
 
 
 def database_name(purpose: str) -> str:
-    """The PostgreSQL database for ``purpose``, one per pytest-xdist worker."""
-    suffix = os.environ.get("PYTEST_XDIST_WORKER", "")
-    return f"watchkeep_test_jobs_{purpose}" + (f"_{suffix}" if suffix else "")
+    """The PostgreSQL database for ``purpose``, beside the test database (so one per checkout
+    and per pytest-xdist worker)."""
+    return f"{make_url(pg_url()).database}_jobs_{purpose}"
 
 
 def _create_database(name: str) -> str:

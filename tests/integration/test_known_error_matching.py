@@ -1,10 +1,15 @@
 from sqlalchemy.orm import Session
-from tests.factories import make_incident, make_person, make_service
+from tests.factories import (
+    make_incident,
+    make_known_error,
+    make_person,
+    make_service,
+    raise_problem,
+)
 
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.core.clock import utcnow
 from watchkeep.incident.timeline import list_entries
-from watchkeep.problem import known_errors, links
 from watchkeep.problem.matching import matches_for_incident
 
 
@@ -16,12 +21,10 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(session: Ses
     first = make_incident(
         session, alice, title="Kafka consumer group stuck, orders backlog", service_ids=[orders.id]
     )
-    problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[first.reference], now=utcnow()
-    )
-    known = known_errors.create(
+    problem = raise_problem(session, alice, first)
+    known = make_known_error(
         session,
-        actor=alice.actor,
+        alice,
         problem=problem,
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on orders topic",

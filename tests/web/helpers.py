@@ -3,9 +3,8 @@
 import re
 
 from fastapi.testclient import TestClient
-from tests.factories import Person
+from tests.factories import PASSWORD, Person
 
-PASSWORD = "correct horse battery"
 HTML = {"Accept": "text/html"}
 HX = {"Accept": "text/html", "HX-Request": "true"}
 

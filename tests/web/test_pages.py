@@ -6,14 +6,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, an_admin, make_incident, make_person, make_service
+from tests.factories import (
+    Person,
+    an_admin,
+    make_follow_up,
+    make_incident,
+    make_person,
+    make_service,
+)
 from tests.web.helpers import HTML, HX, PASSWORD, hx, log_in
 
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.http.deps import SESSION_COOKIE
 from watchkeep.incident import customfields, roles, timeline, updates
-from watchkeep.incident import followups as inc_followups
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
@@ -164,9 +170,7 @@ def test_every_page_renders(
     client: TestClient, session: Session, alice: Person, live: Incident, path: str
 ) -> None:
     make_service(session, "checkout-api")
-    inc_followups.create(
-        session, incident=live, actor=alice.actor, title="Add a canary", now=utcnow()
-    )
+    make_follow_up(session, alice, live, title="Add a canary")
     session.commit()
     log_in(client, alice)
     if path == "/incident":

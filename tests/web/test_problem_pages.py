@@ -6,14 +6,25 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_person, make_service
+from tests.factories import (
+    Person,
+    make_action,
+    make_incident,
+    make_known_error,
+    make_person,
+    make_problem,
+    make_service,
+    propose_problem,
+    raise_problem,
+)
 from tests.web.helpers import HTML, HX, hx, log_in
 
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.incident.models import Incident
-from watchkeep.problem import candidates, known_errors, links, rca
+from watchkeep.problem import known_errors, links, rca
 from watchkeep.problem import service as problems
+from watchkeep.problem.known_errors import FIX_STATUSES
 from watchkeep.problem.matching import matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, Problem
 
@@ -34,18 +45,16 @@ def incident(session: Session, alice: Person) -> Incident:
 
 @pytest.fixture
 def problem(session: Session, alice: Person, incident: Incident) -> Problem:
-    raised = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[incident.reference], now=utcnow()
-    )
+    raised = raise_problem(session, alice, incident)
     session.commit()
     return raised
 
 
 @pytest.fixture
 def known(session: Session, alice: Person, problem: Problem) -> KnownError:
-    recorded = known_errors.create(
+    recorded = make_known_error(
         session,
-        actor=alice.actor,
+        alice,
         problem=problem,
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on orders topic",
@@ -109,14 +118,7 @@ def test_every_problem_page_renders(
         description="No runbook",
         now=utcnow(),
     )
-    followups.create(
-        session,
-        actor=alice.actor,
-        problem_id=problem.id,
-        title="Alert on lag",
-        action_type="detective",
-        now=utcnow(),
-    )
+    make_action(session, alice, problem, title="Alert on lag", action_type="detective")
     record_match(
         session, incident=incident, known=known, score=0.8, reasons=["shared service"], now=utcnow()
     )
@@ -166,9 +168,7 @@ def test_the_problem_page_shows_impact_incidents_rca_known_errors_actions_and_ti
 def test_the_problem_list_filters(
     client: TestClient, session: Session, alice: Person, problem: Problem
 ) -> None:
-    other = problems.create(
-        session, actor=alice.actor, title="Disk fills up", priority="high", now=utcnow()
-    )
+    other = make_problem(session, alice, title="Disk fills up", priority="high")
     problems.transition(session, problem=other, actor=alice.actor, state="canceled", now=utcnow())
     session.commit()
     log_in(client, alice)
@@ -365,7 +365,7 @@ def test_linking_and_unlinking_incidents_on_the_problem_page(
 def test_linking_and_unlinking_from_the_incident_page(
     client: TestClient, session: Session, alice: Person, incident: Incident
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Broker disk pressure", now=utcnow())
+    other = make_problem(session, alice, title="Broker disk pressure")
     session.commit()
     token = log_in(client, alice)
     url = f"/incidents/{incident.reference}/problems"
@@ -459,6 +459,10 @@ def test_recording_a_known_error_on_the_problem_page(
     client: TestClient, session: Session, alice: Person, problem: Problem
 ) -> None:
     token = log_in(client, alice)
+    page = client.get(f"/problems/{problem.reference}", headers=HTML).text
+    form_part = page[page.index('<section id="known-errors"') :]
+    for fix_status in FIX_STATUSES:  # the form offers every fix status
+        assert f'<option value="{fix_status}"' in form_part
     url = f"/problems/{problem.reference}/known-errors"
     form = {
         "title": "Consumer group stuck",
@@ -537,14 +541,7 @@ def test_problem_actions_are_added_completed_and_declined(
 def test_the_known_error_database_searches_and_edits(
     client: TestClient, session: Session, alice: Person, known: KnownError
 ) -> None:
-    known_errors.create(
-        session,
-        actor=alice.actor,
-        title="Disk full",
-        symptoms="no space left",
-        workaround=["rm"],
-        now=utcnow(),
-    )
+    make_known_error(session, alice, title="Disk full", symptoms="no space left", workaround=["rm"])
     session.commit()
     token = log_in(client, alice)
     found = client.get("/known-errors?q=lag+growing", headers=HTML).text
@@ -658,20 +655,20 @@ def test_accepting_and_dismissing_proposed_problems(
     third = make_incident(session, alice, title="Disk full")
     fourth = make_incident(session, alice, title="Disk full again")
     evidence = {"shared_services": ["orders"], "top_terms": ["consumer", "stuck"], "count": 2}
-    kafka = candidates.propose(
+    kafka = propose_problem(
         session,
+        [incident, second],
         fingerprint="kafka",
         title="Kafka consumers get stuck",
-        incident_ids=[incident.id, second.id],
         evidence={**evidence, "pattern": "weekly"},
         score=0.8,
         now=utcnow(),
     )
-    disk = candidates.propose(
+    disk = propose_problem(
         session,
+        [third, fourth],
         fingerprint="disk",
         title="Disks fill up",
-        incident_ids=[third.id, fourth.id],
         evidence={"count": 2},
         score=0.6,
         now=utcnow(),
@@ -709,7 +706,7 @@ def test_accepting_and_dismissing_proposed_problems(
 def test_a_private_incident_stays_off_the_problem_page_for_non_participants(
     client: TestClient, session: Session, alice: Person, incident: Incident
 ) -> None:
-    problem = problems.create(session, actor=alice.actor, title="Credential handling", now=utcnow())
+    problem = make_problem(session, alice, title="Credential handling")
     links.link(
         session, problem=problem, incident_ref=incident.reference, actor=alice.actor, now=utcnow()
     )
@@ -752,13 +749,7 @@ def test_a_problem_raised_over_a_private_incident_shows_nothing_of_it_to_others(
     secret = make_incident(
         session, alice, title="Leaked credentials", summary="keys in logs", private=True
     )
-    raised = links.raise_from_incidents(
-        session,
-        actor=alice.actor,
-        incident_refs=[incident.reference, secret.reference],
-        title="Secrets",
-        now=utcnow(),
-    )
+    raised = raise_problem(session, alice, incident, secret, title="Secrets")
     bob = make_person(session)
     session.commit()
     log_in(client, bob)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_person
+from tests.factories import Person, committed_person, make_person, make_schedule
 from tests.web.helpers import HTML, HX, hx, log_in
 
 from watchkeep.core.clock import utcnow
@@ -22,35 +22,30 @@ ANCHOR = f"{TODAY - timedelta(days=7)}T09:00:00"
 
 @pytest.fixture
 def bob(session: Session) -> Person:
-    person = make_person(session, name="Bob Backup")
-    session.commit()
-    return person
+    return committed_person(session, name="Bob Backup")
 
 
 @pytest.fixture
 def primary(session: Session, alice: Person, bob: Person) -> Schedule:
     """Alice and Bob in weekly turns, and Bob on weekday office hours above them."""
-    schedule = schedules.create(
+    schedule = make_schedule(
         session,
-        actor=alice.actor,
+        alice,
+        {
+            "name": "weekly",
+            "users": [alice.user.id, bob.user.id],
+            "anchor": ANCHOR,
+            "handovers": [{"interval": 1, "unit": "weekly"}],
+        },
+        {
+            "name": "office",
+            "users": [bob.user.id],
+            "anchor": ANCHOR,
+            "handovers": [{"interval": 1, "unit": "weekly"}],
+            "working_intervals": [{"weekday": "sat", "start": "10:00", "end": "12:00"}],
+        },
         name="Payments primary",
-        timezone="Europe/London",
         description="Card payments and payouts",
-        layers=[
-            {
-                "name": "weekly",
-                "users": [alice.user.id, bob.user.id],
-                "anchor": ANCHOR,
-                "handovers": [{"interval": 1, "unit": "weekly"}],
-            },
-            {
-                "name": "office",
-                "users": [bob.user.id],
-                "anchor": ANCHOR,
-                "handovers": [{"interval": 1, "unit": "weekly"}],
-                "working_intervals": [{"weekday": "sat", "start": "10:00", "end": "12:00"}],
-            },
-        ],
         now=utcnow(),
     )
     session.commit()

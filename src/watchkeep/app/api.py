@@ -1,4 +1,6 @@
-"""Every ``/api/v1`` router, gathered for the app."""
+"""Every ``/api/v1`` router, gathered from the domains for the app."""
+
+from types import ModuleType
 
 from fastapi import APIRouter
 
@@ -6,25 +8,20 @@ from watchkeep.assist import api as assist_api
 from watchkeep.auth import api as auth_api
 from watchkeep.catalog import api as catalog_api
 from watchkeep.incident import api as incident_api
-from watchkeep.incident import config_api
 from watchkeep.jobs import api as jobs_api
 from watchkeep.oncall import api as oncall_api
 from watchkeep.problem import api as problem_api
-from watchkeep.problem import candidates_api, matches_api
-from watchkeep.problem import known_errors_api as known_error_api
 
-api_router = APIRouter()
-for module in (
+API_MODULES: tuple[ModuleType, ...] = (
     incident_api,
-    config_api,
     assist_api,
-    matches_api,
-    candidates_api,
     problem_api,
-    known_error_api,
     catalog_api,
     auth_api,
     jobs_api,
     oncall_api,
-):
+)
+
+api_router = APIRouter()
+for module in API_MODULES:
     api_router.include_router(module.router)

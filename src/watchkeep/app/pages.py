@@ -11,12 +11,12 @@ from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
+from watchkeep.http.browser import WebActor, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.panels import PanelSet, panel_set, panels_response, render_panel
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebActor, WebRoute
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.panels import shared_context
+from watchkeep.incident.web.panels import shared_context
 
 DASHBOARD = "dashboard"
 INCIDENT = "incident"

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from watchkeep.assist.service import similar_incidents
 from watchkeep.http.panels import Panel, PanelInput
-from watchkeep.incident.panels import CONTENT_CHANGED
+from watchkeep.incident.web.panels import CONTENT_CHANGED
 
 router = APIRouter()  # no pages of its own yet
 

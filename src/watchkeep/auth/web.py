@@ -8,10 +8,7 @@ from watchkeep.auth import service as auth
 from watchkeep.auth.schemas import audit_record_read
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Unauthorized
-from watchkeep.http.deps import SESSION_COOKIE, DbSession, SettingsDep, web_login_of
-from watchkeep.http.panels import Panel
-from watchkeep.http.templates import render
-from watchkeep.http.web import (
+from watchkeep.http.browser import (
     LOGIN_PATH,
     WebActor,
     WebAdmin,
@@ -20,6 +17,9 @@ from watchkeep.http.web import (
     local_path,
     see_other,
 )
+from watchkeep.http.deps import SESSION_COOKIE, DbSession, SettingsDep, web_login_of
+from watchkeep.http.panels import Panel
+from watchkeep.http.templates import render
 
 router = APIRouter(route_class=WebRoute)
 

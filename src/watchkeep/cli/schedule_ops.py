@@ -46,7 +46,7 @@ def with_user_ids(spec: Body, user_id: Callable[[str], int]) -> list[Body]:
         )
     layers = spec.get("layers", [])
     if not isinstance(layers, list):
-        return layers  # the service names the problem
+        return layers  # type: ignore[no-any-return]  # the service names the problem
     out = []
     for i, layer in enumerate(layers):
         users = layer.get("users") if isinstance(layer, dict) else None

@@ -8,8 +8,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.api import UserRead
 from watchkeep.auth.models import User
+from watchkeep.auth.schemas import UserRead
 from watchkeep.cli.actor import AsOption, local_actor, local_actor_or_system
 from watchkeep.cli.context import console, local_session, print_json
 from watchkeep.core.actor import Role

@@ -61,6 +61,13 @@ class PanelSet:
     page: str
     panels: dict[str, Panel] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, page: str, *panels: Panel) -> "PanelSet":
+        """A page's panels, all known up front (a page of one domain)."""
+        panel_set = cls(page)
+        panel_set.add(*panels)
+        return panel_set
+
     def add(self, *panels: Panel) -> None:
         for panel in panels:
             if panel.name in self.panels:

@@ -1,21 +1,16 @@
-"""Domain events of incidents, delivered as jobs after commit to whoever subscribes.
-
-The incident domain does not know its subscribers (problem management matches known
-errors, for instance); ``watchkeep.app.tasks`` wires them to the event's job kind.
-"""
+"""Domain events of incidents. The incident domain does not know its subscribers (known-error
+matching, for instance); each subscribing domain registers itself in its ``tasks.py``."""
 
 from sqlalchemy.orm import Session
 
 from watchkeep.incident.models import Incident
-from watchkeep.jobs import service as jobs
+from watchkeep.jobs.events import Event, publish
 
-INCIDENT_CHANGED = "incident.changed"
+INCIDENT_CHANGED = Event("incident.changed")
+"""An incident was declared or what it is about changed (title, summary, services...).
+Payload: ``{"incident_id": int, "fields": [str]}``."""
 
 
 def announce_change(session: Session, *, incident: Incident, fields: list[str]) -> None:
     """Tell subscribers, after commit, that the incident was declared or its content changed."""
-    jobs.enqueue(
-        session,
-        kind=INCIDENT_CHANGED,
-        payload={"incident_id": incident.id, "fields": sorted(fields)},
-    )
+    publish(session, INCIDENT_CHANGED, {"incident_id": incident.id, "fields": sorted(fields)})

@@ -7,9 +7,9 @@ from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, StatusUpdate
 from watchkeep.incident.timeline import record
 from watchkeep.incident.updates import UPDATE_DUE, is_overdue
-from watchkeep.jobs.registry import JobContext
+from watchkeep.jobs.registry import JobContext, Registry
 
-__all__ = ["UPDATE_DUE", "remind_update_due"]
+__all__ = ["UPDATE_DUE", "register", "remind_update_due"]
 
 
 def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
@@ -23,8 +23,9 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
         if incident is None or not lifecycle.is_live(Status(incident.status)):
             return
         update = session.get(StatusUpdate, payload["update_id"])
-        superseded = update is None or update.next_update_at != incident.next_update_at
-        if superseded or not is_overdue(incident, ctx.now):
+        if update is None or update.next_update_at != incident.next_update_at:
+            return  # superseded by a later update
+        if not is_overdue(incident, ctx.now):
             return
         lead = roles.holder(session, incident_id=incident.id, slug=roles.LEAD)
         record(
@@ -36,3 +37,8 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
             payload={"update_id": update.id, "lead_id": lead.id if lead else None},
             now=ctx.now,
         )
+
+
+def register(registry: Registry) -> None:
+    """The incident domain's jobs: the overdue-update reminder timer."""
+    registry.add(UPDATE_DUE, remind_update_due)

@@ -4,10 +4,10 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from watchkeep.http.browser import WebAdmin, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.panels import Panel
 from watchkeep.http.templates import render
-from watchkeep.http.web import WebAdmin, WebRoute, is_htmx, see_other
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD, PENDING
 

@@ -165,7 +165,7 @@ class Worker:
     def _execute(self, claim: Claim) -> None:
         """Run the handler for ``claim`` and record the outcome (a pool thread's task)."""
         try:
-            handler = self.registry.handlers.get(claim.kind)
+            handler = self.registry.handler_for(claim.kind)
             if handler is None:
                 self._record_failure(claim, f"no handler for kind {claim.kind}")
                 return

@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import (
+    Person,
+    make_incident,
+    make_known_error,
+    make_service,
+    raise_problem,
+)
 
 from watchkeep.app.tasks import build_registry
 from watchkeep.assist.candidates import propose_problem_candidates
@@ -21,7 +27,7 @@ from watchkeep.incident.status import transition as move_incident
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.registry import JobContext
 from watchkeep.jobs.worker import Worker
-from watchkeep.problem import candidates, known_errors, links
+from watchkeep.problem import candidates, known_errors
 from watchkeep.problem.matching import matches_for_incident
 from watchkeep.problem.models import KnownError, ProblemCandidate
 
@@ -103,12 +109,10 @@ def consumer_stuck(session: Session, alice: Person, orders: Service) -> KnownErr
     first = make_incident(
         session, alice, title="Kafka consumer group stuck", service_ids=[orders.id]
     )
-    problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[first.reference], now=utcnow()
-    )
-    return known_errors.create(
+    problem = raise_problem(session, alice, first)
+    return make_known_error(
         session,
-        actor=alice.actor,
+        alice,
         problem=problem,
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on the orders topic",
@@ -153,9 +157,9 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
     assert (
         match_known_errors(session, incident_id=before.id, now=utcnow()) == []
     )  # the index is built now
-    known = known_errors.create(
+    known = make_known_error(
         session,
-        actor=alice.actor,
+        alice,
         title="WAL archiving stalls replicas",
         symptoms="replica lag on db-2, WAL archiving stalled",
         workaround=["Restart the archiver"],
@@ -245,9 +249,7 @@ def test_incidents_linked_to_a_problem_are_left_out(
 ) -> None:
     lag = declare_lag(session, alice, orders, count=5)
     declare_noise(session, alice)
-    links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[lag[0].reference], now=utcnow()
-    )
+    raise_problem(session, alice, lag[0])
     [made] = propose_problem_candidates(session, now=utcnow())
     [proposal] = proposals(session)
     assert proposal.id == made
@@ -259,9 +261,7 @@ def test_two_unlinked_incidents_are_too_few(
 ) -> None:
     lag = declare_lag(session, alice, orders, count=4)
     declare_noise(session, alice)
-    links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[lag[0].reference, lag[1].reference], now=utcnow()
-    )
+    raise_problem(session, alice, lag[0], lag[1])
     assert propose_problem_candidates(session, now=utcnow()) == []
     assert proposals(session) == []
 
@@ -335,23 +335,12 @@ def test_the_registry_runs_the_proposal_job_every_hour(
 
 
 def test_a_worker_matches_declared_incidents_and_proposes_problems(
-    session: Session, database: Database, alice: Person, orders: Service
+    session: Session,
+    database: Database,
+    alice: Person,
+    orders: Service,
+    consumer_stuck: KnownError,
 ) -> None:
-    first = make_incident(
-        session, alice, title="Kafka consumer group stuck", service_ids=[orders.id]
-    )
-    problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[first.reference], now=utcnow()
-    )
-    known = known_errors.create(
-        session,
-        actor=alice.actor,
-        problem=problem,
-        title="Consumer group stuck on orders",
-        symptoms="consumer group stuck, lag growing on the orders topic",
-        workaround=["Restart the consumer group"],
-        now=utcnow(),
-    )
     declare_noise(session, alice)
     lag = declare_lag(session, alice, orders)
     jobs.enqueue(session, kind=PROPOSE_PROBLEMS)
@@ -366,5 +355,5 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
     assert live, "declared lag incidents should match the known error through their job"
     assert {
         m.known_error_id for i in live for m in matches_for_incident(session, incident_id=i.id)
-    } == {known.id}
-    assert INCIDENT_CHANGED in build_registry().handlers
+    } == {consumer_stuck.id}
+    assert build_registry().subscribers[INCIDENT_CHANGED.name] == ["assist.match_known_errors"]

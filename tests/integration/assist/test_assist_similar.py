@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import Person, make_incident, make_service, raise_problem
 
 from watchkeep.assist.service import SimilarIncident, search_similar, similar_incidents
 from watchkeep.core.clock import utcnow
@@ -14,7 +14,7 @@ from watchkeep.incident import service as incidents
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition as move_incident
-from watchkeep.problem import links, rca
+from watchkeep.problem import rca
 
 NOISE = (
     ("TLS certificate expired on the API gateway", "handshake failures for all clients"),
@@ -172,9 +172,7 @@ def test_new_incidents_and_root_causes_are_picked_up(
 
     dns = history.noise[3]
     assert dns.id not in ids(search_similar(session, text="conntrack table", actor=alice.actor))
-    problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[dns.reference], now=utcnow()
-    )
+    problem = raise_problem(session, alice, dns)
     rca.set_root_cause(
         session,
         problem=problem,

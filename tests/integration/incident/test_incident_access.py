@@ -2,7 +2,7 @@
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident
+from tests.factories import Person, make_follow_up, make_incident
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
@@ -20,9 +20,7 @@ from watchkeep.incident.timeline import list_entries
 def secret(session: Session, alice: Person) -> Incident:
     incident = make_incident(session, alice, title="Leaked keys", incident_type="Security")
     assert incident.private is True
-    inc_followups.create(
-        session, incident=incident, actor=alice.actor, title="Rotate keys", now=utcnow()
-    )
+    make_follow_up(session, alice, incident, title="Rotate keys")
     return incident
 
 
@@ -42,9 +40,7 @@ def test_a_non_participant_cannot_see_a_private_incident(
     session: Session, alice: Person, bob: Person, viewer: Person, secret: Incident
 ) -> None:
     public = make_incident(session, alice, title="Public outage")
-    inc_followups.create(
-        session, incident=public, actor=alice.actor, title="Public follow-up", now=utcnow()
-    )
+    make_follow_up(session, alice, public, title="Public follow-up")
     for outsider in (bob, viewer):
         assert listed(session, outsider) == [public.id]
         with pytest.raises(NotFound) as raised:

@@ -4,12 +4,11 @@ The clock is passed explicitly (``now=``); nothing sleeps.
 """
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.factories import Person
-from tests.integration.oncall.support import rotation
+from tests.factories import Person, make_schedule, rotation
 
 from watchkeep.core.db import Database
 from watchkeep.jobs.registry import JobContext
@@ -27,15 +26,7 @@ HOUR = timedelta(hours=1)
 WINDOW = (T0 - DAY, T0 + 10 * DAY)
 
 
-def make(session: Session, actor: Person, *layers: Any, name: str = "Primary") -> Schedule:
-    return schedules.create(
-        session,
-        actor=actor.actor,
-        name=name,
-        timezone="Europe/London",
-        layers=list(layers),
-        now=T0 - DAY,
-    )
+make = partial(make_schedule, now=T0 - DAY)  # "Primary" in Europe/London, made the day before
 
 
 def ids(*people: Person) -> tuple[str, ...]:

@@ -2,21 +2,19 @@
 who is on call, overrides and who may change what."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, an_admin
-from tests.integration.oncall.support import ANCHOR, rotation
+from tests.factories import ANCHOR, Person, make_schedule, make_team, rotation
 
-from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import Entry
 from watchkeep.oncall.history import entries, oncall_now
-from watchkeep.oncall.models import Schedule
 from watchkeep.oncall.shifts import status
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # ANCHOR in Europe/London
@@ -24,11 +22,7 @@ DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 
 
-def make(session: Session, actor: Person, *layers: Any, **kwargs: Any) -> Schedule:
-    kwargs.setdefault("name", "Primary")
-    kwargs.setdefault("timezone", "Europe/London")
-    kwargs.setdefault("now", T0 - DAY)
-    return schedules.create(session, actor=actor.actor, layers=list(layers), **kwargs)
+make = partial(make_schedule, now=T0 - DAY)  # "Primary" in Europe/London, made the day before
 
 
 def ids(*people: Person) -> tuple[str, ...]:
@@ -258,9 +252,7 @@ def test_override_windows_are_checked(session: Session, alice: Person, bob: Pers
 def test_who_may_change_a_team_schedule(
     session: Session, alice: Person, bob: Person, carol: Person, admin: Person, viewer: Person
 ) -> None:
-    team = catalog.create_team(
-        session, actor=an_admin(session), now=utcnow(), name="SRE", member_ids=[alice.user.id]
-    )
+    team = make_team(session, "SRE", member_ids=[alice.user.id])
     schedule = make(session, alice, rotation(alice, bob), team_id=team.id)
     assert schedules.can_manage(session, alice.actor, schedule)
     assert schedules.can_manage(session, admin.actor, schedule)

@@ -4,14 +4,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident
+from tests.factories import Person, make_incident, make_known_error, raise_problem
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import list_entries
-from watchkeep.problem import candidates, known_errors, links
+from watchkeep.problem import candidates, links
 from watchkeep.problem.matching import dismiss_match, matches_for_incident, record_match
 from watchkeep.problem.models import KnownError, ProblemCandidate
 
@@ -95,9 +95,7 @@ def test_linked_incident_ids_are_those_of_any_problem(
     session: Session, alice: Person, three: list[Incident]
 ) -> None:
     assert candidates.linked_incident_ids(session) == set()
-    links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[three[0].reference], now=utcnow()
-    )
+    raise_problem(session, alice, three[0])
     assert candidates.linked_incident_ids(session) == {three[0].id}
 
 
@@ -247,9 +245,9 @@ def test_dismiss_is_final(session: Session, alice: Person, three: list[Incident]
 
 @pytest.fixture
 def known(session: Session, alice: Person) -> KnownError:
-    return known_errors.create(
+    return make_known_error(
         session,
-        actor=alice.actor,
+        alice,
         title="Consumer group stuck",
         symptoms="lag grows",
         workaround=["Restart the consumer group", "Check the lag drains"],
@@ -287,9 +285,7 @@ def test_a_match_is_recorded_once_with_the_workaround_on_the_timeline(
 def test_matches_are_best_first_and_a_dismissed_one_disappears_for_good(
     session: Session, alice: Person, bob: Person, known: KnownError
 ) -> None:
-    better = known_errors.create(
-        session, actor=alice.actor, title="Better", symptoms="s", workaround=["w"], now=utcnow()
-    )
+    better = make_known_error(session, alice, title="Better", symptoms="s", workaround=["w"])
     incident = make_incident(session, alice)
     other = make_incident(session, alice)
     record_match(session, incident=incident, known=known, score=0.3, reasons=[], now=utcnow())

@@ -5,7 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident
+from tests.factories import (
+    Person,
+    make_action,
+    make_follow_up,
+    make_incident,
+    make_known_error,
+    make_problem,
+)
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
@@ -14,7 +21,6 @@ from watchkeep.followup.models import FollowUp
 from watchkeep.incident import followups as inc_followups
 from watchkeep.incident.followups import FollowUpFilter
 from watchkeep.problem import followups, known_errors
-from watchkeep.problem import service as problems
 from watchkeep.problem.models import Problem
 from watchkeep.problem.timeline import list_events
 
@@ -23,7 +29,7 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def problem(session: Session, alice: Person) -> Problem:
-    return problems.create(session, actor=alice.actor, title="Consumer group stuck", now=T0)
+    return make_problem(session, alice, title="Consumer group stuck", now=T0)
 
 
 def test_create_a_known_error_for_a_problem(
@@ -95,14 +101,8 @@ def test_create_refuses_bad_fields_and_names_them(
 def test_update_changes_fields_and_notes_fix_status_on_the_problem(
     session: Session, alice: Person, bob: Person, problem: Problem
 ) -> None:
-    known = known_errors.create(
-        session,
-        actor=alice.actor,
-        problem=problem,
-        title="T",
-        symptoms="s",
-        workaround=["w"],
-        now=utcnow(),
+    known = make_known_error(
+        session, alice, problem=problem, title="T", symptoms="s", workaround=["w"]
     )
     before = known.updated_at
     known_errors.update(
@@ -146,9 +146,7 @@ def test_update_changes_fields_and_notes_fix_status_on_the_problem(
 def test_update_refuses_bad_values_and_viewers(
     session: Session, alice: Person, viewer: Person
 ) -> None:
-    known = known_errors.create(
-        session, actor=alice.actor, title="T", symptoms="s", workaround=["w"], now=utcnow()
-    )
+    known = make_known_error(session, alice, title="T", symptoms="s", workaround=["w"])
     for fields, message in (
         ({"title": ""}, "title must not be empty"),
         ({"symptoms": " "}, "describe the symptoms"),
@@ -171,15 +169,9 @@ def test_search_finds_text_in_title_or_symptoms_newest_first(
     session: Session, alice: Person
 ) -> None:
     def make(title: str, symptoms: str) -> str:
-        known = known_errors.create(
-            session,
-            actor=alice.actor,
-            title=title,
-            symptoms=symptoms,
-            workaround=["w"],
-            now=utcnow(),
-        )
-        return known.reference
+        return make_known_error(
+            session, alice, title=title, symptoms=symptoms, workaround=["w"]
+        ).reference
 
     stuck = make("Consumer group stuck", "lag grows")
     cert = make("Expired certificate", "TLS handshake fails; 100% of calls")
@@ -354,12 +346,10 @@ def test_status_changes_of_a_problem_action_go_on_its_timeline(
 def test_an_action_of_another_problem_or_incident_is_not_found(
     session: Session, alice: Person, problem: Problem
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Other", now=utcnow())
-    theirs = followups.add(session, problem=other, actor=alice.actor, title="Theirs", now=utcnow())
+    other = make_problem(session, alice, title="Other")
+    theirs = make_action(session, alice, other, title="Theirs")
     incident = make_incident(session, alice)
-    on_incident = inc_followups.create(
-        session, actor=alice.actor, incident=incident, title="Incident's", now=utcnow()
-    )
+    on_incident = make_follow_up(session, alice, incident, title="Incident's")
     for follow_up_id in (theirs.id, on_incident.id, 987654):
         with pytest.raises(NotFound, match=f"follow-up {follow_up_id} does not exist"):
             followups.change(

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import Person, make_incident, make_problem, make_service
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -31,7 +31,7 @@ def incident_kinds(session: Session, incident: Incident) -> list[str]:
 
 @pytest.fixture
 def problem(session: Session, alice: Person) -> Problem:
-    return problems.create(session, actor=alice.actor, title="Replica lag", now=utcnow())
+    return make_problem(session, alice, title="Replica lag")
 
 
 def test_link_records_who_and_why_on_both_timelines(
@@ -105,7 +105,7 @@ def test_unlink_takes_it_off_both_sides_and_both_timelines_say_so(
 def test_an_incident_may_be_explained_by_several_problems(
     session: Session, alice: Person, problem: Problem
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Slow disks", now=utcnow())
+    other = make_problem(session, alice, title="Slow disks")
     incident = make_incident(session, alice)
     for target in (other, problem):
         links.link(
@@ -313,7 +313,7 @@ def test_impact_counts_durations_severities_recurrence_and_time_to_root_cause(
     secret = make_incident(session, alice, severity="SEV3", private=True, now=T0 + 2 * day)
     resolve(session, secret, alice, T0 + 2 * day + hour)
 
-    problem = problems.create(session, actor=alice.actor, title="Replica lag", now=T0)
+    problem = make_problem(session, alice, title="Replica lag", now=T0)
     for incident in (first, second, declined, canceled, merged, secret):
         links.link(
             session,

@@ -2,19 +2,18 @@
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person
+from tests.factories import Person, make_problem
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.problem import rca
-from watchkeep.problem import service as problems
 from watchkeep.problem.models import Problem, ProblemEvent
 from watchkeep.problem.timeline import list_events
 
 
 @pytest.fixture
 def problem(session: Session, alice: Person) -> Problem:
-    return problems.create(session, actor=alice.actor, title="Replica lag", now=utcnow())
+    return make_problem(session, alice, title="Replica lag")
 
 
 def events_of(session: Session, problem: Problem, kind: str) -> list[ProblemEvent]:
@@ -147,7 +146,7 @@ def test_every_category_is_accepted(session: Session, alice: Person, problem: Pr
 def test_factors_refuse_unknown_categories_empty_text_and_foreign_ids(
     session: Session, alice: Person, viewer: Person, problem: Problem
 ) -> None:
-    other = problems.create(session, actor=alice.actor, title="Other", now=utcnow())
+    other = make_problem(session, alice, title="Other")
     foreign = rca.add_factor(
         session,
         problem=other,

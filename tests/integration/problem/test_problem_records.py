@@ -4,9 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, an_admin, make_service
+from tests.factories import Person, make_service, make_team
 
-from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from watchkeep.problem import rca
@@ -24,7 +23,7 @@ def kinds(session: Session, problem: Problem) -> list[str]:
 
 def test_create_numbers_problems_and_records_who_opened_it(session: Session, alice: Person) -> None:
     db, api = make_service(session, "db"), make_service(session, "api")
-    team = catalog.create_team(session, actor=an_admin(session), now=utcnow(), name="Storage")
+    team = make_team(session, "Storage")
     first = problems.create(
         session,
         actor=alice.actor,
@@ -104,7 +103,7 @@ def test_update_records_one_event_per_change_with_old_and_new(
     session: Session, alice: Person, bob: Person
 ) -> None:
     db, api = make_service(session, "db"), make_service(session, "api")
-    team = catalog.create_team(session, actor=an_admin(session), now=utcnow(), name="Storage")
+    team = make_team(session, "Storage")
     problem = problems.create(
         session, actor=alice.actor, title="Replica lag", service_ids=[db.id], now=utcnow()
     )

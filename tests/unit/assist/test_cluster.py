@@ -3,9 +3,7 @@
 import itertools
 from datetime import UTC, datetime, timedelta, timezone
 
-from benchmarks.shared import INCIDENTS_DEV
-from benchmarks.similarity import as_document, load
-from tests.conftest import shared_file
+from tests.shared_data import INCIDENTS_DEV, shared_file
 
 from watchkeep.assist.similarity import Document
 from watchkeep.assist.similarity.cluster import (
@@ -15,6 +13,7 @@ from watchkeep.assist.similarity.cluster import (
     similarities,
     time_pattern,
 )
+from watchkeep.assist.similarity.evaluation import as_document, load
 
 MONDAY = datetime(2026, 3, 2, 3, 15, tzinfo=UTC)
 

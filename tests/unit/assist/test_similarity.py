@@ -5,9 +5,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
-from benchmarks.shared import INCIDENTS_DEV
-from benchmarks.similarity import evaluate, load
-from tests.conftest import shared_file
+from tests.shared_data import INCIDENTS_DEV, shared_file
 
 from watchkeep.assist.similarity import (
     Analyzer,
@@ -18,6 +16,7 @@ from watchkeep.assist.similarity import (
     Weights,
 )
 from watchkeep.assist.similarity.concepts import ConceptMatcher
+from watchkeep.assist.similarity.evaluation import evaluate, load
 from watchkeep.assist.similarity.lexicon import CONCEPTS
 from watchkeep.assist.similarity.stem import stem
 from watchkeep.assist.similarity.text import VERSION, terms, words

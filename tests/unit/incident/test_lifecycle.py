@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_profiles import examples
 
 from watchkeep.core.errors import Conflict, Invalid, InvalidTransition
 from watchkeep.incident import lifecycle
@@ -211,7 +212,7 @@ def assert_ordered(stamps: Timestamps) -> None:
     assert present == sorted(present), stamps
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=examples(3), deadline=None, database=None)
 @given(
     start=st.sampled_from(sorted(lifecycle.DECLARABLE)),
     data=st.data(),

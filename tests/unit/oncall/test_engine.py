@@ -7,10 +7,11 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from benchmarks.shared import SCHEDULE_SPECS, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import unavailable
+from tests.hypothesis_profiles import examples
+from tests.shared_data import SCHEDULE_SPECS, shared_path
 from tests.unit.oncall import reference
 
 from watchkeep.oncall import Schedule, oncall_at, parse_schedule, render
@@ -147,7 +148,9 @@ def specs(draw: st.DrawFn) -> tuple[dict[str, Any], datetime, datetime]:
     return spec, lo, hi
 
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(2), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY
@@ -191,7 +194,7 @@ def far_targets(draw: st.DrawFn) -> tuple[str, datetime, str, list, list[int]]:
     return timezone, draw(anchor_days(timezone)), draw(st.sampled_from(AWKWARD_TIMES)), cycle, later
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1.5), deadline=None)
 @given(far_targets())
 def test_jumping_over_years_of_a_mixed_cycle_finds_the_turns_that_stepping_finds(
     case: tuple[str, datetime, str, list, list[int]],

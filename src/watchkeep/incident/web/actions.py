@@ -1,0 +1,122 @@
+"""Incident controls: status, merge, severity, roles, custom fields and timestamps.
+
+Each route calls one service and answers with :func:`incident_response`: the changed parts
+of the page for htmx, a redirect for a plain form post. Service errors propagate, so the
+request's transaction rolls back and the error handler shows the message.
+"""
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from watchkeep.core.clock import utcnow
+from watchkeep.http.browser import WebResponder, WebRoute
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import PostedForm, parse_local_utc
+from watchkeep.incident import customfields, roles
+from watchkeep.incident import service as incidents
+from watchkeep.incident.access import get_visible
+from watchkeep.incident.status import merge, transition
+from watchkeep.incident.web.panels import (
+    FIELDS,
+    HEADER,
+    ROLES,
+    TIMELINE,
+    TIMESTAMPS,
+    UPDATES,
+    field_values,
+    incident_response,
+)
+
+router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
+
+
+@router.post("/status")
+def change_status(
+    ref: str, request: Request, session: DbSession, actor: WebResponder, status: str = Form("")
+) -> Response:
+    """Move the incident to another status (only those allowed next are offered)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    transition(session, incident=incident, actor=actor, status=status, now=utcnow())
+    return incident_response(
+        request, session, incident, actor, HEADER, TIMELINE, UPDATES, TIMESTAMPS
+    )
+
+
+@router.post("/merge")
+def merge_into(
+    ref: str, request: Request, session: DbSession, actor: WebResponder, into: str = Form("")
+) -> Response:
+    """Merge this triage incident into another one."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    merge(session, incident=incident, actor=actor, into=into, now=utcnow())
+    return incident_response(
+        request, session, incident, actor, HEADER, TIMELINE, UPDATES, TIMESTAMPS
+    )
+
+
+@router.post("/severity")
+def change_severity(
+    ref: str, request: Request, session: DbSession, actor: WebResponder, severity: str = Form("")
+) -> Response:
+    """Raise or lower the severity."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    incidents.update(session, incident=incident, actor=actor, severity=severity, now=utcnow())
+    return incident_response(request, session, incident, actor, HEADER, TIMELINE)
+
+
+@router.post("/roles/{role}")
+def assign_role(
+    ref: str,
+    role: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    user_id: int = Form(),
+) -> Response:
+    """Give a role to someone (it replaces the current holder)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    roles.assign(session, incident=incident, role=role, user_id=user_id, actor=actor, now=utcnow())
+    return incident_response(request, session, incident, actor, ROLES, TIMELINE, HEADER)
+
+
+@router.post("/roles/{role}/unassign")
+def unassign_role(
+    ref: str, role: str, request: Request, session: DbSession, actor: WebResponder
+) -> Response:
+    """Leave a role unheld."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    roles.unassign(session, incident=incident, role=role, actor=actor, now=utcnow())
+    return incident_response(request, session, incident, actor, ROLES, TIMELINE, HEADER)
+
+
+@router.post("/fields")
+def edit_fields(
+    ref: str, request: Request, session: DbSession, actor: WebResponder, form: PostedForm
+) -> Response:
+    """Set every custom field from the form (an empty input clears its value)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    values = field_values(form, customfields.list_fields(session))
+    incidents.update(session, incident=incident, actor=actor, custom_fields=values, now=utcnow())
+    return incident_response(request, session, incident, actor, FIELDS, TIMELINE)
+
+
+@router.post("/timestamps")
+def set_timestamp(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    name: str = Form(""),
+    value: str = Form(""),
+) -> Response:
+    """Correct one timestamp by hand (the form's time is UTC; empty clears it)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    incidents.set_timestamp(
+        session,
+        incident=incident,
+        actor=actor,
+        name=name,
+        value=parse_local_utc(value, "value"),
+        now=utcnow(),
+    )
+    return incident_response(request, session, incident, actor, TIMESTAMPS, TIMELINE)

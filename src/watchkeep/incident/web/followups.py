@@ -1,0 +1,87 @@
+"""Follow-ups: added and closed on the incident page, listed across incidents."""
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from watchkeep.core.clock import utcnow
+from watchkeep.followup import service as followups
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute
+from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import parse_id
+from watchkeep.http.templates import render
+from watchkeep.incident import followups as inc_followups
+from watchkeep.incident.access import get_visible
+from watchkeep.incident.followups import FollowUpFilter
+from watchkeep.incident.web.panels import FOLLOW_UPS, TIMELINE, incident_response
+
+router = APIRouter(route_class=WebRoute)
+
+LIST_LIMIT = 200
+
+
+@router.get("/follow-ups")
+def follow_up_list(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    status: str = "outstanding",
+    owner: str = "",
+) -> Response:
+    """Follow-ups across the incidents the user may see."""
+    flt = FollowUpFilter(status=status or None, owner_id=parse_id(owner, "owner"))
+    rows = inc_followups.list_all(session, actor=actor, flt=flt, limit=LIST_LIMIT)
+    return render(
+        request,
+        "followup/list.html",
+        rows=rows,
+        status=status,
+        statuses=followups.STATUSES,
+    )
+
+
+@router.post("/incidents/{ref}/follow-ups")
+def create_follow_up(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    title: str = Form(""),
+    owner_id: int | None = Form(None),
+    priority: str = Form("medium"),
+) -> Response:
+    """Add a follow-up action to the incident."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    inc_followups.create(
+        session,
+        incident=incident,
+        actor=actor,
+        title=title,
+        owner_id=owner_id,
+        priority=priority,
+        now=utcnow(),
+    )
+    return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)
+
+
+@router.post("/incidents/{ref}/follow-ups/{follow_up_id}/status")
+def change_follow_up_status(
+    ref: str,
+    follow_up_id: int,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    status: str = Form(""),
+    not_doing_reason: str | None = Form(None),
+) -> Response:
+    """Complete a follow-up, reopen it, or mark it not doing (with a reason)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    inc_followups.update(
+        session,
+        incident=incident,
+        follow_up_id=follow_up_id,
+        actor=actor,
+        status=status,
+        not_doing_reason=not_doing_reason,
+        now=utcnow(),
+    )
+    return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)

@@ -1,0 +1,145 @@
+"""The incident page's own panels, and how incident actions answer htmx.
+
+The page shell (``watchkeep.app.incident_page``) draws every panel registered for the
+incident page; these are the incident domain's. Later domains add theirs (problems, known
+errors, similar incidents) without this module knowing them.
+"""
+
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from watchkeep.auth import service as auth
+from watchkeep.core.actor import Actor, Role, at_least
+from watchkeep.core.clock import utcnow
+from watchkeep.followup import service as followups
+from watchkeep.http.browser import is_htmx, see_other
+from watchkeep.http.panels import Panel, PanelInput, panels_response
+from watchkeep.incident import customfields, lifecycle, roles, timeline, updates
+from watchkeep.incident.lifecycle import Category, Status
+from watchkeep.incident.models import TIMESTAMP_NAMES, CustomField, Incident
+from watchkeep.incident.read import incident_read
+from watchkeep.incident.severities import list_severities
+
+PAGE = "incident"
+
+# Actions that change what an incident is about send this event (HX-Trigger), so that panels
+# that depend on its content (similar incidents, known errors) fetch themselves again.
+CONTENT_CHANGED = "incident-content-changed"
+
+DURATION_LABELS = {
+    "time_to_acknowledge": "Time to acknowledge",
+    "time_to_mitigate": "Time to mitigate",
+    "time_to_resolve": "Time to resolve",
+    "time_to_close": "Time to close",
+}
+
+
+def can_respond(actor: Actor) -> bool:
+    """Whether the page should offer ``actor`` the controls that change an incident."""
+    return at_least(actor.role, Role.RESPONDER)
+
+
+def shared_context(session: Session, incident: Incident, actor: Actor) -> dict[str, Any]:
+    """What every panel of the incident page may use: the incident, its read model and what
+    the viewer may do."""
+    now = utcnow()
+    view = incident_read(session, incident, actor, now=now)
+    status = Status(incident.status)
+    return {
+        "incident": incident,
+        "view": view,
+        "actor": actor,
+        "next_statuses": [s for s in Status if s in view.allowed_next and s is not Status.MERGED],
+        "can_merge": Status.MERGED in lifecycle.allowed_next(status),
+        "takes_updates": lifecycle.category(status) in (Category.TRIAGE, Category.LIVE),
+        "holders": {r.role: r.user for r in view.roles},
+        "can_edit": can_respond(actor),
+        "now": now,
+    }
+
+
+def _active_users(session: Session) -> list[Any]:
+    return [u for u in auth.list_users(session) if u.is_active]
+
+
+def _header(panel: PanelInput) -> dict[str, Any]:
+    return {"severities": list_severities(panel.session)}
+
+
+def _roles(panel: PanelInput) -> dict[str, Any]:
+    return {
+        "role_types": roles.list_role_types(panel.session),
+        "users": _active_users(panel.session),
+    }
+
+
+def _timeline(panel: PanelInput) -> dict[str, Any]:
+    return {"entries": timeline.list_entries(panel.session, incident_id=panel.subject.id)}
+
+
+def _updates(panel: PanelInput) -> dict[str, Any]:
+    return {"updates": updates.list_updates(panel.session, incident_id=panel.subject.id)}
+
+
+def _follow_ups(panel: PanelInput) -> dict[str, Any]:
+    return {
+        "follow_ups": followups.list_for_incident(panel.session, incident_id=panel.subject.id),
+        "priorities": followups.PRIORITIES,
+        "users": _active_users(panel.session),
+    }
+
+
+def _fields(panel: PanelInput) -> dict[str, Any]:
+    return {"fields": customfields.list_fields(panel.session)}
+
+
+def _timestamps(panel: PanelInput) -> dict[str, Any]:
+    return {"timestamp_names": TIMESTAMP_NAMES, "duration_labels": DURATION_LABELS}
+
+
+HEADER = Panel("incident-header", "incident/_incident_header.html", _header, slot="header")
+UPDATES = Panel("updates", "incident/_updates.html", _updates, slot="main", order=10)
+TIMELINE = Panel("timeline", "incident/_timeline.html", _timeline, slot="main", order=20)
+ROLES = Panel("roles", "incident/_roles.html", _roles, order=10)
+FOLLOW_UPS = Panel("follow-ups", "incident/_follow_ups.html", _follow_ups, order=30)
+TIMESTAMPS = Panel("timestamps", "incident/_timestamps.html", _timestamps, order=50)
+FIELDS = Panel("fields", "incident/_fields.html", _fields, order=60)
+
+PANELS = (HEADER, UPDATES, TIMELINE, ROLES, FOLLOW_UPS, TIMESTAMPS, FIELDS)
+
+
+def incident_response(
+    request: Request,
+    session: Session,
+    incident: Incident,
+    actor: Actor,
+    *panels: Panel,
+    trigger: tuple[str, ...] = (),
+) -> Response:
+    """After an action: for htmx the changed panels (the first in place, the others out of
+    band); for a plain form post a redirect back to the incident page."""
+    if not is_htmx(request):
+        return see_other(f"/incidents/{incident.reference}#{panels[0].name}")
+    shared = shared_context(session, incident, actor)
+    return panels_response(request, session, incident, shared, panels, trigger=trigger)
+
+
+def field_values(form: FormData, fields: list[CustomField]) -> dict[str, Any]:
+    """Custom field values from a form whose inputs are named ``cf_<field id>``.
+
+    An empty input gives ``None`` (which clears the value); validation is the service's job.
+    """
+    values: dict[str, Any] = {}
+    for field in fields:
+        key = f"cf_{field.id}"
+        if field.kind == "multi_select":
+            chosen = [v for v in form.getlist(key) if isinstance(v, str) and v]
+            values[field.name] = chosen or None
+        else:
+            raw = form.get(key)
+            values[field.name] = raw.strip() if isinstance(raw, str) and raw.strip() else None
+    return values

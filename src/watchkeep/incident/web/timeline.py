@@ -1,0 +1,75 @@
+"""The incident's record: timeline notes, pins and status updates."""
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from watchkeep.core.clock import utcnow
+from watchkeep.http.browser import WebResponder, WebRoute
+from watchkeep.http.deps import DbSession, SettingsDep
+from watchkeep.incident import timeline, updates
+from watchkeep.incident.access import get_visible
+from watchkeep.incident.web.panels import HEADER, TIMELINE, TIMESTAMPS, UPDATES, incident_response
+
+router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
+
+
+@router.post("/notes")
+def add_note(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    text: str = Form(""),
+    pinned: bool = Form(False),
+) -> Response:
+    """Add a note to the timeline (its first line is the title)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    timeline.add_note(
+        session, incident=incident, actor=actor, text=text, pinned=pinned, now=utcnow()
+    )
+    return incident_response(request, session, incident, actor, TIMELINE)
+
+
+@router.post("/timeline/{entry_id}/pin")
+def pin_entry(
+    ref: str,
+    entry_id: int,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    pinned: bool = Form(False),
+) -> Response:
+    """Pin an entry as a key moment, or unpin it."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    timeline.set_pinned(
+        session, incident=incident, entry_id=entry_id, pinned=pinned, actor=actor, now=utcnow()
+    )
+    return incident_response(request, session, incident, actor, TIMELINE)
+
+
+@router.post("/updates")
+def post_update(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    settings: SettingsDep,
+    message: str = Form(""),
+    status: str | None = Form(None),
+    next_update_in_minutes: int | None = Form(None),
+) -> Response:
+    """Post a status update, optionally moving the status; it sets when the next is due."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    updates.post(
+        session,
+        incident=incident,
+        actor=actor,
+        message=message,
+        status=status,
+        next_update_in_minutes=next_update_in_minutes,
+        default_interval_minutes=settings.update_interval_minutes,
+        now=utcnow(),
+    )
+    return incident_response(
+        request, session, incident, actor, UPDATES, TIMELINE, HEADER, TIMESTAMPS
+    )
