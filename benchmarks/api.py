@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, make_url, text
 from benchmarks import bulk
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.models import metadata
 
@@ -110,8 +111,13 @@ def measure(kind: str, incidents: int, rounds: int, declares: int) -> dict[str, 
     seeded = bulk.seed(db, incidents=incidents)
     seed_seconds = time.perf_counter() - started
     with db.session() as session:
-        _, admin_token = auth.create_token(session, user_id=seeded["admin_id"], name="bench")
-        _, token = auth.create_token(session, user_id=seeded["responder_id"], name="bench")
+        admin = auth.actor_of(auth.get_user(session, user_id=seeded["admin_id"]))
+        _, admin_token = auth.create_token(
+            session, actor=admin, now=utcnow(), user_id=seeded["admin_id"], name="bench"
+        )
+        _, token = auth.create_token(
+            session, actor=admin, now=utcnow(), user_id=seeded["responder_id"], name="bench"
+        )
     db.dispose()
     port = free_port()
     server = start_server(str(db.url), port)

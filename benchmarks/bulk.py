@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from watchkeep.auth import service as auth
 from watchkeep.catalog import service as catalog
+from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import Counter
 from watchkeep.core.db import Database
 from watchkeep.incident.lifecycle import Status
@@ -107,6 +108,8 @@ def seed(
         people = [
             auth.create_user(
                 session,
+                actor=None,
+                now=utcnow(),
                 email=f"bench{i}@example.com",
                 name=f"Bench {i}",
                 role="admin" if i == 0 else "responder",
@@ -114,7 +117,12 @@ def seed(
             )
             for i in range(users)
         ]
-        svc = [catalog.create_service(session, name=f"svc-{i}") for i in range(services)]
+        svc = [
+            catalog.create_service(
+                session, actor=auth.actor_of(people[0]), now=utcnow(), name=f"svc-{i}"
+            )
+            for i in range(services)
+        ]
         severity_ids = list(session.scalars(select(Severity.id)))
         type_ids = list(session.scalars(select(IncidentType.id)))
         lead_role, reporter_role = (

@@ -24,6 +24,7 @@ from watchkeep.app.factory import create_app
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.auth import secrets
 from watchkeep.bootstrap import ensure_defaults
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database, make_engine
 from watchkeep.core.settings import Settings
 from watchkeep.migrate import upgrade
@@ -63,7 +64,7 @@ def fresh_schema(engine: Engine) -> None:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(engine)
     with Session(engine) as session:
-        ensure_defaults(session)
+        ensure_defaults(session, now=utcnow())
         session.commit()
 
 

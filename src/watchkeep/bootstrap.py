@@ -1,21 +1,27 @@
 """Bring a database to a usable state: migrate, create defaults, optionally load demo data."""
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.incident.roles import ensure_builtin
 from watchkeep.incident.severities import ensure_defaults as ensure_severities
 from watchkeep.migrate import upgrade
 
 
-def ensure_defaults(session: Session) -> None:
-    """Default severities, incident types and built-in roles, where none exist yet."""
-    ensure_severities(session)
-    ensure_builtin(session)
+def ensure_defaults(session: Session, *, now: datetime) -> None:
+    """Default severities, incident types and built-in roles, where none exist yet.
+
+    The system creates them; the audit log records each with no actor.
+    """
+    ensure_severities(session, now=now)
+    ensure_builtin(session, now=now)
 
 
 def prepare(db: Database) -> None:
     """Migrate the schema to the latest revision and create the defaults."""
     upgrade(db.engine)
     with db.session() as session:
-        ensure_defaults(session)
+        ensure_defaults(session, now=utcnow())

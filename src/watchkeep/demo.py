@@ -39,13 +39,22 @@ def seed(db: Database) -> Login:
     with db.session() as session:
         admin = session.scalar(select(User).where(User.email == ADMIN_EMAIL))
         password = "(unchanged: set when the demo data was first loaded)"
+        now = utcnow()
         if admin is None:
             password = secrets.token_urlsafe(9)
             admin = auth.create_user(
-                session, email=ADMIN_EMAIL, name="Ada Admin", role="admin", password=password
+                session,
+                actor=None,  # the system loads the demo: there is no admin yet
+                now=now,
+                email=ADMIN_EMAIL,
+                name="Ada Admin",
+                role="admin",
+                password=password,
             )
-            _load(session, auth.actor_of(admin))
-        _, token = auth.create_token(session, user_id=admin.id, name="demo")
+            _load(session, auth.actor_of(admin), now=now)
+        _, token = auth.create_token(
+            session, actor=auth.actor_of(admin), now=now, user_id=admin.id, name="demo"
+        )
         return Login(email=ADMIN_EMAIL, password=password, token=token)
 
 
@@ -61,14 +70,15 @@ def _recurring_problem(session: Session, actor: Actor, *, later: Incident, now: 
         now=now - timedelta(days=20),
     )
     for status in ("monitoring", "resolved"):
-        transition(session, incident=earlier, actor=actor, status=status)
+        transition(session, incident=earlier, actor=actor, status=status, now=now)
     problem = links.raise_from_incidents(
         session,
         actor=actor,
         incident_refs=[earlier.reference, later.reference],
         title="billing-worker consumer stalls on poison messages",
+        now=now,
     )
-    problems.transition(session, problem=problem, actor=actor, state="investigating")
+    problems.transition(session, problem=problem, actor=actor, state="investigating", now=now)
     rca.set_whys(
         session,
         problem=problem,
@@ -78,6 +88,7 @@ def _recurring_problem(session: Session, actor: Actor, *, later: Incident, now: 
             ("Why did it stop draining?", "The consumer retried one malformed message forever."),
             ("Why forever?", "There is no retry limit and no dead-letter queue."),
         ],
+        now=now,
     )
     rca.add_factor(
         session,
@@ -85,14 +96,18 @@ def _recurring_problem(session: Session, actor: Actor, *, later: Incident, now: 
         actor=actor,
         category="technology",
         description="No dead-letter queue on the billing topic",
+        now=now,
     )
     rca.set_root_cause(
         session,
         problem=problem,
         actor=actor,
         statement="A malformed message is retried forever, blocking the consumer.",
+        now=now,
     )
-    problems.transition(session, problem=problem, actor=actor, state="root_cause_identified")
+    problems.transition(
+        session, problem=problem, actor=actor, state="root_cause_identified", now=now
+    )
     known_errors.create(
         session,
         actor=actor,
@@ -104,15 +119,21 @@ def _recurring_problem(session: Session, actor: Actor, *, later: Incident, now: 
             "Move it to the parking queue with `billing-admin park <id>`",
             "Check that the queue drains",
         ],
+        now=now,
     )
-    problems.transition(session, problem=problem, actor=actor, state="known_error")
+    problems.transition(session, problem=problem, actor=actor, state="known_error", now=now)
 
 
-def _load(session: Session, admin_actor: Actor) -> None:
-    now = utcnow()
+def _load(session: Session, admin_actor: Actor, *, now: datetime) -> None:
     people = {
         name: auth.create_user(
-            session, email=email, name=name, role=role, password="watchkeep-demo"
+            session,
+            actor=admin_actor,
+            now=now,
+            email=email,
+            name=name,
+            role=role,
+            password="watchkeep-demo",
         )
         for name, email, role in (
             ("Grace Hopper", "grace@example.com", "responder"),
@@ -124,18 +145,29 @@ def _load(session: Session, admin_actor: Actor) -> None:
     actors = {name: auth.actor_of(user) for name, user in people.items()}
     platform = catalog.create_team(
         session,
+        actor=admin_actor,
+        now=now,
         name="Platform",
         description="Runs the shared infrastructure.",
         member_ids=[people["Linus Torvalds"].id, people["Grace Hopper"].id],
     )
     payments = catalog.create_team(
         session,
+        actor=admin_actor,
+        now=now,
         name="Payments",
         description="Owns checkout and billing.",
         member_ids=[people["Margaret Hamilton"].id],
     )
     services = {
-        name: catalog.create_service(session, name=name, description=text, owner_team_id=team.id)
+        name: catalog.create_service(
+            session,
+            actor=admin_actor,
+            now=now,
+            name=name,
+            description=text,
+            owner_team_id=team.id,
+        )
         for name, text, team in (
             ("checkout-api", "Takes orders and payments.", payments),
             ("billing-worker", "Creates invoices from completed orders.", payments),
@@ -145,11 +177,13 @@ def _load(session: Session, admin_actor: Actor) -> None:
     }
     customfields.create_field(
         session,
+        actor=admin_actor,
+        now=now,
         name="Customer impact",
         kind="single_select",
         options=["None", "Some customers", "All customers"],
     )
-    customfields.create_field(session, name="Runbook", kind="link")
+    customfields.create_field(session, actor=admin_actor, now=now, name="Runbook", kind="link")
 
     grace, linus, margaret = (
         actors["Grace Hopper"],
@@ -173,6 +207,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         actor=linus,
         text="Edge logs show upstream resets from two checkout pods.",
         pinned=True,
+        now=now,
     )
     updates.post(
         session,
@@ -180,6 +215,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         actor=margaret,
         message="We are investigating failed checkouts; retries succeed for most users.",
         next_update_in_minutes=30,
+        now=now,
     )
 
     fixing = incidents.declare(
@@ -191,7 +227,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         service_ids=[services["postgres-main"].id],
         now=now - timedelta(hours=3),
     )
-    transition(session, incident=fixing, actor=grace, status="fixing")
+    transition(session, incident=fixing, actor=grace, status="fixing", now=now)
     inc_followups.create(
         session,
         incident=fixing,
@@ -199,6 +235,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         title="Alert on replication lag at 60 s, not 5 min",
         priority="high",
         owner_id=people["Grace Hopper"].id,
+        now=now,
     )
 
     resolved = incidents.declare(
@@ -210,13 +247,14 @@ def _load(session: Session, admin_actor: Actor) -> None:
         now=now - timedelta(days=2),
     )
     for status in ("monitoring", "resolved"):
-        transition(session, incident=resolved, actor=linus, status=status)
+        transition(session, incident=resolved, actor=linus, status=status, now=now)
     inc_followups.create(
         session,
         incident=resolved,
         actor=linus,
         title="Add a dead-letter queue to billing-worker",
         priority="medium",
+        now=now,
     )
     _recurring_problem(session, linus, later=resolved, now=now)
 
@@ -227,6 +265,7 @@ def _load(session: Session, admin_actor: Actor) -> None:
         severity="SEV4",
         status="triage",
         service_ids=[services["edge-gateway"].id],
+        now=now,
     )
     incidents.declare(
         session,

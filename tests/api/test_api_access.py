@@ -12,6 +12,7 @@ from tests.factories import Person, make_follow_up, make_incident
 
 from watchkeep.app.factory import create_app
 from watchkeep.auth import service as auth
+from watchkeep.core.clock import utcnow
 from watchkeep.core.settings import Settings
 from watchkeep.incident import timeline
 
@@ -130,7 +131,9 @@ def test_a_private_incident_is_not_found_on_every_route_for_an_outsider(
     client: TestClient, session: Session, alice: Person, bob: Person
 ) -> None:
     secret = make_incident(session, alice, title="Leaked keys", incident_type="Security")
-    entry = timeline.add_note(session, incident=secret, actor=alice.actor, text="key id 42")
+    entry = timeline.add_note(
+        session, incident=secret, actor=alice.actor, text="key id 42", now=utcnow()
+    )
     follow_up = make_follow_up(session, alice, secret, title="Rotate")
     session.commit()
     ids = {"entry_id": str(entry.id), "follow_up_id": str(follow_up.id)}
@@ -276,7 +279,7 @@ def test_only_admins_see_jobs(client: TestClient, alice: Person, admin: Person) 
 
 @pytest.fixture
 def cookie_client(client: TestClient, session: Session, alice: Person) -> tuple[TestClient, str]:
-    web_session, secret = auth.start_web_session(session, user=alice.user, hours=1)
+    web_session, secret = auth.start_web_session(session, now=utcnow(), user=alice.user, hours=1)
     session.commit()
     client.cookies.set("wk_session", secret)
     return client, web_session.csrf_token

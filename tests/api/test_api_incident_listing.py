@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_service
 
+from watchkeep.core.clock import utcnow
 from watchkeep.incident.models import Incident
 from watchkeep.incident.severities import get_severity, get_type
 from watchkeep.incident.status import transition
@@ -69,9 +70,9 @@ def catalog(session: Session, alice: Person) -> dict[str, Incident]:
             session, alice, title="Disk full", severity="SEV4", now=T0 + timedelta(days=4)
         ),
     }
-    transition(session, incident=made["b"], actor=alice.actor, status="resolved")
-    transition(session, incident=made["e"], actor=alice.actor, status="resolved")
-    transition(session, incident=made["e"], actor=alice.actor, status="closed")
+    transition(session, incident=made["b"], actor=alice.actor, status="resolved", now=utcnow())
+    transition(session, incident=made["e"], actor=alice.actor, status="resolved", now=utcnow())
+    transition(session, incident=made["e"], actor=alice.actor, status="closed", now=utcnow())
     session.commit()
     return made
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import Person, an_admin, make_incident, make_service
 
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import customfields, updates
@@ -45,7 +45,14 @@ def test_declare_returns_the_full_incident(
     client: TestClient, session: Session, alice: Person, bob: Person
 ) -> None:
     api = make_service(session, "api")
-    customfields.create_field(session, name="Region", kind="single_select", options=["eu", "us"])
+    customfields.create_field(
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Region",
+        kind="single_select",
+        options=["eu", "us"],
+    )
     session.commit()
     response = client.post(
         BASE,
@@ -138,7 +145,14 @@ def test_a_malformed_body_is_422_naming_the_field(
 def test_an_invalid_declaration_is_422_naming_the_field_and_stores_nothing(
     client: TestClient, session: Session, alice: Person, body: dict[str, Any], field: str
 ) -> None:
-    customfields.create_field(session, name="Region", kind="single_select", options=["eu", "us"])
+    customfields.create_field(
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Region",
+        kind="single_select",
+        options=["eu", "us"],
+    )
     session.commit()
     before = stored(session)
     error = error_of(client.post(BASE, json=body, headers=alice.headers), 422, "invalid")
@@ -150,7 +164,14 @@ def test_an_invalid_declaration_is_422_naming_the_field_and_stores_nothing(
 def test_a_missing_required_custom_field_is_422(
     client: TestClient, session: Session, alice: Person
 ) -> None:
-    customfields.create_field(session, name="Customer", kind="text", required_at_declare=True)
+    customfields.create_field(
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Customer",
+        kind="text",
+        required_at_declare=True,
+    )
     session.commit()
     error = error_of(
         client.post(BASE, json={"title": "x", "severity": "SEV1"}, headers=alice.headers),

@@ -18,6 +18,7 @@ from tests.factories import (
     propose_problem,
 )
 
+from watchkeep.core.clock import utcnow
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.problem.matching import record_match
 from watchkeep.problem.models import (
@@ -189,9 +190,17 @@ def matched(session: Session, alice: Person, **incident: Any) -> tuple[Incident,
         title="Consumer group stuck",
         symptoms="lag grows",
         workaround=["Restart the consumer group", "Check the lag drains"],
+        now=utcnow(),
     )
     found = make_incident(session, alice, **incident)
-    record_match(session, incident=found, known=known, score=0.42, reasons=["same service orders"])
+    record_match(
+        session,
+        incident=found,
+        known=known,
+        score=0.42,
+        reasons=["same service orders"],
+        now=utcnow(),
+    )
     session.commit()
     return found, known
 
@@ -260,6 +269,7 @@ def propose(session: Session, incidents: list[Incident], title: str = "Recurring
         title=title,
         evidence={"shared_services": ["orders"], "count": len(incidents), "pattern": "weekly"},
         score=0.61,
+        now=utcnow(),
     )
     assert made is not None
     session.commit()

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import Result
-from tests.factories import Person
+from tests.factories import Person, an_admin
 from typer.testing import CliRunner
 
 from watchkeep.cli.main import app
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import get_settings
 from watchkeep.incident import customfields
@@ -105,8 +106,17 @@ def test_an_incident_from_declaration_to_resolution(cli: Run, crew: Crew) -> Non
 def test_declare_with_services_fields_type_and_status(cli: Run, crew: Crew, db_url: str) -> None:
     db = Database(db_url)
     with db.session() as session:
-        customfields.create_field(session, name="Region", kind="text")
-        customfields.create_field(session, name="Teams", kind="multi_select", options=["a", "b"])
+        customfields.create_field(
+            session, actor=an_admin(session), now=utcnow(), name="Region", kind="text"
+        )
+        customfields.create_field(
+            session,
+            actor=an_admin(session),
+            now=utcnow(),
+            name="Teams",
+            kind="multi_select",
+            options=["a", "b"],
+        )
     db.dispose()
     incident = declare(
         cli,

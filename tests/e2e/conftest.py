@@ -12,13 +12,14 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 from tests.conftest import unavailable
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, SERVICES
+from tests.factories import make_service
 
 from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
-from watchkeep.catalog import service as catalog
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.jobs.worker import Worker
@@ -38,9 +39,11 @@ def server(tmp_path: Path) -> Iterator[str]:
     db = Database(settings.database_url)
     prepare(db)
     with db.session() as session:
-        auth.create_user(session, email=EMAIL, name="Grace Hopper", password=PASSWORD)
+        auth.create_user(
+            session, actor=None, now=utcnow(), email=EMAIL, name="Grace Hopper", password=PASSWORD
+        )
         for name in SERVICES:
-            catalog.create_service(session, name=name)
+            make_service(session, name)
     similarity = similarity_index(db, settings)  # one for the app and the worker, as in `run`
     similarity.start()
     stop = threading.Event()

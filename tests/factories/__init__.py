@@ -5,7 +5,14 @@ commits: a test that needs an HTTP client to see the data commits (which only re
 its SAVEPOINT).
 """
 
-from tests.factories.auth import PASSWORD, Person, committed_person, make_person, make_token
+from tests.factories.auth import (
+    PASSWORD,
+    Person,
+    an_admin,
+    committed_person,
+    make_person,
+    make_token,
+)
 from tests.factories.catalog import make_service, make_team
 from tests.factories.followup import make_action, make_follow_up
 from tests.factories.incident import make_incident
@@ -21,6 +28,7 @@ __all__ = [
     "ANCHOR",
     "PASSWORD",
     "Person",
+    "an_admin",
     "committed_person",
     "make_action",
     "make_follow_up",

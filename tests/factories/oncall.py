@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.factories.auth import Person
+from watchkeep.core.clock import utcnow
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.models import Schedule
 
@@ -27,4 +28,5 @@ def make_schedule(session: Session, person: Person, *layers: Any, **kwargs: Any)
     Europe/London unless ``name=`` or ``timezone=`` say otherwise."""
     kwargs.setdefault("name", "Primary")
     kwargs.setdefault("timezone", "Europe/London")
+    kwargs.setdefault("now", utcnow())
     return schedules.create(session, actor=person.actor, layers=list(layers), **kwargs)

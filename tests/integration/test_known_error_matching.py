@@ -9,6 +9,7 @@ from tests.factories import (
 
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
+from watchkeep.core.clock import utcnow
 from watchkeep.incident.timeline import list_entries
 from watchkeep.problem.matching import matches_for_incident
 
@@ -16,7 +17,7 @@ from watchkeep.problem.matching import matches_for_incident
 def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
     """What the matching job does: bring the index up to date, then match."""
     index.refresh()
-    return match_known_errors(session, index=index, incident_id=incident_id)
+    return match_known_errors(session, index=index, incident_id=incident_id, now=utcnow())
 
 
 def test_a_new_incident_matching_a_known_error_shows_its_workaround(
@@ -37,6 +38,7 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on orders topic",
         workaround=["Restart the consumer group", "Check the lag drains"],
+        now=utcnow(),
     )
     again = make_incident(
         session,

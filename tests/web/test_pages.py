@@ -6,9 +6,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_follow_up, make_incident, make_person, make_service
+from tests.factories import (
+    Person,
+    an_admin,
+    make_follow_up,
+    make_incident,
+    make_person,
+    make_service,
+)
 from tests.web.helpers import HTML, HX, PASSWORD, hx, log_in
 
+from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.http.deps import SESSION_COOKIE
 from watchkeep.incident import customfields, roles, timeline, updates
@@ -197,7 +205,7 @@ def test_the_dashboard_shows_live_incidents_with_lead_and_overdue_badge(
 ) -> None:
     live.next_update_at = datetime.now(UTC) - timedelta(minutes=5)
     done = make_incident(session, alice, title="Queue stuck")
-    transition(session, incident=done, actor=alice.actor, status="resolved")
+    transition(session, incident=done, actor=alice.actor, status="resolved", now=utcnow())
     session.commit()
     log_in(client, alice)
     page = client.get("/", headers=HTML).text
@@ -245,7 +253,12 @@ def test_declaring_through_the_form(client: TestClient, session: Session, alice:
     api = make_service(session, "api")
     db = make_service(session, "db")
     field = customfields.create_field(
-        session, name="Impact", kind="single_select", options=["Some", "All"]
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Impact",
+        kind="single_select",
+        options=["Some", "All"],
     )
     session.commit()
     token = log_in(client, alice)
@@ -285,7 +298,14 @@ def test_a_declare_error_shows_in_the_form(client: TestClient, alice: Person) ->
 def test_required_custom_fields_are_marked_and_enforced(
     client: TestClient, session: Session, alice: Person
 ) -> None:
-    customfields.create_field(session, name="Region", kind="text", required_at_declare=True)
+    customfields.create_field(
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Region",
+        kind="text",
+        required_at_declare=True,
+    )
     session.commit()
     token = log_in(client, alice)
     form = client.get("/incidents/new", headers=HTML).text
@@ -395,8 +415,12 @@ def test_adding_a_note_and_pinning_it(
 def test_edited_entries_say_so(
     client: TestClient, session: Session, alice: Person, live: Incident
 ) -> None:
-    note = timeline.add_note(session, incident=live, actor=alice.actor, text="Typo here")
-    timeline.edit_entry(session, incident=live, entry_id=note.id, actor=alice.actor, title="Fixed")
+    note = timeline.add_note(
+        session, incident=live, actor=alice.actor, text="Typo here", now=utcnow()
+    )
+    timeline.edit_entry(
+        session, incident=live, entry_id=note.id, actor=alice.actor, title="Fixed", now=utcnow()
+    )
     session.commit()
     log_in(client, alice)
     page = client.get(f"/incidents/{live.reference}", headers=HTML).text
@@ -496,9 +520,16 @@ def test_editing_custom_fields_and_timestamps(
     client: TestClient, session: Session, alice: Person, live: Incident
 ) -> None:
     impact = customfields.create_field(
-        session, name="Impact", kind="multi_select", options=["EU", "US"]
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Impact",
+        kind="multi_select",
+        options=["EU", "US"],
     )
-    runbook = customfields.create_field(session, name="Runbook", kind="link")
+    runbook = customfields.create_field(
+        session, actor=an_admin(session), now=utcnow(), name="Runbook", kind="link"
+    )
     session.commit()
     token = log_in(client, alice)
     url = f"/incidents/{live.reference}"

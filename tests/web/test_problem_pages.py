@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from tests.web.helpers import HTML, HX, hx, log_in
 
+from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.incident.models import Incident
 from watchkeep.problem import known_errors, links, rca
@@ -59,6 +60,7 @@ def known(session: Session, alice: Person, problem: Problem) -> KnownError:
         symptoms="consumer group stuck, lag growing on orders topic",
         workaround=["Restart the consumer group", "Check the lag drains"],
         alert_names=["KafkaConsumerLagHigh"],
+        now=utcnow(),
     )
     session.commit()
     return recorded
@@ -101,12 +103,25 @@ def test_every_problem_page_renders(
     known: KnownError,
     path: str,
 ) -> None:
-    rca.set_whys(session, problem=problem, actor=alice.actor, steps=[("Why stuck?", "Rebalance")])
+    rca.set_whys(
+        session,
+        problem=problem,
+        actor=alice.actor,
+        steps=[("Why stuck?", "Rebalance")],
+        now=utcnow(),
+    )
     rca.add_factor(
-        session, problem=problem, actor=alice.actor, category="process", description="No runbook"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        category="process",
+        description="No runbook",
+        now=utcnow(),
     )
     make_action(session, alice, problem, title="Alert on lag", action_type="detective")
-    record_match(session, incident=incident, known=known, score=0.8, reasons=["shared service"])
+    record_match(
+        session, incident=incident, known=known, score=0.8, reasons=["shared service"], now=utcnow()
+    )
     session.commit()
     log_in(client, alice)
     path = (
@@ -128,7 +143,11 @@ def test_the_problem_page_shows_impact_incidents_rca_known_errors_actions_and_ti
     known: KnownError,
 ) -> None:
     rca.set_root_cause(
-        session, problem=problem, actor=alice.actor, statement="Offsets committed too late"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        statement="Offsets committed too late",
+        now=utcnow(),
     )
     session.commit()
     log_in(client, alice)
@@ -150,7 +169,7 @@ def test_the_problem_list_filters(
     client: TestClient, session: Session, alice: Person, problem: Problem
 ) -> None:
     other = make_problem(session, alice, title="Disk fills up", priority="high")
-    problems.transition(session, problem=other, actor=alice.actor, state="canceled")
+    problems.transition(session, problem=other, actor=alice.actor, state="canceled", now=utcnow())
     session.commit()
     log_in(client, alice)
     everything = client.get("/problems", headers=HTML).text
@@ -571,7 +590,9 @@ def test_the_known_error_database_searches_and_edits(
 def test_a_known_error_match_shows_on_the_incident_and_can_be_dismissed(
     client: TestClient, session: Session, alice: Person, incident: Incident, known: KnownError
 ) -> None:
-    record_match(session, incident=incident, known=known, score=0.7, reasons=["same service"])
+    record_match(
+        session, incident=incident, known=known, score=0.7, reasons=["same service"], now=utcnow()
+    )
     session.commit()
     token = log_in(client, alice)
     page = client.get(f"/incidents/{incident.reference}", headers=HTML).text
@@ -641,6 +662,7 @@ def test_accepting_and_dismissing_proposed_problems(
         title="Kafka consumers get stuck",
         evidence={**evidence, "pattern": "weekly"},
         score=0.8,
+        now=utcnow(),
     )
     disk = propose_problem(
         session,
@@ -649,6 +671,7 @@ def test_accepting_and_dismissing_proposed_problems(
         title="Disks fill up",
         evidence={"count": 2},
         score=0.6,
+        now=utcnow(),
     )
     assert kafka is not None
     assert disk is not None
@@ -684,10 +707,17 @@ def test_a_private_incident_stays_off_the_problem_page_for_non_participants(
     client: TestClient, session: Session, alice: Person, incident: Incident
 ) -> None:
     problem = make_problem(session, alice, title="Credential handling")
-    links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
+    links.link(
+        session, problem=problem, incident_ref=incident.reference, actor=alice.actor, now=utcnow()
+    )
     secret = make_incident(session, alice, title="Leaked credentials", private=True)
     links.link(
-        session, problem=problem, incident_ref=secret.reference, actor=alice.actor, reason="secret"
+        session,
+        problem=problem,
+        incident_ref=secret.reference,
+        actor=alice.actor,
+        reason="secret",
+        now=utcnow(),
     )
     bob = make_person(session)
     session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, committed_person, make_person, make_schedule
 from tests.web.helpers import HTML, HX, hx, log_in
 
+from watchkeep.core.clock import utcnow
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.models import Schedule
@@ -45,6 +46,7 @@ def primary(session: Session, alice: Person, bob: Person) -> Schedule:
         },
         name="Payments primary",
         description="Card payments and payouts",
+        now=utcnow(),
     )
     session.commit()
     return schedule

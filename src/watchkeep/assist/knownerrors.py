@@ -1,5 +1,7 @@
 """Match live incidents against the known-error database."""
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import KNOWN_ERROR_PREFIX, query_of
@@ -15,7 +17,9 @@ MATCH_THRESHOLD = 0.2
 DEPTH = 200
 
 
-def match_known_errors(session: Session, *, index: IndexKeeper, incident_id: int) -> list[str]:
+def match_known_errors(
+    session: Session, *, index: IndexKeeper, incident_id: int, now: datetime
+) -> list[str]:
     """Record the known errors a triage or live incident matches; returns their references.
 
     Searches ``index`` as it is: the caller brings it up to date first (the job does, so
@@ -40,6 +44,7 @@ def match_known_errors(session: Session, *, index: IndexKeeper, incident_id: int
             known=known,
             score=match.score,
             reasons=match.reasons.describe(),
+            now=now,
         ):
             found.append(known.reference)
     return found

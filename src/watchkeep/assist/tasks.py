@@ -32,7 +32,7 @@ def on_incident_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
         index.wait_ready(FIRST_BUILD_WAIT)
     index.refresh()  # a job is not a request: it sees what was committed a moment ago
     with ctx.db.session() as session:
-        match_known_errors(session, index=index, incident_id=payload["incident_id"])
+        match_known_errors(session, index=index, incident_id=payload["incident_id"], now=ctx.now)
 
 
 PROPOSE_PROBLEMS = "assist.propose_problems"

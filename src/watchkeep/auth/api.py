@@ -1,20 +1,35 @@
-"""JSON routes for users and API tokens."""
+"""JSON routes for users, API tokens and the audit log."""
 
-from fastapi import APIRouter, status
+from typing import Any
 
+from fastapi import APIRouter, Query, Response, status
+
+from watchkeep.auth import audit
 from watchkeep.auth import service as auth
 from watchkeep.auth.schemas import (
+    AuditPage,
+    RoleIn,
     TokenCreated,
     TokenIn,
     TokenRead,
     UserIn,
     UserRead,
+    audit_record_read,
     token_read,
     user_read,
 )
+from watchkeep.core.clock import utcnow
+from watchkeep.http.body import json_body
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
 router = APIRouter(tags=["users"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid API token or session"},
+    403: {"description": "The caller is not an admin"},
+    422: {"description": "A query parameter is out of range"},
+}
+"""The error replies of the admin routes, in the ``{"error": {...}}`` body."""
 
 
 @router.get("/users")
@@ -28,9 +43,18 @@ def me(session: DbSession, actor: CurrentActor) -> UserRead:
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
-def create_user(body: UserIn, session: DbSession, _actor: Admin) -> UserRead:
+def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserRead:
     """Create a user (admins only)."""
-    return user_read(auth.create_user(session, **body.model_dump()))
+    return user_read(auth.create_user(session, actor=actor, now=utcnow(), **body.model_dump()))
+
+
+@router.put("/users/{user_id}/role", responses={**ERRORS, 404: {"description": "No such user"}})
+def change_role(user_id: int, body: RoleIn, session: DbSession, actor: Admin) -> UserRead:
+    """Give a user another role (admins only); 409 for the last active admin."""
+    changed = auth.change_role(
+        session, actor=actor, now=utcnow(), user_id=user_id, role=body.role.value
+    )
+    return user_read(changed)
 
 
 @router.get("/tokens")
@@ -44,11 +68,36 @@ def list_tokens(session: DbSession, actor: CurrentActor) -> list[TokenRead]:
 def create_token(body: TokenIn, session: DbSession, actor: CurrentActor) -> TokenCreated:
     """Create a token for yourself; the secret is in this response only."""
     token, secret = auth.create_token(
-        session, user_id=actor.user_id, name=body.name, role=body.role
+        session, actor=actor, now=utcnow(), user_id=actor.user_id, name=body.name, role=body.role
     )
     return TokenCreated(**token_read(token).model_dump(), token=secret)
 
 
 @router.delete("/tokens/{token_id}")
 def revoke_token(token_id: int, session: DbSession, actor: CurrentActor) -> TokenRead:
-    return token_read(auth.revoke_token(session, token_id=token_id, actor=actor))
+    revoked = auth.revoke_token(session, actor=actor, now=utcnow(), token_id=token_id)
+    return token_read(revoked)
+
+
+@router.get("/audit", response_model=AuditPage, tags=["audit"], responses=ERRORS)
+def list_audit(
+    session: DbSession,
+    actor: Admin,
+    action: str | None = Query(None, description='Only this action, e.g. "severity:create"'),
+    subject_type: str | None = Query(None, description='Only this subject, e.g. "service"'),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> Response:
+    """The audit log of configuration changes, newest first (admins only)."""
+    rows, more = audit.list_records(
+        session,
+        actor=actor,
+        limit=limit,
+        offset=offset,
+        action=action,
+        subject_type=subject_type,
+    )
+    page = AuditPage(
+        items=[audit_record_read(r) for r in rows], limit=limit, offset=offset, has_more=more
+    )
+    return json_body(page)

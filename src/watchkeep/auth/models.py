@@ -1,10 +1,11 @@
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from watchkeep.core.db import Base
-from watchkeep.core.types import UTCDateTime
+from watchkeep.core.types import BigId, JSONValue, UTCDateTime
 
 
 class User(Base):
@@ -47,3 +48,31 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuditRecord(Base):
+    """One configuration change: who (NULL for the system), when, what, and old -> new values.
+
+    ``actor_id`` has no foreign key on purpose: the log is never rewritten or cascaded, so it
+    keeps naming whoever made a change even if that user's row is deleted later.
+    """
+
+    __tablename__ = "audit_record"
+    __table_args__ = (
+        Index("ix_audit_record_occurred_at", "occurred_at"),
+        Index("ix_audit_record_action", "action"),
+        Index("ix_audit_record_subject", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(64), doc='"subject:verb", e.g. "severity:create"')
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(BigId)
+    summary: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONValue, doc="{field: [old, new]}")
+
+    actor: Mapped[User | None] = relationship(
+        primaryjoin="foreign(AuditRecord.actor_id) == User.id", lazy="joined", viewonly=True
+    )

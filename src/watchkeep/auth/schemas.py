@@ -1,10 +1,12 @@
 """API bodies of the auth domain."""
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from watchkeep.auth.models import ApiToken, User
+from watchkeep.auth.models import ApiToken, AuditRecord, User
+from watchkeep.core.actor import Role
 
 
 class UserRead(BaseModel):
@@ -22,6 +24,10 @@ class UserIn(BaseModel):
     role: str = "responder"
     password: str | None = Field(None, min_length=8)
     timezone: str = "UTC"
+
+
+class RoleIn(BaseModel):
+    role: Role
 
 
 class TokenRead(BaseModel):
@@ -44,9 +50,42 @@ class TokenIn(BaseModel):
     role: str | None = Field(None, description="At most your own role")
 
 
+class AuditRecordRead(BaseModel):
+    id: int
+    occurred_at: datetime
+    actor_id: int | None = Field(description="Who made the change; null for the system")
+    actor_name: str | None
+    action: str = Field(description='"subject:verb", e.g. "severity:create"')
+    subject_type: str
+    subject_id: int
+    summary: str
+    changes: dict[str, list[Any]] = Field(description="{field: [old, new]}")
+
+
+class AuditPage(BaseModel):
+    items: list[AuditRecordRead]
+    limit: int
+    offset: int
+    has_more: bool
+
+
 def user_read(user: User) -> UserRead:
     return UserRead.model_validate(user, from_attributes=True)
 
 
 def token_read(token: ApiToken) -> TokenRead:
     return TokenRead.model_validate(token, from_attributes=True)
+
+
+def audit_record_read(entry: AuditRecord) -> AuditRecordRead:
+    return AuditRecordRead(
+        id=entry.id,
+        occurred_at=entry.occurred_at,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor.name if entry.actor else None,
+        action=entry.action,
+        subject_type=entry.subject_type,
+        subject_id=entry.subject_id,
+        summary=entry.summary,
+        changes=entry.changes,
+    )

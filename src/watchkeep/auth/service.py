@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from watchkeep.auth import audit
 from watchkeep.auth.models import ApiToken, User, WebSession
 from watchkeep.auth.secrets import digest, hash_password, new_token, verify_password
 from watchkeep.core.actor import Actor, Role, lesser, parse_role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 
 MIN_PASSWORD = 8
@@ -46,14 +46,20 @@ def list_users(session: Session) -> list[User]:
 def create_user(
     session: Session,
     *,
+    actor: Actor | None,
+    now: datetime,
     email: str,
     name: str,
     role: str = "responder",
     password: str | None = None,
     timezone: str = "UTC",
-    now: datetime | None = None,
 ) -> User:
-    """Create a user; the e-mail address is unique regardless of case."""
+    """Create a user (admins; ``actor=None`` is the system making the first admin).
+
+    The e-mail address is unique regardless of case.
+    """
+    if actor is not None:
+        actor.require(Role.ADMIN)
     email = email.strip()
     if "@" not in email:
         raise Invalid("email must be an e-mail address", field="email")
@@ -69,18 +75,80 @@ def create_user(
         role=parse_role(role).value,
         password_hash=hash_password(password) if password else None,
         timezone=timezone,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user:create",
+        subject_type="user",
+        subject_id=user.id,
+        summary=f"User {user.email} created ({user.role})",
+        changes=audit.created(
+            {
+                "email": user.email,
+                "name": user.name,
+                "role": user.role,
+                "timezone": user.timezone,
+                "has_password": user.password_hash is not None,
+            }
+        ),
+        now=now,
+    )
     return user
 
 
-def set_password(session: Session, *, user_id: int, password: str) -> None:
+def set_password(
+    session: Session, *, actor: Actor, now: datetime, user_id: int, password: str
+) -> None:
+    """Set a user's web login password (your own, or anyone's as an admin)."""
+    if actor.user_id != user_id:
+        actor.require(Role.ADMIN)
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"password must have at least {MIN_PASSWORD} characters", field="password")
-    get_user(session, user_id=user_id).password_hash = hash_password(password)
-    session.flush()
+    user = get_user(session, user_id=user_id)
+    had_password = user.password_hash is not None
+    user.password_hash = hash_password(password)
+    audit.record(
+        session,
+        actor=actor,
+        action="user:set_password",
+        subject_type="user",
+        subject_id=user.id,
+        summary=f"Password of {user.email} set",
+        changes={"has_password": (had_password, True)},
+        now=now,
+    )
+
+
+def change_role(session: Session, *, actor: Actor, now: datetime, user_id: int, role: str) -> User:
+    """Give a user another role (admins only); the last active admin keeps theirs."""
+    actor.require(Role.ADMIN)
+    user = get_user(session, user_id=user_id)
+    new_role = parse_role(role)
+    if new_role.value == user.role:
+        return user
+    if user.role == Role.ADMIN and user.is_active and _active_admins(session) <= 1:
+        raise Conflict(f"{user.email} is the last active admin; make another admin first")
+    old, user.role = user.role, new_role.value
+    audit.record(
+        session,
+        actor=actor,
+        action="user:role_change",
+        subject_type="user",
+        subject_id=user.id,
+        summary=f"{user.email} is now {user.role} (was {old})",
+        changes={"role": (old, user.role)},
+        now=now,
+    )
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    query = select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.is_active)
+    return session.scalar(query) or 0
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
@@ -98,15 +166,19 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
 def create_token(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     user_id: int,
     name: str,
     role: str | None = None,
-    now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create an API token; the secret is returned once and only its hash is stored.
+    """Create an API token for yourself (or, as an admin, for anyone).
 
-    A token never has more rights than its user.
+    The secret is returned once and only its hash is stored. A token never has more rights
+    than its user.
     """
+    if actor.user_id != user_id:
+        actor.require(Role.ADMIN)
     user = get_user(session, user_id=user_id)
     user_role = Role(user.role)
     token_role = lesser(parse_role(role), user_role) if role else user_role
@@ -117,10 +189,22 @@ def create_token(
         role=token_role.value,
         prefix=secret[:10],
         token_hash=digest(secret),
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(token)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="token:create",
+        subject_type="token",
+        subject_id=token.id,
+        summary=f"API token “{token.name}” ({token.role}) created for {user.email}",
+        changes=audit.created(
+            {"user_id": user.id, "name": token.name, "role": token.role, "prefix": token.prefix}
+        ),
+        now=now,
+    )
     return token, secret
 
 
@@ -131,23 +215,32 @@ def list_tokens(session: Session, *, user_id: int | None = None) -> list[ApiToke
     return list(session.scalars(query))
 
 
-def revoke_token(
-    session: Session, *, token_id: int, actor: Actor, now: datetime | None = None
-) -> ApiToken:
+def revoke_token(session: Session, *, actor: Actor, now: datetime, token_id: int) -> ApiToken:
+    """Revoke one of your tokens (any token as an admin); revoking twice changes nothing."""
     token = session.get(ApiToken, token_id)
     if token is None or (token.user_id != actor.user_id and not actor.is_admin):
         raise NotFound(f"token {token_id} does not exist")
     if token.revoked_at is None:
-        token.revoked_at = now or utcnow()
+        token.revoked_at = now
+        audit.record(
+            session,
+            actor=actor,
+            action="token:revoke",
+            subject_type="token",
+            subject_id=token.id,
+            summary=f"API token “{token.name}” of {token.user.email} revoked",
+            changes={"revoked_at": (None, now)},
+            now=now,
+        )
     session.flush()
     return token
 
 
-def actor_for_token(session: Session, *, secret: str, now: datetime | None = None) -> Actor:
+def actor_for_token(session: Session, *, secret: str, now: datetime) -> Actor:
+    """The actor of a live API token; its last use is noted at most once a minute."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         raise Unauthorized("the API token is unknown or revoked")
-    now = now or utcnow()
     # Written at most once a minute so that reads stay cheap.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
@@ -155,9 +248,9 @@ def actor_for_token(session: Session, *, secret: str, now: datetime | None = Non
 
 
 def start_web_session(
-    session: Session, *, user: User, hours: int, now: datetime | None = None
+    session: Session, *, user: User, hours: int, now: datetime
 ) -> tuple[WebSession, str]:
-    now = now or utcnow()
+    """Start a web login of ``hours``; returns the session and its cookie secret."""
     secret = new_token("s")
     web_session = WebSession(
         user_id=user.id,
@@ -171,11 +264,10 @@ def start_web_session(
     return web_session, secret
 
 
-def find_web_session(
-    session: Session, *, secret: str, now: datetime | None = None
-) -> WebSession | None:
+def find_web_session(session: Session, *, secret: str, now: datetime) -> WebSession | None:
+    """The live web session whose cookie secret is ``secret``, if any."""
     web_session = session.scalar(select(WebSession).where(WebSession.token_hash == digest(secret)))
-    if web_session is None or web_session.expires_at <= (now or utcnow()):
+    if web_session is None or web_session.expires_at <= now:
         return None
     if not web_session.user.is_active:
         return None

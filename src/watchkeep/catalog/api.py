@@ -13,6 +13,7 @@ from watchkeep.catalog.schemas import (
     service_read,
     team_read,
 )
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
 router = APIRouter(tags=["catalog"])
@@ -24,13 +25,18 @@ def list_teams(session: DbSession, _actor: CurrentActor) -> list[TeamRead]:
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED)
-def create_team(body: TeamIn, session: DbSession, _actor: Admin) -> TeamRead:
-    return team_read(catalog.create_team(session, **body.model_dump()))
+def create_team(body: TeamIn, session: DbSession, actor: Admin) -> TeamRead:
+    """Create a team (admins only; audited)."""
+    return team_read(catalog.create_team(session, actor=actor, now=utcnow(), **body.model_dump()))
 
 
 @router.patch("/teams/{team_id}")
-def update_team(team_id: int, body: TeamPatch, session: DbSession, _actor: Admin) -> TeamRead:
-    return team_read(catalog.update_team(session, team_id=team_id, **body.model_dump()))
+def update_team(team_id: int, body: TeamPatch, session: DbSession, actor: Admin) -> TeamRead:
+    """Change a team (admins only; audited)."""
+    changed = catalog.update_team(
+        session, actor=actor, now=utcnow(), team_id=team_id, **body.model_dump()
+    )
+    return team_read(changed)
 
 
 @router.get("/services")
@@ -39,8 +45,11 @@ def list_services(session: DbSession, _actor: CurrentActor) -> list[ServiceRead]
 
 
 @router.post("/services", status_code=status.HTTP_201_CREATED)
-def create_service(body: ServiceIn, session: DbSession, _actor: Admin) -> ServiceRead:
-    return service_read(catalog.create_service(session, **body.model_dump()))
+def create_service(body: ServiceIn, session: DbSession, actor: Admin) -> ServiceRead:
+    """Create a service (admins only; audited)."""
+    return service_read(
+        catalog.create_service(session, actor=actor, now=utcnow(), **body.model_dump())
+    )
 
 
 @router.get("/services/{service_id}")
@@ -50,6 +59,10 @@ def get_service(service_id: int, session: DbSession, _actor: CurrentActor) -> Se
 
 @router.patch("/services/{service_id}")
 def update_service(
-    service_id: int, body: ServicePatch, session: DbSession, _actor: Admin
+    service_id: int, body: ServicePatch, session: DbSession, actor: Admin
 ) -> ServiceRead:
-    return service_read(catalog.update_service(session, service_id=service_id, **body.model_dump()))
+    """Change a service (admins only; audited)."""
+    changed = catalog.update_service(
+        session, actor=actor, now=utcnow(), service_id=service_id, **body.model_dump()
+    )
+    return service_read(changed)

@@ -6,9 +6,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.auth import audit
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Service, Team
-from watchkeep.core.clock import utcnow
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 
 
@@ -30,33 +31,59 @@ def get_team(session: Session, *, team_id: int) -> Team:
     return team
 
 
+def _team_values(team: Team) -> dict[str, object]:
+    return {
+        "name": team.name,
+        "description": team.description,
+        "member_ids": sorted(u.id for u in team.members),
+    }
+
+
 def create_team(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     name: str,
     description: str = "",
     member_ids: Iterable[int] = (),
-    now: datetime | None = None,
 ) -> Team:
+    """Create a team (admins only; audited)."""
+    actor.require(Role.ADMIN)
     name = _require_name(name)
     if session.scalar(select(Team).where(Team.name == name)):
         raise Conflict(f"a team named {name!r} already exists", field="name")
-    team = Team(name=name, description=description, created_at=now or utcnow())
+    team = Team(name=name, description=description, created_at=now)
     team.members = _users(session, member_ids)
     session.add(team)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="team:create",
+        subject_type="team",
+        subject_id=team.id,
+        summary=f"Team {team.name} created",
+        changes=audit.created(_team_values(team)),
+        now=now,
+    )
     return team
 
 
 def update_team(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     team_id: int,
     name: str | None = None,
     description: str | None = None,
     member_ids: Iterable[int] | None = None,
 ) -> Team:
+    """Change a team's name, description or members (admins only; audited if it changed)."""
+    actor.require(Role.ADMIN)
     team = get_team(session, team_id=team_id)
+    before = _team_values(team)
     if name is not None and _require_name(name) != team.name:
         name = _require_name(name)
         if session.scalar(select(Team).where(Team.name == name)):
@@ -67,6 +94,18 @@ def update_team(
     if member_ids is not None:
         team.members = _users(session, member_ids)
     session.flush()
+    changes = audit.changed(before, _team_values(team))
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="team:update",
+            subject_type="team",
+            subject_id=team.id,
+            summary=f"Team {team.name} changed: {', '.join(changes)}",
+            changes=changes,
+            now=now,
+        )
     return team
 
 
@@ -105,14 +144,25 @@ def _check_owner_team(session: Session, team_id: int | None) -> None:
         raise Invalid(f"owner team {team_id} does not exist", field="owner_team_id")
 
 
+def _service_values(service: Service) -> dict[str, object]:
+    return {
+        "name": service.name,
+        "description": service.description,
+        "owner_team_id": service.owner_team_id,
+    }
+
+
 def create_service(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     name: str,
     description: str = "",
     owner_team_id: int | None = None,
-    now: datetime | None = None,
 ) -> Service:
+    """Create a service (admins only; audited)."""
+    actor.require(Role.ADMIN)
     name = _require_name(name)
     if session.scalar(select(Service).where(Service.name == name)):
         raise Conflict(f"a service named {name!r} already exists", field="name")
@@ -121,22 +171,38 @@ def create_service(
         name=name,
         description=description,
         owner_team_id=owner_team_id,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(service)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="service:create",
+        subject_type="service",
+        subject_id=service.id,
+        summary=f"Service {service.name} created",
+        changes=audit.created(_service_values(service)),
+        now=now,
+    )
     return service
 
 
 def update_service(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     service_id: int,
     name: str | None = None,
     description: str | None = None,
     owner_team_id: int | None = None,
 ) -> Service:
+    """Change a service's name, description or owner team (admins only; audited if it
+    changed)."""
+    actor.require(Role.ADMIN)
     service = get_service(session, service_id=service_id)
+    before = _service_values(service)
     if name is not None and _require_name(name) != service.name:
         name = _require_name(name)
         if session.scalar(select(Service).where(Service.name == name)):
@@ -148,4 +214,16 @@ def update_service(
         _check_owner_team(session, owner_team_id)
         service.owner_team_id = owner_team_id
     session.flush()
+    changes = audit.changed(before, _service_values(service))
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="service:update",
+            subject_type="service",
+            subject_id=service.id,
+            summary=f"Service {service.name} changed: {', '.join(changes)}",
+            changes=changes,
+            now=now,
+        )
     return service

@@ -45,3 +45,13 @@ def local_actor(session: Session, email: str | None) -> Actor:
     if not user.is_active:
         raise Forbidden(f"user {user.email} is deactivated")
     return auth.actor_of(user)
+
+
+def local_actor_or_system(session: Session, email: str | None) -> Actor | None:
+    """Like :func:`local_actor`, but on a database without any active admin (a new install)
+    ``None``: the system, which may create the first admin."""
+    if email is None and not any(
+        u.role == Role.ADMIN and u.is_active for u in auth.list_users(session)
+    ):
+        return None
+    return local_actor(session, email)

@@ -17,6 +17,7 @@ from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.context import settings
 from watchkeep.cli.mode import connect
 from watchkeep.core.actor import Actor
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import roles, severities, timeline, updates
 from watchkeep.incident import service as incidents
@@ -81,7 +82,9 @@ class LocalIncidents:
         self.session, self.actor = session, actor
 
     def _read(self, incident: Any) -> Body:
-        return incident_read(self.session, incident, self.actor).model_dump(mode="json")
+        return incident_read(self.session, incident, self.actor, now=utcnow()).model_dump(
+            mode="json"
+        )
 
     def _service_ids(self, names: list[str]) -> list[int]:
         known = [(s.id, s.name) for s in catalog.list_services(self.session)]
@@ -99,6 +102,7 @@ class LocalIncidents:
             service_ids=self._service_ids(spec.services),
             private=spec.private,
             custom_fields=spec.custom_fields,
+            now=utcnow(),
         )
         return self._read(incident)
 
@@ -144,12 +148,18 @@ class LocalIncidents:
             actor=self.actor,
             status=status,
             merged_into=merged_into,
+            now=utcnow(),
         )
         return self._read(incident)
 
     def note(self, ref: str, text: str, pinned: bool) -> Body:
         entry = timeline.add_note(
-            self.session, incident=self._incident(ref), actor=self.actor, text=text, pinned=pinned
+            self.session,
+            incident=self._incident(ref),
+            actor=self.actor,
+            text=text,
+            pinned=pinned,
+            now=utcnow(),
         )
         return entry_read(entry).model_dump(mode="json")
 
@@ -157,7 +167,12 @@ class LocalIncidents:
         incident = self._incident(ref)
         holder = auth.get_user_by_ref(self.session, ref=user)
         roles.assign(
-            self.session, incident=incident, role=role, user_id=holder.id, actor=self.actor
+            self.session,
+            incident=incident,
+            role=role,
+            user_id=holder.id,
+            actor=self.actor,
+            now=utcnow(),
         )
         return self._read(incident)
 
@@ -172,6 +187,7 @@ class LocalIncidents:
             status=status,
             next_update_in_minutes=next_minutes,
             default_interval_minutes=settings().update_interval_minutes,
+            now=utcnow(),
         )
         return update_read(posted).model_dump(mode="json")
 

@@ -3,6 +3,7 @@
 import typer
 
 from watchkeep.cli import (
+    audit,
     incident,
     job,
     problem,
@@ -34,3 +35,4 @@ app.add_typer(schedule.app, name="schedule")
 app.add_typer(job.app, name="job")
 app.add_typer(user.app, name="user")
 app.add_typer(token.app, name="token")
+app.add_typer(audit.app, name="audit")

@@ -18,6 +18,7 @@ from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.incident_ops import ids_by_name
 from watchkeep.cli.mode import connect
 from watchkeep.core.actor import Actor
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident.read import follow_up_read
 from watchkeep.problem import followups, known_errors, links, rca
@@ -74,7 +75,7 @@ class LocalProblems:
         return problems.get(self.session, ref=ref)
 
     def _read(self, problem: Problem) -> Body:
-        return problem_read(self.session, problem, self.actor).model_dump(mode="json")
+        return problem_read(self.session, problem, self.actor, now=utcnow()).model_dump(mode="json")
 
     def _service_ids(self, names: list[str]) -> list[int]:
         known = [(s.id, s.name) for s in catalog.list_services(self.session)]
@@ -88,12 +89,18 @@ class LocalProblems:
             description=spec.description,
             priority=spec.priority,
             service_ids=self._service_ids(spec.services),
+            now=utcnow(),
         )
         return self._read(problem)
 
     def raise_from(self, incidents: list[str], title: str | None, priority: str) -> Body:
         problem = links.raise_from_incidents(
-            self.session, actor=self.actor, incident_refs=incidents, title=title, priority=priority
+            self.session,
+            actor=self.actor,
+            incident_refs=incidents,
+            title=title,
+            priority=priority,
+            now=utcnow(),
         )
         return self._read(problem)
 
@@ -122,7 +129,7 @@ class LocalProblems:
     def _change(self, ref: str, change: Callable[..., object], **fields: Any) -> Body:
         """Apply one service function to the problem, then read it back as the API does."""
         problem = self._problem(ref)
-        change(self.session, problem=problem, actor=self.actor, **fields)
+        change(self.session, problem=problem, actor=self.actor, now=utcnow(), **fields)
         return self._read(problem)
 
     def transition(self, ref: str, state: str) -> Body:
@@ -153,6 +160,7 @@ class LocalProblems:
             owner_id=owner.id if owner else None,
             priority=spec.priority,
             action_type=spec.action_type,
+            now=utcnow(),
         )
         return follow_up_read(added, None).model_dump(mode="json")
 
@@ -164,6 +172,7 @@ class LocalProblems:
             title=spec.title,
             symptoms=spec.symptoms,
             workaround=spec.workaround,
+            now=utcnow(),
         )
         return known_error_read(known).model_dump(mode="json")
 

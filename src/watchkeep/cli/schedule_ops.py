@@ -17,6 +17,7 @@ from watchkeep.catalog import service as catalog
 from watchkeep.cli.client import ApiClient, segment
 from watchkeep.cli.mode import connect
 from watchkeep.core.actor import Actor
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
@@ -108,6 +109,7 @@ class LocalSchedules:
             timezone=spec.get("timezone", ""),
             team_id=team_id,
             layers=with_user_ids(spec, self._user_id),
+            now=utcnow(),
         )
         return schedule_read(self.session, schedule).model_dump(mode="json")
 
@@ -120,6 +122,7 @@ class LocalSchedules:
             start=start,
             end=end,
             note=note,
+            now=utcnow(),
         )
         return override_read(override).model_dump(mode="json")
 

@@ -14,11 +14,11 @@ from rich.table import Table
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import ApiToken
 from watchkeep.auth.schemas import TokenCreated, TokenRead
-from watchkeep.cli.actor import AsOption, local_actor
+from watchkeep.cli.actor import AsOption, local_actor, local_actor_or_system
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, remote_client, server_url
 from watchkeep.cli.context import console, err_console, fail, local_session, print_json
 from watchkeep.core.actor import Role
-from watchkeep.core.clock import ensure_utc
+from watchkeep.core.clock import ensure_utc, utcnow
 
 app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 
@@ -80,11 +80,21 @@ def create(
     ] = False,
     url: UrlOption = None,
     token: TokenOption = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Create an API token and print its secret once: store it now, it is not shown again."""
+    """Create an API token and print its secret once: store it now, it is not shown again.
+
+    Locally the acting user (``--as``, else the first admin) needs to be an admin to make a
+    token for someone else; on a new install without an admin, the owner makes their own.
+    """
     role_value = role.value if role else None
     remote = server_url(url)
     if remote is not None:
+        if as_user:
+            fail(
+                "--as (WATCHKEEP_ACTOR) is for the local database; "
+                "a server acts as the token's user"
+            )
         with remote_client(remote, token) as client:
             created = create_remotely(client, user, name, role_value)
     else:
@@ -94,7 +104,10 @@ def create(
             fail("--user EMAIL is required on the local database")
         with local_session() as session:
             owner = auth.get_user_by_ref(session, ref=str(user))
-            row, secret = auth.create_token(session, user_id=owner.id, name=name, role=role_value)
+            acting = local_actor_or_system(session, as_user) or auth.actor_of(owner)
+            row, secret = auth.create_token(
+                session, actor=acting, now=utcnow(), user_id=owner.id, name=name, role=role_value
+            )
             body = TokenCreated(**token_read(row).model_dump(), token=secret)
             created = body.model_dump(mode="json")
     if as_json:
@@ -132,6 +145,8 @@ def revoke(
 ) -> None:
     """Revoke an API token in the local database; requests using it are refused from now on."""
     with local_session() as session:
-        revoked = auth.revoke_token(session, token_id=token_id, actor=local_actor(session, as_user))
+        revoked = auth.revoke_token(
+            session, actor=local_actor(session, as_user), now=utcnow(), token_id=token_id
+        )
         line = f"token {revoked.id} “{escape(revoked.name)}” revoked"
     console.print(line)

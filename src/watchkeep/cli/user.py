@@ -10,11 +10,13 @@ from rich.table import Table
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import User
 from watchkeep.auth.schemas import UserRead
+from watchkeep.cli.actor import AsOption, local_actor, local_actor_or_system
 from watchkeep.cli.context import console, local_session, print_json
 from watchkeep.core.actor import Role
+from watchkeep.core.clock import utcnow
 
 app = typer.Typer(
-    help="Create and list users in the local database (e.g. the first admin).",
+    help="Create, list and change users in the local database (e.g. the first admin).",
     no_args_is_help=True,
 )
 
@@ -59,19 +61,43 @@ def create(
             show_default=False,
         ),
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Create a user in the local database."""
+    """Create a user in the local database (on a new install, without an admin yet, the
+    system creates it: that is how the first admin is made)."""
     if password is None and stdin_is_terminal():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with local_session() as session:
         user = auth.create_user(
             session,
+            actor=local_actor_or_system(session, as_user),
+            now=utcnow(),
             email=email,
             name=name,
             role=role.value,
             password=password,
         )
         line = f"created user {user.id}: {escape(user.email)} ({user.role})"
+    console.print(line)
+
+
+@app.command("role")
+def role_(
+    user: Annotated[str, typer.Argument(metavar="EMAIL", help="The user (e-mail or id)")],
+    role: Annotated[Role, typer.Argument(metavar="ROLE", help="viewer, responder or admin")],
+    as_user: AsOption = None,
+) -> None:
+    """Give a user another role in the local database (an admin acts; audited)."""
+    with local_session() as session:
+        target = auth.get_user_by_ref(session, ref=user)
+        changed = auth.change_role(
+            session,
+            actor=local_actor(session, as_user),
+            now=utcnow(),
+            user_id=target.id,
+            role=role.value,
+        )
+        line = f"{escape(changed.email)} is now {changed.role}"
     console.print(line)
 
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, BigInteger, DateTime, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -33,3 +33,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+"""A 64-bit id on every database: BIGINT on PostgreSQL; SQLite's INTEGER is already 64-bit,
+and only a column declared exactly ``INTEGER PRIMARY KEY`` gets its row id assigned."""

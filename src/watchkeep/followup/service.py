@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.followup.models import FollowUp
 
@@ -61,6 +60,7 @@ def create(
     priority: str = "medium",
     action_type: str = "corrective",
     due_at: datetime | None = None,
+    now: datetime,
 ) -> FollowUp:
     """Add a follow-up to an incident or to a problem."""
     actor.require(Role.RESPONDER)
@@ -79,7 +79,7 @@ def create(
         priority=priority,
         due_at=due_at,
         status="outstanding",
-        created_at=utcnow(),
+        created_at=now,
     )
     session.add(follow_up)
     session.flush()
@@ -109,6 +109,7 @@ def update(
     *,
     follow_up_id: int,
     actor: Actor,
+    now: datetime,
     incident_id: int | None = None,
     problem_id: int | None = None,
     title: str | None = None,
@@ -148,7 +149,7 @@ def update(
             )
         follow_up.status = status
         follow_up.not_doing_reason = reason if status == "not_doing" else ""
-        follow_up.completed_at = utcnow() if status == "completed" else None
+        follow_up.completed_at = now if status == "completed" else None
     session.flush()
     session.refresh(follow_up)
     return follow_up

@@ -1,10 +1,11 @@
 """Who may see an incident: everyone for public ones; participants and admins for private ones."""
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import NotFound
 from watchkeep.incident.models import Incident, Participant
 
@@ -36,9 +37,10 @@ def is_participant(session: Session, *, incident_id: int, user_id: int) -> bool:
     )
 
 
-def add_participant(session: Session, *, incident_id: int, user_id: int) -> None:
+def add_participant(session: Session, *, incident_id: int, user_id: int, now: datetime) -> None:
+    """Make the user a participant (from ``now``) unless they already are."""
     if not is_participant(session, incident_id=incident_id, user_id=user_id):
-        session.add(Participant(incident_id=incident_id, user_id=user_id, added_at=utcnow()))
+        session.add(Participant(incident_id=incident_id, user_id=user_id, added_at=now))
         session.flush()
 
 

@@ -1,11 +1,14 @@
-"""Custom field definitions and validated values."""
+"""Custom field definitions (by admins, audited) and validated values."""
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.auth import audit
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid
 from watchkeep.incident.models import CUSTOM_FIELD_KINDS, CustomField, CustomFieldValue
 
@@ -34,6 +37,8 @@ def get_field(session: Session, *, ref: int | str) -> CustomField:
 def create_field(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     name: str,
     kind: str,
     description: str = "",
@@ -41,6 +46,8 @@ def create_field(
     required_at_declare: bool = False,
     rank: int = 0,
 ) -> CustomField:
+    """Define a custom field for incidents (admins only; audited)."""
+    actor.require(Role.ADMIN)
     name = name.strip()
     if not name:
         raise Invalid("name must not be empty", field="name")
@@ -67,6 +74,25 @@ def create_field(
     )
     session.add(field)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="custom_field:create",
+        subject_type="custom_field",
+        subject_id=field.id,
+        summary=f"Custom field {field.name} ({field.kind}) created",
+        changes=audit.created(
+            {
+                "name": field.name,
+                "kind": field.kind,
+                "description": field.description,
+                "options": field.options,
+                "required_at_declare": field.required_at_declare,
+                "rank": field.rank,
+            }
+        ),
+        now=now,
+    )
     return field
 
 

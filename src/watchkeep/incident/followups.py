@@ -26,11 +26,13 @@ def create(
     priority: str = "medium",
     action_type: str = "corrective",
     due_at: datetime | None = None,
+    now: datetime,
 ) -> FollowUp:
     """Add a follow-up to the incident and note it on the incident's timeline."""
     follow_up = followups.create(
         session,
         actor=actor,
+        now=now,
         incident_id=incident.id,
         title=title,
         description=description,
@@ -46,6 +48,7 @@ def create(
         actor=actor,
         title=f"Follow-up added: {follow_up.title}",
         payload={"follow_up_id": follow_up.id, "priority": priority, "owner_id": owner_id},
+        now=now,
     )
     return follow_up
 
@@ -56,6 +59,7 @@ def update(
     incident: Incident,
     follow_up_id: int,
     actor: Actor,
+    now: datetime,
     **fields: object,
 ) -> FollowUp:
     """Edit one of the incident's follow-ups; a status change goes on its timeline."""
@@ -65,6 +69,7 @@ def update(
         follow_up_id=follow_up_id,
         incident_id=incident.id,
         actor=actor,
+        now=now,
         **fields,  # type: ignore[arg-type]
     )
     if follow_up.status != before:
@@ -78,6 +83,7 @@ def update(
             new=follow_up.status,
             follow_up_id=follow_up.id,
             reason=follow_up.not_doing_reason,
+            now=now,
         )
     return follow_up
 

@@ -1,5 +1,7 @@
 """Turn incident models into API bodies (shared by the API and the CLI's local mode)."""
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor
@@ -23,7 +25,10 @@ from watchkeep.incident.status import merged_into_this
 from watchkeep.incident.updates import is_overdue
 
 
-def incident_read(session: Session, incident: Incident, actor: Actor) -> IncidentRead:
+def incident_read(
+    session: Session, incident: Incident, actor: Actor, *, now: datetime
+) -> IncidentRead:
+    """The whole incident as ``actor`` sees it; whether an update is overdue is as of ``now``."""
     status = Status(incident.status)
     base = IncidentSummary.of(incident).model_dump()
     return IncidentRead(
@@ -50,7 +55,7 @@ def incident_read(session: Session, incident: Incident, actor: Actor) -> Inciden
             for a in roles.assignments(session, incident_id=incident.id)
         ],
         custom_fields=customfields.values_of(session, incident_id=incident.id),
-        update_overdue=lifecycle.is_live(status) and is_overdue(incident),
+        update_overdue=lifecycle.is_live(status) and is_overdue(incident, now),
     )
 
 

@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.auth import audit
 from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident, RoleAssignment, RoleType
@@ -24,13 +24,15 @@ BUILTIN = (
 )
 
 
-def ensure_builtin(session: Session) -> None:
+def ensure_builtin(session: Session, *, now: datetime) -> None:
+    """Create the built-in roles that are missing; the system's creations are audited too."""
     existing = set(session.scalars(select(RoleType.slug)))
     for rank, (slug, name, instructions) in enumerate(BUILTIN, start=1):
         if slug not in existing:
-            session.add(
-                RoleType(slug=slug, name=name, instructions=instructions, builtin=True, rank=rank)
+            role_type = RoleType(
+                slug=slug, name=name, instructions=instructions, builtin=True, rank=rank
             )
+            _add_role_type(session, role_type, actor=None, now=now)
     session.flush()
 
 
@@ -50,8 +52,16 @@ def get_role_type(session: Session, *, ref: str | int) -> RoleType:
 
 
 def create_role_type(
-    session: Session, *, name: str, instructions: str = "", slug: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    name: str,
+    instructions: str = "",
+    slug: str | None = None,
 ) -> RoleType:
+    """Add a custom incident role (admins only; audited)."""
+    actor.require(Role.ADMIN)
     if not name.strip():
         raise Invalid("name must not be empty", field="name")
     slug = slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -60,8 +70,31 @@ def create_role_type(
     if session.scalar(select(RoleType).where(RoleType.slug == slug)):
         raise Conflict(f"a role with slug {slug!r} already exists", field="slug")
     role_type = RoleType(slug=slug, name=name.strip(), instructions=instructions, builtin=False)
+    return _add_role_type(session, role_type, actor=actor, now=now)
+
+
+def _add_role_type(
+    session: Session, role_type: RoleType, *, actor: Actor | None, now: datetime
+) -> RoleType:
     session.add(role_type)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="role_type:create",
+        subject_type="role_type",
+        subject_id=role_type.id,
+        summary=f"Incident role {role_type.name} ({role_type.slug}) created",
+        changes=audit.created(
+            {
+                "slug": role_type.slug,
+                "name": role_type.name,
+                "instructions": role_type.instructions,
+                "builtin": role_type.builtin,
+            }
+        ),
+        now=now,
+    )
     return role_type
 
 
@@ -104,7 +137,7 @@ def assign(
     role: str | int,
     user_id: int,
     actor: Actor | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> RoleAssignment:
     """Give ``role`` on ``incident`` to a user (replacing its holder) and record it."""
     if actor is not None:
@@ -126,13 +159,13 @@ def assign(
             incident_id=incident.id,
             role_type_id=role_type.id,
             user_id=user_id,
-            assigned_at=now or utcnow(),
+            assigned_at=now,
         )
         session.add(current)
     else:
         current.user_id = user_id
-        current.assigned_at = now or utcnow()
-    add_participant(session, incident_id=incident.id, user_id=user_id)
+        current.assigned_at = now
+    add_participant(session, incident_id=incident.id, user_id=user_id, now=now)
     record_change(
         session,
         incident=incident,
@@ -143,14 +176,17 @@ def assign(
         new=user.name,
         role=role_type.slug,
         user_id=user_id,
-        occurred_at=now,
+        now=now,
     )
     session.flush()
     session.refresh(current)
     return current
 
 
-def unassign(session: Session, *, incident: Incident, role: str | int, actor: Actor) -> None:
+def unassign(
+    session: Session, *, incident: Incident, role: str | int, actor: Actor, now: datetime
+) -> None:
+    """Take ``role`` on ``incident`` from whoever holds it, and record it."""
     actor.require(Role.RESPONDER)
     role_type = get_role_type(session, ref=role)
     current = session.scalar(
@@ -171,5 +207,6 @@ def unassign(session: Session, *, incident: Incident, role: str | int, actor: Ac
         old=old,
         new=None,
         role=role_type.slug,
+        now=now,
     )
     session.flush()

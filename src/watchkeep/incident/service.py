@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from watchkeep.auth.models import User
 from watchkeep.catalog.service import get_services
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import iso_z, utcnow
+from watchkeep.core.clock import iso_z
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import customfields, lifecycle, roles
@@ -24,6 +24,7 @@ def declare(
     session: Session,
     *,
     actor: Actor,
+    now: datetime,
     title: str,
     severity: str | int,
     summary: str = "",
@@ -34,11 +35,10 @@ def declare(
     custom_fields: dict[str, Any] | None = None,
     lead_id: int | None = None,
     impact_started_at: datetime | None = None,
-    now: datetime | None = None,
 ) -> Incident:
-    """Declare an incident; the reporter is the actor and, unless given, also the lead."""
+    """Declare an incident at ``now``; the reporter is the actor and, unless given, also the
+    lead."""
     actor.require(Role.RESPONDER)
-    now = now or utcnow()
     title = title.strip()
     if not title:
         raise Invalid("title must not be empty", field="title")
@@ -90,7 +90,7 @@ def declare(
     incident.services = services
     session.add(incident)
     session.flush()
-    add_participant(session, incident_id=incident.id, user_id=actor.user_id)
+    add_participant(session, incident_id=incident.id, user_id=actor.user_id, now=now)
     record(
         session,
         incident=incident,
@@ -104,7 +104,7 @@ def declare(
             "services": [s.name for s in services],
             "private": incident.private,
         },
-        occurred_at=now,
+        now=now,
     )
     for field, value in fields.items():
         customfields.set_value(session, incident_id=incident.id, field=field, value=value)
@@ -133,6 +133,7 @@ def update(
     *,
     incident: Incident,
     actor: Actor,
+    now: datetime,
     title: str | None = None,
     summary: str | None = None,
     severity: str | int | None = None,
@@ -157,6 +158,7 @@ def update(
             title=f"Title changed to “{incident.title}”",
             old=old,
             new=incident.title,
+            now=now,
         )
     if summary is not None and summary.strip() != incident.summary:
         old, incident.summary = incident.summary, summary.strip()
@@ -169,6 +171,7 @@ def update(
             title="Summary updated",
             old=old,
             new=incident.summary,
+            now=now,
         )
     if severity is not None:
         sev = get_severity(session, ref=severity)
@@ -184,6 +187,7 @@ def update(
                 title=f"Severity {direction} from {old_name} to {sev.name}",
                 old=old_name,
                 new=sev.name,
+                now=now,
             )
     if incident_type is not None:
         kind = get_type(session, ref=incident_type)
@@ -198,6 +202,7 @@ def update(
                 title=f"Type changed from {old_name} to {kind.name}",
                 old=old_name,
                 new=kind.name,
+                now=now,
             )
     if service_ids is not None:
         services = get_services(session, service_ids=service_ids)
@@ -213,6 +218,7 @@ def update(
                 title="Affected services: " + (", ".join(s.name for s in services) or "none"),
                 old=old_names,
                 new=[s.name for s in services],
+                now=now,
             )
     if private is not None and private != incident.private:
         incident.private = private
@@ -224,6 +230,7 @@ def update(
             title="Made private" if private else "Made public",
             old=not private,
             new=private,
+            now=now,
         )
     for name, value in (custom_fields or {}).items():
         field = customfields.get_field(session, ref=name)
@@ -239,8 +246,9 @@ def update(
                 old=old,
                 new=new,
                 field=field.name,
+                now=now,
             )
-    incident.updated_at = utcnow()
+    incident.updated_at = now
     session.flush()
     if content:
         announce_change(session, incident=incident, fields=content)
@@ -258,7 +266,13 @@ def _show(value: Any) -> str:
 
 
 def set_timestamp(
-    session: Session, *, incident: Incident, actor: Actor, name: str, value: datetime | None
+    session: Session,
+    *,
+    incident: Incident,
+    actor: Actor,
+    now: datetime,
+    name: str,
+    value: datetime | None,
 ) -> Incident:
     """Correct one of the incident's timestamps by hand; the timeline keeps the old value."""
     actor.require(Role.RESPONDER)
@@ -283,6 +297,7 @@ def set_timestamp(
         old=iso_z(old) if old else None,
         new=iso_z(value) if value else None,
         timestamp=name,
+        now=now,
     )
     session.flush()
     return incident
@@ -303,12 +318,14 @@ def durations(incident: Incident) -> dict[str, float | None]:
     }
 
 
-def add_participant_by(session: Session, *, incident: Incident, actor: Actor, user_id: int) -> None:
+def add_participant_by(
+    session: Session, *, incident: Incident, actor: Actor, now: datetime, user_id: int
+) -> None:
     """Invite someone to the incident (for private incidents this grants them sight of it)."""
     actor.require(Role.RESPONDER)
     if session.get(User, user_id) is None:
         raise Invalid(f"user {user_id} does not exist", field="user_id")
-    add_participant(session, incident_id=incident.id, user_id=user_id)
+    add_participant(session, incident_id=incident.id, user_id=user_id, now=now)
     record(
         session,
         incident=incident,
@@ -316,4 +333,5 @@ def add_participant_by(session: Session, *, incident: Incident, actor: Actor, us
         actor=actor,
         title="Participant added",
         payload={"user_id": user_id},
+        now=now,
     )

@@ -1,8 +1,12 @@
-"""Severities and incident types: both configurable and ranked."""
+"""Severities and incident types: both configurable (by admins, audited) and ranked."""
+
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.auth import audit
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid
 from watchkeep.incident.models import IncidentType, Severity
 
@@ -19,17 +23,26 @@ DEFAULT_TYPES = (
 )
 
 
-def ensure_defaults(session: Session) -> None:
-    """Create the default severities and types in an empty database."""
+def ensure_defaults(session: Session, *, now: datetime) -> None:
+    """Create the default severities and types in an empty database.
+
+    The system creates them: each is audited like an admin's creation, without an actor.
+    """
     if session.scalar(select(Severity.id).limit(1)) is None:
         for rank, (name, description) in enumerate(DEFAULT_SEVERITIES, start=1):
-            session.add(Severity(name=name, description=description, rank=rank))
+            _add_severity(
+                session, actor=None, now=now, name=name, description=description, rank=rank
+            )
     if session.scalar(select(IncidentType.id).limit(1)) is None:
         for rank, (name, description, private) in enumerate(DEFAULT_TYPES, start=1):
-            session.add(
-                IncidentType(
-                    name=name, description=description, rank=rank, private_by_default=private
-                )
+            _add_type(
+                session,
+                actor=None,
+                now=now,
+                name=name,
+                description=description,
+                rank=rank,
+                private_by_default=private,
             )
     session.flush()
 
@@ -53,7 +66,19 @@ def get_severity(session: Session, *, ref: int | str) -> Severity:
     return severity
 
 
-def create_severity(session: Session, *, name: str, description: str = "", rank: int) -> Severity:
+def create_severity(
+    session: Session, *, actor: Actor, now: datetime, name: str, description: str = "", rank: int
+) -> Severity:
+    """Add a severity (admins only; audited)."""
+    actor.require(Role.ADMIN)
+    return _add_severity(
+        session, actor=actor, now=now, name=name, description=description, rank=rank
+    )
+
+
+def _add_severity(
+    session: Session, *, actor: Actor | None, now: datetime, name: str, description: str, rank: int
+) -> Severity:
     if not name.strip():
         raise Invalid("name must not be empty", field="name")
     if session.scalar(select(Severity).where(Severity.name == name.strip())):
@@ -61,6 +86,18 @@ def create_severity(session: Session, *, name: str, description: str = "", rank:
     severity = Severity(name=name.strip(), description=description, rank=rank)
     session.add(severity)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="severity:create",
+        subject_type="severity",
+        subject_id=severity.id,
+        summary=f"Severity {severity.name} created (rank {severity.rank})",
+        changes=audit.created(
+            {"name": severity.name, "description": severity.description, "rank": severity.rank}
+        ),
+        now=now,
+    )
     return severity
 
 
@@ -90,10 +127,35 @@ def default_type(session: Session) -> IncidentType:
 def create_type(
     session: Session,
     *,
+    actor: Actor,
+    now: datetime,
     name: str,
     description: str = "",
     rank: int = 0,
     private_by_default: bool = False,
+) -> IncidentType:
+    """Add an incident type (admins only; audited)."""
+    actor.require(Role.ADMIN)
+    return _add_type(
+        session,
+        actor=actor,
+        now=now,
+        name=name,
+        description=description,
+        rank=rank,
+        private_by_default=private_by_default,
+    )
+
+
+def _add_type(
+    session: Session,
+    *,
+    actor: Actor | None,
+    now: datetime,
+    name: str,
+    description: str,
+    rank: int,
+    private_by_default: bool,
 ) -> IncidentType:
     if not name.strip():
         raise Invalid("name must not be empty", field="name")
@@ -107,4 +169,21 @@ def create_type(
     )
     session.add(found)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="incident_type:create",
+        subject_type="incident_type",
+        subject_id=found.id,
+        summary=f"Incident type {found.name} created",
+        changes=audit.created(
+            {
+                "name": found.name,
+                "description": found.description,
+                "rank": found.rank,
+                "private_by_default": found.private_by_default,
+            }
+        ),
+        now=now,
+    )
     return found

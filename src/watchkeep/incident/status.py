@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import lifecycle
 from watchkeep.incident.access import get_visible, visible_clause
@@ -22,12 +21,11 @@ def transition(
     incident: Incident,
     actor: Actor,
     status: str,
+    now: datetime,
     merged_into: str | None = None,
-    now: datetime | None = None,
 ) -> Incident:
     """Move the incident to ``status``; 409 with the allowed next states if not allowed."""
     actor.require(Role.RESPONDER)
-    now = now or utcnow()
     current, target = Status(incident.status), parse_status(status)
     if target is Status.MERGED:
         if not merged_into:
@@ -71,15 +69,14 @@ def _apply(
         old=current.value,
         new=target.value,
         **(extra or {}),
-        occurred_at=now,
+        now=now,
     )
 
 
 def merge(
-    session: Session, *, incident: Incident, actor: Actor, into: str, now: datetime | None = None
+    session: Session, *, incident: Incident, actor: Actor, into: str, now: datetime
 ) -> Incident:
     """Merge a triage incident into another; it then points to its target and shows there."""
-    now = now or utcnow()
     target = get_visible(session, ref=into, actor=actor)
     if target.id == incident.id:
         raise Invalid("an incident cannot be merged into itself", field="merged_into")
@@ -106,6 +103,7 @@ def merge(
         actor=actor,
         title=f"{incident.reference} “{incident.title}” was merged into this incident",
         payload={"merged": incident.reference, "merged_id": incident.id},
+        now=now,
     )
     session.flush()
     return incident

@@ -35,6 +35,7 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
             actor=None,
             title=f"Status update overdue: reminded {lead.name if lead else 'the team'}",
             payload={"update_id": update.id, "lead_id": lead.id if lead else None},
+            now=ctx.now,
         )
 
 

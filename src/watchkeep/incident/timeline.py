@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.incident.models import Incident, TimelineEdit, TimelineEntry
 
@@ -19,12 +18,15 @@ def record(
     kind: str,
     actor: Actor | None,
     title: str,
+    now: datetime,
     payload: dict[str, Any] | None = None,
     description: str = "",
     occurred_at: datetime | None = None,
 ) -> TimelineEntry:
-    """Append a structured entry (``kind``, ``actor``, ``payload``) to the incident's timeline."""
-    now = utcnow()
+    """Append a structured entry (``kind``, ``actor``, ``payload``) to the incident's timeline.
+
+    It is written at ``now`` and happened at ``occurred_at`` (``now`` unless given).
+    """
     entry = TimelineEntry(
         incident_id=incident.id,
         kind=kind,
@@ -50,6 +52,7 @@ def record_change(
     title: str,
     old: Any,
     new: Any,
+    now: datetime,
     occurred_at: datetime | None = None,
     **extra: Any,
 ) -> TimelineEntry:
@@ -61,6 +64,7 @@ def record_change(
         actor=actor,
         title=title,
         payload={"old": old, "new": new, **extra},
+        now=now,
         occurred_at=occurred_at,
     )
 
@@ -91,6 +95,7 @@ def add_note(
     incident: Incident,
     actor: Actor,
     text: str,
+    now: datetime,
     occurred_at: datetime | None = None,
     pinned: bool = False,
 ) -> TimelineEntry:
@@ -107,6 +112,7 @@ def add_note(
         actor=actor,
         title=title[:500],
         description=rest.strip(),
+        now=now,
         occurred_at=occurred_at,
     )
     entry.pinned = pinned
@@ -115,12 +121,20 @@ def add_note(
 
 
 def set_pinned(
-    session: Session, *, incident: Incident, entry_id: int, pinned: bool, actor: Actor
+    session: Session,
+    *,
+    incident: Incident,
+    entry_id: int,
+    pinned: bool,
+    actor: Actor,
+    now: datetime,
 ) -> TimelineEntry:
-    """Mark an entry as a key moment (or not)."""
+    """Mark an entry as a key moment (or not); the incident counts as changed at ``now``."""
     actor.require(Role.RESPONDER)
     entry = get_entry(session, incident=incident, entry_id=entry_id)
-    entry.pinned = pinned
+    if entry.pinned != pinned:
+        entry.pinned = pinned
+        incident.updated_at = now
     session.flush()
     return entry
 
@@ -131,6 +145,7 @@ def edit_entry(
     incident: Incident,
     entry_id: int,
     actor: Actor,
+    now: datetime,
     title: str | None = None,
     description: str | None = None,
     occurred_at: datetime | None = None,
@@ -157,11 +172,12 @@ def edit_entry(
         TimelineEdit(
             entry_id=entry.id,
             editor_id=actor.user_id,
-            edited_at=utcnow(),
+            edited_at=now,
             before=before,
             after={k: _plain(v) for k, v in changes.items()},
         )
     )
+    incident.updated_at = now
     session.flush()
     session.refresh(entry, ["edits"])
     return entry

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import lifecycle
 from watchkeep.incident.lifecycle import Category, Status
@@ -27,7 +26,7 @@ def post(
     status: str | None = None,
     next_update_in_minutes: int | None = None,
     default_interval_minutes: int = 30,
-    now: datetime | None = None,
+    now: datetime,
 ) -> StatusUpdate:
     """Publish an update (optionally moving the status with it) and set the next one's due time.
 
@@ -35,7 +34,6 @@ def post(
     before then makes that reminder find nothing overdue.
     """
     actor.require(Role.RESPONDER)
-    now = now or utcnow()
     message = message.strip()
     if not message:
         raise Invalid("an update needs a message", field="message")
@@ -76,7 +74,7 @@ def post(
             "status": incident.status,
             "next_update_at": next_at.isoformat() if next_at else None,
         },
-        occurred_at=now,
+        now=now,
     )
     if next_at is not None:
         jobs.enqueue(
@@ -100,5 +98,6 @@ def list_updates(session: Session, *, incident_id: int) -> list[StatusUpdate]:
     )
 
 
-def is_overdue(incident: Incident, now: datetime | None = None) -> bool:
-    return incident.next_update_at is not None and incident.next_update_at <= (now or utcnow())
+def is_overdue(incident: Incident, now: datetime) -> bool:
+    """Whether the incident's next status update was due by ``now``."""
+    return incident.next_update_at is not None and incident.next_update_at <= now

@@ -58,6 +58,7 @@ def create(body: ScheduleCreate, session: DbSession, actor: Responder) -> Schedu
         timezone=body.timezone,
         team_id=body.team_id,
         layers=[layer.spec() for layer in body.layers],
+        now=utcnow(),
     )
     return schedule_read(session, schedule)
 
@@ -83,6 +84,7 @@ def update(
         timezone=body.timezone,
         team_id=body.team_id if "team_id" in given else schedules.KEEP,
         layers=None if body.layers is None else [layer.spec() for layer in body.layers],
+        now=utcnow(),
     )
     return schedule_read(session, schedule)
 
@@ -158,6 +160,7 @@ def create_override(
         start=ensure_utc(body.start),
         end=ensure_utc(body.end),
         note=body.note,
+        now=utcnow(),
     )
     return override_read(override)
 
@@ -170,7 +173,7 @@ def delete_override(
 ) -> None:
     schedule = schedules.get(session, schedule_id=schedule_id)
     overrides_service.delete_override(
-        session, schedule=schedule, override_id=override_id, actor=actor
+        session, schedule=schedule, override_id=override_id, actor=actor, now=utcnow()
     )
 
 
@@ -187,7 +190,7 @@ def schedule_feed_url(
 @router.get("/users/me/feed-url", tags=["users"])
 def my_feed_url(session: DbSession, actor: CurrentActor, settings: SettingsDep) -> FeedUrl:
     """A new secret iCalendar URL for your shifts across schedules; the old one stops."""
-    path = feeds.rotate_user_feed(session, user_id=actor.user_id)
+    path = feeds.rotate_user_feed(session, user_id=actor.user_id, now=utcnow())
     return FeedUrl(url=settings.base_url.rstrip("/") + path)
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.secrets import digest, new_token
 from watchkeep.core.actor import Actor
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import NotFound
 from watchkeep.oncall.engine import Entry, format_instant
 from watchkeep.oncall.history import entries
@@ -50,15 +49,15 @@ def rotate_schedule_feed(session: Session, *, schedule: Schedule, actor: Actor) 
     return schedule_feed_path(token)
 
 
-def rotate_user_feed(session: Session, *, user_id: int, now: datetime | None = None) -> str:
+def rotate_user_feed(session: Session, *, user_id: int, now: datetime) -> str:
     """A new secret for the user's "my shifts" feed (the old URL stops working); its path."""
     token = new_token(FEED_PREFIX)
     feed = session.scalar(select(UserFeed).where(UserFeed.user_id == user_id))
     if feed is None:
-        feed = UserFeed(user_id=user_id, token_hash="", created_at=now or utcnow())
+        feed = UserFeed(user_id=user_id, token_hash="", created_at=now)
         session.add(feed)
     feed.token_hash = digest(token)
-    feed.created_at = now or utcnow()
+    feed.created_at = now
     session.flush()
     return user_feed_path(token)
 
@@ -75,12 +74,11 @@ def _whole(entries_: Sequence[T], start: datetime, end: datetime) -> list[T]:
     return [e for e in entries_ if e.end > start and e.start < end]
 
 
-def schedule_feed(session: Session, *, token: str, now: datetime | None = None) -> bytes:
+def schedule_feed(session: Session, *, token: str, now: datetime) -> bytes:
     """The schedule's final entries from 30 days back to 90 days ahead, as iCalendar."""
     schedule = session.scalar(select(Schedule).where(Schedule.feed_token_hash == digest(token)))
     if schedule is None:
         raise NotFound("no calendar feed at this address")
-    now = now or utcnow()
     start, end = _window(now)
     final = _whole(entries(session, schedule, start - MARGIN, end + MARGIN).final, start, end)
     users = users_by_id(session, (u for e in final for u in e.users))
@@ -97,12 +95,11 @@ def schedule_feed(session: Session, *, token: str, now: datetime | None = None) 
     return calendar(f"On call: {schedule.name}", events, now=now)
 
 
-def user_feed(session: Session, *, token: str, now: datetime | None = None) -> bytes:
+def user_feed(session: Session, *, token: str, now: datetime) -> bytes:
     """The user's shifts across schedules, 30 days back to 90 days ahead, as iCalendar."""
     feed = session.scalar(select(UserFeed).where(UserFeed.token_hash == digest(token)))
     if feed is None:
         raise NotFound("no calendar feed at this address")
-    now = now or utcnow()
     start, end = _window(now)
     me = str(feed.user_id)
     shifts = _whole(

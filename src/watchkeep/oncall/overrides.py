@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import ensure_utc, utcnow
+from watchkeep.core.clock import ensure_utc
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.oncall.history import record_history
 from watchkeep.oncall.models import Schedule, ScheduleOverride
@@ -54,13 +54,13 @@ def create_override(
     start: datetime,
     end: datetime,
     note: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> ScheduleOverride:
     """Put ``user_id`` (None: nobody) on call alone over [start, end), inside the horizon."""
     if not can_override(session, actor, schedule):
         actor.require(Role.RESPONDER)
         raise Forbidden(f"you may not override schedule {schedule.name}")
-    moment = ensure_utc(now or utcnow())
+    moment = ensure_utc(now)
     start, end = whole_seconds(start), whole_seconds(end)
     _check_window(start, end, moment)
     if user_id is not None:
@@ -112,7 +112,7 @@ def delete_override(
     schedule: Schedule,
     override_id: int,
     actor: Actor,
-    now: datetime | None = None,
+    now: datetime,
 ) -> None:
     """Remove an override (its creator, its user, or who manages the schedule may)."""
     override = get_override(session, schedule=schedule, override_id=override_id)
@@ -120,6 +120,6 @@ def delete_override(
     if not (can_manage(session, actor, schedule) or (mine and actor.role is not Role.VIEWER)):
         actor.require(Role.RESPONDER)
         raise Forbidden(f"you may not remove override {override_id}")
-    record_history(session, schedule, now or utcnow(), cut=True)
+    record_history(session, schedule, now, cut=True)
     session.delete(override)
     session.flush()

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from watchkeep.catalog.models import Team, team_member
 from watchkeep.core.actor import Actor, Role, at_least
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.oncall.history import entries, oncall_now, record_history
 from watchkeep.oncall.models import Schedule, ScheduleLayer
@@ -146,11 +145,11 @@ def create(
     layers: Sequence[object] = (),
     description: str = "",
     team_id: int | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Schedule:
     """Create a schedule; ``layers`` are spec JSON, lowest precedence first, users as ids."""
     actor.require(Role.RESPONDER)
-    now = whole_seconds(now or utcnow())
+    now = whole_seconds(now)
     schedule = Schedule(
         name=_name(session, name),
         description=description.strip(),
@@ -176,14 +175,14 @@ def update(
     timezone: str | None = None,
     team_id: int | _Keep | None = KEEP,
     layers: Sequence[object] | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Schedule:
     """Change a schedule; ``layers``, when given, replace all of its layers.
 
     A change of time zone or layers first freezes the history up to ``now``.
     """
     require_manage(session, actor, schedule)
-    now = whole_seconds(now or utcnow())
+    now = whole_seconds(now)
     new_layers: list[LayerData] | None = None
     if timezone is not None or layers is not None:
         new_layers = validate_layers(

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, NotFound
 from watchkeep.incident.access import visible_clause
 from watchkeep.incident.models import Incident
@@ -41,7 +40,7 @@ def propose(
     incident_ids: list[int],
     evidence: dict[str, Any],
     score: float,
-    now: datetime | None = None,
+    now: datetime,
 ) -> ProblemCandidate | None:
     """Store a proposal unless the same cluster was proposed before (whatever its fate).
 
@@ -62,7 +61,7 @@ def propose(
         evidence=evidence,
         score=score,
         status=PROPOSED,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(candidate)
     session.flush()
@@ -112,7 +111,7 @@ def list_candidates(
     return views
 
 
-def accept(session: Session, *, candidate_id: int, actor: Actor) -> Problem:
+def accept(session: Session, *, candidate_id: int, actor: Actor, now: datetime) -> Problem:
     """Turn a proposal into a problem linked to its incidents (those the actor may see)."""
     actor.require(Role.RESPONDER)
     candidate = _get(session, candidate_id)
@@ -130,19 +129,22 @@ def accept(session: Session, *, candidate_id: int, actor: Actor) -> Problem:
         incident_refs=[i.reference for i in incidents],
         title=candidate.title if sees_all else None,
         reason="proposed as recurring and accepted",
+        now=now,
     )
     candidate.status, candidate.problem_id = ACCEPTED, problem.id
-    candidate.decided_at, candidate.decided_by_id = utcnow(), actor.user_id
+    candidate.decided_at, candidate.decided_by_id = now, actor.user_id
     return problem
 
 
-def dismiss(session: Session, *, candidate_id: int, actor: Actor) -> ProblemCandidate:
+def dismiss(
+    session: Session, *, candidate_id: int, actor: Actor, now: datetime
+) -> ProblemCandidate:
     """Reject a proposal; the same cluster is not proposed again."""
     actor.require(Role.RESPONDER)
     candidate = _get(session, candidate_id)
     if candidate.status != PROPOSED:
         raise Conflict(f"this proposal was already {candidate.status}")
     candidate.status = DISMISSED
-    candidate.decided_at, candidate.decided_by_id = utcnow(), actor.user_id
+    candidate.decided_at, candidate.decided_by_id = now, actor.user_id
     session.flush()
     return candidate

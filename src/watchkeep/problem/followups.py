@@ -22,11 +22,13 @@ def add(
     priority: str = "medium",
     action_type: str = "corrective",
     due_at: datetime | None = None,
+    now: datetime,
 ) -> FollowUp:
     """Add an action to the problem and note it on the problem's timeline."""
     created = followups.create(
         session,
         actor=actor,
+        now=now,
         problem_id=problem.id,
         title=title,
         description=description,
@@ -42,6 +44,7 @@ def add(
         actor=actor,
         title=f"{action_type.capitalize()} action added: {created.title}",
         payload={"follow_up_id": created.id, "action_type": action_type},
+        now=now,
     )
     return created
 
@@ -52,6 +55,7 @@ def change(
     problem: Problem,
     actor: Actor,
     follow_up_id: int,
+    now: datetime,
     **fields: object,
 ) -> FollowUp:
     """Edit one of the problem's actions; a status change goes on the problem's timeline."""
@@ -61,6 +65,7 @@ def change(
         follow_up_id=follow_up_id,
         problem_id=problem.id,
         actor=actor,
+        now=now,
         **fields,  # type: ignore[arg-type]
     )
     if changed.status != before:
@@ -76,5 +81,6 @@ def change(
                 "new": changed.status,
                 "reason": changed.not_doing_reason,
             },
+            now=now,
         )
     return changed

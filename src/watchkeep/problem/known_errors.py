@@ -7,7 +7,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.core.text import like_pattern
@@ -61,11 +60,10 @@ def create(
     fix_status: str = "none",
     fix_link: str = "",
     alert_names: list[str] | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> KnownError:
     """Record a known error (optionally for a problem, whose timeline notes it)."""
     actor.require(Role.RESPONDER)
-    now = now or utcnow()
     if not title.strip():
         raise Invalid("title must not be empty", field="title")
     if not symptoms.strip():
@@ -93,6 +91,7 @@ def create(
             actor=actor,
             title=f"Known error {known.reference} recorded: {known.title}",
             payload={"known_error_id": known.id},
+            now=now,
         )
     return known
 
@@ -109,7 +108,9 @@ def update(
     fix_link: str | None = None,
     alert_names: list[str] | None = None,
     active: bool | None = None,
+    now: datetime,
 ) -> KnownError:
+    """Edit a known error; a fix-status change goes on its problem's timeline."""
     actor.require(Role.RESPONDER)
     _check(fix_status, fix_link)
     if title is not None:
@@ -131,6 +132,7 @@ def update(
                 actor=actor,
                 title=f"{known.reference} fix is now {fix_status.replace('_', ' ')}",
                 payload={"old": known.fix_status, "new": fix_status},
+                now=now,
             )
         known.fix_status = fix_status
     if fix_link is not None:
@@ -139,7 +141,7 @@ def update(
         known.alert_names = sorted({a.strip() for a in alert_names if a.strip()})
     if active is not None:
         known.active = active
-    known.updated_at = utcnow()
+    known.updated_at = now
     session.flush()
     return known
 

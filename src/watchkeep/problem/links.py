@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident import lifecycle as incident_lifecycle
 from watchkeep.incident.access import get_visible, visible_clause
@@ -21,7 +20,13 @@ from watchkeep.problem.timeline import record
 
 
 def link(
-    session: Session, *, problem: Problem, incident_ref: str | int, actor: Actor, reason: str = ""
+    session: Session,
+    *,
+    problem: Problem,
+    incident_ref: str | int,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
 ) -> ProblemIncident:
     """Link an incident the actor can see to the problem; both timelines record it."""
     actor.require(Role.RESPONDER)
@@ -33,7 +38,7 @@ def link(
         incident_id=incident.id,
         linked_by_id=actor.user_id,
         reason=reason.strip(),
-        linked_at=utcnow(),
+        linked_at=now,
     )
     session.add(row)
     record(
@@ -43,6 +48,7 @@ def link(
         actor=actor,
         title=f"Linked {incident.reference}",
         payload={"incident_id": incident.id, "reason": row.reason},
+        now=now,
     )
     record_incident(
         session,
@@ -51,11 +57,15 @@ def link(
         actor=actor,
         title=f"Linked to {problem.reference}: {problem.title}",
         payload={"problem": problem.reference, "problem_id": problem.id, "reason": row.reason},
+        now=now,
     )
     return row
 
 
-def unlink(session: Session, *, problem: Problem, incident_ref: str | int, actor: Actor) -> None:
+def unlink(
+    session: Session, *, problem: Problem, incident_ref: str | int, actor: Actor, now: datetime
+) -> None:
+    """Unlink an incident from the problem; both timelines record it."""
     actor.require(Role.RESPONDER)
     incident = get_visible(session, ref=incident_ref, actor=actor)
     row = session.get(ProblemIncident, (problem.id, incident.id))
@@ -69,6 +79,7 @@ def unlink(session: Session, *, problem: Problem, incident_ref: str | int, actor
         actor=actor,
         title=f"Unlinked {incident.reference}",
         payload={"incident_id": incident.id},
+        now=now,
     )
     record_incident(
         session,
@@ -77,6 +88,7 @@ def unlink(session: Session, *, problem: Problem, incident_ref: str | int, actor
         actor=actor,
         title=f"Unlinked from {problem.reference}",
         payload={"problem": problem.reference, "problem_id": problem.id},
+        now=now,
     )
 
 
@@ -124,6 +136,7 @@ def raise_from_incidents(
     title: str | None = None,
     priority: str = "medium",
     reason: str = "raised from the incident",
+    now: datetime,
 ) -> Problem:
     """Open a problem from one or more incidents, carrying over services, summary and links."""
     if not incident_refs:
@@ -141,9 +154,17 @@ def raise_from_incidents(
         priority=priority,
         owner_id=actor.user_id,
         service_ids=list(services),
+        now=now,
     )
     for incident in incidents:
-        link(session, problem=problem, incident_ref=incident.reference, actor=actor, reason=reason)
+        link(
+            session,
+            problem=problem,
+            incident_ref=incident.reference,
+            actor=actor,
+            reason=reason,
+            now=now,
+        )
     return problem
 
 
@@ -160,11 +181,9 @@ class Impact:
     time_to_root_cause_seconds: float | None
 
 
-def impact(
-    session: Session, *, problem: Problem, actor: Actor, now: datetime | None = None
-) -> Impact:
-    """Incident count, total duration, severity mix, recurrence and time to root cause."""
-    now = now or utcnow()
+def impact(session: Session, *, problem: Problem, actor: Actor, now: datetime) -> Impact:
+    """Incident count, total duration (open incidents count up to ``now``), severity mix,
+    recurrence and time to root cause."""
     counted = [
         i
         for i, _ in linked_incidents(session, problem_id=problem.id, actor=actor)

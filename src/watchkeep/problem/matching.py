@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, NotFound
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import record
@@ -23,7 +22,7 @@ def record_match(
     known: KnownError,
     score: float,
     reasons: list[str],
-    now: datetime | None = None,
+    now: datetime,
 ) -> KnownErrorMatch | None:
     """Store a match and note it on the incident's timeline with the workaround's first step.
 
@@ -36,7 +35,7 @@ def record_match(
         known_error_id=known.id,
         score=score,
         reasons=reasons,
-        matched_at=now or utcnow(),
+        matched_at=now,
     )
     session.add(match)
     first_step = known.workaround[0] if known.workaround else "see the known error"
@@ -53,6 +52,7 @@ def record_match(
             "score": score,
             "reasons": reasons,
         },
+        now=now,
     )
     return match
 
@@ -69,7 +69,7 @@ def matches_for_incident(session: Session, *, incident_id: int) -> list[KnownErr
 
 
 def dismiss_match(
-    session: Session, *, incident: Incident, known_error_id: int, actor: Actor
+    session: Session, *, incident: Incident, known_error_id: int, actor: Actor, now: datetime
 ) -> None:
     """Hide a match that does not apply; the timeline records who dismissed it."""
     actor.require(Role.RESPONDER)
@@ -88,4 +88,5 @@ def dismiss_match(
         actor=actor,
         title=f"{match.known_error.reference} does not apply (dismissed)",
         payload={"known_error": match.known_error.reference, "known_error_id": known_error_id},
+        now=now,
     )

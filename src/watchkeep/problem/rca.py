@@ -3,6 +3,8 @@
 Each edit is recorded on the problem's timeline with what it said before.
 """
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,12 @@ def whys(session: Session, *, problem_id: int) -> list[WhyStep]:
 
 
 def set_whys(
-    session: Session, *, problem: Problem, actor: Actor, steps: list[tuple[str, str]]
+    session: Session,
+    *,
+    problem: Problem,
+    actor: Actor,
+    steps: list[tuple[str, str]],
+    now: datetime,
 ) -> list[WhyStep]:
     """Replace the 5-whys chain with ``steps`` (question, answer), keeping the old one."""
     actor.require(Role.RESPONDER)
@@ -51,6 +58,7 @@ def set_whys(
         actor=actor,
         title=f"5-whys chain edited ({len(cleaned)} steps)",
         payload={"old": old, "new": new},
+        now=now,
     )
     return whys(session, problem_id=problem.id)
 
@@ -66,8 +74,15 @@ def factors(session: Session, *, problem_id: int) -> list[ContributingFactor]:
 
 
 def add_factor(
-    session: Session, *, problem: Problem, actor: Actor, category: str, description: str
+    session: Session,
+    *,
+    problem: Problem,
+    actor: Actor,
+    category: str,
+    description: str,
+    now: datetime,
 ) -> ContributingFactor:
+    """Add a contributing factor to the analysis."""
     actor.require(Role.RESPONDER)
     if category not in CATEGORIES:
         raise Invalid(f"category must be one of {', '.join(CATEGORIES)}", field="category")
@@ -85,11 +100,15 @@ def add_factor(
         actor=actor,
         title=f"Contributing factor ({category}): {factor.description[:200]}",
         payload={"factor_id": factor.id, "category": category, "description": factor.description},
+        now=now,
     )
     return factor
 
 
-def remove_factor(session: Session, *, problem: Problem, actor: Actor, factor_id: int) -> None:
+def remove_factor(
+    session: Session, *, problem: Problem, actor: Actor, factor_id: int, now: datetime
+) -> None:
+    """Remove a contributing factor; the timeline keeps what it said."""
     actor.require(Role.RESPONDER)
     factor = session.get(ContributingFactor, factor_id)
     if factor is None or factor.problem_id != problem.id:
@@ -102,10 +121,13 @@ def remove_factor(session: Session, *, problem: Problem, actor: Actor, factor_id
         actor=actor,
         title=f"Removed contributing factor: {factor.description[:200]}",
         payload={"category": factor.category, "description": factor.description},
+        now=now,
     )
 
 
-def set_root_cause(session: Session, *, problem: Problem, actor: Actor, statement: str) -> Problem:
+def set_root_cause(
+    session: Session, *, problem: Problem, actor: Actor, statement: str, now: datetime
+) -> Problem:
     """Write the root-cause statement; the old one stays on the timeline."""
     actor.require(Role.RESPONDER)
     statement = statement.strip()
@@ -119,5 +141,6 @@ def set_root_cause(session: Session, *, problem: Problem, actor: Actor, statemen
         actor=actor,
         title="Root-cause statement " + ("written" if not old else "revised"),
         payload={"old": old, "new": statement},
+        now=now,
     )
     return problem

@@ -1,6 +1,7 @@
 """Turn problem models into API bodies (used by the API, the CLI and the web UI)."""
 
 from dataclasses import asdict
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -56,9 +57,9 @@ def known_error_read(known: KnownError) -> KnownErrorRead:
     )
 
 
-def problem_read(session: Session, problem: Problem, actor: Actor) -> ProblemRead:
+def problem_read(session: Session, problem: Problem, actor: Actor, *, now: datetime) -> ProblemRead:
     """The whole problem as ``actor`` may see it: private incidents they can't see are left
-    out of the list and of the impact figures."""
+    out of the list and of the impact figures (open incidents count up to ``now``)."""
     linked = links.linked_incidents(session, problem_id=problem.id, actor=actor)
     return ProblemRead(
         **summary(problem).model_dump(),
@@ -68,7 +69,7 @@ def problem_read(session: Session, problem: Problem, actor: Actor) -> ProblemRea
         root_cause_identified_at=problem.root_cause_identified_at,
         resolved_at=problem.resolved_at,
         closed_at=problem.closed_at,
-        impact=ImpactRead(**asdict(links.impact(session, problem=problem, actor=actor))),
+        impact=ImpactRead(**asdict(links.impact(session, problem=problem, actor=actor, now=now))),
         incidents=[
             LinkedIncident(
                 incident=IncidentSummary.of(incident),

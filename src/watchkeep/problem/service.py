@@ -10,7 +10,6 @@ from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
 from watchkeep.catalog.service import get_services
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import utcnow
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.core.text import like_pattern
@@ -70,11 +69,10 @@ def create(
     owner_id: int | None = None,
     team_id: int | None = None,
     service_ids: list[int] | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Problem:
     """Open a new problem."""
     actor.require(Role.RESPONDER)
-    now = now or utcnow()
     if not title.strip():
         raise Invalid("title must not be empty", field="title")
     _check_priority(priority)
@@ -104,7 +102,7 @@ def create(
         actor=actor,
         title=f"{actor.name} opened the problem",
         payload={"priority": priority},
-        occurred_at=now,
+        now=now,
     )
     return problem
 
@@ -163,6 +161,7 @@ def update(
     owner_id: int | None = None,
     team_id: int | None = None,
     service_ids: list[int] | None = None,
+    now: datetime,
 ) -> Problem:
     """Change fields; each change is recorded with its old and new value."""
     actor.require(Role.RESPONDER)
@@ -200,6 +199,7 @@ def update(
             actor=actor,
             title=f"{name.replace('_', ' ').capitalize()} changed",
             payload={"old": old_value, "new": new_value},
+            now=now,
         )
     session.flush()
     return problem
@@ -210,11 +210,10 @@ def _words(state: ProblemState) -> str:
 
 
 def transition(
-    session: Session, *, problem: Problem, actor: Actor, state: str, now: datetime | None = None
+    session: Session, *, problem: Problem, actor: Actor, state: str, now: datetime
 ) -> Problem:
     """Move the problem to ``state``; 409 with the allowed next states if not allowed."""
     actor.require(Role.RESPONDER)
-    now = now or utcnow()
     current, target = ProblemState(problem.state), parse_state(state)
     lifecycle.check(current, target)
     if target is ProblemState.ROOT_CAUSE_IDENTIFIED and not problem.root_cause.strip():
@@ -241,6 +240,6 @@ def transition(
         actor=actor,
         title=f"State changed from {_words(current)} to {_words(target)}",
         payload={"old": current.value, "new": target.value},
-        occurred_at=now,
+        now=now,
     )
     return problem

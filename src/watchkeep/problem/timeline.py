@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor
-from watchkeep.core.clock import utcnow
 from watchkeep.problem.models import Problem, ProblemEvent
 
 
@@ -18,11 +17,10 @@ def record(
     kind: str,
     actor: Actor | None,
     title: str,
+    now: datetime,
     payload: dict[str, Any] | None = None,
-    occurred_at: datetime | None = None,
 ) -> ProblemEvent:
-    """Append an event to the problem's timeline."""
-    now = occurred_at or utcnow()
+    """Append an event, at ``now``, to the problem's timeline."""
     event = ProblemEvent(
         problem_id=problem.id,
         kind=kind,

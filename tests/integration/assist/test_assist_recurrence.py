@@ -53,7 +53,7 @@ MONDAY_2AM = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # a Monday
 def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
     """What the matching job does: bring the index up to date, then match."""
     index.refresh()
-    return match_known_errors(session, index=index, incident_id=incident_id)
+    return match_known_errors(session, index=index, incident_id=incident_id, now=utcnow())
 
 
 def weekly(n: int) -> datetime:
@@ -125,6 +125,7 @@ def consumer_stuck(session: Session, alice: Person, orders: Service) -> KnownErr
         title="Consumer group stuck on orders",
         symptoms="consumer group stuck, lag growing on the orders topic",
         workaround=["Restart the consumer group"],
+        now=utcnow(),
     )
 
 
@@ -140,9 +141,9 @@ def test_only_triage_and_live_incidents_are_matched(
     triage = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
     live = make_incident(session, alice, status="fixing", service_ids=[orders.id], **text)
     resolved = make_incident(session, alice, service_ids=[orders.id], **text)
-    move_incident(session, incident=resolved, actor=alice.actor, status="resolved")
+    move_incident(session, incident=resolved, actor=alice.actor, status="resolved", now=utcnow())
     declined = make_incident(session, alice, status="triage", service_ids=[orders.id], **text)
-    move_incident(session, incident=declined, actor=alice.actor, status="declined")
+    move_incident(session, incident=declined, actor=alice.actor, status="declined", now=utcnow())
 
     assert match_now(session, similarity, triage.id) == [consumer_stuck.reference]
     assert match_now(session, similarity, live.id) == [consumer_stuck.reference]
@@ -169,10 +170,11 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
         title="WAL archiving stalls replicas",
         symptoms="replica lag on db-2, WAL archiving stalled",
         workaround=["Restart the archiver"],
+        now=utcnow(),
     )
     assert match_now(session, similarity, before.id) == [known.reference]
 
-    known_errors.update(session, known=known, actor=alice.actor, active=False)
+    known_errors.update(session, known=known, actor=alice.actor, active=False, now=utcnow())
     after = make_incident(session, alice, **text)
     assert match_now(session, similarity, after.id) == []
 
@@ -244,7 +246,7 @@ def test_a_dismissed_cluster_is_not_proposed_again(
     declare_lag(session, alice, orders)
     declare_noise(session, alice)
     [made] = propose_problem_candidates(session, now=utcnow())
-    candidates.dismiss(session, candidate_id=made, actor=alice.actor)
+    candidates.dismiss(session, candidate_id=made, actor=alice.actor, now=utcnow())
     assert propose_problem_candidates(session, now=utcnow()) == []
     assert [p.status for p in proposals(session)] == ["dismissed"]
 
@@ -283,7 +285,7 @@ def test_discarded_incidents_are_no_evidence(
 ) -> None:
     lag = declare_lag(session, alice, orders, count=3, status="triage")
     declare_noise(session, alice)
-    move_incident(session, incident=lag[0], actor=alice.actor, status="declined")
+    move_incident(session, incident=lag[0], actor=alice.actor, status="declined", now=utcnow())
     assert propose_problem_candidates(session, now=utcnow()) == []
 
 

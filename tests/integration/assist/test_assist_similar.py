@@ -13,6 +13,7 @@ from tests.factories import Person, make_incident, make_service, raise_problem
 
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.service import SimilarIncident, search_similar, similar_incidents
+from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
@@ -139,7 +140,7 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
         assert len(similar(incident=query, actor=outsider.actor, k=3)) == 3
     for insider in (alice, admin):
         assert secret.id in ids(similar(incident=query, actor=insider.actor, k=3))
-    add_participant(session, incident_id=secret.id, user_id=bob.user.id)
+    add_participant(session, incident_id=secret.id, user_id=bob.user.id, now=utcnow())
     assert secret.id in ids(similar(incident=query, actor=bob.actor, k=3))
 
 
@@ -166,7 +167,11 @@ def test_an_edited_title_is_searched_under_its_new_words(
     disk = history.noise[1]
     assert disk.id not in ids(search(text="replication slot", actor=alice.actor))
     incidents.update(
-        session, incident=disk, actor=alice.actor, title="Replication slot filled the disk"
+        session,
+        incident=disk,
+        actor=alice.actor,
+        title="Replication slot filled the disk",
+        now=utcnow(),
     )
     assert disk.id not in ids(search(text="replication slot", actor=alice.actor))  # until...
     similarity.refresh()  # ...the refresher runs
@@ -183,6 +188,7 @@ def test_an_edited_title_is_searched_under_its_new_words(
         title="Kafka consumer group stuck on the orders topic",
         summary="consumer lag growing, backlog",
         service_ids=[s.id for s in query.services],
+        now=utcnow(),
     )
     similarity.refresh()
     after = ids(similar(incident=query, actor=alice.actor, k=8))
@@ -202,7 +208,11 @@ def test_new_incidents_and_root_causes_are_picked_up(
     assert dns.id not in ids(search(text="conntrack table", actor=alice.actor))
     problem = raise_problem(session, alice, dns)
     rca.set_root_cause(
-        session, problem=problem, actor=alice.actor, statement="conntrack table exhausted"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        statement="conntrack table exhausted",
+        now=utcnow(),
     )
     similarity.refresh()  # a root cause changes a problem: the index is rebuilt
     assert ids(search(text="conntrack table", actor=alice.actor)) == [dns.id]
@@ -214,7 +224,7 @@ def test_a_declined_incident_leaves_the_index(
     noise = make_incident(session, alice, title="Pager storm from flapping probe", status="triage")
     similarity.refresh()
     assert ids(search(text="flapping probe", actor=alice.actor)) == [noise.id]
-    move_incident(session, incident=noise, actor=alice.actor, status="declined")
+    move_incident(session, incident=noise, actor=alice.actor, status="declined", now=utcnow())
     similarity.refresh()
     assert search(text="flapping probe", actor=alice.actor) == []
 

@@ -71,7 +71,7 @@ def test_a_refresh_adds_new_incidents_and_removes_discarded_ones(
 
     similarity.refresh()
     assert set(found(similarity)) == {first.id, second.id}
-    move_incident(session, incident=first, actor=alice.actor, status="declined")
+    move_incident(session, incident=first, actor=alice.actor, status="declined", now=utcnow())
     similarity.refresh()
     assert found(similarity) == [second.id]
     assert first.id not in similarity
@@ -96,11 +96,12 @@ def test_a_known_error_change_rebuilds_the_index(
     known = known_errors.create(
         session, actor=alice.actor, title="Consumer lag on orders",
         symptoms="kafka consumer lag growing", workaround=["Restart the consumers"],
-    )  # fmt: skip
+    now=utcnow(),
+)  # fmt: skip
     similarity.refresh()
     assert f"ke:{known.id}" in similarity
     assert similarity.builds == 2
-    known_errors.update(session, known=known, actor=alice.actor, active=False)
+    known_errors.update(session, known=known, actor=alice.actor, active=False, now=utcnow())
     similarity.refresh()
     assert f"ke:{known.id}" not in similarity
     assert similarity.builds == 3
@@ -115,11 +116,12 @@ def test_the_matching_job_refreshes_the_index_first(
     known = known_errors.create(
         session, actor=alice.actor, title="Consumer lag on orders",
         symptoms="kafka consumer lag growing on orders", workaround=["Restart the consumers"],
-    )  # fmt: skip
+    now=utcnow(),
+)  # fmt: skip
     live = make_incident(session, alice, title="Kafka consumer lag growing on orders")
     session.commit()
     # The service searches the index as last refreshed, which has no such known error...
-    assert match_known_errors(session, index=similarity, incident_id=live.id) == []
+    assert match_known_errors(session, index=similarity, incident_id=live.id, now=utcnow()) == []
     # ...the job refreshes it first.
     context = JobContext(
         database, 1, "incident.changed", 1, utcnow(), state=worker_state(similarity=similarity)
@@ -214,7 +216,8 @@ def test_start_builds_the_index_and_keeps_it_in_step(
         move_incident(
             session, incident=session.get_one(Incident, late), actor=someone.actor,
             status="declined",
-        )  # fmt: skip
+    now=utcnow(),
+)  # fmt: skip
     keeper.next_refresh()
     assert late not in keeper and early in keeper
     assert keeper.builds == 1
@@ -235,7 +238,7 @@ def test_nothing_waits_for_the_first_build_in_another_thread(
             keeper.refresh()
         with live_db.session() as session, pytest.raises(IndexNotReady):
             # ...and so does matching: the job is retried later, not holding a worker slot.
-            match_known_errors(session, index=keeper, incident_id=incident)
+            match_known_errors(session, index=keeper, incident_id=incident, now=utcnow())
         gate.open.set()
         assert keeper.wait_ready(20)
         assert incident in keeper

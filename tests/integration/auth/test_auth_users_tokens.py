@@ -25,7 +25,9 @@ def raw_rows(session: Session, table: str) -> list[str]:
 
 
 def test_passwords_are_stored_as_argon2_hashes(session: Session) -> None:
-    user = auth.create_user(session, email="a@example.com", name="A", password=PASSWORD)
+    user = auth.create_user(
+        session, actor=None, now=NOW, email="a@example.com", name="A", password=PASSWORD
+    )
     stored = raw_rows(session, "user_account")
     assert not any(PASSWORD in value for value in stored)
     assert user.password_hash is not None
@@ -38,9 +40,11 @@ def test_passwords_are_stored_as_argon2_hashes(session: Session) -> None:
 
 
 def test_inactive_and_passwordless_users_cannot_log_in(session: Session) -> None:
-    inactive = auth.create_user(session, email="i@example.com", name="I", password=PASSWORD)
+    inactive = auth.create_user(
+        session, actor=None, now=NOW, email="i@example.com", name="I", password=PASSWORD
+    )
     inactive.is_active = False
-    auth.create_user(session, email="p@example.com", name="P")
+    auth.create_user(session, actor=None, now=NOW, email="p@example.com", name="P")
     session.flush()
     for email in ("i@example.com", "p@example.com"):
         with pytest.raises(Unauthorized):
@@ -48,13 +52,19 @@ def test_inactive_and_passwordless_users_cannot_log_in(session: Session) -> None
 
 
 def test_set_password_replaces_the_hash(session: Session) -> None:
-    user = auth.create_user(session, email="a@example.com", name="A", password=PASSWORD)
-    auth.set_password(session, user_id=user.id, password="a brand new secret")
+    user = auth.create_user(
+        session, actor=None, now=NOW, email="a@example.com", name="A", password=PASSWORD
+    )
+    auth.set_password(
+        session, actor=auth.actor_of(user), now=NOW, user_id=user.id, password="a brand new secret"
+    )
     assert auth.authenticate(session, email="a@example.com", password="a brand new secret")
     with pytest.raises(Unauthorized):
         auth.authenticate(session, email="a@example.com", password=PASSWORD)
     with pytest.raises(Invalid):
-        auth.set_password(session, user_id=user.id, password="short")
+        auth.set_password(
+            session, actor=auth.actor_of(user), now=NOW, user_id=user.id, password="short"
+        )
 
 
 @pytest.mark.parametrize(
@@ -69,21 +79,21 @@ def test_set_password_replaces_the_hash(session: Session) -> None:
 def test_bad_users_are_invalid(session: Session, kwargs: dict[str, str], field: str) -> None:
     kwargs = {"email": "a@example.com", "name": "A", **kwargs}
     with pytest.raises(Invalid) as raised:
-        auth.create_user(session, **kwargs)
+        auth.create_user(session, actor=None, now=NOW, **kwargs)
     assert raised.value.details["field"] == field
     assert session.scalars(select(User)).all() == []
 
 
 def test_email_addresses_are_unique_regardless_of_case(session: Session) -> None:
-    auth.create_user(session, email="Ops@Example.com", name="Ops")
+    auth.create_user(session, actor=None, now=NOW, email="Ops@Example.com", name="Ops")
     with pytest.raises(Conflict) as raised:
-        auth.create_user(session, email="ops@example.COM", name="Ops again")
+        auth.create_user(session, actor=None, now=NOW, email="ops@example.COM", name="Ops again")
     assert raised.value.details["field"] == "email"
     assert auth.get_user_by_ref(session, ref="OPS@example.com").name == "Ops"
 
 
 def test_users_are_found_by_id_or_email(session: Session) -> None:
-    user = auth.create_user(session, email="a@example.com", name="A")
+    user = auth.create_user(session, actor=None, now=NOW, email="a@example.com", name="A")
     assert auth.get_user_by_ref(session, ref=str(user.id)).id == user.id
     assert auth.get_user_by_ref(session, ref="a@example.com").id == user.id
     for ref in ("987654", "b@example.com"):
@@ -96,7 +106,9 @@ def test_users_are_found_by_id_or_email(session: Session) -> None:
 
 def test_a_token_secret_is_never_stored(session: Session) -> None:
     person = make_person(session)
-    token, secret = auth.create_token(session, user_id=person.user.id, name="ci", now=NOW)
+    token, secret = auth.create_token(
+        session, actor=person.actor, now=NOW, user_id=person.user.id, name="ci"
+    )
     assert secret.startswith("wk_")
     assert len(secret) > 40
     stored = raw_rows(session, "api_token")
@@ -123,23 +135,23 @@ def test_a_token_identifies_its_user_and_records_its_use(session: Session) -> No
 def test_a_revoked_token_is_unauthorized(session: Session) -> None:
     person = make_person(session)
     (token,) = auth.list_tokens(session, user_id=person.user.id)
-    revoked = auth.revoke_token(session, token_id=token.id, actor=person.actor, now=NOW)
+    revoked = auth.revoke_token(session, actor=person.actor, now=NOW, token_id=token.id)
     assert revoked.revoked_at == NOW
     with pytest.raises(Unauthorized):
-        auth.actor_for_token(session, secret=person.token)
+        auth.actor_for_token(session, secret=person.token, now=NOW)
     # Revoking again keeps the first revocation time.
-    auth.revoke_token(session, token_id=token.id, actor=person.actor, now=NOW + timedelta(days=1))
+    auth.revoke_token(session, actor=person.actor, now=NOW + timedelta(days=1), token_id=token.id)
     assert revoked.revoked_at == NOW
 
 
 def test_unknown_tokens_and_inactive_users_are_unauthorized(session: Session) -> None:
     person = make_person(session)
     with pytest.raises(Unauthorized):
-        auth.actor_for_token(session, secret="wk_not-a-real-token")
+        auth.actor_for_token(session, secret="wk_not-a-real-token", now=NOW)
     person.user.is_active = False
     session.flush()
     with pytest.raises(Unauthorized):
-        auth.actor_for_token(session, secret=person.token)
+        auth.actor_for_token(session, secret=person.token, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -157,23 +169,27 @@ def test_a_token_never_exceeds_its_users_role(
     session: Session, user_role: str, asked: str | None, granted: str
 ) -> None:
     person = make_person(session, user_role)
-    token, secret = auth.create_token(session, user_id=person.user.id, name="t", role=asked)
+    token, secret = auth.create_token(
+        session, actor=person.actor, now=NOW, user_id=person.user.id, name="t", role=asked
+    )
     assert token.role == granted
-    assert auth.actor_for_token(session, secret=secret).role == Role(granted)
+    assert auth.actor_for_token(session, secret=secret, now=NOW).role == Role(granted)
 
 
 def test_a_demoted_users_tokens_lose_the_extra_rights(session: Session) -> None:
     person = make_person(session, "admin")
-    assert auth.actor_for_token(session, secret=person.token).role is Role.ADMIN
+    assert auth.actor_for_token(session, secret=person.token, now=NOW).role is Role.ADMIN
     person.user.role = "viewer"
     session.flush()
-    assert auth.actor_for_token(session, secret=person.token).role is Role.VIEWER
+    assert auth.actor_for_token(session, secret=person.token, now=NOW).role is Role.VIEWER
 
 
 def test_an_unknown_token_role_is_invalid(session: Session) -> None:
     person = make_person(session)
     with pytest.raises(Invalid) as raised:
-        auth.create_token(session, user_id=person.user.id, name="t", role="root")
+        auth.create_token(
+            session, actor=person.actor, now=NOW, user_id=person.user.id, name="t", role="root"
+        )
     assert raised.value.details["field"] == "role"
 
 
@@ -181,17 +197,19 @@ def test_only_the_owner_or_an_admin_may_revoke(session: Session) -> None:
     owner, other, admin = make_person(session), make_person(session), make_person(session, "admin")
     (token,) = auth.list_tokens(session, user_id=owner.user.id)
     with pytest.raises(NotFound):
-        auth.revoke_token(session, token_id=token.id, actor=other.actor)
+        auth.revoke_token(session, actor=other.actor, now=NOW, token_id=token.id)
     assert token.revoked_at is None
-    auth.revoke_token(session, token_id=token.id, actor=admin.actor)
+    auth.revoke_token(session, actor=admin.actor, now=NOW, token_id=token.id)
     assert token.revoked_at is not None
     with pytest.raises(NotFound):
-        auth.revoke_token(session, token_id=987654, actor=admin.actor)
+        auth.revoke_token(session, actor=admin.actor, now=NOW, token_id=987654)
 
 
 def test_tokens_are_listed_per_user_or_all(session: Session) -> None:
     first, second = make_person(session), make_person(session)
-    auth.create_token(session, user_id=first.user.id, name="second token")
+    auth.create_token(
+        session, actor=first.actor, now=NOW, user_id=first.user.id, name="second token"
+    )
     assert [t.name for t in auth.list_tokens(session, user_id=first.user.id)] == [
         "test",
         "second token",

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_follow_up, make_incident
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.incident import followups as inc_followups
 from watchkeep.incident import roles
@@ -63,7 +64,14 @@ def test_participants_and_admins_see_it(
 def test_getting_a_role_lets_you_see_it(
     session: Session, alice: Person, bob: Person, secret: Incident
 ) -> None:
-    roles.assign(session, incident=secret, role="scribe", user_id=bob.user.id, actor=alice.actor)
+    roles.assign(
+        session,
+        incident=secret,
+        role="scribe",
+        user_id=bob.user.id,
+        actor=alice.actor,
+        now=utcnow(),
+    )
     assert incidents.get(session, ref=secret.reference, actor=bob.actor).id == secret.id
     assert listed(session, bob) == [secret.id]
 
@@ -72,7 +80,7 @@ def test_being_invited_lets_you_see_it(
     session: Session, alice: Person, viewer: Person, secret: Incident
 ) -> None:
     incidents.add_participant_by(
-        session, incident=secret, actor=alice.actor, user_id=viewer.user.id
+        session, incident=secret, actor=alice.actor, user_id=viewer.user.id, now=utcnow()
     )
     assert incidents.get(session, ref=secret.reference, actor=viewer.actor).id == secret.id
     assert follow_up_titles(session, viewer) == ["Rotate keys"]
@@ -80,7 +88,7 @@ def test_being_invited_lets_you_see_it(
     assert (entry.kind, entry.payload) == ("participant_added", {"user_id": viewer.user.id})
     # Inviting twice keeps one participation.
     incidents.add_participant_by(
-        session, incident=secret, actor=alice.actor, user_id=viewer.user.id
+        session, incident=secret, actor=alice.actor, user_id=viewer.user.id, now=utcnow()
     )
     assert listed(session, viewer) == [secret.id]
 
@@ -88,7 +96,7 @@ def test_being_invited_lets_you_see_it(
 def test_making_an_incident_public_shows_it_to_everyone(
     session: Session, alice: Person, bob: Person, secret: Incident
 ) -> None:
-    incidents.update(session, incident=secret, actor=alice.actor, private=False)
+    incidents.update(session, incident=secret, actor=alice.actor, private=False, now=utcnow())
     assert listed(session, bob) == [secret.id]
 
 
@@ -98,8 +106,8 @@ def test_incidents_merged_into_a_visible_one_stay_hidden_if_private(
     target = make_incident(session, alice)
     hidden = make_incident(session, alice, status="triage", private=True)
     shown = make_incident(session, alice, status="triage")
-    merge(session, incident=hidden, actor=alice.actor, into=target.reference)
-    merge(session, incident=shown, actor=alice.actor, into=target.reference)
+    merge(session, incident=hidden, actor=alice.actor, into=target.reference, now=utcnow())
+    merge(session, incident=shown, actor=alice.actor, into=target.reference, now=utcnow())
     assert [i.id for i in merged_into_this(session, incident=target, actor=alice.actor)] == [
         hidden.id,
         shown.id,
@@ -127,5 +135,7 @@ def test_references_may_be_written_several_ways(session: Session, alice: Person)
 def test_inviting_an_unknown_user_is_invalid(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Invalid) as raised, session.begin_nested():
-        incidents.add_participant_by(session, incident=incident, actor=alice.actor, user_id=987654)
+        incidents.add_participant_by(
+            session, incident=incident, actor=alice.actor, user_id=987654, now=utcnow()
+        )
     assert raised.value.details["field"] == "user_id"

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import Person, an_admin, make_incident, make_service
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import DomainError, Forbidden, Invalid
 from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
@@ -200,7 +201,9 @@ BAD_CASES = [
 def test_custom_field_values_are_validated_and_normalised(
     session: Session, alice: Person, kind: str, options: list[str], given: Any, stored: Any
 ) -> None:
-    customfields.create_field(session, name="Impact", kind=kind, options=options)
+    customfields.create_field(
+        session, actor=an_admin(session), now=utcnow(), name="Impact", kind=kind, options=options
+    )
     incident = make_incident(session, alice, custom_fields={"Impact": given})
     assert customfields.values_of(session, incident_id=incident.id) == {"Impact": stored}
 
@@ -209,7 +212,9 @@ def test_custom_field_values_are_validated_and_normalised(
 def test_bad_custom_field_values_are_invalid_and_nothing_is_stored(
     session: Session, alice: Person, kind: str, options: list[str], given: Any
 ) -> None:
-    customfields.create_field(session, name="Impact", kind=kind, options=options)
+    customfields.create_field(
+        session, actor=an_admin(session), now=utcnow(), name="Impact", kind=kind, options=options
+    )
     before = stored_counts(session)
     with pytest.raises(Invalid) as raised, session.begin_nested():
         make_incident(session, alice, custom_fields={"Impact": given})
@@ -223,7 +228,13 @@ def test_a_field_required_at_declare_must_be_given(
     session: Session, alice: Person, given: dict[str, Any]
 ) -> None:
     customfields.create_field(
-        session, name="Region", kind="single_select", options=["eu", "us"], required_at_declare=True
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Region",
+        kind="single_select",
+        options=["eu", "us"],
+        required_at_declare=True,
     )
     before = stored_counts(session)
     with pytest.raises(Invalid) as raised, session.begin_nested():
@@ -236,7 +247,9 @@ def test_a_field_required_at_declare_must_be_given(
 
 
 def test_custom_fields_are_found_by_id_too(session: Session, alice: Person) -> None:
-    field = customfields.create_field(session, name="Customers", kind="numeric")
+    field = customfields.create_field(
+        session, actor=an_admin(session), now=utcnow(), name="Customers", kind="numeric"
+    )
     incident = make_incident(session, alice, custom_fields={str(field.id): 12})
     assert customfields.values_of(session, incident_id=incident.id) == {"Customers": 12}
 
@@ -261,7 +274,14 @@ def test_an_unknown_custom_field_is_invalid(session: Session, alice: Person) -> 
 def test_nothing_is_stored_when_declare_fails(
     session: Session, alice: Person, kwargs: dict[str, Any]
 ) -> None:
-    customfields.create_field(session, name="Impact", kind="single_select", options=["eu"])
+    customfields.create_field(
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Impact",
+        kind="single_select",
+        options=["eu"],
+    )
     make_incident(session, alice)
     before = stored_counts(session)
     with pytest.raises(Invalid), session.begin_nested():

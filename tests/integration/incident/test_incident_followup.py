@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.followup import service as followups
 from watchkeep.incident import followups as inc_followups
@@ -32,6 +33,7 @@ def test_creating_a_follow_up_records_it(session: Session, alice: Person, bob: P
         owner_id=bob.user.id,
         priority="high",
         due_at=DUE,
+        now=utcnow(),
     )
     assert (follow_up.title, follow_up.status, follow_up.priority, follow_up.owner_id) == (
         "Add a canary stage",
@@ -54,7 +56,7 @@ def test_creating_a_follow_up_records_it(session: Session, alice: Person, bob: P
 def test_priority_defaults_to_medium(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     follow_up = inc_followups.create(
-        session, incident=incident, actor=alice.actor, title="Alert on it"
+        session, incident=incident, actor=alice.actor, title="Alert on it", now=utcnow()
     )
     assert follow_up.priority == "medium"
 
@@ -73,7 +75,7 @@ def test_bad_follow_ups_are_invalid(
     incident = make_incident(session, alice)
     kwargs = {"title": "Do it", **kwargs}
     with pytest.raises(Invalid) as raised:
-        inc_followups.create(session, incident=incident, actor=alice.actor, **kwargs)  # type: ignore[arg-type]
+        inc_followups.create(session, incident=incident, actor=alice.actor, now=utcnow(), **kwargs)  # type: ignore[arg-type]
     assert raised.value.details["field"] == field
     assert followups.list_for_incident(session, incident_id=incident.id) == []
 
@@ -81,12 +83,16 @@ def test_bad_follow_ups_are_invalid(
 def test_a_viewer_cannot_create_follow_ups(session: Session, alice: Person, viewer: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Forbidden):
-        inc_followups.create(session, incident=incident, actor=viewer.actor, title="x")
+        inc_followups.create(
+            session, incident=incident, actor=viewer.actor, title="x", now=utcnow()
+        )
 
 
 def test_editing_fields_and_completing(session: Session, alice: Person, bob: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = inc_followups.create(session, incident=incident, actor=alice.actor, title="Runbook")
+    follow_up = inc_followups.create(
+        session, incident=incident, actor=alice.actor, title="Runbook", now=utcnow()
+    )
     changed = inc_followups.update(
         session,
         incident=incident,
@@ -96,6 +102,7 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
         owner_id=bob.user.id,
         priority="urgent",
         due_at=DUE,
+        now=utcnow(),
     )
     assert (changed.title, changed.owner_id, changed.priority, changed.due_at) == (
         "Write the runbook",
@@ -108,7 +115,12 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
     ]
 
     done = inc_followups.update(
-        session, incident=incident, follow_up_id=follow_up.id, actor=bob.actor, status="completed"
+        session,
+        incident=incident,
+        follow_up_id=follow_up.id,
+        actor=bob.actor,
+        status="completed",
+        now=utcnow(),
     )
     assert done.status == "completed"
     assert done.completed_at is not None
@@ -119,7 +131,12 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
         "reason": "",
     }
     reopened = inc_followups.update(
-        session, incident=incident, follow_up_id=follow_up.id, actor=bob.actor, status="outstanding"
+        session,
+        incident=incident,
+        follow_up_id=follow_up.id,
+        actor=bob.actor,
+        status="outstanding",
+        now=utcnow(),
     )
     assert reopened.completed_at is None
 
@@ -127,7 +144,7 @@ def test_editing_fields_and_completing(session: Session, alice: Person, bob: Per
 def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     follow_up = inc_followups.create(
-        session, incident=incident, actor=alice.actor, title="Rewrite it"
+        session, incident=incident, actor=alice.actor, title="Rewrite it", now=utcnow()
     )
     for reason in (None, "   "):
         with pytest.raises(Invalid) as raised:
@@ -138,6 +155,7 @@ def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
                 actor=alice.actor,
                 status="not_doing",
                 not_doing_reason=reason,
+                now=utcnow(),
             )
         assert raised.value.details["field"] == "not_doing_reason"
     session.refresh(follow_up)
@@ -150,6 +168,7 @@ def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
         actor=alice.actor,
         status="not_doing",
         not_doing_reason=" covered by the platform migration ",
+        now=utcnow(),
     )
     assert (skipped.status, skipped.not_doing_reason) == (
         "not_doing",
@@ -164,26 +183,41 @@ def test_not_doing_needs_a_reason(session: Session, alice: Person) -> None:
         follow_up_id=follow_up.id,
         actor=alice.actor,
         status="outstanding",
+        now=utcnow(),
     )
     assert back.not_doing_reason == ""
 
 
 def test_an_unknown_status_is_invalid(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
-    follow_up = inc_followups.create(session, incident=incident, actor=alice.actor, title="x")
+    follow_up = inc_followups.create(
+        session, incident=incident, actor=alice.actor, title="x", now=utcnow()
+    )
     with pytest.raises(Invalid) as raised:
         inc_followups.update(
-            session, incident=incident, follow_up_id=follow_up.id, actor=alice.actor, status="done"
+            session,
+            incident=incident,
+            follow_up_id=follow_up.id,
+            actor=alice.actor,
+            status="done",
+            now=utcnow(),
         )
     assert raised.value.details["field"] == "status"
 
 
 def test_a_follow_up_of_another_incident_is_not_found(session: Session, alice: Person) -> None:
     first, second = make_incident(session, alice), make_incident(session, alice)
-    follow_up = inc_followups.create(session, incident=first, actor=alice.actor, title="x")
+    follow_up = inc_followups.create(
+        session, incident=first, actor=alice.actor, title="x", now=utcnow()
+    )
     with pytest.raises(NotFound):
         inc_followups.update(
-            session, incident=second, follow_up_id=follow_up.id, actor=alice.actor, title="y"
+            session,
+            incident=second,
+            follow_up_id=follow_up.id,
+            actor=alice.actor,
+            title="y",
+            now=utcnow(),
         )
     with pytest.raises(NotFound):
         followups.get(session, follow_up_id=987654)
@@ -194,15 +228,28 @@ def test_list_all_filters_by_status_owner_and_priority(
     session: Session, alice: Person, bob: Person
 ) -> None:
     first, second = make_incident(session, alice), make_incident(session, alice)
-    a = inc_followups.create(session, incident=first, actor=alice.actor, title="a", priority="high")
+    a = inc_followups.create(
+        session, incident=first, actor=alice.actor, title="a", priority="high", now=utcnow()
+    )
     b = inc_followups.create(
-        session, incident=second, actor=alice.actor, title="b", owner_id=bob.user.id, due_at=DUE
+        session,
+        incident=second,
+        actor=alice.actor,
+        title="b",
+        owner_id=bob.user.id,
+        due_at=DUE,
+        now=utcnow(),
     )
     c = inc_followups.create(
-        session, incident=second, actor=alice.actor, title="c", owner_id=bob.user.id
+        session, incident=second, actor=alice.actor, title="c", owner_id=bob.user.id, now=utcnow()
     )
     inc_followups.update(
-        session, incident=second, follow_up_id=c.id, actor=bob.actor, status="completed"
+        session,
+        incident=second,
+        follow_up_id=c.id,
+        actor=bob.actor,
+        status="completed",
+        now=utcnow(),
     )
 
     def titles(**kwargs: object) -> list[str]:

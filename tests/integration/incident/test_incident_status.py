@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from watchkeep.incident import service as incidents
 from watchkeep.incident import updates
@@ -96,14 +97,14 @@ def test_an_invalid_transition_changes_nothing_and_lists_what_is_allowed(
 def test_an_unknown_status_is_invalid(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Invalid) as raised:
-        transition(session, incident=incident, actor=alice.actor, status="done")
+        transition(session, incident=incident, actor=alice.actor, status="done", now=utcnow())
     assert raised.value.details["field"] == "status"
 
 
 def test_a_viewer_cannot_move_an_incident(session: Session, alice: Person, viewer: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Forbidden):
-        transition(session, incident=incident, actor=viewer.actor, status="fixing")
+        transition(session, incident=incident, actor=viewer.actor, status="fixing", now=utcnow())
     assert incident.status == "investigating"
 
 
@@ -120,10 +121,12 @@ def test_leaving_the_live_statuses_stops_expecting_updates(session: Session, ali
 @pytest.mark.parametrize("status", ["declined", "canceled"])
 def test_a_triage_incident_can_be_discarded(session: Session, alice: Person, status: str) -> None:
     incident = make_incident(session, alice, status="triage")
-    transition(session, incident=incident, actor=alice.actor, status=status)
+    transition(session, incident=incident, actor=alice.actor, status=status, now=utcnow())
     assert incident.status == status
     with pytest.raises(InvalidTransition) as raised:
-        transition(session, incident=incident, actor=alice.actor, status="investigating")
+        transition(
+            session, incident=incident, actor=alice.actor, status="investigating", now=utcnow()
+        )
     assert raised.value.details["allowed"] == []
 
 
@@ -136,7 +139,12 @@ def test_merging_points_the_source_to_the_target_and_shows_it_there(
     target = make_incident(session, alice, title="Checkout down")
     source = make_incident(session, alice, title="Payments erroring", status="triage")
     transition(
-        session, incident=source, actor=alice.actor, status="merged", merged_into=target.reference
+        session,
+        incident=source,
+        actor=alice.actor,
+        status="merged",
+        merged_into=target.reference,
+        now=utcnow(),
     )
     assert source.status == "merged"
     assert source.merged_into_id == target.id
@@ -160,7 +168,7 @@ def test_merging_points_the_source_to_the_target_and_shows_it_there(
 def test_merging_needs_a_target(session: Session, alice: Person) -> None:
     source = make_incident(session, alice, status="triage")
     with pytest.raises(Invalid) as raised:
-        transition(session, incident=source, actor=alice.actor, status="merged")
+        transition(session, incident=source, actor=alice.actor, status="merged", now=utcnow())
     assert raised.value.details["field"] == "merged_into"
     assert source.status == "triage"
 
@@ -168,7 +176,7 @@ def test_merging_needs_a_target(session: Session, alice: Person) -> None:
 def test_an_incident_cannot_merge_into_itself(session: Session, alice: Person) -> None:
     source = make_incident(session, alice, status="triage")
     with pytest.raises(Invalid) as raised:
-        merge(session, incident=source, actor=alice.actor, into=source.reference)
+        merge(session, incident=source, actor=alice.actor, into=source.reference, now=utcnow())
     assert raised.value.details["field"] == "merged_into"
 
 
@@ -176,9 +184,9 @@ def test_an_incident_cannot_merge_into_a_merged_one(session: Session, alice: Per
     target = make_incident(session, alice)
     middle = make_incident(session, alice, status="triage")
     source = make_incident(session, alice, status="triage")
-    merge(session, incident=middle, actor=alice.actor, into=target.reference)
+    merge(session, incident=middle, actor=alice.actor, into=target.reference, now=utcnow())
     with pytest.raises(Invalid) as raised:
-        merge(session, incident=source, actor=alice.actor, into=middle.reference)
+        merge(session, incident=source, actor=alice.actor, into=middle.reference, now=utcnow())
     assert f"{middle.reference} is itself merged" in raised.value.message
     assert source.status == "triage"
 
@@ -187,7 +195,7 @@ def test_only_triage_incidents_can_be_merged(session: Session, alice: Person) ->
     target = make_incident(session, alice)
     source = make_incident(session, alice)
     with pytest.raises(InvalidTransition):
-        merge(session, incident=source, actor=alice.actor, into=target.reference)
+        merge(session, incident=source, actor=alice.actor, into=target.reference, now=utcnow())
     assert source.merged_into_id is None
     assert merged_into_this(session, incident=target, actor=alice.actor) == []
 
@@ -199,7 +207,7 @@ def test_a_merge_target_must_exist_and_be_visible(
     source = make_incident(session, alice, status="triage")
     for ref in ("INC-987654", hidden.reference):
         with pytest.raises(NotFound):
-            merge(session, incident=source, actor=alice.actor, into=ref)
+            merge(session, incident=source, actor=alice.actor, into=ref, now=utcnow())
     assert source.status == "triage"
 
 
@@ -207,9 +215,14 @@ def test_set_timestamp_after_merge_is_still_audited(session: Session, alice: Per
     # The merged incident keeps its history; corrections remain possible and audited.
     target = make_incident(session, alice)
     source = make_incident(session, alice, status="triage", now=NOW)
-    merge(session, incident=source, actor=alice.actor, into=target.reference)
+    merge(session, incident=source, actor=alice.actor, into=target.reference, now=utcnow())
     incidents.set_timestamp(
-        session, incident=source, actor=alice.actor, name="impact_started_at", value=at(-5)
+        session,
+        incident=source,
+        actor=alice.actor,
+        name="impact_started_at",
+        value=at(-5),
+        now=utcnow(),
     )
     assert list_entries(session, incident_id=source.id)[-1].kind == "timestamp_changed"
 

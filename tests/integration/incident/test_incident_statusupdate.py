@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.errors import Forbidden, Invalid
 from watchkeep.incident import roles, updates
@@ -161,7 +162,7 @@ def test_bad_updates_are_invalid_and_store_nothing(
 def test_a_viewer_cannot_post_updates(session: Session, alice: Person, viewer: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Forbidden):
-        updates.post(session, incident=incident, actor=viewer.actor, message="hello")
+        updates.post(session, incident=incident, actor=viewer.actor, message="hello", now=utcnow())
 
 
 # --- the reminder job ------------------------------------------------------------------------
@@ -205,7 +206,14 @@ def test_an_overdue_update_reminds_the_lead(
     posted: tuple[Incident, StatusUpdate, Job],
 ) -> None:
     incident, update, job = posted
-    roles.assign(session, incident=incident, role="lead", user_id=bob.user.id, actor=alice.actor)
+    roles.assign(
+        session,
+        incident=incident,
+        role="lead",
+        user_id=bob.user.id,
+        actor=alice.actor,
+        now=utcnow(),
+    )
     session.commit()
     run_reminder(database, job, now=at(31))
     assert reminders(session, incident) == [{"update_id": update.id, "lead_id": bob.user.id}]

@@ -20,6 +20,7 @@ def test_a_note_takes_its_title_from_the_first_line(session: Session, alice: Per
         incident=incident,
         actor=alice.actor,
         text="  Rolled back deploy 42\n\nError rate is dropping.  ",
+        now=utcnow(),
     )
     assert (entry.kind, entry.title, entry.description) == (
         "note",
@@ -34,7 +35,7 @@ def test_a_note_takes_its_title_from_the_first_line(session: Session, alice: Per
 def test_an_empty_note_is_invalid(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Invalid) as raised:
-        timeline.add_note(session, incident=incident, actor=alice.actor, text=" \n ")
+        timeline.add_note(session, incident=incident, actor=alice.actor, text=" \n ", now=utcnow())
     assert raised.value.details["field"] == "text"
 
 
@@ -47,6 +48,7 @@ def test_entries_are_listed_in_the_order_things_happened(session: Session, alice
         actor=alice.actor,
         text="later",
         occurred_at=now + timedelta(hours=1),
+        now=utcnow(),
     )
     earlier = timeline.add_note(
         session,
@@ -54,6 +56,7 @@ def test_entries_are_listed_in_the_order_things_happened(session: Session, alice
         actor=alice.actor,
         text="first alert",
         occurred_at=now - timedelta(minutes=10),
+        now=utcnow(),
     )
     ids = [e.id for e in timeline.list_entries(session, incident_id=incident.id)]
     assert ids[0] == earlier.id
@@ -63,17 +66,19 @@ def test_entries_are_listed_in_the_order_things_happened(session: Session, alice
 def test_pinned_entries_can_be_listed_alone(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
     key = timeline.add_note(
-        session, incident=incident, actor=alice.actor, text="Root cause", pinned=True
+        session, incident=incident, actor=alice.actor, text="Root cause", pinned=True, now=utcnow()
     )
-    other = timeline.add_note(session, incident=incident, actor=alice.actor, text="chatter")
+    other = timeline.add_note(
+        session, incident=incident, actor=alice.actor, text="chatter", now=utcnow()
+    )
     assert [
         e.id for e in timeline.list_entries(session, incident_id=incident.id, pinned_only=True)
     ] == [key.id]
     timeline.set_pinned(
-        session, incident=incident, entry_id=other.id, pinned=True, actor=alice.actor
+        session, incident=incident, entry_id=other.id, pinned=True, actor=alice.actor, now=utcnow()
     )
     timeline.set_pinned(
-        session, incident=incident, entry_id=key.id, pinned=False, actor=alice.actor
+        session, incident=incident, entry_id=key.id, pinned=False, actor=alice.actor, now=utcnow()
     )
     assert [
         e.id for e in timeline.list_entries(session, incident_id=incident.id, pinned_only=True)
@@ -90,6 +95,7 @@ def test_editing_keeps_what_the_entry_said_before(
         actor=alice.actor,
         text="Restarted db\nprimary only",
         occurred_at=NOW,
+        now=utcnow(),
     )
     timeline.edit_entry(
         session,
@@ -98,9 +104,15 @@ def test_editing_keeps_what_the_entry_said_before(
         actor=bob.actor,
         title="Restarted db-1",
         occurred_at=NOW - timedelta(minutes=5),
+        now=utcnow(),
     )
     edited = timeline.edit_entry(
-        session, incident=incident, entry_id=entry.id, actor=alice.actor, description="both nodes"
+        session,
+        incident=incident,
+        entry_id=entry.id,
+        actor=alice.actor,
+        description="both nodes",
+        now=utcnow(),
     )
     assert (edited.title, edited.description, edited.occurred_at) == (
         "Restarted db-1",
@@ -124,7 +136,9 @@ def test_editing_keeps_what_the_entry_said_before(
 
 def test_an_edit_that_changes_nothing_is_not_audited(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
-    entry = timeline.add_note(session, incident=incident, actor=alice.actor, text="Same")
+    entry = timeline.add_note(
+        session, incident=incident, actor=alice.actor, text="Same", now=utcnow()
+    )
     edited = timeline.edit_entry(
         session,
         incident=incident,
@@ -132,16 +146,24 @@ def test_an_edit_that_changes_nothing_is_not_audited(session: Session, alice: Pe
         actor=alice.actor,
         title="Same",
         description="",
+        now=utcnow(),
     )
     assert edited.edits == []
 
 
 def test_an_edit_cannot_blank_the_title(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice)
-    entry = timeline.add_note(session, incident=incident, actor=alice.actor, text="Keep me")
+    entry = timeline.add_note(
+        session, incident=incident, actor=alice.actor, text="Keep me", now=utcnow()
+    )
     with pytest.raises(Invalid) as raised:
         timeline.edit_entry(
-            session, incident=incident, entry_id=entry.id, actor=alice.actor, title=" "
+            session,
+            incident=incident,
+            entry_id=entry.id,
+            actor=alice.actor,
+            title=" ",
+            now=utcnow(),
         )
     assert raised.value.details["field"] == "title"
     assert entry.title == "Keep me"
@@ -150,17 +172,22 @@ def test_an_edit_cannot_blank_the_title(session: Session, alice: Person) -> None
 def test_entries_of_another_incident_are_not_found(session: Session, alice: Person) -> None:
     first = make_incident(session, alice)
     second = make_incident(session, alice)
-    entry = timeline.add_note(session, incident=first, actor=alice.actor, text="mine")
+    entry = timeline.add_note(session, incident=first, actor=alice.actor, text="mine", now=utcnow())
     with pytest.raises(NotFound):
         timeline.edit_entry(
-            session, incident=second, entry_id=entry.id, actor=alice.actor, title="x"
+            session, incident=second, entry_id=entry.id, actor=alice.actor, title="x", now=utcnow()
         )
     with pytest.raises(NotFound):
         timeline.set_pinned(
-            session, incident=second, entry_id=entry.id, pinned=True, actor=alice.actor
+            session,
+            incident=second,
+            entry_id=entry.id,
+            pinned=True,
+            actor=alice.actor,
+            now=utcnow(),
         )
     with pytest.raises(NotFound):
         timeline.set_pinned(
-            session, incident=first, entry_id=987654, pinned=True, actor=alice.actor
+            session, incident=first, entry_id=987654, pinned=True, actor=alice.actor, now=utcnow()
         )
     assert (entry.title, entry.pinned) == ("mine", False)

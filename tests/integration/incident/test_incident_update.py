@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import Person, an_admin, make_incident, make_service
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid
 from watchkeep.incident import customfields
 from watchkeep.incident import service as incidents
@@ -25,7 +26,14 @@ def test_each_changed_field_writes_one_entry_with_old_and_new(
     session: Session, alice: Person
 ) -> None:
     api, db = make_service(session, name="api"), make_service(session, name="db")
-    customfields.create_field(session, name="Region", kind="single_select", options=["eu", "us"])
+    customfields.create_field(
+        session,
+        actor=an_admin(session),
+        now=utcnow(),
+        name="Region",
+        kind="single_select",
+        options=["eu", "us"],
+    )
     incident = make_incident(
         session,
         alice,
@@ -45,6 +53,7 @@ def test_each_changed_field_writes_one_entry_with_old_and_new(
         service_ids=[db.id, api.id],
         private=True,
         custom_fields={"Region": "us"},
+        now=utcnow(),
     )
     changes = {e.kind: e.payload for e in entries_after_declare(session, incident)}
     assert changes == {
@@ -81,6 +90,7 @@ def test_unchanged_values_write_nothing(session: Session, alice: Person) -> None
         incident_type="Default",
         service_ids=[api.id],
         private=False,
+        now=utcnow(),
     )
     assert entries_after_declare(session, incident) == []
 
@@ -92,15 +102,19 @@ def test_severity_changes_say_which_way(
     session: Session, alice: Person, start: str, to: str, word: str
 ) -> None:
     incident = make_incident(session, alice, severity=start)
-    incidents.update(session, incident=incident, actor=alice.actor, severity=to)
+    incidents.update(session, incident=incident, actor=alice.actor, severity=to, now=utcnow())
     (entry,) = entries_after_declare(session, incident)
     assert entry.title == f"Severity {word} from {start} to {to}"
 
 
 def test_clearing_a_custom_field_records_the_old_value(session: Session, alice: Person) -> None:
-    customfields.create_field(session, name="Ticket", kind="link")
+    customfields.create_field(
+        session, actor=an_admin(session), now=utcnow(), name="Ticket", kind="link"
+    )
     incident = make_incident(session, alice, custom_fields={"Ticket": "https://t.example.com/1"})
-    incidents.update(session, incident=incident, actor=alice.actor, custom_fields={"Ticket": None})
+    incidents.update(
+        session, incident=incident, actor=alice.actor, custom_fields={"Ticket": None}, now=utcnow()
+    )
     (entry,) = entries_after_declare(session, incident)
     assert entry.payload == {"old": "https://t.example.com/1", "new": None, "field": "Ticket"}
     assert customfields.values_of(session, incident_id=incident.id) == {}
@@ -119,16 +133,22 @@ def test_bad_updates_are_invalid(
 ) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Invalid) as raised:
-        incidents.update(session, incident=incident, actor=alice.actor, **kwargs)  # type: ignore[arg-type]
+        incidents.update(session, incident=incident, actor=alice.actor, now=utcnow(), **kwargs)  # type: ignore[arg-type]
     assert raised.value.details["field"] == field
 
 
 def test_a_bad_custom_field_value_on_update_is_invalid(session: Session, alice: Person) -> None:
-    customfields.create_field(session, name="Customers", kind="numeric")
+    customfields.create_field(
+        session, actor=an_admin(session), now=utcnow(), name="Customers", kind="numeric"
+    )
     incident = make_incident(session, alice)
     with pytest.raises(Invalid) as raised:
         incidents.update(
-            session, incident=incident, actor=alice.actor, custom_fields={"Customers": "lots"}
+            session,
+            incident=incident,
+            actor=alice.actor,
+            custom_fields={"Customers": "lots"},
+            now=utcnow(),
         )
     assert raised.value.details["field"] == "custom_fields.Customers"
 
@@ -136,7 +156,7 @@ def test_a_bad_custom_field_value_on_update_is_invalid(session: Session, alice: 
 def test_a_viewer_cannot_update(session: Session, alice: Person, viewer: Person) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Forbidden):
-        incidents.update(session, incident=incident, actor=viewer.actor, title="Mine")
+        incidents.update(session, incident=incident, actor=viewer.actor, title="Mine", now=utcnow())
     assert incident.title != "Mine"
 
 
@@ -147,7 +167,12 @@ def test_setting_a_timestamp_by_hand_is_audited(session: Session, alice: Person)
     incident = make_incident(session, alice, now=NOW)
     started = NOW - timedelta(hours=1)
     incidents.set_timestamp(
-        session, incident=incident, actor=alice.actor, name="impact_started_at", value=started
+        session,
+        incident=incident,
+        actor=alice.actor,
+        name="impact_started_at",
+        value=started,
+        now=utcnow(),
     )
     incidents.set_timestamp(
         session,
@@ -155,6 +180,7 @@ def test_setting_a_timestamp_by_hand_is_audited(session: Session, alice: Person)
         actor=alice.actor,
         name="acknowledged_at",
         value=NOW + timedelta(minutes=5),
+        now=utcnow(),
     )
     assert incident.impact_started_at == started
     assert incident.timestamp_sources["impact_started_at"] == "manual"
@@ -178,7 +204,12 @@ def test_setting_a_timestamp_by_hand_is_audited(session: Session, alice: Person)
 def test_clearing_a_timestamp_records_the_old_value(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
     incidents.set_timestamp(
-        session, incident=incident, actor=alice.actor, name="acknowledged_at", value=None
+        session,
+        incident=incident,
+        actor=alice.actor,
+        name="acknowledged_at",
+        value=None,
+        now=utcnow(),
     )
     assert incident.acknowledged_at is None
     (entry,) = entries_after_declare(session, incident)
@@ -189,7 +220,7 @@ def test_clearing_a_timestamp_records_the_old_value(session: Session, alice: Per
 def test_setting_the_same_value_records_nothing(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
     incidents.set_timestamp(
-        session, incident=incident, actor=alice.actor, name="declared_at", value=NOW
+        session, incident=incident, actor=alice.actor, name="declared_at", value=NOW, now=utcnow()
     )
     assert entries_after_declare(session, incident) == []
     assert incident.timestamp_sources["declared_at"] == "auto"
@@ -205,7 +236,7 @@ def test_bad_timestamps_are_invalid(
     incident = make_incident(session, alice, now=NOW)
     with pytest.raises(Invalid) as raised:
         incidents.set_timestamp(
-            session, incident=incident, actor=alice.actor, name=name, value=value
+            session, incident=incident, actor=alice.actor, name=name, value=value, now=utcnow()
         )
     assert raised.value.details["field"] == field
     assert incident.declared_at == NOW
@@ -215,7 +246,12 @@ def test_a_viewer_cannot_set_timestamps(session: Session, alice: Person, viewer:
     incident = make_incident(session, alice, now=NOW)
     with pytest.raises(Forbidden):
         incidents.set_timestamp(
-            session, incident=incident, actor=viewer.actor, name="reported_at", value=None
+            session,
+            incident=incident,
+            actor=viewer.actor,
+            name="reported_at",
+            value=None,
+            now=utcnow(),
         )
 
 
@@ -223,7 +259,12 @@ def test_a_manual_mitigation_survives_the_lifecycle(session: Session, alice: Per
     incident = make_incident(session, alice, now=NOW)
     mitigated = NOW + timedelta(minutes=3)
     incidents.set_timestamp(
-        session, incident=incident, actor=alice.actor, name="mitigated_at", value=mitigated
+        session,
+        incident=incident,
+        actor=alice.actor,
+        name="mitigated_at",
+        value=mitigated,
+        now=utcnow(),
     )
     transition(
         session,
@@ -269,7 +310,12 @@ def test_durations_are_measured_from_impact_start_or_declaration(
         "time_to_close": 3600.0,
     }
     incidents.set_timestamp(
-        session, incident=incident, actor=alice.actor, name="impact_started_at", value=minutes(-20)
+        session,
+        incident=incident,
+        actor=alice.actor,
+        name="impact_started_at",
+        value=minutes(-20),
+        now=utcnow(),
     )
     durations = incidents.durations(incident)
     assert (durations["time_to_mitigate"], durations["time_to_resolve"]) == (1800.0, 3000.0)

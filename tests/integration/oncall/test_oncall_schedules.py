@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import ANCHOR, Person, make_schedule, make_team, rotation
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
@@ -257,7 +258,7 @@ def test_who_may_change_a_team_schedule(
     assert schedules.can_manage(session, admin.actor, schedule)
     assert not schedules.can_manage(session, carol.actor, schedule)
     with pytest.raises(Forbidden):
-        schedules.update(session, schedule=schedule, actor=carol.actor, name="Mine")
+        schedules.update(session, schedule=schedule, actor=carol.actor, name="Mine", now=utcnow())
     with pytest.raises(Forbidden):
         make(session, carol, rotation(carol), name="Theirs", team_id=team.id)
     # Bob is on the rotation: he may ask to be covered, and remove his own override.

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_known_error, raise_problem
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
@@ -28,6 +29,7 @@ def propose(
         incident_ids=ids,
         evidence=kw.pop("evidence", EVIDENCE),
         score=kw.pop("score", 0.5),
+        now=utcnow(),
     )
 
 
@@ -59,7 +61,7 @@ def test_propose_stores_a_proposal_once_per_fingerprint(
         0.5,
     )
     assert propose(session, three, title="Again") is None
-    candidates.dismiss(session, candidate_id=made.id, actor=alice.actor)
+    candidates.dismiss(session, candidate_id=made.id, actor=alice.actor, now=utcnow())
     assert propose(session, three) is None  # whatever became of it
 
 
@@ -71,7 +73,7 @@ def test_a_larger_cluster_supersedes_open_proposals_it_covers(
     overlapping = propose(session, [*three[:2], stranger])
     dismissed = propose(session, three[1:])
     assert subset and overlapping and dismissed
-    candidates.dismiss(session, candidate_id=dismissed.id, actor=alice.actor)
+    candidates.dismiss(session, candidate_id=dismissed.id, actor=alice.actor, now=utcnow())
     larger = propose(session, [*three, fourth])
     assert larger is not None
     assert (subset.status, overlapping.status, dismissed.status, larger.status) == (
@@ -135,7 +137,7 @@ def test_a_private_member_is_kept_from_those_who_cannot_see_it(
     assert [i.id for i in view.incidents] == [p.id for p in public]
     assert "leaked" not in repr(view).lower()
 
-    add_participant(session, incident_id=secret.id, user_id=bob.user.id)
+    add_participant(session, incident_id=secret.id, user_id=bob.user.id, now=utcnow())
     assert listed(session, bob)[0][0] == "Recurring leaked signing key"
 
 
@@ -148,7 +150,7 @@ def test_a_proposal_of_only_private_incidents_is_hidden_from_outsiders(
     assert listed(session, bob) == listed(session, viewer) == []
     assert [t for t, _ in listed(session, alice)] == ["Recurring breach"]
     with pytest.raises(NotFound) as raised:
-        candidates.accept(session, candidate_id=made.id, actor=bob.actor)
+        candidates.accept(session, candidate_id=made.id, actor=bob.actor, now=utcnow())
     assert raised.value.message == f"problem candidate {made.id} does not exist"
     assert made.status == "proposed"
 
@@ -161,7 +163,7 @@ def test_accept_creates_the_problem_and_links_the_incidents(
 ) -> None:
     made = propose(session, three)
     assert made is not None
-    problem = candidates.accept(session, candidate_id=made.id, actor=bob.actor)
+    problem = candidates.accept(session, candidate_id=made.id, actor=bob.actor, now=utcnow())
     assert problem.title == "Recurring lag"
     found = links.linked_incidents(session, problem_id=problem.id, actor=bob.actor)
     assert [i.id for i, _ in found] == [i.id for i in three]
@@ -176,9 +178,9 @@ def test_accept_creates_the_problem_and_links_the_incidents(
     assert listed(session, alice) == []
     assert [t for t, _ in listed(session, alice, "accepted")] == ["Recurring lag"]
     with pytest.raises(Conflict, match="this proposal was already accepted"):
-        candidates.accept(session, candidate_id=made.id, actor=alice.actor)
+        candidates.accept(session, candidate_id=made.id, actor=alice.actor, now=utcnow())
     with pytest.raises(Conflict, match="this proposal was already accepted"):
-        candidates.dismiss(session, candidate_id=made.id, actor=alice.actor)
+        candidates.dismiss(session, candidate_id=made.id, actor=alice.actor, now=utcnow())
 
 
 def test_accept_links_only_what_the_acceptor_can_see(
@@ -188,7 +190,7 @@ def test_accept_links_only_what_the_acceptor_can_see(
     public = [make_incident(session, alice, title=f"Token errors {n}") for n in range(2)]
     made = propose(session, [secret, *public])
     assert made is not None
-    problem = candidates.accept(session, candidate_id=made.id, actor=bob.actor)
+    problem = candidates.accept(session, candidate_id=made.id, actor=bob.actor, now=utcnow())
     assert [i.id for i, _ in links.linked_incidents(
         session, problem_id=problem.id, actor=alice.actor
     )] == [p.id for p in public]  # fmt: skip
@@ -203,7 +205,7 @@ def test_accepting_does_not_leak_the_title_drawn_from_a_private_incident(
     assert made is not None
     [view] = candidates.list_candidates(session, actor=bob.actor)
     assert view.title == "Token errors 0"  # what bob was shown
-    problem = candidates.accept(session, candidate_id=made.id, actor=bob.actor)
+    problem = candidates.accept(session, candidate_id=made.id, actor=bob.actor, now=utcnow())
     assert "leaked" not in problem.title.lower()
 
 
@@ -213,28 +215,28 @@ def test_accept_refuses_viewers_and_unknown_proposals(
     made = propose(session, three)
     assert made is not None
     with pytest.raises(Forbidden):
-        candidates.accept(session, candidate_id=made.id, actor=viewer.actor)
+        candidates.accept(session, candidate_id=made.id, actor=viewer.actor, now=utcnow())
     with pytest.raises(Forbidden):
-        candidates.dismiss(session, candidate_id=made.id, actor=viewer.actor)
+        candidates.dismiss(session, candidate_id=made.id, actor=viewer.actor, now=utcnow())
     with pytest.raises(NotFound, match="problem candidate 987654 does not exist"):
-        candidates.accept(session, candidate_id=987654, actor=alice.actor)
+        candidates.accept(session, candidate_id=987654, actor=alice.actor, now=utcnow())
     with pytest.raises(NotFound, match="problem candidate 987654 does not exist"):
-        candidates.dismiss(session, candidate_id=987654, actor=alice.actor)
+        candidates.dismiss(session, candidate_id=987654, actor=alice.actor, now=utcnow())
     assert made.status == "proposed"
 
 
 def test_dismiss_is_final(session: Session, alice: Person, three: list[Incident]) -> None:
     made = propose(session, three)
     assert made is not None
-    candidates.dismiss(session, candidate_id=made.id, actor=alice.actor)
+    candidates.dismiss(session, candidate_id=made.id, actor=alice.actor, now=utcnow())
     assert (made.status, made.decided_by_id) == ("dismissed", alice.user.id)
     assert made.decided_at is not None
     assert listed(session, alice) == []
     assert [t for t, _ in listed(session, alice, "dismissed")] == ["Recurring lag"]
     with pytest.raises(Conflict, match="this proposal was already dismissed"):
-        candidates.dismiss(session, candidate_id=made.id, actor=alice.actor)
+        candidates.dismiss(session, candidate_id=made.id, actor=alice.actor, now=utcnow())
     with pytest.raises(Conflict, match="this proposal was already dismissed"):
-        candidates.accept(session, candidate_id=made.id, actor=alice.actor)
+        candidates.accept(session, candidate_id=made.id, actor=alice.actor, now=utcnow())
     assert candidates.linked_incident_ids(session) == set()
 
 
@@ -249,6 +251,7 @@ def known(session: Session, alice: Person) -> KnownError:
         title="Consumer group stuck",
         symptoms="lag grows",
         workaround=["Restart the consumer group", "Check the lag drains"],
+        now=utcnow(),
     )
 
 
@@ -256,10 +259,15 @@ def test_a_match_is_recorded_once_with_the_workaround_on_the_timeline(
     session: Session, alice: Person, known: KnownError
 ) -> None:
     incident = make_incident(session, alice)
-    match = record_match(session, incident=incident, known=known, score=0.4, reasons=["same"])
+    match = record_match(
+        session, incident=incident, known=known, score=0.4, reasons=["same"], now=utcnow()
+    )
     assert match is not None
     assert (match.score, match.reasons, match.dismissed) == (0.4, ["same"], False)
-    assert record_match(session, incident=incident, known=known, score=0.9, reasons=[]) is None
+    assert (
+        record_match(session, incident=incident, known=known, score=0.9, reasons=[], now=utcnow())
+        is None
+    )
     entries = list_entries(session, incident_id=incident.id)
     matched = [e for e in entries if e.kind == "known_error_matched"]
     assert len(matched) == 1
@@ -280,14 +288,16 @@ def test_matches_are_best_first_and_a_dismissed_one_disappears_for_good(
     better = make_known_error(session, alice, title="Better", symptoms="s", workaround=["w"])
     incident = make_incident(session, alice)
     other = make_incident(session, alice)
-    record_match(session, incident=incident, known=known, score=0.3, reasons=[])
-    record_match(session, incident=incident, known=better, score=0.8, reasons=[])
-    record_match(session, incident=other, known=known, score=0.5, reasons=[])
+    record_match(session, incident=incident, known=known, score=0.3, reasons=[], now=utcnow())
+    record_match(session, incident=incident, known=better, score=0.8, reasons=[], now=utcnow())
+    record_match(session, incident=other, known=known, score=0.5, reasons=[], now=utcnow())
     assert [m.known_error_id for m in matches_for_incident(session, incident_id=incident.id)] == [
         better.id,
         known.id,
     ]
-    dismiss_match(session, incident=incident, known_error_id=better.id, actor=bob.actor)
+    dismiss_match(
+        session, incident=incident, known_error_id=better.id, actor=bob.actor, now=utcnow()
+    )
     assert [m.known_error_id for m in matches_for_incident(session, incident_id=incident.id)] == [
         known.id
     ]
@@ -299,11 +309,16 @@ def test_matches_are_best_first_and_a_dismissed_one_disappears_for_good(
         bob.user.id,
     )
     with pytest.raises(Conflict) as again:
-        dismiss_match(session, incident=incident, known_error_id=better.id, actor=bob.actor)
+        dismiss_match(
+            session, incident=incident, known_error_id=better.id, actor=bob.actor, now=utcnow()
+        )
     assert again.value.message == (
         f"{better.reference} was already dismissed on {incident.reference}"
     )
-    assert record_match(session, incident=incident, known=better, score=0.9, reasons=[]) is None
+    assert (
+        record_match(session, incident=incident, known=better, score=0.9, reasons=[], now=utcnow())
+        is None
+    )
     assert len(matches_for_incident(session, incident_id=incident.id)) == 1
 
 
@@ -312,9 +327,13 @@ def test_dismissing_refuses_viewers_and_unmatched_known_errors(
 ) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(NotFound) as raised:
-        dismiss_match(session, incident=incident, known_error_id=known.id, actor=alice.actor)
+        dismiss_match(
+            session, incident=incident, known_error_id=known.id, actor=alice.actor, now=utcnow()
+        )
     assert raised.value.message == f"{incident.reference} has no match with known error {known.id}"
-    record_match(session, incident=incident, known=known, score=0.3, reasons=[])
+    record_match(session, incident=incident, known=known, score=0.3, reasons=[], now=utcnow())
     with pytest.raises(Forbidden):
-        dismiss_match(session, incident=incident, known_error_id=known.id, actor=viewer.actor)
+        dismiss_match(
+            session, incident=incident, known_error_id=known.id, actor=viewer.actor, now=utcnow()
+        )
     assert len(matches_for_incident(session, incident_id=incident.id)) == 1

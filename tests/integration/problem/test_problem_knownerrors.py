@@ -14,6 +14,7 @@ from tests.factories import (
     make_problem,
 )
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, NotFound
 from watchkeep.followup import service as incident_followups
 from watchkeep.followup.models import FollowUp
@@ -28,7 +29,7 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def problem(session: Session, alice: Person) -> Problem:
-    return make_problem(session, alice, title="Consumer group stuck")
+    return make_problem(session, alice, title="Consumer group stuck", now=T0)
 
 
 def test_create_a_known_error_for_a_problem(
@@ -65,10 +66,10 @@ def test_create_a_known_error_for_a_problem(
 
 def test_a_known_error_without_a_problem_is_numbered_on(session: Session, alice: Person) -> None:
     first = known_errors.create(
-        session, actor=alice.actor, title="A", symptoms="a", workaround=["x"]
+        session, actor=alice.actor, title="A", symptoms="a", workaround=["x"], now=utcnow()
     )
     second = known_errors.create(
-        session, actor=alice.actor, title="B", symptoms="b", workaround=["y"]
+        session, actor=alice.actor, title="B", symptoms="b", workaround=["y"], now=utcnow()
     )
     assert second.number == first.number + 1
     assert (first.problem_id, first.fix_status, first.fix_link) == (None, "none", "")
@@ -92,7 +93,7 @@ def test_create_refuses_bad_fields_and_names_them(
 ) -> None:
     args: dict[str, object] = {"title": "T", "symptoms": "s", "workaround": ["w"], **fields}
     with pytest.raises(Invalid) as raised:
-        known_errors.create(session, actor=alice.actor, **args)  # type: ignore[arg-type]
+        known_errors.create(session, actor=alice.actor, now=T0, **args)  # type: ignore[arg-type]
     assert (raised.value.message, raised.value.details) == (message, {"field": field})
     assert known_errors.search(session) == []
 
@@ -115,6 +116,7 @@ def test_update_changes_fields_and_notes_fix_status_on_the_problem(
         fix_link="http://fix.example.com/1",
         alert_names=["B", "A", "A"],
         active=False,
+        now=utcnow(),
     )
     assert (known.title, known.symptoms, known.workaround) == ("Consumer stuck", "lag", ["Restart"])
     assert (known.fix_status, known.fix_link, known.alert_names, known.active) == (
@@ -131,11 +133,13 @@ def test_update_changes_fields_and_notes_fix_status_on_the_problem(
         bob.user.id,
     )
     assert event.payload == {"old": "none", "new": "in_progress"}
-    known_errors.update(session, known=known, actor=bob.actor, fix_status="in_progress")
+    known_errors.update(
+        session, known=known, actor=bob.actor, fix_status="in_progress", now=utcnow()
+    )
     assert [e.kind for e in list_events(session, problem_id=problem.id)].count(
         "fix_status_changed"
     ) == 1
-    known_errors.update(session, known=known, actor=bob.actor, fix_link="")
+    known_errors.update(session, known=known, actor=bob.actor, fix_link="", now=utcnow())
     assert known.fix_link == ""
 
 
@@ -151,11 +155,13 @@ def test_update_refuses_bad_values_and_viewers(
         ({"fix_link": "ftp://x.example.com"}, "fix_link must be an http(s) URL"),
     ):
         with pytest.raises(Invalid, match=re.escape(message)):
-            known_errors.update(session, known=known, actor=alice.actor, **fields)  # type: ignore[arg-type]
+            known_errors.update(session, known=known, actor=alice.actor, now=T0, **fields)  # type: ignore[arg-type]
     with pytest.raises(Forbidden):
-        known_errors.update(session, known=known, actor=viewer.actor, title="Mine")
+        known_errors.update(session, known=known, actor=viewer.actor, title="Mine", now=utcnow())
     with pytest.raises(Forbidden):
-        known_errors.create(session, actor=viewer.actor, title="T", symptoms="s", workaround=["w"])
+        known_errors.create(
+            session, actor=viewer.actor, title="T", symptoms="s", workaround=["w"], now=utcnow()
+        )
     assert (known.title, known.symptoms, known.workaround) == ("T", "s", ["w"])
 
 
@@ -172,7 +178,11 @@ def test_search_finds_text_in_title_or_symptoms_newest_first(
     disk = make("Disk full", "writes fail on the consumer host")
     retired = make("Old consumer bug", "lag")
     known_errors.update(
-        session, known=known_errors.get(session, ref=retired), actor=alice.actor, active=False
+        session,
+        known=known_errors.get(session, ref=retired),
+        actor=alice.actor,
+        active=False,
+        now=utcnow(),
     )
 
     def refs(**kwargs: object) -> list[str]:
@@ -202,7 +212,7 @@ def test_problem_actions_are_follow_ups_like_the_incidents_ones(
 ) -> None:
     incident = make_incident(session, alice)
     on_incident = inc_followups.create(
-        session, actor=alice.actor, incident=incident, title="Fix the alert"
+        session, actor=alice.actor, incident=incident, title="Fix the alert", now=utcnow()
     )
     action = followups.add(
         session,
@@ -213,6 +223,7 @@ def test_problem_actions_are_follow_ups_like_the_incidents_ones(
         priority="high",
         action_type="preventive",
         due_at=T0,
+        now=utcnow(),
     )
     assert isinstance(action, FollowUp) and isinstance(on_incident, FollowUp)
     assert (action.problem_id, action.incident_id) == (problem.id, None)
@@ -247,11 +258,21 @@ def test_every_action_type_and_a_wrong_one(
 ) -> None:
     for action_type in ("corrective", "preventive", "detective", "other"):
         followups.add(
-            session, problem=problem, actor=alice.actor, title=action_type, action_type=action_type
+            session,
+            problem=problem,
+            actor=alice.actor,
+            title=action_type,
+            action_type=action_type,
+            now=utcnow(),
         )
     with pytest.raises(Invalid) as raised:
         followups.add(
-            session, problem=problem, actor=alice.actor, title="x", action_type="punitive"
+            session,
+            problem=problem,
+            actor=alice.actor,
+            title="x",
+            action_type="punitive",
+            now=utcnow(),
         )
     assert raised.value.message == (
         "action_type must be one of corrective, preventive, detective, other"
@@ -262,18 +283,35 @@ def test_every_action_type_and_a_wrong_one(
 def test_status_changes_of_a_problem_action_go_on_its_timeline(
     session: Session, alice: Person, viewer: Person, problem: Problem
 ) -> None:
-    action = followups.add(session, problem=problem, actor=alice.actor, title="Add retention")
-    followups.change(
-        session, problem=problem, actor=alice.actor, follow_up_id=action.id, priority="low"
+    action = followups.add(
+        session, problem=problem, actor=alice.actor, title="Add retention", now=utcnow()
     )
     followups.change(
-        session, problem=problem, actor=alice.actor, follow_up_id=action.id, status="completed"
+        session,
+        problem=problem,
+        actor=alice.actor,
+        follow_up_id=action.id,
+        priority="low",
+        now=utcnow(),
+    )
+    followups.change(
+        session,
+        problem=problem,
+        actor=alice.actor,
+        follow_up_id=action.id,
+        status="completed",
+        now=utcnow(),
     )
     assert (action.status, action.priority) == ("completed", "low")
     assert action.completed_at is not None
     with pytest.raises(Invalid, match="say why it is not being done"):
         followups.change(
-            session, problem=problem, actor=alice.actor, follow_up_id=action.id, status="not_doing"
+            session,
+            problem=problem,
+            actor=alice.actor,
+            follow_up_id=action.id,
+            status="not_doing",
+            now=utcnow(),
         )
     followups.change(
         session,
@@ -282,6 +320,7 @@ def test_status_changes_of_a_problem_action_go_on_its_timeline(
         follow_up_id=action.id,
         status="not_doing",
         not_doing_reason="Replaced by a new cluster",
+        now=utcnow(),
     )
     statuses = [
         e for e in list_events(session, problem_id=problem.id) if e.kind == "follow_up_status"
@@ -293,10 +332,15 @@ def test_status_changes_of_a_problem_action_go_on_its_timeline(
     assert statuses[0].title == "Action “Add retention” is now completed"
     with pytest.raises(Forbidden):
         followups.change(
-            session, problem=problem, actor=viewer.actor, follow_up_id=action.id, title="Mine"
+            session,
+            problem=problem,
+            actor=viewer.actor,
+            follow_up_id=action.id,
+            title="Mine",
+            now=utcnow(),
         )
     with pytest.raises(Forbidden):
-        followups.add(session, problem=problem, actor=viewer.actor, title="Mine")
+        followups.add(session, problem=problem, actor=viewer.actor, title="Mine", now=utcnow())
 
 
 def test_an_action_of_another_problem_or_incident_is_not_found(
@@ -309,6 +353,11 @@ def test_an_action_of_another_problem_or_incident_is_not_found(
     for follow_up_id in (theirs.id, on_incident.id, 987654):
         with pytest.raises(NotFound, match=f"follow-up {follow_up_id} does not exist"):
             followups.change(
-                session, problem=problem, actor=alice.actor, follow_up_id=follow_up_id, title="x"
+                session,
+                problem=problem,
+                actor=alice.actor,
+                follow_up_id=follow_up_id,
+                title="x",
+                now=utcnow(),
             )
     assert (theirs.title, on_incident.title) == ("Theirs", "Incident's")

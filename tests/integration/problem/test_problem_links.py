@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_problem, make_service
 
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident
@@ -38,7 +39,12 @@ def test_link_records_who_and_why_on_both_timelines(
 ) -> None:
     incident = make_incident(session, alice, title="Replica lag on db-2")
     row = links.link(
-        session, problem=problem, incident_ref=incident.reference, actor=bob.actor, reason=" same "
+        session,
+        problem=problem,
+        incident_ref=incident.reference,
+        actor=bob.actor,
+        reason=" same ",
+        now=utcnow(),
     )
     assert (row.linked_by_id, row.reason) == (bob.user.id, "same")
     [(shown, link_row)] = links.linked_incidents(session, problem_id=problem.id, actor=bob.actor)
@@ -69,8 +75,12 @@ def test_unlink_takes_it_off_both_sides_and_both_timelines_say_so(
     session: Session, alice: Person, problem: Problem
 ) -> None:
     incident = make_incident(session, alice)
-    links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
-    links.unlink(session, problem=problem, incident_ref=str(incident.number), actor=alice.actor)
+    links.link(
+        session, problem=problem, incident_ref=incident.reference, actor=alice.actor, now=utcnow()
+    )
+    links.unlink(
+        session, problem=problem, incident_ref=str(incident.number), actor=alice.actor, now=utcnow()
+    )
     assert linked_refs(session, problem, alice) == []
     assert links.problems_of_incident(session, incident_id=incident.id) == []
     assert [e.kind for e in list_events(session, problem_id=problem.id)][-2:] == [
@@ -82,7 +92,13 @@ def test_unlink_takes_it_off_both_sides_and_both_timelines_say_so(
         f"Unlinked from {problem.reference}"
     )
     with pytest.raises(NotFound) as raised:
-        links.unlink(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
+        links.unlink(
+            session,
+            problem=problem,
+            incident_ref=incident.reference,
+            actor=alice.actor,
+            now=utcnow(),
+        )
     assert raised.value.message == f"{incident.reference} is not linked to {problem.reference}"
 
 
@@ -92,7 +108,13 @@ def test_an_incident_may_be_explained_by_several_problems(
     other = make_problem(session, alice, title="Slow disks")
     incident = make_incident(session, alice)
     for target in (other, problem):
-        links.link(session, problem=target, incident_ref=incident.reference, actor=alice.actor)
+        links.link(
+            session,
+            problem=target,
+            incident_ref=incident.reference,
+            actor=alice.actor,
+            now=utcnow(),
+        )
     found = links.problems_of_incident(session, incident_id=incident.id)
     assert [p.reference for p in found] == sorted(
         [problem.reference, other.reference], key=lambda r: int(r[4:])
@@ -101,9 +123,17 @@ def test_an_incident_may_be_explained_by_several_problems(
 
 def test_linking_twice_is_a_conflict(session: Session, alice: Person, problem: Problem) -> None:
     incident = make_incident(session, alice)
-    links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
+    links.link(
+        session, problem=problem, incident_ref=incident.reference, actor=alice.actor, now=utcnow()
+    )
     with pytest.raises(Conflict) as raised:
-        links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
+        links.link(
+            session,
+            problem=problem,
+            incident_ref=incident.reference,
+            actor=alice.actor,
+            now=utcnow(),
+        )
     assert raised.value.message == f"{incident.reference} is already linked to {problem.reference}"
     assert [e.kind for e in list_events(session, problem_id=problem.id)].count(
         "incident_linked"
@@ -116,13 +146,19 @@ def test_unknown_and_invisible_incidents_are_not_found_alike(
     secret = make_incident(session, alice, title="Leaked keys", private=True)
     missing = "INC-987654"
     with pytest.raises(NotFound, match=f"incident {missing} does not exist"):
-        links.link(session, problem=problem, incident_ref=missing, actor=alice.actor)
+        links.link(session, problem=problem, incident_ref=missing, actor=alice.actor, now=utcnow())
     with pytest.raises(NotFound) as raised:
-        links.link(session, problem=problem, incident_ref=secret.reference, actor=bob.actor)
+        links.link(
+            session, problem=problem, incident_ref=secret.reference, actor=bob.actor, now=utcnow()
+        )
     assert raised.value.message == f"incident {secret.reference} does not exist"
-    links.link(session, problem=problem, incident_ref=secret.reference, actor=alice.actor)
+    links.link(
+        session, problem=problem, incident_ref=secret.reference, actor=alice.actor, now=utcnow()
+    )
     with pytest.raises(NotFound, match=f"incident {secret.reference} does not exist"):
-        links.unlink(session, problem=problem, incident_ref=secret.reference, actor=bob.actor)
+        links.unlink(
+            session, problem=problem, incident_ref=secret.reference, actor=bob.actor, now=utcnow()
+        )
     assert linked_refs(session, problem, alice) == [secret.reference]
     assert linked_refs(session, problem, bob) == []
 
@@ -132,10 +168,24 @@ def test_viewers_cannot_link_or_unlink(
 ) -> None:
     incident = make_incident(session, alice)
     with pytest.raises(Forbidden):
-        links.link(session, problem=problem, incident_ref=incident.reference, actor=viewer.actor)
-    links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
+        links.link(
+            session,
+            problem=problem,
+            incident_ref=incident.reference,
+            actor=viewer.actor,
+            now=utcnow(),
+        )
+    links.link(
+        session, problem=problem, incident_ref=incident.reference, actor=alice.actor, now=utcnow()
+    )
     with pytest.raises(Forbidden):
-        links.unlink(session, problem=problem, incident_ref=incident.reference, actor=viewer.actor)
+        links.unlink(
+            session,
+            problem=problem,
+            incident_ref=incident.reference,
+            actor=viewer.actor,
+            now=utcnow(),
+        )
     assert linked_refs(session, problem, viewer) == [incident.reference]
 
 
@@ -154,6 +204,7 @@ def test_raise_carries_services_summaries_and_links_over(session: Session, alice
         actor=alice.actor,
         incident_refs=[first.reference, second.reference, first.reference],
         priority="high",
+        now=utcnow(),
     )
     assert (problem.title, problem.priority, problem.state) == ("Replica lag", "high", "new")
     assert problem.owner_id == alice.user.id
@@ -179,7 +230,11 @@ def test_raise_carries_services_summaries_and_links_over(session: Session, alice
 def test_raise_with_a_title_keeps_it(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, title="Replica lag")
     problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[incident.reference], title="WAL archiving"
+        session,
+        actor=alice.actor,
+        incident_refs=[incident.reference],
+        title="WAL archiving",
+        now=utcnow(),
     )
     assert problem.title == "WAL archiving"
 
@@ -192,7 +247,7 @@ def test_raise_does_not_copy_a_private_incidents_text(
     )
     public = make_incident(session, alice, title="Token validation errors", summary="401s")
     problem = links.raise_from_incidents(
-        session, actor=alice.actor, incident_refs=[secret.reference, public.reference]
+        session, actor=alice.actor, incident_refs=[secret.reference, public.reference], now=utcnow()
     )
     assert problem.title == "Token validation errors"
     assert "Leaked" not in problem.description and "public repo" not in problem.description
@@ -200,7 +255,9 @@ def test_raise_does_not_copy_a_private_incidents_text(
     assert linked_refs(session, problem, alice) == [secret.reference, public.reference]
     assert linked_refs(session, problem, bob) == [public.reference]
 
-    alone = links.raise_from_incidents(session, actor=alice.actor, incident_refs=[secret.reference])
+    alone = links.raise_from_incidents(
+        session, actor=alice.actor, incident_refs=[secret.reference], now=utcnow()
+    )
     assert (alone.title, alone.description) == ("Recurring private incidents", "")
 
 
@@ -210,13 +267,18 @@ def test_raise_refuses_no_incidents_invisible_ones_and_viewers(
     secret = make_incident(session, alice, private=True)
     public = make_incident(session, alice)
     with pytest.raises(Invalid, match="name at least one incident"):
-        links.raise_from_incidents(session, actor=alice.actor, incident_refs=[])
+        links.raise_from_incidents(session, actor=alice.actor, incident_refs=[], now=utcnow())
     with pytest.raises(NotFound, match=f"incident {secret.reference} does not exist"):
         links.raise_from_incidents(
-            session, actor=bob.actor, incident_refs=[public.reference, secret.reference]
+            session,
+            actor=bob.actor,
+            incident_refs=[public.reference, secret.reference],
+            now=utcnow(),
         )
     with pytest.raises(Forbidden):
-        links.raise_from_incidents(session, actor=viewer.actor, incident_refs=[public.reference])
+        links.raise_from_incidents(
+            session, actor=viewer.actor, incident_refs=[public.reference], now=utcnow()
+        )
     assert links.problems_of_incident(session, incident_id=public.id) == []
 
 
@@ -236,20 +298,33 @@ def test_impact_counts_durations_severities_recurrence_and_time_to_root_cause(
     second = make_incident(session, alice, severity="SEV2", now=T0 + day)
     resolve(session, second, alice, T0 + day + 2 * hour)
     declined = make_incident(session, alice, status="triage", now=T0 + day)
-    move_incident(session, incident=declined, actor=alice.actor, status="declined")
+    move_incident(session, incident=declined, actor=alice.actor, status="declined", now=utcnow())
     canceled = make_incident(session, alice, status="triage", now=T0 + day)
-    move_incident(session, incident=canceled, actor=alice.actor, status="canceled")
+    move_incident(session, incident=canceled, actor=alice.actor, status="canceled", now=utcnow())
     merged = make_incident(session, alice, status="triage", now=T0 + day)
     move_incident(
-        session, incident=merged, actor=alice.actor, status="merged", merged_into=first.reference
+        session,
+        incident=merged,
+        actor=alice.actor,
+        status="merged",
+        merged_into=first.reference,
+        now=utcnow(),
     )
     secret = make_incident(session, alice, severity="SEV3", private=True, now=T0 + 2 * day)
     resolve(session, secret, alice, T0 + 2 * day + hour)
 
     problem = make_problem(session, alice, title="Replica lag", now=T0)
     for incident in (first, second, declined, canceled, merged, secret):
-        links.link(session, problem=problem, incident_ref=incident.reference, actor=alice.actor)
-    rca.set_root_cause(session, problem=problem, actor=alice.actor, statement="WAL stalls")
+        links.link(
+            session,
+            problem=problem,
+            incident_ref=incident.reference,
+            actor=alice.actor,
+            now=utcnow(),
+        )
+    rca.set_root_cause(
+        session, problem=problem, actor=alice.actor, statement="WAL stalls", now=utcnow()
+    )
     for state, at in (
         ("investigating", T0 + day),
         ("root_cause_identified", T0 + 3 * day),
@@ -258,7 +333,9 @@ def test_impact_counts_durations_severities_recurrence_and_time_to_root_cause(
     ):
         problems.transition(session, problem=problem, actor=alice.actor, state=state, now=at)
     recurred = make_incident(session, alice, severity="SEV2", now=T0 + 5 * day)
-    links.link(session, problem=problem, incident_ref=recurred.reference, actor=alice.actor)
+    links.link(
+        session, problem=problem, incident_ref=recurred.reference, actor=alice.actor, now=utcnow()
+    )
 
     now = T0 + 5 * day + hour
     seen_by_all = links.impact(session, problem=problem, actor=alice.actor, now=now)
@@ -281,7 +358,7 @@ def test_impact_counts_durations_severities_recurrence_and_time_to_root_cause(
 def test_impact_of_a_problem_without_incidents_is_empty(
     session: Session, alice: Person, problem: Problem
 ) -> None:
-    found = links.impact(session, problem=problem, actor=alice.actor)
+    found = links.impact(session, problem=problem, actor=alice.actor, now=utcnow())
     assert (found.incident_count, found.total_duration_seconds, found.severity_mix) == (0, 0, {})
     assert (found.first_incident_at, found.last_incident_at) == (None, None)
     assert (found.incidents_after_resolved, found.time_to_root_cause_seconds) == (0, None)
@@ -291,8 +368,10 @@ def test_a_participant_counts_the_private_incident_they_take_part_in(
     session: Session, alice: Person, bob: Person, problem: Problem
 ) -> None:
     secret = make_incident(session, alice, private=True)
-    links.link(session, problem=problem, incident_ref=secret.reference, actor=alice.actor)
-    assert links.impact(session, problem=problem, actor=bob.actor).incident_count == 0
-    add_participant(session, incident_id=secret.id, user_id=bob.user.id)
-    assert links.impact(session, problem=problem, actor=bob.actor).incident_count == 1
+    links.link(
+        session, problem=problem, incident_ref=secret.reference, actor=alice.actor, now=utcnow()
+    )
+    assert links.impact(session, problem=problem, actor=bob.actor, now=utcnow()).incident_count == 0
+    add_participant(session, incident_id=secret.id, user_id=bob.user.id, now=utcnow())
+    assert links.impact(session, problem=problem, actor=bob.actor, now=utcnow()).incident_count == 1
     assert links.hidden_incident_ids(session, incident_ids={secret.id}, actor=bob.actor) == set()

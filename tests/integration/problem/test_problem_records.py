@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_service
+from tests.factories import Person, make_service, make_team
 
-from watchkeep.catalog import service as catalog
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from watchkeep.problem import rca
 from watchkeep.problem import service as problems
@@ -23,7 +23,7 @@ def kinds(session: Session, problem: Problem) -> list[str]:
 
 def test_create_numbers_problems_and_records_who_opened_it(session: Session, alice: Person) -> None:
     db, api = make_service(session, "db"), make_service(session, "api")
-    team = catalog.create_team(session, name="Storage")
+    team = make_team(session, "Storage")
     first = problems.create(
         session,
         actor=alice.actor,
@@ -35,7 +35,7 @@ def test_create_numbers_problems_and_records_who_opened_it(session: Session, ali
         service_ids=[db.id, api.id],
         now=T0,
     )
-    second = problems.create(session, actor=alice.actor, title="Another")
+    second = problems.create(session, actor=alice.actor, title="Another", now=utcnow())
     assert second.number == first.number + 1
     assert first.reference == f"PRB-{first.number}"
     assert (first.title, first.state, first.priority) == ("Replica lag", "new", "high")
@@ -68,7 +68,7 @@ def test_create_refuses_bad_fields_and_names_them(
 ) -> None:
     args: dict[str, object] = {"title": "Replica lag", **fields}
     with pytest.raises(Invalid) as raised:
-        problems.create(session, actor=alice.actor, **args)  # type: ignore[arg-type]
+        problems.create(session, actor=alice.actor, now=utcnow(), **args)  # type: ignore[arg-type]
     assert raised.value.message == error
     assert raised.value.details["field"] == field
 
@@ -77,7 +77,7 @@ def test_an_unknown_team_is_invalid_and_an_unknown_reference_not_found(
     session: Session, alice: Person
 ) -> None:
     with pytest.raises(Invalid, match="team 987654 does not exist"):
-        problems.create(session, actor=alice.actor, title="x", team_id=987654)
+        problems.create(session, actor=alice.actor, title="x", team_id=987654, now=utcnow())
     with pytest.raises(NotFound, match="problem PRB-987654 does not exist"):
         problems.get(session, ref="PRB-987654")
     with pytest.raises(NotFound, match="'INC-3' is not a problem reference; use PRB-<number>"):
@@ -87,13 +87,15 @@ def test_an_unknown_team_is_invalid_and_an_unknown_reference_not_found(
 def test_viewers_cannot_open_change_or_move_problems(
     session: Session, alice: Person, viewer: Person
 ) -> None:
-    problem = problems.create(session, actor=alice.actor, title="Replica lag")
+    problem = problems.create(session, actor=alice.actor, title="Replica lag", now=utcnow())
     with pytest.raises(Forbidden, match="this needs the responder role; you act as viewer"):
-        problems.create(session, actor=viewer.actor, title="Mine")
+        problems.create(session, actor=viewer.actor, title="Mine", now=utcnow())
     with pytest.raises(Forbidden):
-        problems.update(session, problem=problem, actor=viewer.actor, title="Theirs")
+        problems.update(session, problem=problem, actor=viewer.actor, title="Theirs", now=utcnow())
     with pytest.raises(Forbidden):
-        problems.transition(session, problem=problem, actor=viewer.actor, state="investigating")
+        problems.transition(
+            session, problem=problem, actor=viewer.actor, state="investigating", now=utcnow()
+        )
     assert (problem.title, problem.state) == ("Replica lag", "new")
 
 
@@ -101,8 +103,10 @@ def test_update_records_one_event_per_change_with_old_and_new(
     session: Session, alice: Person, bob: Person
 ) -> None:
     db, api = make_service(session, "db"), make_service(session, "api")
-    team = catalog.create_team(session, name="Storage")
-    problem = problems.create(session, actor=alice.actor, title="Replica lag", service_ids=[db.id])
+    team = make_team(session, "Storage")
+    problem = problems.create(
+        session, actor=alice.actor, title="Replica lag", service_ids=[db.id], now=utcnow()
+    )
     problems.update(
         session,
         problem=problem,
@@ -113,6 +117,7 @@ def test_update_records_one_event_per_change_with_old_and_new(
         owner_id=bob.user.id,
         team_id=team.id,
         service_ids=[db.id, api.id],
+        now=utcnow(),
     )
     changed = {
         e.kind: e for e in list_events(session, problem_id=problem.id) if e.kind != "created"
@@ -134,7 +139,12 @@ def test_update_records_one_event_per_change_with_old_and_new(
 def test_update_without_a_real_change_records_nothing(session: Session, alice: Person) -> None:
     db = make_service(session, "db")
     problem = problems.create(
-        session, actor=alice.actor, title="Replica lag", priority="high", service_ids=[db.id]
+        session,
+        actor=alice.actor,
+        title="Replica lag",
+        priority="high",
+        service_ids=[db.id],
+        now=utcnow(),
     )
     problems.update(
         session,
@@ -144,27 +154,30 @@ def test_update_without_a_real_change_records_nothing(session: Session, alice: P
         priority="high",
         description="",
         service_ids=[db.id],
+        now=utcnow(),
     )
     assert kinds(session, problem) == ["created"]
 
 
 def test_update_refuses_bad_values(session: Session, alice: Person) -> None:
-    problem = problems.create(session, actor=alice.actor, title="Replica lag")
+    problem = problems.create(session, actor=alice.actor, title="Replica lag", now=utcnow())
     with pytest.raises(Invalid, match="title must not be empty"):
-        problems.update(session, problem=problem, actor=alice.actor, title=" ")
+        problems.update(session, problem=problem, actor=alice.actor, title=" ", now=utcnow())
     with pytest.raises(Invalid, match="priority must be one of"):
-        problems.update(session, problem=problem, actor=alice.actor, priority="p0")
+        problems.update(session, problem=problem, actor=alice.actor, priority="p0", now=utcnow())
     with pytest.raises(Invalid, match="owner 987654 does not exist"):
-        problems.update(session, problem=problem, actor=alice.actor, owner_id=987654)
+        problems.update(session, problem=problem, actor=alice.actor, owner_id=987654, now=utcnow())
     with pytest.raises(Invalid, match="team 987654 does not exist"):
-        problems.update(session, problem=problem, actor=alice.actor, team_id=987654)
+        problems.update(session, problem=problem, actor=alice.actor, team_id=987654, now=utcnow())
     assert (problem.title, problem.priority, problem.owner_id) == ("Replica lag", "medium", None)
     assert kinds(session, problem) == ["created"]
 
 
 def test_the_whole_path_stamps_its_timestamps(session: Session, alice: Person) -> None:
     problem = problems.create(session, actor=alice.actor, title="Replica lag", now=T0)
-    rca.set_root_cause(session, problem=problem, actor=alice.actor, statement="WAL stalls")
+    rca.set_root_cause(
+        session, problem=problem, actor=alice.actor, statement="WAL stalls", now=utcnow()
+    )
     steps = [
         ("investigating", T0 + timedelta(hours=1)),
         ("root_cause_identified", T0 + timedelta(hours=2)),
@@ -194,12 +207,14 @@ def test_the_whole_path_stamps_its_timestamps(session: Session, alice: Person) -
 
 
 def test_root_cause_identified_needs_a_statement(session: Session, alice: Person) -> None:
-    problem = problems.create(session, actor=alice.actor, title="Replica lag")
-    problems.transition(session, problem=problem, actor=alice.actor, state="investigating")
-    rca.set_root_cause(session, problem=problem, actor=alice.actor, statement="   ")
+    problem = problems.create(session, actor=alice.actor, title="Replica lag", now=utcnow())
+    problems.transition(
+        session, problem=problem, actor=alice.actor, state="investigating", now=utcnow()
+    )
+    rca.set_root_cause(session, problem=problem, actor=alice.actor, statement="   ", now=utcnow())
     with pytest.raises(Invalid) as raised:
         problems.transition(
-            session, problem=problem, actor=alice.actor, state="root_cause_identified"
+            session, problem=problem, actor=alice.actor, state="root_cause_identified", now=utcnow()
         )
     assert raised.value.message == "write the root-cause statement before marking it identified"
     assert raised.value.details == {"field": "root_cause"}
@@ -221,7 +236,9 @@ def test_a_known_error_with_a_root_cause_statement_stamps_the_identification(
 ) -> None:
     problem = problems.create(session, actor=alice.actor, title="Replica lag", now=T0)
     problems.transition(session, problem=problem, actor=alice.actor, state="investigating", now=T0)
-    rca.set_root_cause(session, problem=problem, actor=alice.actor, statement="WAL stalls")
+    rca.set_root_cause(
+        session, problem=problem, actor=alice.actor, statement="WAL stalls", now=utcnow()
+    )
     at = T0 + timedelta(days=1)
     problems.transition(session, problem=problem, actor=alice.actor, state="known_error", now=at)
     assert problem.root_cause_identified_at == at
@@ -232,7 +249,9 @@ def test_reopening_a_resolved_problem_clears_resolved_at(session: Session, alice
     for state in ("investigating", "known_error", "resolved"):
         problems.transition(session, problem=problem, actor=alice.actor, state=state, now=T0)
     assert problem.resolved_at == T0
-    problems.transition(session, problem=problem, actor=alice.actor, state="investigating")
+    problems.transition(
+        session, problem=problem, actor=alice.actor, state="investigating", now=utcnow()
+    )
     assert (problem.state, problem.resolved_at, problem.closed_at) == ("investigating", None, None)
     later = T0 + timedelta(days=3)
     for state in ("known_error", "resolved"):
@@ -244,15 +263,21 @@ def test_reopening_a_resolved_problem_clears_resolved_at(session: Session, alice
 def test_a_refused_move_changes_nothing_and_names_the_allowed_states(
     session: Session, alice: Person
 ) -> None:
-    problem = problems.create(session, actor=alice.actor, title="Replica lag")
+    problem = problems.create(session, actor=alice.actor, title="Replica lag", now=utcnow())
     with pytest.raises(InvalidTransition) as raised:
-        problems.transition(session, problem=problem, actor=alice.actor, state="resolved")
+        problems.transition(
+            session, problem=problem, actor=alice.actor, state="resolved", now=utcnow()
+        )
     assert raised.value.details["allowed"] == ["canceled", "investigating"]
     with pytest.raises(Invalid, match="unknown problem state 'fixed'"):
-        problems.transition(session, problem=problem, actor=alice.actor, state="fixed")
-    problems.transition(session, problem=problem, actor=alice.actor, state="canceled")
+        problems.transition(
+            session, problem=problem, actor=alice.actor, state="fixed", now=utcnow()
+        )
+    problems.transition(session, problem=problem, actor=alice.actor, state="canceled", now=utcnow())
     with pytest.raises(InvalidTransition, match="allowed next: none"):
-        problems.transition(session, problem=problem, actor=alice.actor, state="investigating")
+        problems.transition(
+            session, problem=problem, actor=alice.actor, state="investigating", now=utcnow()
+        )
     assert (problem.state, problem.resolved_at, problem.closed_at) == ("canceled", None, None)
     assert kinds(session, problem) == ["created", "state_changed"]
 
@@ -260,16 +285,27 @@ def test_a_refused_move_changes_nothing_and_names_the_allowed_states(
 def test_list_filters_by_state_priority_service_and_text(session: Session, alice: Person) -> None:
     db, api = make_service(session, "db"), make_service(session, "api")
     lag = problems.create(
-        session, actor=alice.actor, title="Replica lag", priority="high", service_ids=[db.id]
+        session,
+        actor=alice.actor,
+        title="Replica lag",
+        priority="high",
+        service_ids=[db.id],
+        now=utcnow(),
     )
     tls = problems.create(
-        session, actor=alice.actor, title="TLS expiry", description="certs 100% expired"
+        session,
+        actor=alice.actor,
+        title="TLS expiry",
+        description="certs 100% expired",
+        now=utcnow(),
     )
     pool = problems.create(
-        session, actor=alice.actor, title="Pool exhaustion", service_ids=[api.id]
+        session, actor=alice.actor, title="Pool exhaustion", service_ids=[api.id], now=utcnow()
     )
-    rca.set_root_cause(session, problem=pool, actor=alice.actor, statement="pool_size too small")
-    problems.transition(session, problem=tls, actor=alice.actor, state="canceled")
+    rca.set_root_cause(
+        session, problem=pool, actor=alice.actor, statement="pool_size too small", now=utcnow()
+    )
+    problems.transition(session, problem=tls, actor=alice.actor, state="canceled", now=utcnow())
 
     def refs(**flt: object) -> list[str]:
         rows, _ = problems.list_problems(session, flt=ProblemFilter(**flt))  # type: ignore[arg-type]
@@ -295,7 +331,7 @@ def test_list_pages_most_recently_changed_first(session: Session, alice: Person)
         problems.create(session, actor=alice.actor, title=f"P{n}", now=T0 + timedelta(minutes=n))
         for n in range(5)
     ]
-    problems.update(session, problem=made[0], actor=alice.actor, title="P0 again")
+    problems.update(session, problem=made[0], actor=alice.actor, title="P0 again", now=utcnow())
     first, more = problems.list_problems(session, flt=ProblemFilter(), limit=2)
     assert [p.title for p in first] == ["P0 again", "P4"]
     assert more is True

@@ -3,6 +3,7 @@ and follow-ups across incidents."""
 
 from fastapi import APIRouter, Query, status
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 from watchkeep.incident import customfields, roles, severities
 from watchkeep.incident import followups as inc_followups
@@ -31,8 +32,8 @@ def list_severities(session: DbSession, _actor: CurrentActor) -> list[SeverityRe
 
 
 @router.post("/severities", status_code=status.HTTP_201_CREATED)
-def create_severity(body: SeverityIn, session: DbSession, _actor: Admin) -> SeverityRead:
-    created = severities.create_severity(session, **body.model_dump())
+def create_severity(body: SeverityIn, session: DbSession, actor: Admin) -> SeverityRead:
+    created = severities.create_severity(session, actor=actor, now=utcnow(), **body.model_dump())
     return SeverityRead.model_validate(created, from_attributes=True)
 
 
@@ -44,8 +45,8 @@ def list_types(session: DbSession, _actor: CurrentActor) -> list[TypeRead]:
 
 
 @router.post("/incident-types", status_code=status.HTTP_201_CREATED)
-def create_type(body: TypeIn, session: DbSession, _actor: Admin) -> TypeRead:
-    created = severities.create_type(session, **body.model_dump())
+def create_type(body: TypeIn, session: DbSession, actor: Admin) -> TypeRead:
+    created = severities.create_type(session, actor=actor, now=utcnow(), **body.model_dump())
     return TypeRead.model_validate(created, from_attributes=True)
 
 
@@ -57,8 +58,8 @@ def list_fields(session: DbSession, _actor: CurrentActor) -> list[FieldRead]:
 
 
 @router.post("/custom-fields", status_code=status.HTTP_201_CREATED)
-def create_field(body: FieldIn, session: DbSession, _actor: Admin) -> FieldRead:
-    created = customfields.create_field(session, **body.model_dump())
+def create_field(body: FieldIn, session: DbSession, actor: Admin) -> FieldRead:
+    created = customfields.create_field(session, actor=actor, now=utcnow(), **body.model_dump())
     return FieldRead.model_validate(created, from_attributes=True)
 
 
@@ -70,8 +71,8 @@ def list_role_types(session: DbSession, _actor: CurrentActor) -> list[RoleTypeRe
 
 
 @router.post("/role-types", status_code=status.HTTP_201_CREATED)
-def create_role_type(body: RoleTypeIn, session: DbSession, _actor: Admin) -> RoleTypeRead:
-    created = roles.create_role_type(session, **body.model_dump())
+def create_role_type(body: RoleTypeIn, session: DbSession, actor: Admin) -> RoleTypeRead:
+    created = roles.create_role_type(session, actor=actor, now=utcnow(), **body.model_dump())
     return RoleTypeRead.model_validate(created, from_attributes=True)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
+from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.http.body import json_body
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
@@ -97,6 +98,7 @@ def export(session: DbSession, actor: CurrentActor, flt: Filter) -> PlainTextRes
 @router.post("", status_code=status.HTTP_201_CREATED)
 def declare(body: IncidentCreate, session: DbSession, actor: Responder) -> IncidentRead:
     """Declare an incident."""
+    now = utcnow()
     incident = incidents.declare(
         session,
         actor=actor,
@@ -110,27 +112,38 @@ def declare(body: IncidentCreate, session: DbSession, actor: Responder) -> Incid
         custom_fields=body.custom_fields,
         lead_id=body.lead_id,
         impact_started_at=body.impact_started_at,
+        now=now,
     )
-    return incident_read(session, incident, actor)
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.get("/{ref}", response_model=IncidentRead)
 def get(ref: str, session: DbSession, actor: CurrentActor) -> Response:
     """One incident by reference (INC-12 or 12)."""
-    return json_body(incident_read(session, get_visible(session, ref=ref, actor=actor), actor))
+    return json_body(
+        incident_read(session, get_visible(session, ref=ref, actor=actor), actor, now=utcnow())
+    )
 
 
 @router.patch("/{ref}")
 def update(ref: str, body: IncidentUpdate, session: DbSession, actor: Responder) -> IncidentRead:
     """Change title, summary, severity, type, services, privacy or custom fields."""
+    now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
-    incidents.update(session, incident=incident, actor=actor, **body.model_dump(exclude_unset=True))
-    return incident_read(session, incident, actor)
+    incidents.update(
+        session,
+        incident=incident,
+        actor=actor,
+        now=now,
+        **body.model_dump(exclude_unset=True),
+    )
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.post("/{ref}/transition")
 def move(ref: str, body: TransitionIn, session: DbSession, actor: Responder) -> IncidentRead:
     """Move to another status; 409 lists the allowed next statuses."""
+    now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
     transition(
         session,
@@ -138,8 +151,9 @@ def move(ref: str, body: TransitionIn, session: DbSession, actor: Responder) -> 
         actor=actor,
         status=body.status.value,
         merged_into=body.merged_into,
+        now=now,
     )
-    return incident_read(session, incident, actor)
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.put("/{ref}/timestamps")
@@ -147,18 +161,21 @@ def set_timestamp(
     ref: str, body: TimestampIn, session: DbSession, actor: Responder
 ) -> IncidentRead:
     """Correct a timestamp by hand; the timeline keeps the old value."""
+    now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
     incidents.set_timestamp(
-        session, incident=incident, actor=actor, name=body.name, value=body.value
+        session, incident=incident, actor=actor, name=body.name, value=body.value, now=now
     )
-    return incident_read(session, incident, actor)
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.post("/{ref}/participants", status_code=status.HTTP_204_NO_CONTENT)
 def add_participant(ref: str, body: ParticipantIn, session: DbSession, actor: Responder) -> None:
     """Invite a user; on a private incident this lets them see it."""
     incident = get_visible(session, ref=ref, actor=actor)
-    incidents.add_participant_by(session, incident=incident, actor=actor, user_id=body.user_id)
+    incidents.add_participant_by(
+        session, incident=incident, actor=actor, user_id=body.user_id, now=utcnow()
+    )
 
 
 @router.put("/{ref}/roles/{role}")
@@ -166,16 +183,18 @@ def assign_role(
     ref: str, role: str, body: RoleAssign, session: DbSession, actor: Responder
 ) -> IncidentRead:
     """Give a role (lead, comms, scribe, reporter or a custom slug) to a user."""
+    now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
-    roles.assign(session, incident=incident, role=role, user_id=body.user_id, actor=actor)
-    return incident_read(session, incident, actor)
+    roles.assign(session, incident=incident, role=role, user_id=body.user_id, actor=actor, now=now)
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.delete("/{ref}/roles/{role}")
 def unassign_role(ref: str, role: str, session: DbSession, actor: Responder) -> IncidentRead:
+    now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
-    roles.unassign(session, incident=incident, role=role, actor=actor)
-    return incident_read(session, incident, actor)
+    roles.unassign(session, incident=incident, role=role, actor=actor, now=now)
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.get("/{ref}/timeline")
@@ -198,6 +217,7 @@ def add_note(ref: str, body: NoteIn, session: DbSession, actor: Responder) -> Ti
         text=body.text,
         occurred_at=body.occurred_at,
         pinned=body.pinned,
+        now=utcnow(),
     )
     return entry_read(entry)
 
@@ -207,6 +227,7 @@ def edit_entry(
     ref: str, entry_id: int, body: EntryEdit, session: DbSession, actor: Responder
 ) -> TimelineEntryRead:
     """Edit an entry's title, description or time (audited) or pin it as key."""
+    now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
     entry = timeline.edit_entry(
         session,
@@ -216,10 +237,16 @@ def edit_entry(
         title=body.title,
         description=body.description,
         occurred_at=body.occurred_at,
+        now=now,
     )
     if body.pinned is not None:
         entry = timeline.set_pinned(
-            session, incident=incident, entry_id=entry_id, pinned=body.pinned, actor=actor
+            session,
+            incident=incident,
+            entry_id=entry_id,
+            pinned=body.pinned,
+            actor=actor,
+            now=now,
         )
     return entry_read(entry)
 
@@ -244,6 +271,7 @@ def post_update(
         status=body.status.value if body.status else None,
         next_update_in_minutes=body.next_update_in_minutes,
         default_interval_minutes=settings.update_interval_minutes,
+        now=utcnow(),
     )
     return update_read(posted)
 
@@ -262,7 +290,9 @@ def create_follow_up(
     ref: str, body: FollowUpIn, session: DbSession, actor: Responder
 ) -> FollowUpRead:
     incident = get_visible(session, ref=ref, actor=actor)
-    created = inc_followups.create(session, incident=incident, actor=actor, **body.model_dump())
+    created = inc_followups.create(
+        session, incident=incident, actor=actor, now=utcnow(), **body.model_dump()
+    )
     return follow_up_read(created, incident.reference)
 
 
@@ -277,6 +307,7 @@ def update_follow_up(
         incident=incident,
         follow_up_id=follow_up_id,
         actor=actor,
+        now=utcnow(),
         **body.model_dump(exclude_unset=True),
     )
     return follow_up_read(changed, incident.reference)

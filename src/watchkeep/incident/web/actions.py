@@ -8,6 +8,7 @@ request's transaction rolls back and the error handler shows the message.
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_local_utc
@@ -35,7 +36,7 @@ def change_status(
 ) -> Response:
     """Move the incident to another status (only those allowed next are offered)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    transition(session, incident=incident, actor=actor, status=status)
+    transition(session, incident=incident, actor=actor, status=status, now=utcnow())
     return incident_response(
         request, session, incident, actor, HEADER, TIMELINE, UPDATES, TIMESTAMPS
     )
@@ -47,7 +48,7 @@ def merge_into(
 ) -> Response:
     """Merge this triage incident into another one."""
     incident = get_visible(session, ref=ref, actor=actor)
-    merge(session, incident=incident, actor=actor, into=into)
+    merge(session, incident=incident, actor=actor, into=into, now=utcnow())
     return incident_response(
         request, session, incident, actor, HEADER, TIMELINE, UPDATES, TIMESTAMPS
     )
@@ -59,7 +60,7 @@ def change_severity(
 ) -> Response:
     """Raise or lower the severity."""
     incident = get_visible(session, ref=ref, actor=actor)
-    incidents.update(session, incident=incident, actor=actor, severity=severity)
+    incidents.update(session, incident=incident, actor=actor, severity=severity, now=utcnow())
     return incident_response(request, session, incident, actor, HEADER, TIMELINE)
 
 
@@ -74,7 +75,7 @@ def assign_role(
 ) -> Response:
     """Give a role to someone (it replaces the current holder)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    roles.assign(session, incident=incident, role=role, user_id=user_id, actor=actor)
+    roles.assign(session, incident=incident, role=role, user_id=user_id, actor=actor, now=utcnow())
     return incident_response(request, session, incident, actor, ROLES, TIMELINE, HEADER)
 
 
@@ -84,7 +85,7 @@ def unassign_role(
 ) -> Response:
     """Leave a role unheld."""
     incident = get_visible(session, ref=ref, actor=actor)
-    roles.unassign(session, incident=incident, role=role, actor=actor)
+    roles.unassign(session, incident=incident, role=role, actor=actor, now=utcnow())
     return incident_response(request, session, incident, actor, ROLES, TIMELINE, HEADER)
 
 
@@ -95,7 +96,7 @@ def edit_fields(
     """Set every custom field from the form (an empty input clears its value)."""
     incident = get_visible(session, ref=ref, actor=actor)
     values = field_values(form, customfields.list_fields(session))
-    incidents.update(session, incident=incident, actor=actor, custom_fields=values)
+    incidents.update(session, incident=incident, actor=actor, custom_fields=values, now=utcnow())
     return incident_response(request, session, incident, actor, FIELDS, TIMELINE)
 
 
@@ -111,6 +112,11 @@ def set_timestamp(
     """Correct one timestamp by hand (the form's time is UTC; empty clears it)."""
     incident = get_visible(session, ref=ref, actor=actor)
     incidents.set_timestamp(
-        session, incident=incident, actor=actor, name=name, value=parse_local_utc(value, "value")
+        session,
+        incident=incident,
+        actor=actor,
+        name=name,
+        value=parse_local_utc(value, "value"),
+        now=utcnow(),
     )
     return incident_response(request, session, incident, actor, TIMESTAMPS, TIMELINE)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
@@ -51,7 +52,13 @@ def create_follow_up(
     """Add a follow-up action to the incident."""
     incident = get_visible(session, ref=ref, actor=actor)
     inc_followups.create(
-        session, incident=incident, actor=actor, title=title, owner_id=owner_id, priority=priority
+        session,
+        incident=incident,
+        actor=actor,
+        title=title,
+        owner_id=owner_id,
+        priority=priority,
+        now=utcnow(),
     )
     return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)
 
@@ -75,5 +82,6 @@ def change_follow_up_status(
         actor=actor,
         status=status,
         not_doing_reason=not_doing_reason,
+        now=utcnow(),
     )
     return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)

@@ -158,6 +158,7 @@ def declare(
             for name, value in field_values(form, customfields.list_fields(session)).items()
             if value is not None
         },
+        now=utcnow(),
     )
     url = f"/incidents/{incident.reference}"
     if is_htmx(request):

@@ -46,7 +46,8 @@ def can_respond(actor: Actor) -> bool:
 def shared_context(session: Session, incident: Incident, actor: Actor) -> dict[str, Any]:
     """What every panel of the incident page may use: the incident, its read model and what
     the viewer may do."""
-    view = incident_read(session, incident, actor)
+    now = utcnow()
+    view = incident_read(session, incident, actor, now=now)
     status = Status(incident.status)
     return {
         "incident": incident,
@@ -57,7 +58,7 @@ def shared_context(session: Session, incident: Incident, actor: Actor) -> dict[s
         "takes_updates": lifecycle.category(status) in (Category.TRIAGE, Category.LIVE),
         "holders": {r.role: r.user for r in view.roles},
         "can_edit": can_respond(actor),
-        "now": utcnow(),
+        "now": now,
     }
 
 

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.incident import timeline, updates
@@ -23,7 +24,9 @@ def add_note(
 ) -> Response:
     """Add a note to the timeline (its first line is the title)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    timeline.add_note(session, incident=incident, actor=actor, text=text, pinned=pinned)
+    timeline.add_note(
+        session, incident=incident, actor=actor, text=text, pinned=pinned, now=utcnow()
+    )
     return incident_response(request, session, incident, actor, TIMELINE)
 
 
@@ -38,7 +41,9 @@ def pin_entry(
 ) -> Response:
     """Pin an entry as a key moment, or unpin it."""
     incident = get_visible(session, ref=ref, actor=actor)
-    timeline.set_pinned(session, incident=incident, entry_id=entry_id, pinned=pinned, actor=actor)
+    timeline.set_pinned(
+        session, incident=incident, entry_id=entry_id, pinned=pinned, actor=actor, now=utcnow()
+    )
     return incident_response(request, session, incident, actor, TIMELINE)
 
 
@@ -63,6 +68,7 @@ def post_update(
         status=status,
         next_update_in_minutes=next_update_in_minutes,
         default_interval_minutes=settings.update_interval_minutes,
+        now=utcnow(),
     )
     return incident_response(
         request, session, incident, actor, UPDATES, TIMELINE, HEADER, TIMESTAMPS

@@ -39,8 +39,9 @@ def create_override(
     tz: str = Form(""),
 ) -> Response:
     """Put someone on call over [start, end) (read in the page's time zone)."""
+    now = utcnow()
     schedule = schedules.get(session, schedule_id=schedule_id)
-    view = view_of(view_start, view_days, tz, schedule.timezone, utcnow())
+    view = view_of(view_start, view_days, tz, schedule.timezone, now)
     overrides_service.create_override(
         session,
         schedule=schedule,
@@ -49,6 +50,7 @@ def create_override(
         start=parse_local(start, view.zone, "start"),
         end=parse_local(end, view.zone, "end"),
         note=note,
+        now=now,
     )
     return schedule_response(request, session, schedule, actor, view, OVERRIDES, TIMELINE, HEADER)
 
@@ -65,10 +67,11 @@ def delete_override(
     tz: str = Form(""),
 ) -> Response:
     """Remove an override; the part of it that has already happened stays in history."""
+    now = utcnow()
     schedule = schedules.get(session, schedule_id=schedule_id)
-    view = view_of(view_start, view_days, tz, schedule.timezone, utcnow())
+    view = view_of(view_start, view_days, tz, schedule.timezone, now)
     overrides_service.delete_override(
-        session, schedule=schedule, override_id=override_id, actor=actor
+        session, schedule=schedule, override_id=override_id, actor=actor, now=now
     )
     return schedule_response(request, session, schedule, actor, view, OVERRIDES, TIMELINE, HEADER)
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_teams
+from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.http.browser import WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
@@ -71,6 +72,7 @@ def create_schedule(
             timezone=timezone.strip(),
             team_id=parse_id(team, "team"),
             layers=layers,
+            now=utcnow(),
         )
     except Invalid as exc:
         raise friendly(exc, blocks) from None
@@ -112,6 +114,7 @@ def update_schedule(
             timezone=timezone.strip(),
             team_id=parse_id(team, "team"),
             layers=layers,
+            now=utcnow(),
         )
     except Invalid as exc:
         raise friendly(exc, blocks) from None

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import DbSession
 from watchkeep.oncall import feeds
 from watchkeep.oncall.ical import MEDIA_TYPE
@@ -16,10 +17,16 @@ CACHE = {"Cache-Control": "private, max-age=300"}
 @router.get("/feeds/schedules/{token}.ics")
 def schedule_feed(token: str, session: DbSession) -> Response:
     """The schedule's shifts from 30 days back to 90 days ahead."""
-    return Response(feeds.schedule_feed(session, token=token), media_type=MEDIA_TYPE, headers=CACHE)
+    return Response(
+        feeds.schedule_feed(session, token=token, now=utcnow()),
+        media_type=MEDIA_TYPE,
+        headers=CACHE,
+    )
 
 
 @router.get("/feeds/users/{token}.ics")
 def user_feed(token: str, session: DbSession) -> Response:
     """One user's shifts across schedules, 30 days back to 90 days ahead."""
-    return Response(feeds.user_feed(session, token=token), media_type=MEDIA_TYPE, headers=CACHE)
+    return Response(
+        feeds.user_feed(session, token=token, now=utcnow()), media_type=MEDIA_TYPE, headers=CACHE
+    )

@@ -70,7 +70,9 @@ def rotate_my_feed(
     request: Request, session: DbSession, actor: WebActor, settings: SettingsDep
 ) -> Response:
     """Make a new secret calendar URL for the user's shifts and show it once."""
-    url = settings.base_url.rstrip("/") + feeds.rotate_user_feed(session, user_id=actor.user_id)
+    url = settings.base_url.rstrip("/") + feeds.rotate_user_feed(
+        session, user_id=actor.user_id, now=utcnow()
+    )
     if not is_htmx(request):
         context = my_shifts_context(session, actor) | {"feed_url": url}
         return render(request, "schedules/my_shifts.html", **context)

@@ -4,6 +4,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, status
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.schemas import IncidentSummary
 from watchkeep.problem import candidates
@@ -38,12 +39,13 @@ def list_(
 @router.post("/{candidate_id}/accept", status_code=status.HTTP_201_CREATED)
 def accept(candidate_id: int, session: DbSession, actor: Responder) -> ProblemRead:
     """Create the problem and link its incidents."""
-    problem = candidates.accept(session, candidate_id=candidate_id, actor=actor)
-    return problem_read(session, problem, actor)
+    now = utcnow()
+    problem = candidates.accept(session, candidate_id=candidate_id, actor=actor, now=now)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.post("/{candidate_id}/dismiss")
 def dismiss(candidate_id: int, session: DbSession, actor: Responder) -> Decided:
     """Reject the proposal; the same cluster is not proposed again."""
-    dismissed = candidates.dismiss(session, candidate_id=candidate_id, actor=actor)
+    dismissed = candidates.dismiss(session, candidate_id=candidate_id, actor=actor, now=utcnow())
     return Decided(id=dismissed.id, status=dismissed.status, decided_at=dismissed.decided_at)

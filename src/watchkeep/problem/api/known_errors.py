@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Query, status
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.problem import known_errors
 from watchkeep.problem.read import known_error_read
@@ -26,7 +27,9 @@ def search(
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create(body: KnownErrorIn, session: DbSession, actor: Responder) -> KnownErrorRead:
     """Record a known error that belongs to no problem (yet)."""
-    return known_error_read(known_errors.create(session, actor=actor, **body.model_dump()))
+    return known_error_read(
+        known_errors.create(session, actor=actor, now=utcnow(), **body.model_dump())
+    )
 
 
 @router.get("/{ref}")
@@ -37,5 +40,11 @@ def get(ref: str, session: DbSession, _actor: CurrentActor) -> KnownErrorRead:
 @router.patch("/{ref}")
 def update(ref: str, body: KnownErrorPatch, session: DbSession, actor: Responder) -> KnownErrorRead:
     known = known_errors.get(session, ref=ref)
-    known_errors.update(session, known=known, actor=actor, **body.model_dump(exclude_unset=True))
+    known_errors.update(
+        session,
+        known=known,
+        actor=actor,
+        now=utcnow(),
+        **body.model_dump(exclude_unset=True),
+    )
     return known_error_read(known)

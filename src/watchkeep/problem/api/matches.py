@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, status
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.access import get_visible
 from watchkeep.problem.matching import dismiss_match, matches_for_incident
@@ -33,4 +34,6 @@ def matches(ref: str, session: DbSession, actor: CurrentActor) -> list[MatchRead
 def dismiss(ref: str, known_error_id: int, session: DbSession, actor: Responder) -> None:
     """Say that a matched known error does not apply to this incident."""
     incident = get_visible(session, ref=ref, actor=actor)
-    dismiss_match(session, incident=incident, known_error_id=known_error_id, actor=actor)
+    dismiss_match(
+        session, incident=incident, known_error_id=known_error_id, actor=actor, now=utcnow()
+    )

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Query, status
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.read import follow_up_read
 from watchkeep.incident.schemas import FollowUpIn, FollowUpPatch, FollowUpRead
@@ -49,38 +50,53 @@ def list_(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create(body: ProblemCreate, session: DbSession, actor: Responder) -> ProblemRead:
-    problem = problems.create(session, actor=actor, **body.model_dump())
-    return problem_read(session, problem, actor)
+    now = utcnow()
+    problem = problems.create(session, actor=actor, now=now, **body.model_dump())
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.post("/raise", status_code=status.HTTP_201_CREATED)
 def raise_from_incidents(body: ProblemRaise, session: DbSession, actor: Responder) -> ProblemRead:
     """Open a problem from incidents: their services and summaries carry over, links are made."""
+    now = utcnow()
     problem = links.raise_from_incidents(
-        session, actor=actor, incident_refs=body.incidents, title=body.title, priority=body.priority
+        session,
+        actor=actor,
+        incident_refs=body.incidents,
+        title=body.title,
+        priority=body.priority,
+        now=now,
     )
-    return problem_read(session, problem, actor)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.get("/{ref}")
 def get(ref: str, session: DbSession, actor: CurrentActor) -> ProblemRead:
     """One problem (PRB-12 or 12), with the incidents the caller may see."""
-    return problem_read(session, problems.get(session, ref=ref), actor)
+    return problem_read(session, problems.get(session, ref=ref), actor, now=utcnow())
 
 
 @router.patch("/{ref}")
 def update(ref: str, body: ProblemUpdate, session: DbSession, actor: Responder) -> ProblemRead:
+    now = utcnow()
     problem = problems.get(session, ref=ref)
-    problems.update(session, problem=problem, actor=actor, **body.model_dump(exclude_unset=True))
-    return problem_read(session, problem, actor)
+    problems.update(
+        session,
+        problem=problem,
+        actor=actor,
+        now=now,
+        **body.model_dump(exclude_unset=True),
+    )
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.post("/{ref}/transition")
 def move(ref: str, body: StateIn, session: DbSession, actor: Responder) -> ProblemRead:
     """Move to another state; 409 lists the allowed next states."""
+    now = utcnow()
     problem = problems.get(session, ref=ref)
-    problems.transition(session, problem=problem, actor=actor, state=body.state.value)
-    return problem_read(session, problem, actor)
+    problems.transition(session, problem=problem, actor=actor, state=body.state.value, now=now)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.get("/{ref}/timeline")
@@ -92,53 +108,73 @@ def timeline(ref: str, session: DbSession, actor: CurrentActor) -> list[EventRea
 @router.post("/{ref}/incidents", status_code=status.HTTP_201_CREATED)
 def link(ref: str, body: LinkIn, session: DbSession, actor: Responder) -> ProblemRead:
     """Link an incident (with why)."""
+    now = utcnow()
     problem = problems.get(session, ref=ref)
     links.link(
-        session, problem=problem, incident_ref=body.incident, actor=actor, reason=body.reason
+        session,
+        problem=problem,
+        incident_ref=body.incident,
+        actor=actor,
+        reason=body.reason,
+        now=now,
     )
-    return problem_read(session, problem, actor)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.delete("/{ref}/incidents/{incident}")
 def unlink(ref: str, incident: str, session: DbSession, actor: Responder) -> ProblemRead:
+    now = utcnow()
     problem = problems.get(session, ref=ref)
-    links.unlink(session, problem=problem, incident_ref=incident, actor=actor)
-    return problem_read(session, problem, actor)
+    links.unlink(session, problem=problem, incident_ref=incident, actor=actor, now=now)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.put("/{ref}/whys")
 def set_whys(ref: str, body: WhysIn, session: DbSession, actor: Responder) -> ProblemRead:
     """Replace the 5-whys chain (the old one stays on the timeline)."""
+    now = utcnow()
     problem = problems.get(session, ref=ref)
     rca.set_whys(
-        session, problem=problem, actor=actor, steps=[(s.question, s.answer) for s in body.steps]
+        session,
+        problem=problem,
+        actor=actor,
+        steps=[(s.question, s.answer) for s in body.steps],
+        now=now,
     )
-    return problem_read(session, problem, actor)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.post("/{ref}/factors", status_code=status.HTTP_201_CREATED)
 def add_factor(ref: str, body: FactorIn, session: DbSession, actor: Responder) -> ProblemRead:
+    now = utcnow()
     problem = problems.get(session, ref=ref)
     rca.add_factor(
-        session, problem=problem, actor=actor, category=body.category, description=body.description
+        session,
+        problem=problem,
+        actor=actor,
+        category=body.category,
+        description=body.description,
+        now=now,
     )
-    return problem_read(session, problem, actor)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.delete("/{ref}/factors/{factor_id}")
 def remove_factor(ref: str, factor_id: int, session: DbSession, actor: Responder) -> ProblemRead:
+    now = utcnow()
     problem = problems.get(session, ref=ref)
-    rca.remove_factor(session, problem=problem, actor=actor, factor_id=factor_id)
-    return problem_read(session, problem, actor)
+    rca.remove_factor(session, problem=problem, actor=actor, factor_id=factor_id, now=now)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.put("/{ref}/root-cause")
 def set_root_cause(
     ref: str, body: RootCauseIn, session: DbSession, actor: Responder
 ) -> ProblemRead:
+    now = utcnow()
     problem = problems.get(session, ref=ref)
-    rca.set_root_cause(session, problem=problem, actor=actor, statement=body.statement)
-    return problem_read(session, problem, actor)
+    rca.set_root_cause(session, problem=problem, actor=actor, statement=body.statement, now=now)
+    return problem_read(session, problem, actor, now=now)
 
 
 @router.post("/{ref}/known-errors", status_code=status.HTTP_201_CREATED)
@@ -147,7 +183,9 @@ def record_known_error(
 ) -> KnownErrorRead:
     """Record a known error (symptoms and workaround) for this problem."""
     problem = problems.get(session, ref=ref)
-    known = known_errors.create(session, actor=actor, problem=problem, **body.model_dump())
+    known = known_errors.create(
+        session, actor=actor, problem=problem, now=utcnow(), **body.model_dump()
+    )
     return known_error_read(known)
 
 
@@ -156,7 +194,8 @@ def add_follow_up(ref: str, body: FollowUpIn, session: DbSession, actor: Respond
     """Add a corrective, preventive or detective action."""
     problem = problems.get(session, ref=ref)
     return follow_up_read(
-        followups.add(session, problem=problem, actor=actor, **body.model_dump()), None
+        followups.add(session, problem=problem, actor=actor, now=utcnow(), **body.model_dump()),
+        None,
     )
 
 
@@ -170,6 +209,7 @@ def change_follow_up(
         problem=problem,
         actor=actor,
         follow_up_id=follow_up_id,
+        now=utcnow(),
         **body.model_dump(exclude_unset=True),
     )
     return follow_up_read(changed, None)

@@ -8,6 +8,7 @@ request's transaction rolls back and the error handler shows the message inline.
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.problem import followups
@@ -29,7 +30,7 @@ def change_state(
 ) -> Response:
     """Move the problem to another state (only those allowed next are offered)."""
     problem = problems.get(session, ref=ref)
-    problems.transition(session, problem=problem, actor=actor, state=state)
+    problems.transition(session, problem=problem, actor=actor, state=state, now=utcnow())
     return problem_response(request, session, problem, actor, HEADER, IMPACT, TIMELINE)
 
 
@@ -56,6 +57,7 @@ def edit_details(
         priority=priority or None,
         owner_id=owner_id,
         service_ids=service_ids,
+        now=utcnow(),
     )
     return problem_response(request, session, problem, actor, HEADER, TIMELINE)
 
@@ -81,6 +83,7 @@ def add_action(
         action_type=action_type,
         owner_id=owner_id,
         priority=priority,
+        now=utcnow(),
     )
     return problem_response(request, session, problem, actor, ACTIONS, TIMELINE)
 
@@ -104,5 +107,6 @@ def change_action_status(
         follow_up_id=follow_up_id,
         status=status,
         not_doing_reason=not_doing_reason,
+        now=utcnow(),
     )
     return problem_response(request, session, problem, actor, ACTIONS, TIMELINE)

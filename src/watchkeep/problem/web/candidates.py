@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
@@ -42,7 +43,7 @@ def accept(
     candidate_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
     """Open the problem (its incidents linked) and go to it."""
-    problem = candidates.accept(session, candidate_id=candidate_id, actor=actor)
+    problem = candidates.accept(session, candidate_id=candidate_id, actor=actor, now=utcnow())
     return go_to(request, f"/problems/{problem.reference}")
 
 
@@ -51,7 +52,7 @@ def dismiss(
     candidate_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
     """Not a problem: drop the proposal."""
-    candidates.dismiss(session, candidate_id=candidate_id, actor=actor)
+    candidates.dismiss(session, candidate_id=candidate_id, actor=actor, now=utcnow())
     if not is_htmx(request):
         return see_other(CANDIDATES)
     return _render(request, session, actor, "problems/_candidates.html")

@@ -45,12 +45,13 @@ def can_edit(actor: Actor) -> bool:
 
 def shared_context(session: Session, problem: Problem, actor: Actor) -> dict[str, Any]:
     """What every panel of the problem page may use."""
+    now = utcnow()
     return {
         "problem": problem,
-        "view": problem_read(session, problem, actor),
+        "view": problem_read(session, problem, actor, now=now),
         "actor": actor,
         "can_edit": can_edit(actor),
-        "now": utcnow(),
+        "now": now,
     }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.panels import Panel, PanelInput
@@ -55,7 +56,14 @@ def link_to_problem(
     """Link the incident to an existing problem (PRB-<n>), saying why."""
     incident = get_visible(session, ref=ref, actor=actor)
     found = problems.get(session, ref=problem)
-    links.link(session, problem=found, incident_ref=incident.reference, actor=actor, reason=reason)
+    links.link(
+        session,
+        problem=found,
+        incident_ref=incident.reference,
+        actor=actor,
+        reason=reason,
+        now=utcnow(),
+    )
     return incident_response(request, session, incident, actor, PROBLEMS, TIMELINE)
 
 
@@ -66,7 +74,7 @@ def unlink_from_problem(
     """Take the incident off a problem."""
     incident = get_visible(session, ref=ref, actor=actor)
     found = problems.get(session, ref=problem)
-    links.unlink(session, problem=found, incident_ref=incident.reference, actor=actor)
+    links.unlink(session, problem=found, incident_ref=incident.reference, actor=actor, now=utcnow())
     return incident_response(request, session, incident, actor, PROBLEMS, TIMELINE)
 
 
@@ -76,5 +84,7 @@ def dismiss(
 ) -> Response:
     """Say that the incident is not this known error after all."""
     incident = get_visible(session, ref=ref, actor=actor)
-    dismiss_match(session, incident=incident, known_error_id=known_error_id, actor=actor)
+    dismiss_match(
+        session, incident=incident, known_error_id=known_error_id, actor=actor, now=utcnow()
+    )
     return incident_response(request, session, incident, actor, KNOWN_ERROR_MATCHES, TIMELINE)

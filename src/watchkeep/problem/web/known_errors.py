@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
@@ -52,6 +53,7 @@ def record_known_error(
         fix_status=fix_status,
         fix_link=fix_link.strip(),
         alert_names=names(alert_names),
+        now=utcnow(),
     )
     return problem_response(request, session, problem, actor, KNOWN_ERRORS, TIMELINE)
 
@@ -119,6 +121,7 @@ def edit_known_error(
         fix_link=fix_link.strip(),
         alert_names=names(alert_names),
         active=active,
+        now=utcnow(),
     )
     if not is_htmx(request):
         return see_other(f"/known-errors/{known.reference}")

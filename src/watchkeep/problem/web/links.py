@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.problem import links
@@ -23,7 +24,9 @@ def link_incident(
 ) -> Response:
     """Link an incident (INC-<n>) to the problem, saying why."""
     problem = problems.get(session, ref=ref)
-    links.link(session, problem=problem, incident_ref=incident, actor=actor, reason=reason)
+    links.link(
+        session, problem=problem, incident_ref=incident, actor=actor, reason=reason, now=utcnow()
+    )
     return problem_response(request, session, problem, actor, INCIDENTS, IMPACT, TIMELINE)
 
 
@@ -33,5 +36,5 @@ def unlink_incident(
 ) -> Response:
     """Take an incident off the problem."""
     problem = problems.get(session, ref=ref)
-    links.unlink(session, problem=problem, incident_ref=incident, actor=actor)
+    links.unlink(session, problem=problem, incident_ref=incident, actor=actor, now=utcnow())
     return problem_response(request, session, problem, actor, INCIDENTS, IMPACT, TIMELINE)

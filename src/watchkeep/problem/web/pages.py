@@ -5,6 +5,7 @@ from starlette.responses import Response
 
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
@@ -97,6 +98,7 @@ def create_problem(
         priority=priority,
         owner_id=owner_id,
         service_ids=service_ids,
+        now=utcnow(),
     )
     return go_to(request, f"/problems/{problem.reference}")
 
@@ -111,7 +113,7 @@ def raise_problem(
 ) -> Response:
     """Raise a problem from one incident (its page) or several (the incident list)."""
     problem = links.raise_from_incidents(
-        session, actor=actor, incident_refs=incidents, title=title.strip() or None
+        session, actor=actor, incident_refs=incidents, title=title.strip() or None, now=utcnow()
     )
     return go_to(request, f"/problems/{problem.reference}")
 

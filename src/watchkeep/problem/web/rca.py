@@ -4,6 +4,7 @@ root-cause statement. Every edit lands on the problem's timeline with what it re
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.problem import rca
@@ -32,7 +33,9 @@ def save_whys(
 ) -> Response:
     """Replace the 5-whys chain with the rows of the form (blank rows are left out)."""
     problem = problems.get(session, ref=ref)
-    rca.set_whys(session, problem=problem, actor=actor, steps=why_steps(question, answer))
+    rca.set_whys(
+        session, problem=problem, actor=actor, steps=why_steps(question, answer), now=utcnow()
+    )
     return problem_response(request, session, problem, actor, WHYS, TIMELINE)
 
 
@@ -48,7 +51,12 @@ def add_factor(
     """Add a contributing factor with its category."""
     problem = problems.get(session, ref=ref)
     rca.add_factor(
-        session, problem=problem, actor=actor, category=category, description=description
+        session,
+        problem=problem,
+        actor=actor,
+        category=category,
+        description=description,
+        now=utcnow(),
     )
     return problem_response(request, session, problem, actor, FACTORS, TIMELINE)
 
@@ -59,7 +67,7 @@ def remove_factor(
 ) -> Response:
     """Take a contributing factor off the analysis (the timeline keeps it)."""
     problem = problems.get(session, ref=ref)
-    rca.remove_factor(session, problem=problem, actor=actor, factor_id=factor_id)
+    rca.remove_factor(session, problem=problem, actor=actor, factor_id=factor_id, now=utcnow())
     return problem_response(request, session, problem, actor, FACTORS, TIMELINE)
 
 
@@ -69,5 +77,5 @@ def save_root_cause(
 ) -> Response:
     """Write or revise the root-cause statement."""
     problem = problems.get(session, ref=ref)
-    rca.set_root_cause(session, problem=problem, actor=actor, statement=statement)
+    rca.set_root_cause(session, problem=problem, actor=actor, statement=statement, now=utcnow())
     return problem_response(request, session, problem, actor, ROOT_CAUSE, HEADER, TIMELINE)
