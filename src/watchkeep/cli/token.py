@@ -13,8 +13,8 @@ from rich.table import Table
 
 from watchkeep.auth import service as auth
 from watchkeep.auth.actor import Role
-from watchkeep.auth.api import TokenCreated, TokenRead
 from watchkeep.auth.models import ApiToken
+from watchkeep.auth.schemas import TokenCreated, TokenRead
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, remote_client, server_url
 from watchkeep.cli.context import console, err_console, fail, local_session, print_json

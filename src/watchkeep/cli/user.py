@@ -9,8 +9,8 @@ from rich.table import Table
 
 from watchkeep.auth import service as auth
 from watchkeep.auth.actor import Role
-from watchkeep.auth.api import UserRead
 from watchkeep.auth.models import User
+from watchkeep.auth.schemas import UserRead
 from watchkeep.cli.context import console, local_session, print_json
 
 app = typer.Typer(
