@@ -17,7 +17,8 @@ from watchkeep.auth.models import ApiToken
 from watchkeep.auth.schemas import TokenCreated, TokenRead
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, remote_client, server_url
-from watchkeep.cli.context import console, err_console, fail, local_session, print_json
+from watchkeep.cli.context import local_session
+from watchkeep.cli.output import console, err_console, fail, print_json
 from watchkeep.core.clock import ensure_utc
 
 app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)

@@ -11,7 +11,8 @@ from watchkeep.auth import service as auth
 from watchkeep.auth.actor import Role
 from watchkeep.auth.models import User
 from watchkeep.auth.schemas import UserRead
-from watchkeep.cli.context import console, local_session, print_json
+from watchkeep.cli.context import local_session
+from watchkeep.cli.output import console, print_json
 
 app = typer.Typer(
     help="Create and list users in the local database (e.g. the first admin).",

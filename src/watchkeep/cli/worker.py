@@ -10,7 +10,8 @@ import typer
 
 from watchkeep.assist.embedders import load as load_embedder
 from watchkeep.assist.index import cache as similarity_index
-from watchkeep.cli.context import console, open_database, settings
+from watchkeep.cli.context import open_database, settings
+from watchkeep.cli.output import console
 from watchkeep.jobs.worker import Worker
 from watchkeep.tasks import build_registry
 
