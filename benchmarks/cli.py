@@ -10,8 +10,10 @@ start-up is measured under the same conditions:
 3. ``incident_list``: ``watchkeep incident list --json`` on a SQLite database that the
    benchmark migrates and fills with a few incidents through the CLI, in a temporary folder.
 
-Prints JSON: median and p95 per command, the ``python -c pass`` baseline, each command's
-median minus the baseline and its ratio to it, the targets and whether each is met.
+Prints JSON: median and p95 wall time per command, the ``python -c pass`` baseline, each
+command's median minus the baseline and its ratio to it, the targets and whether each is met.
+Also the median CPU time (user + system) of each process and the load average before and
+after: on a busy machine wall time grows with the queue for the CPUs, CPU time far less.
 
     .venv/bin/python -m benchmarks.cli [--runs 10]
 """
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,12 +43,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def stats(ms: list[float]) -> dict[str, float]:
+def stats(ms: list[float], cpu_ms: list[float]) -> dict[str, float]:
     return {
         "median": round(statistics.median(ms), 1),
         "p95": round(percentile(ms, 0.95), 1),
+        "cpu_median": round(statistics.median(cpu_ms), 1),
         "runs": len(ms),
     }
+
+
+def children_cpu_ms() -> float:
+    """User + system CPU time of every finished child process so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def watchkeep() -> list[str]:
@@ -54,8 +64,10 @@ def watchkeep() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "watchkeep"]
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
-    """Milliseconds from start to exit, and standard output; a failure stops the benchmark."""
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall and CPU milliseconds from start to exit, and standard output; a failure stops the
+    benchmark."""
+    cpu = children_cpu_ms()
     started = time.perf_counter()
     done = subprocess.run(
         argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
@@ -63,7 +75,7 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
     elapsed = (time.perf_counter() - started) * 1000
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-500:]}")
-    return elapsed, done.stdout
+    return elapsed, children_cpu_ms() - cpu, done.stdout
 
 
 def local_env(database_url: str) -> dict[str, str]:
@@ -117,24 +129,28 @@ def check(name: str, stdout: str) -> None:
         raise RuntimeError(f"incident list --json did not list the {INCIDENTS} incidents")
 
 
-def measure(argvs: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, list[float]]:
-    """Milliseconds per run of each command and of the baseline, in round-robin order."""
+Times = dict[str, tuple[list[float], list[float]]]
+
+
+def measure(argvs: dict[str, list[str]], env: dict[str, str], runs: int) -> Times:
+    """Wall and CPU milliseconds per run of each command and of the baseline, round-robin."""
     for name, argv in argvs.items():
-        check(name, run(argv, env)[1])
+        check(name, run(argv, env)[2])
     run(BASELINE, env)
-    times: dict[str, list[float]] = {"baseline": [], **{name: [] for name in argvs}}
+    times: Times = {name: ([], []) for name in ["baseline", *argvs]}
     for _ in range(runs):
-        times["baseline"].append(run(BASELINE, env)[0])
-        for name, argv in argvs.items():
-            times[name].append(run(argv, env)[0])
+        for name, argv in [("baseline", BASELINE), *argvs.items()]:
+            wall, cpu, _ = run(argv, env)
+            times[name][0].append(wall)
+            times[name][1].append(cpu)
     return times
 
 
-def report(times: dict[str, list[float]]) -> dict[str, Any]:
-    baseline = stats(times["baseline"])
+def report(times: Times) -> dict[str, Any]:
+    baseline = stats(*times["baseline"])
     rows: dict[str, Any] = {}
     for name, target in TARGETS_MS.items():
-        row = stats(times[name])
+        row = stats(*times[name])
         rows[name] = {
             **row,
             "minus_baseline": round(row["median"] - baseline["median"], 1),
@@ -155,7 +171,9 @@ def main() -> None:
         print("seeding the database ...", file=sys.stderr, flush=True)
         seed(env)
         print("timing ...", file=sys.stderr, flush=True)
+        load_before = os.getloadavg()[0]
         times = measure(commands(workdir), env, args.runs)
+        load_after = os.getloadavg()[0]
     result = report(times)
     output = {
         "benchmark": "cli",
@@ -168,7 +186,8 @@ def main() -> None:
         "command": watchkeep(),
         "runs": args.runs,
         "warm_up_runs": 1,
-        "units": "ms of wall time per process, start to exit",
+        "load_average_1min": {"before": round(load_before, 2), "after": round(load_after, 2)},
+        "units": "ms per process, start to exit (median, p95: wall time; cpu_median: CPU)",
         **result,
         "all_met": all(row["meets_target"] for row in result["commands"].values()),
     }
