@@ -196,16 +196,24 @@ def test_only_run_and_serve_import_the_web_application() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_python_dash_m_watchkeep_runs_the_same_cli(spec_file: Path) -> None:
-    oncall = ("schedule", "oncall", "--spec", str(spec_file), "--at", "2026-01-06T10:00", "--json")
-    done = subprocess.run(
-        [sys.executable, "-m", "watchkeep", *oncall],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(done.stdout)["users"] == ["bob"]
-    done = subprocess.run(
-        [sys.executable, "-m", "watchkeep", "--help"], capture_output=True, text=True, check=True
-    )
+def test_python_dash_m_watchkeep_runs_the_same_cli(spec_file: Path, tmp_path: Path) -> None:
+    """``python -m watchkeep`` and the ``watchkeep`` script run ``main``: the command's output
+    and exit code, whatever ``main`` does once the command is over."""
+
+    def watchkeep(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "watchkeep", *args], capture_output=True, text=True, check=False
+        )
+
+    done = watchkeep("schedule", "oncall", "--spec", str(spec_file), "--at", "2026-01-06T10:00")
+    assert done.returncode == 0
+    assert "bob" in done.stdout
+    done = watchkeep("schedule", "oncall", "--spec", str(tmp_path / "missing.json"))
+    assert done.returncode == 1
+    assert "error: cannot read" in done.stderr
+    done = watchkeep("schedule", "oncall")
+    assert done.returncode == 2
+    assert "Missing option '--spec'" in done.stderr
+    done = watchkeep("--help")
+    assert done.returncode == 0
     assert "Usage: watchkeep " in done.stdout
