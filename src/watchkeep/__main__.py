@@ -1,3 +1,3 @@
-from watchkeep.cli.main import app
+from watchkeep.cli.main import main
 
-app(prog_name="watchkeep")
+main()

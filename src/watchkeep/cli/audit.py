@@ -14,8 +14,8 @@ from watchkeep.auth import audit
 from watchkeep.auth.schemas import AuditPage, audit_record_read
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption
-from watchkeep.cli.context import console, print_json
 from watchkeep.cli.mode import connect
+from watchkeep.cli.output import console, print_json
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import ensure_utc
 

@@ -14,7 +14,8 @@ import httpx
 import typer
 
 from watchkeep import __version__
-from watchkeep.cli.context import fail, settings
+from watchkeep.cli.context import settings
+from watchkeep.cli.output import fail
 
 API_PREFIX = "/api/v1"
 TIMEOUT_SECONDS = 30.0

@@ -1,20 +1,14 @@
-"""What every command needs: settings, the local database, output helpers."""
+"""What every command on the local database needs: settings, the database, one transaction."""
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-import typer
-from rich.console import Console
 from sqlalchemy.orm import Session
 
+from watchkeep.cli.output import fail
 from watchkeep.core.db import Database
 from watchkeep.core.errors import DomainError
 from watchkeep.core.settings import Settings, get_settings
-
-console = Console()
-err_console = Console(stderr=True)
 
 
 def settings() -> Settings:
@@ -37,12 +31,3 @@ def local_session(db: Database | None = None) -> Iterator[Session]:
         fail(exc.message)
     finally:
         db.dispose()
-
-
-def fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(code)
-
-
-def print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, indent=2, default=str, sort_keys=True))

@@ -11,9 +11,9 @@ from rich.markup import escape
 
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.client import TokenOption, UrlOption
-from watchkeep.cli.context import console, print_json
 from watchkeep.cli.incident_ops import Declaration, Filters, open_incidents
 from watchkeep.cli.incident_render import incident_table, incident_view, when
+from watchkeep.cli.output import console, print_json
 from watchkeep.incident.access import parse_reference
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.listing import MAX_PAGE

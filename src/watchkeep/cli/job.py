@@ -5,7 +5,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from watchkeep.cli.context import console, fail, local_session, print_json
+from watchkeep.cli.context import local_session
+from watchkeep.cli.output import console, fail, print_json
 from watchkeep.core.clock import iso_z
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD, DONE, PENDING, RUNNING, Job

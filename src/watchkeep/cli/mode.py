@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from watchkeep.cli.actor import local_actor
 from watchkeep.cli.client import ApiClient, remote_client, server_url
-from watchkeep.cli.context import fail, local_session
+from watchkeep.cli.context import local_session
+from watchkeep.cli.output import fail
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import DomainError
 

@@ -13,7 +13,7 @@ from rich.markup import escape
 from watchkeep.cli import problem_render as render
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.client import TokenOption, UrlOption
-from watchkeep.cli.context import console, print_json
+from watchkeep.cli.output import console, print_json
 from watchkeep.cli.problem_ops import (
     ActionSpec,
     KnownErrorSpec,

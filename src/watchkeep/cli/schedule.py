@@ -1,265 +1,53 @@
 """``watchkeep schedule``: render a schedule spec file and ask who is on call; list, show,
 create and override stored schedules.
 
-The ``--json`` output of ``render`` and ``oncall`` is a stable contract that other tools use to
-check the engine (docs/schedules.md); keep its shape. The stored-schedule commands work on the
-local database or, with ``--url`` and a token, on a server (like ``watchkeep incident``).
+A lazy group (cli/lazy.py): ``render`` and ``oncall`` (schedule_spec.py) import the pure
+engine only; the stored-schedule commands (schedule_stored.py) import the database and
+the HTTP client they need.
 """
 
-import json
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Annotated, Any
-
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from watchkeep.cli.actor import AsOption
-from watchkeep.cli.client import TokenOption, UrlOption
-from watchkeep.cli.context import console, fail, print_json
-from watchkeep.cli.incident_render import when
-from watchkeep.cli.schedule_ops import open_schedules
-from watchkeep.cli.schedule_render import names, schedule_table, schedule_view
-from watchkeep.core.clock import utcnow
-from watchkeep.core.errors import Invalid
-from watchkeep.oncall import (
-    Entry,
-    Schedule,
-    format_instant,
-    oncall_at,
-    parse_instant,
-    parse_schedule,
-    render,
-    rendering_json,
-)
+from watchkeep.cli.lazy import LazyGroup, Subcommand, no_options
+
+SPEC = "watchkeep.cli.schedule_spec"
+STORED = "watchkeep.cli.schedule_stored"
+
+
+class ScheduleCommands(LazyGroup):
+    """The ``schedule`` subcommands, in the order ``--help`` lists them."""
+
+    subcommands = {
+        "render": Subcommand(
+            f"{SPEC}:render_command",
+            "Render the final schedule and each layer's entries over [--from, --to).",
+        ),
+        "oncall": Subcommand(f"{SPEC}:oncall_command", "Who is on call at --at (default: now)."),
+        "list": Subcommand(
+            f"{STORED}:list_command", "List the stored schedules with who is on call now."
+        ),
+        "show": Subcommand(
+            f"{STORED}:show_command",
+            "Show a stored schedule: its layers and its final entries over a window.",
+        ),
+        "create": Subcommand(
+            f"{STORED}:create_command",
+            "Store a schedule from a spec file; users are e-mail addresses or user ids.",
+        ),
+        "oncall-now": Subcommand(
+            f"{STORED}:oncall_now_command",
+            "Who is on call on a stored schedule at --at (default: now).",
+        ),
+        "override": Subcommand(
+            f"{STORED}:override_command",
+            'Put someone on call alone over [--from, --to) ("cover me"); the newest override wins.',
+        ),
+    }
+
 
 app = typer.Typer(
+    cls=ScheduleCommands,
+    callback=no_options,
     help="On-call schedules: render spec files; list, show, create and override stored ones.",
     no_args_is_help=True,
 )
-
-SPEC_HELP = "A schedule spec: JSON with timezone, layers and overrides"
-
-
-def load_spec(path: Path) -> Schedule:
-    """Read a spec file; an entry of schedule_specs.json (with a "spec" key) also works."""
-    try:
-        data: Any = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}")
-    except json.JSONDecodeError as exc:
-        fail(f"{path} is not JSON: {exc}")
-    if isinstance(data, dict) and "spec" in data and "layers" not in data:
-        data = data["spec"]
-    try:
-        return parse_schedule(data)
-    except Invalid as exc:
-        fail(f"{path}: {exc.message}")
-        raise  # unreachable: fail() exits; keeps the type checker certain
-
-
-def instant_option(value: str, option: str) -> datetime:
-    """An ISO-8601 instant from the command line (no offset = UTC)."""
-    try:
-        return parse_instant(value, option, whole_seconds=False)
-    except Invalid as exc:
-        fail(exc.message)
-        raise
-
-
-def _hours(entry: Entry) -> str:
-    return f"{(entry.end - entry.start).total_seconds() / 3600:g}"
-
-
-def entries_table(title: str, entries: tuple[Entry, ...]) -> Table:
-    """Entries as a Rich table: start, end, length and who is on call."""
-    table = Table(title=title, header_style="bold")
-    for column in ("start (UTC)", "end (UTC)", "hours", "on call"):
-        table.add_column(column, justify="right" if column == "hours" else "left")
-    for entry in entries:
-        table.add_row(
-            format_instant(entry.start),
-            format_instant(entry.end),
-            _hours(entry),
-            ", ".join(entry.users),
-        )
-    return table
-
-
-@app.command("render")
-def render_command(
-    spec: Path = typer.Option(..., "--spec", help=SPEC_HELP),
-    start: str = typer.Option(..., "--from", help="Window start, ISO-8601 (no offset = UTC)"),
-    end: str = typer.Option(..., "--to", help="Window end (excluded), ISO-8601"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
-) -> None:
-    """Render the final schedule and each layer's entries over [--from, --to)."""
-    schedule = load_spec(spec)
-    rendering = render(schedule, instant_option(start, "--from"), instant_option(end, "--to"))
-    if as_json:
-        print_json(rendering_json(rendering))
-        return
-    console.print(entries_table(f"final schedule ({schedule.timezone})", rendering.final))
-    for layer, entries in zip(schedule.layers, rendering.layers, strict=True):
-        console.print(entries_table(f"layer {layer.name}", entries))
-
-
-@app.command("oncall")
-def oncall_command(
-    spec: Path = typer.Option(..., "--spec", help=SPEC_HELP),
-    at: str | None = typer.Option(None, "--at", help="The instant, ISO-8601 (default: now)"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
-) -> None:
-    """Who is on call at --at (default: now)."""
-    schedule = load_spec(spec)
-    moment = utcnow() if at is None else instant_option(at, "--at")
-    users = oncall_at(schedule, moment)
-    if as_json:
-        print_json({"at": format_instant(moment), "users": list(users)})
-    elif users:
-        console.print(f"{format_instant(moment)}: [bold]{', '.join(users)}[/bold]")
-    else:
-        console.print(f"{format_instant(moment)}: [dim]nobody is on call[/dim]")
-
-
-# ---------- stored schedules (local database, or a server with --url) ----------
-
-RefArgument = Annotated[str, typer.Argument(metavar="SCHEDULE", help="Schedule id or name")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON body instead")]
-
-
-def read_json_file(path: Path) -> dict[str, Any]:
-    """A JSON object from ``path``, or a clear error."""
-    try:
-        data: Any = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}")
-    except json.JSONDecodeError as exc:
-        fail(f"{path} is not JSON: {exc}")
-    if isinstance(data, dict) and "spec" in data and "layers" not in data:
-        data = data["spec"]
-    if not isinstance(data, dict):
-        fail(f"{path}: the spec must be a JSON object")
-    return dict(data)
-
-
-@app.command("list")
-def list_command(
-    as_json: JsonOption = False,
-    url: UrlOption = None,
-    token: TokenOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """List the stored schedules with who is on call now."""
-    with open_schedules(url, token, as_user) as ops:
-        rows = ops.list()
-        now = utcnow()
-        oncall = {} if as_json else {row["id"]: ops.oncall(str(row["id"]), now) for row in rows}
-    if as_json:
-        print_json(rows)
-    elif rows:
-        console.print(schedule_table(rows, oncall))
-    else:
-        console.print("[dim]no schedules yet: create one with `watchkeep schedule create`[/dim]")
-
-
-@app.command("show")
-def show_command(
-    ref: RefArgument,
-    start: str | None = typer.Option(None, "--from", help="Window start (default: now)"),
-    end: str | None = typer.Option(None, "--to", help="Window end (default: from + 7 days)"),
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print {schedule, entries} as the API returns them")
-    ] = False,
-    url: UrlOption = None,
-    token: TokenOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """Show a stored schedule: its layers and its final entries over a window."""
-    begin = utcnow() if start is None else instant_option(start, "--from")
-    finish = begin + timedelta(days=7) if end is None else instant_option(end, "--to")
-    with open_schedules(url, token, as_user) as ops:
-        schedule = ops.get(ref)
-        entries = ops.entries(str(schedule["id"]), begin, finish)
-    if as_json:
-        print_json({"schedule": schedule, "entries": entries})
-    else:
-        console.print(schedule_view(schedule, entries))
-
-
-@app.command("create")
-def create_command(
-    file: Path = typer.Option(..., "--file", help="A spec: timezone and layers (users as e-mails)"),
-    name: str | None = typer.Option(
-        None, "--name", help="The schedule's name (default: the spec's)"
-    ),
-    description: str = typer.Option("", "--description", help="What the schedule covers"),
-    team: str | None = typer.Option(None, "--team", help="Owning team, by name or id"),
-    as_json: JsonOption = False,
-    url: UrlOption = None,
-    token: TokenOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """Store a schedule from a spec file; users are e-mail addresses or user ids."""
-    spec = read_json_file(file)
-    chosen = name or spec.get("name")
-    if not isinstance(chosen, str) or not chosen.strip():
-        fail('give the schedule a name with --name (or a "name" in the spec)')
-    with open_schedules(url, token, as_user) as ops:
-        created = ops.create(spec, str(chosen), description or spec.get("description", ""), team)
-    if as_json:
-        print_json(created)
-        return
-    layers = len(created["layers"])
-    console.print(
-        f"schedule [bold]{escape(created['name'])}[/bold] created (id {created['id']}, "
-        f"{layers} layer{'' if layers == 1 else 's'}, {created['timezone']})"
-    )
-
-
-@app.command("oncall-now")
-def oncall_now_command(
-    ref: RefArgument,
-    at: str | None = typer.Option(None, "--at", help="The instant, ISO-8601 (default: now)"),
-    as_json: JsonOption = False,
-    url: UrlOption = None,
-    token: TokenOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """Who is on call on a stored schedule at --at (default: now)."""
-    moment = utcnow() if at is None else instant_option(at, "--at")
-    with open_schedules(url, token, as_user) as ops:
-        body = ops.oncall(ref, moment)
-    if as_json:
-        print_json(body)
-    elif body["users"]:
-        console.print(f"{format_instant(moment)}: [bold]{escape(names(body['users']))}[/bold]")
-    else:
-        console.print(f"{format_instant(moment)}: [dim]nobody is on call[/dim]")
-
-
-@app.command("override")
-def override_command(
-    ref: RefArgument,
-    user: str = typer.Option(..., "--user", metavar="EMAIL", help="Who covers (e-mail or id)"),
-    start: str = typer.Option(..., "--from", help="Start, ISO-8601 (no offset = UTC)"),
-    end: str = typer.Option(..., "--to", help="End (excluded), ISO-8601"),
-    note: str = typer.Option("", "--note", help="Why, for the others"),
-    as_json: JsonOption = False,
-    url: UrlOption = None,
-    token: TokenOption = None,
-    as_user: AsOption = None,
-) -> None:
-    """Put someone on call alone over [--from, --to) ("cover me"); the newest override wins."""
-    begin, finish = instant_option(start, "--from"), instant_option(end, "--to")
-    with open_schedules(url, token, as_user) as ops:
-        created = ops.override(ref, user, begin, finish, note)
-    if as_json:
-        print_json(created)
-        return
-    who = created["user"]["name"] if created["user"] else "nobody"
-    console.print(
-        f"override {created['id']}: [bold]{escape(who)}[/bold] on call "
-        f"{when(created['start'])} to {when(created['end'])}"
-    )

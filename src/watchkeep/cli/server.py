@@ -1,4 +1,7 @@
-"""Processes and set-up: ``run``, ``serve``, ``migrate``, ``seed-demo``."""
+"""Serve Watchkeep: ``serve`` (web UI and API) and ``run`` (with demo data and a worker).
+
+The only commands that import the web application (``create_app``) and uvicorn.
+"""
 
 import threading
 
@@ -10,32 +13,9 @@ from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
 from watchkeep.bootstrap import prepare
-from watchkeep.cli.context import console, open_database, settings
+from watchkeep.cli.context import open_database, settings
+from watchkeep.cli.database import print_login
 from watchkeep.jobs.worker import Worker
-
-
-def migrate() -> None:
-    """Migrate the database to the latest schema and create the defaults."""
-    db = open_database()
-    prepare(db)
-    console.print(f"[green]database ready[/green] at {db.engine.url.render_as_string()}")
-    db.dispose()
-
-
-def seed_demo() -> None:
-    """Load demo data (services, teams, users, incidents) into the database."""
-    db = open_database()
-    prepare(db)
-    _print_login(demo.seed(db))
-    db.dispose()
-
-
-def _print_login(login: demo.Login) -> None:
-    console.print(
-        f"\n[bold]Watchkeep[/bold] on {settings().base_url}\n"
-        f"  admin login: [cyan]{login.email}[/cyan] / [cyan]{login.password}[/cyan]\n"
-        f"  API token:   [cyan]{login.token}[/cyan]\n"
-    )
 
 
 def serve(
@@ -58,7 +38,7 @@ def run(
     db = open_database()
     prepare(db)
     if cfg.demo_data:
-        _print_login(demo.seed(db))
+        print_login(demo.seed(db))
     # One similarity index for the app and the worker: one process, one database.
     similarity = similarity_index(db, cfg)
     stop = threading.Event()

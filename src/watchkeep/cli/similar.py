@@ -10,7 +10,8 @@ from watchkeep.assist import service as assist
 from watchkeep.assist.schemas import similar_read
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import TokenOption, UrlOption, remote_client, segment, server_url
-from watchkeep.cli.context import console, fail, local_session, open_database, print_json, settings
+from watchkeep.cli.context import local_session, open_database, settings
+from watchkeep.cli.output import console, fail, print_json
 from watchkeep.incident.access import get_visible
 
 

@@ -16,7 +16,8 @@ from watchkeep.auth.models import ApiToken
 from watchkeep.auth.schemas import TokenCreated, TokenRead
 from watchkeep.cli.actor import AsOption, local_actor, local_actor_or_system
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, remote_client, server_url
-from watchkeep.cli.context import console, err_console, fail, local_session, print_json
+from watchkeep.cli.context import local_session
+from watchkeep.cli.output import console, err_console, fail, print_json
 from watchkeep.core.actor import Role
 from watchkeep.core.clock import ensure_utc, utcnow
 

@@ -11,7 +11,8 @@ from watchkeep.auth import service as auth
 from watchkeep.auth.models import User
 from watchkeep.auth.schemas import UserRead
 from watchkeep.cli.actor import AsOption, local_actor, local_actor_or_system
-from watchkeep.cli.context import console, local_session, print_json
+from watchkeep.cli.context import local_session
+from watchkeep.cli.output import console, print_json
 from watchkeep.core.actor import Role
 from watchkeep.core.clock import utcnow
 

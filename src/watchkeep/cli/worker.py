@@ -10,7 +10,8 @@ import typer
 
 from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.tasks import build_registry
-from watchkeep.cli.context import console, open_database, settings
+from watchkeep.cli.context import open_database, settings
+from watchkeep.cli.output import console
 from watchkeep.jobs.worker import Worker
 
 log = logging.getLogger(__name__)
