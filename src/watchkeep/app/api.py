@@ -22,6 +22,9 @@ API_MODULES: tuple[ModuleType, ...] = (
     oncall_api,
 )
 
-api_router = APIRouter()
-for module in API_MODULES:
-    api_router.include_router(module.router)
+
+def build_router() -> APIRouter:
+    router = APIRouter()
+    for module in API_MODULES:
+        router.include_router(module.router)
+    return router

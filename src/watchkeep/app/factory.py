@@ -7,8 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from watchkeep import __version__
-from watchkeep.app import health, web
-from watchkeep.app.api import api_router
+from watchkeep.app import api, health, web
 from watchkeep.app.components import similarity_index
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.auth.authn import TokensAndSessions
@@ -67,7 +66,7 @@ def create_app(
     app.state.panels = web.build_panels()
     errors.install(app, error_page)
     app.include_router(health.router)
-    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(api.build_router(), prefix="/api/v1")
     app.include_router(web.build_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
