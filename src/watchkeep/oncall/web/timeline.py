@@ -22,19 +22,20 @@ FINAL_HEIGHT = 40
 ROW_HEIGHT = 28
 ROW_GAP = 8
 CHAR_WIDTH = 6.6  # average width of a character of the 11.5px label font
-# Pairs of (fill, text) with enough contrast; a user's colour is PALETTE[id % len].
+# Pairs of (fill, text) with at least WCAG AA contrast (4.5:1, checked by a test); a user's
+# colour is PALETTE[id % len].
 PALETTE = (
     ("#3b5bdb", "#ffffff"),
-    ("#e8590c", "#ffffff"),
-    ("#2b8a3e", "#ffffff"),
+    ("#c2410c", "#ffffff"),
+    ("#2f7d3a", "#ffffff"),
     ("#ae3ec9", "#ffffff"),
-    ("#0c8599", "#ffffff"),
+    ("#0b7285", "#ffffff"),
     ("#c92a2a", "#ffffff"),
     ("#f59f00", "#1b2130"),
     ("#5f3dc4", "#ffffff"),
-    ("#d6336c", "#ffffff"),
+    ("#c2255c", "#ffffff"),
     ("#1971c2", "#ffffff"),
-    ("#66a80f", "#ffffff"),
+    ("#4a7c0b", "#ffffff"),
     ("#862e9c", "#ffffff"),
 )
 NOBODY = ("#e9ecef", "#495057")
