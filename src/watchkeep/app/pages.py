@@ -52,7 +52,7 @@ def dashboard_panel(name: str, request: Request, session: DbSession, actor: WebA
     """One dashboard panel, fresh (its periodic refresh)."""
     panel = panel_set(request, DASHBOARD).get(name)
     now, shared = _dashboard_shared(actor)
-    return panels_response(request, session, now, shared, [panel])
+    return panels_response(request, session, now, shared, [panel], announce=None)
 
 
 @router.get("/incidents/{ref}")
@@ -72,4 +72,4 @@ def incident_panel(
     panel = panel_set(request, INCIDENT).get(name)
     incident = get_visible(session, ref=ref, actor=actor)
     shared = shared_context(session, incident, actor)
-    return panels_response(request, session, incident, shared, [panel])
+    return panels_response(request, session, incident, shared, [panel], announce=None)

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.responses import Response
 
 from watchkeep.core.actor import Actor, Role
+from watchkeep.http.announce import leave_notice
 from watchkeep.http.deps import SAFE_METHODS, DbSession, check_csrf, web_login_of
 
 LOGIN_PATH = "/login"
@@ -43,6 +44,17 @@ def local_path(target: str | None, default: str = "/") -> str:
 def see_other(url: str) -> RedirectResponse:
     """The redirect that follows a successful form post."""
     return RedirectResponse(url, status_code=303)
+
+
+def go_to(request: Request, url: str, *, notice: str) -> Response:
+    """Send the browser to another page after a successful post (``HX-Redirect`` for
+    htmx, a 303 otherwise); that page shows and announces ``notice``, what the post did."""
+    response = (
+        Response(status_code=204, headers={"HX-Redirect": url})
+        if is_htmx(request)
+        else see_other(url)
+    )
+    return leave_notice(response, notice)
 
 
 def _login_redirect(request: Request) -> Response:

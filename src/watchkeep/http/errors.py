@@ -26,15 +26,31 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg"))
 
 
+def _field_of(details: dict[str, Any]) -> str | None:
+    """The form field an error is about: a domain error's ``field``, or the first field
+    request validation rejected."""
+    field = details.get("field")
+    if isinstance(field, str):
+        return field
+    for error in details.get("errors", ()):
+        names = [p for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        if names and isinstance(names[-1], str):
+            return names[-1]
+    return None
+
+
 def install(app: FastAPI, render_page: Any) -> None:
-    """Register the handlers; ``render_page(request, status, title, message)`` draws HTML."""
+    """Register the handlers; ``render_page(request, status, title, message, field)`` draws
+    HTML (``field``: the form field the error is about, if one is)."""
 
     def respond(
         request: Request, status: int, code: str, message: str, details: dict[str, Any]
     ) -> Response:
         if wants_json(request):
             return JSONResponse(error_body(code, message, details), status_code=status)
-        response: Response = render_page(request, status, code.replace("_", " "), message)
+        response: Response = render_page(
+            request, status, code.replace("_", " "), message, _field_of(details)
+        )
         return response
 
     @app.exception_handler(DomainError)

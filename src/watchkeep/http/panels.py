@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, Response
 
 from watchkeep.core.errors import NotFound
+from watchkeep.http.announce import hx_trigger
 from watchkeep.http.templates import render_markup
 
 
@@ -113,16 +114,18 @@ def panels_response(
     shared: dict[str, Any],
     panels: Sequence[Panel],
     *,
+    announce: str | None,
     trigger: Iterable[str] = (),
 ) -> Response:
-    """The answer to an htmx action: the first panel in place, the others out of band, and
-    the events (``HX-Trigger``) that make other panels refresh themselves."""
+    """The answer to an htmx request: the first panel in place, the others out of band, the
+    events (``HX-Trigger``) that make other panels refresh themselves, and what an action
+    did, to be announced (``None`` for a plain refresh; see :mod:`watchkeep.http.announce`)."""
     html = Markup("\n").join(
         render_panel(request, session, panel, subject, shared, oob=index > 0)
         for index, panel in enumerate(panels)
     )
     response = HTMLResponse(html)
-    events = sorted(set(trigger))
-    if events:
-        response.headers["HX-Trigger"] = ", ".join(events)
+    header = hx_trigger(trigger, announce)
+    if header is not None:
+        response.headers["HX-Trigger"] = header
     return response

@@ -16,6 +16,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import Response
 
+from watchkeep.http.announce import clear_notice, pending_notice
+
 KIT_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -38,10 +40,16 @@ def _with_defaults(request: Request, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
-    """A whole page, or a fragment, as the response."""
-    return templates_of(request).TemplateResponse(
+    """A whole page, or a fragment, as the response. A whole page also shows, once, the
+    notice an earlier action left (:mod:`watchkeep.http.announce`)."""
+    notice = None if request.headers.get("HX-Request") == "true" else pending_notice(request)
+    context.setdefault("notice", notice)
+    response = templates_of(request).TemplateResponse(
         request, name, _with_defaults(request, context), status_code=status_code
     )
+    if notice is not None:
+        clear_notice(response)
+    return response
 
 
 def render_markup(request: Request, name: str, **context: Any) -> Markup:
@@ -50,5 +58,11 @@ def render_markup(request: Request, name: str, **context: Any) -> Markup:
     return Markup(templates_of(request).get_template(name).render(context))  # noqa: S704
 
 
-def error_page(request: Request, status: int, title: str, message: str) -> Response:
-    return render(request, "error.html", status_code=status, title=title, message=message)
+def error_page(
+    request: Request, status: int, title: str, message: str, field: str | None = None
+) -> Response:
+    """The error page, or for htmx the message in the asking part's error slot; ``field``
+    names the form field the error is about, so the page can mark it."""
+    return render(
+        request, "error.html", status_code=status, title=title, message=message, field=field
+    )

@@ -38,7 +38,15 @@ def change_status(
     incident = get_visible(session, ref=ref, actor=actor)
     transition(session, incident=incident, actor=actor, status=status, now=utcnow())
     return incident_response(
-        request, session, incident, actor, HEADER, TIMELINE, UPDATES, TIMESTAMPS
+        request,
+        session,
+        incident,
+        actor,
+        HEADER,
+        TIMELINE,
+        UPDATES,
+        TIMESTAMPS,
+        announce=f"Status changed to {incident.status.capitalize()}.",
     )
 
 
@@ -50,7 +58,15 @@ def merge_into(
     incident = get_visible(session, ref=ref, actor=actor)
     merge(session, incident=incident, actor=actor, into=into, now=utcnow())
     return incident_response(
-        request, session, incident, actor, HEADER, TIMELINE, UPDATES, TIMESTAMPS
+        request,
+        session,
+        incident,
+        actor,
+        HEADER,
+        TIMELINE,
+        UPDATES,
+        TIMESTAMPS,
+        announce=f"{incident.reference} merged into {into.strip().upper()}.",
     )
 
 
@@ -61,7 +77,15 @@ def change_severity(
     """Raise or lower the severity."""
     incident = get_visible(session, ref=ref, actor=actor)
     incidents.update(session, incident=incident, actor=actor, severity=severity, now=utcnow())
-    return incident_response(request, session, incident, actor, HEADER, TIMELINE)
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        HEADER,
+        TIMELINE,
+        announce=f"Severity set to {incident.severity.name}.",
+    )
 
 
 @router.post("/roles/{role}")
@@ -75,8 +99,19 @@ def assign_role(
 ) -> Response:
     """Give a role to someone (it replaces the current holder)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    roles.assign(session, incident=incident, role=role, user_id=user_id, actor=actor, now=utcnow())
-    return incident_response(request, session, incident, actor, ROLES, TIMELINE, HEADER)
+    held = roles.assign(
+        session, incident=incident, role=role, user_id=user_id, actor=actor, now=utcnow()
+    )
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        ROLES,
+        TIMELINE,
+        HEADER,
+        announce=f"{held.user.name} is now {held.role_type.name}.",
+    )
 
 
 @router.post("/roles/{role}/unassign")
@@ -86,7 +121,17 @@ def unassign_role(
     """Leave a role unheld."""
     incident = get_visible(session, ref=ref, actor=actor)
     roles.unassign(session, incident=incident, role=role, actor=actor, now=utcnow())
-    return incident_response(request, session, incident, actor, ROLES, TIMELINE, HEADER)
+    name = roles.get_role_type(session, ref=role).name
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        ROLES,
+        TIMELINE,
+        HEADER,
+        announce=f"Nobody is {name} now.",
+    )
 
 
 @router.post("/fields")
@@ -97,7 +142,9 @@ def edit_fields(
     incident = get_visible(session, ref=ref, actor=actor)
     values = field_values(form, customfields.list_fields(session))
     incidents.update(session, incident=incident, actor=actor, custom_fields=values, now=utcnow())
-    return incident_response(request, session, incident, actor, FIELDS, TIMELINE)
+    return incident_response(
+        request, session, incident, actor, FIELDS, TIMELINE, announce="Custom fields saved."
+    )
 
 
 @router.post("/timestamps")
@@ -119,4 +166,13 @@ def set_timestamp(
         value=parse_local_utc(value, "value"),
         now=utcnow(),
     )
-    return incident_response(request, session, incident, actor, TIMESTAMPS, TIMELINE)
+    what = name.replace("_at", "").replace("_", " ").capitalize()
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        TIMESTAMPS,
+        TIMELINE,
+        announce=f"{what} time set." if value.strip() else f"{what} time cleared.",
+    )

@@ -60,7 +60,9 @@ def create_follow_up(
         priority=priority,
         now=utcnow(),
     )
-    return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)
+    return incident_response(
+        request, session, incident, actor, FOLLOW_UPS, TIMELINE, announce="Follow-up added."
+    )
 
 
 @router.post("/incidents/{ref}/follow-ups/{follow_up_id}/status")
@@ -84,4 +86,12 @@ def change_follow_up_status(
         not_doing_reason=not_doing_reason,
         now=utcnow(),
     )
-    return incident_response(request, session, incident, actor, FOLLOW_UPS, TIMELINE)
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        FOLLOW_UPS,
+        TIMELINE,
+        announce=f"Follow-up marked {status.replace('_', ' ')}.",
+    )

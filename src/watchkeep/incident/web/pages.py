@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
 from watchkeep.http.templates import render
@@ -160,7 +160,8 @@ def declare(
         },
         now=utcnow(),
     )
-    url = f"/incidents/{incident.reference}"
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return see_other(url)
+    return go_to(
+        request,
+        f"/incidents/{incident.reference}",
+        notice=f"{incident.reference} declared: {incident.severity.name}, {incident.status}.",
+    )

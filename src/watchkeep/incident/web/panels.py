@@ -16,7 +16,7 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
-from watchkeep.http.browser import is_htmx, see_other
+from watchkeep.http.browser import go_to, is_htmx
 from watchkeep.http.panels import Panel, PanelInput, panels_response
 from watchkeep.incident import customfields, lifecycle, roles, timeline, updates
 from watchkeep.incident.lifecycle import Category, Status
@@ -118,14 +118,18 @@ def incident_response(
     incident: Incident,
     actor: Actor,
     *panels: Panel,
+    announce: str,
     trigger: tuple[str, ...] = (),
 ) -> Response:
     """After an action: for htmx the changed panels (the first in place, the others out of
-    band); for a plain form post a redirect back to the incident page."""
+    band) and ``announce``, what the action did; for a plain form post a redirect back to
+    the incident page, which shows ``announce`` once."""
     if not is_htmx(request):
-        return see_other(f"/incidents/{incident.reference}#{panels[0].name}")
+        return go_to(request, f"/incidents/{incident.reference}#{panels[0].name}", notice=announce)
     shared = shared_context(session, incident, actor)
-    return panels_response(request, session, incident, shared, panels, trigger=trigger)
+    return panels_response(
+        request, session, incident, shared, panels, announce=announce, trigger=trigger
+    )
 
 
 def field_values(form: FormData, fields: list[CustomField]) -> dict[str, Any]:

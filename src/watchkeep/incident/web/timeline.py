@@ -27,7 +27,8 @@ def add_note(
     timeline.add_note(
         session, incident=incident, actor=actor, text=text, pinned=pinned, now=utcnow()
     )
-    return incident_response(request, session, incident, actor, TIMELINE)
+    announce = "Pinned note added to the timeline." if pinned else "Note added to the timeline."
+    return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
 
 
 @router.post("/timeline/{entry_id}/pin")
@@ -44,7 +45,8 @@ def pin_entry(
     timeline.set_pinned(
         session, incident=incident, entry_id=entry_id, pinned=pinned, actor=actor, now=utcnow()
     )
-    return incident_response(request, session, incident, actor, TIMELINE)
+    announce = "Entry pinned as a key moment." if pinned else "Entry unpinned."
+    return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
 
 
 @router.post("/updates")
@@ -70,6 +72,15 @@ def post_update(
         default_interval_minutes=settings.update_interval_minutes,
         now=utcnow(),
     )
+    moved = f" Status is now {incident.status.capitalize()}." if status else ""
     return incident_response(
-        request, session, incident, actor, UPDATES, TIMELINE, HEADER, TIMESTAMPS
+        request,
+        session,
+        incident,
+        actor,
+        UPDATES,
+        TIMELINE,
+        HEADER,
+        TIMESTAMPS,
+        announce=f"Status update posted.{moved}",
     )

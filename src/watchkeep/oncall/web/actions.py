@@ -4,6 +4,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.http.announce import announced
 from watchkeep.http.browser import WebResponder, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.forms import parse_id
@@ -13,6 +14,7 @@ from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.web.context import (
     HEADER,
+    NEW_FEED,
     OVERRIDES,
     TIMELINE,
     page_panels,
@@ -42,7 +44,7 @@ def create_override(
     now = utcnow()
     schedule = schedules.get(session, schedule_id=schedule_id)
     view = view_of(view_start, view_days, tz, schedule.timezone, now)
-    overrides_service.create_override(
+    override = overrides_service.create_override(
         session,
         schedule=schedule,
         actor=actor,
@@ -52,7 +54,21 @@ def create_override(
         note=note,
         now=now,
     )
-    return schedule_response(request, session, schedule, actor, view, OVERRIDES, TIMELINE, HEADER)
+    who = override.user.name if override.user else "Nobody"
+    when = " to ".join(
+        t.astimezone(view.zone).strftime("%a %d %b %H:%M") for t in (override.start, override.end)
+    )
+    return schedule_response(
+        request,
+        session,
+        schedule,
+        actor,
+        view,
+        OVERRIDES,
+        TIMELINE,
+        HEADER,
+        announce=f"Override added: {who} on call {when}.",
+    )
 
 
 @router.post("/schedules/{schedule_id:int}/overrides/{override_id:int}/delete")
@@ -73,7 +89,17 @@ def delete_override(
     overrides_service.delete_override(
         session, schedule=schedule, override_id=override_id, actor=actor, now=now
     )
-    return schedule_response(request, session, schedule, actor, view, OVERRIDES, TIMELINE, HEADER)
+    return schedule_response(
+        request,
+        session,
+        schedule,
+        actor,
+        view,
+        OVERRIDES,
+        TIMELINE,
+        HEADER,
+        announce="Override removed.",
+    )
 
 
 @router.post("/schedules/{schedule_id:int}/feed")
@@ -89,7 +115,7 @@ def rotate_feed(
     path = feeds.rotate_schedule_feed(session, schedule=schedule, actor=actor)
     url = settings.base_url.rstrip("/") + path
     if is_htmx(request):
-        return render(
+        feed = render(
             request,
             "schedules/_feed.html",
             feed_id="schedule-feed",
@@ -97,6 +123,7 @@ def rotate_feed(
             feed_url=url,
             feed_what="this schedule",
         )
+        return announced(feed, NEW_FEED)
     view = view_of("", 7, "", schedule.timezone, utcnow())
     return render(
         request,

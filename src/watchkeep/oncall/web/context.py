@@ -16,7 +16,7 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
-from watchkeep.http.browser import is_htmx, see_other
+from watchkeep.http.browser import go_to, is_htmx
 from watchkeep.http.panels import Panel, PanelInput, PanelSet, panels_response, render_panel
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
@@ -233,14 +233,17 @@ def schedule_response(
     actor: Actor,
     view: View,
     *panels: Panel,
+    announce: str,
 ) -> Response:
-    """After an action: for htmx the changed panels (the first in place, the others out of
-    band); for a plain form post a redirect back to the schedule page."""
+    """After an action or a change of view: for htmx the changed panels (the first in
+    place, the others out of band) and ``announce``, what changed; for a plain form post a
+    redirect back to the schedule page, which shows ``announce`` once."""
     if not is_htmx(request):
-        return see_other(f"/schedules/{schedule.id}?{view.query()}#{panels[0].name}")
+        url = f"/schedules/{schedule.id}?{view.query()}#{panels[0].name}"
+        return go_to(request, url, notice=announce)
     shared = shared_context(session, schedule, actor, view)
     subject = ScheduleView(schedule, view)
-    return panels_response(request, session, subject, shared, panels)
+    return panels_response(request, session, subject, shared, panels, announce=announce)
 
 
 def dashboard_panel(session: Session, now: datetime) -> dict[str, Any]:
@@ -255,6 +258,7 @@ def dashboard_panel(session: Session, now: datetime) -> dict[str, Any]:
 
 
 MY_SHIFTS_DAYS = 28
+NEW_FEED = "New calendar address made; the old one no longer works."
 MY_FEED: dict[str, Any] = {
     "feed_id": "my-feed",
     "feed_action": "/my-shifts/feed",

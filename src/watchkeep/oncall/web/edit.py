@@ -10,7 +10,7 @@ from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_teams
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
-from watchkeep.http.browser import WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.http.browser import WebResponder, WebRoute, go_to
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_id
 from watchkeep.http.templates import render
@@ -35,12 +35,6 @@ def _form(request: Request, session: Session, schedule: Schedule | None, timezon
         zones=ZONES,
         **FORM_CHOICES,
     )
-
-
-def _go(request: Request, url: str) -> Response:
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return see_other(url)
 
 
 @router.get("/schedules/new")
@@ -76,7 +70,7 @@ def create_schedule(
         )
     except Invalid as exc:
         raise friendly(exc, blocks) from None
-    return _go(request, f"/schedules/{schedule.id}")
+    return go_to(request, f"/schedules/{schedule.id}", notice=f"Schedule {schedule.name} created.")
 
 
 @router.get("/schedules/{schedule_id:int}/edit")
@@ -118,7 +112,7 @@ def update_schedule(
         )
     except Invalid as exc:
         raise friendly(exc, blocks) from None
-    return _go(request, f"/schedules/{schedule.id}")
+    return go_to(request, f"/schedules/{schedule.id}", notice=f"Schedule {schedule.name} saved.")
 
 
 @router.post("/schedules/{schedule_id:int}/delete")
@@ -127,5 +121,6 @@ def delete_schedule(
 ) -> Response:
     """Delete the schedule with its overrides and history."""
     schedule = schedules.get(session, schedule_id=schedule_id)
+    name = schedule.name
     schedules.delete(session, schedule=schedule, actor=actor)
-    return _go(request, "/schedules")
+    return go_to(request, "/schedules", notice=f"Schedule {name} deleted.")

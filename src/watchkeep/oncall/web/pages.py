@@ -1,9 +1,12 @@
 """Schedule pages: the list, one schedule drawn on a time axis, and "my shifts"."""
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.http.announce import announced
 from watchkeep.http.browser import WebActor, WebRoute, is_htmx
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.templates import render
@@ -12,6 +15,7 @@ from watchkeep.oncall import service as schedules
 from watchkeep.oncall.web.context import (
     HEADER,
     MY_FEED,
+    NEW_FEED,
     OVERRIDES,
     TIMELINE,
     UPCOMING_PANEL,
@@ -49,7 +53,11 @@ def schedule_page(
     view = view_of(start, days, tz, schedule.timezone, utcnow())
     if is_htmx(request):
         # The drawing in place; times elsewhere on the page follow its time zone.
-        return schedule_response(request, session, schedule, actor, view, *VIEW_PANELS)
+        last = view.first + timedelta(days=view.days - 1)
+        shown = f"Showing {view.first:%d %b} to {last:%d %b %Y}, {view.zone.key}."
+        return schedule_response(
+            request, session, schedule, actor, view, *VIEW_PANELS, announce=shown
+        )
     return render(
         request,
         "schedules/page.html",
@@ -76,4 +84,4 @@ def rotate_my_feed(
     if not is_htmx(request):
         context = my_shifts_context(session, actor) | {"feed_url": url}
         return render(request, "schedules/my_shifts.html", **context)
-    return render(request, "schedules/_feed.html", **MY_FEED, feed_url=url)
+    return announced(render(request, "schedules/_feed.html", **MY_FEED, feed_url=url), NEW_FEED)

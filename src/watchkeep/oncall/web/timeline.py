@@ -68,6 +68,10 @@ class Bar:
     bands: tuple[Band, ...]
     title: str
     nobody: bool = False
+    # The bar in words, for the table that stands in for the drawing.
+    who: str = ""
+    start: str = ""
+    end: str = ""
 
 
 @dataclass
@@ -146,19 +150,18 @@ def _bar(
     x, x_end = scale.x(entry.start), scale.x(entry.end)
     width = max(x_end - x, 1.0)
     names = [name_of(users, u) for u in entry.users]
-    title = (
-        f"{', '.join(names) or 'Nobody'} · {_when(entry.start, zone)} → {_when(entry.end, zone)}"
-    )
+    who, start, end = ", ".join(names) or "Nobody", _when(entry.start, zone), _when(entry.end, zone)
+    title = f"{who} · {start} → {end}"
+    words = {"who": who, "start": start, "end": end}
     if not entry.users:
-        return Bar(
-            x, width, y, height, (Band(y, height, *NOBODY, _fit("Nobody", width)),), title, True
-        )
+        nobody = (Band(y, height, *NOBODY, _fit("Nobody", width)),)
+        return Bar(x, width, y, height, nobody, title, True, **words)
     share = height / len(entry.users)
     bands = tuple(
         Band(y + i * share, share, *colour_of(u), _fit(name, width) if share >= 12 else "")
         for i, (u, name) in enumerate(zip(entry.users, names, strict=True))
     )
-    return Bar(x, width, y, height, bands, title)
+    return Bar(x, width, y, height, bands, title, **words)
 
 
 def _ticks(start: datetime, end: datetime, zone: ZoneInfo, scale: Scale) -> list[Tick]:

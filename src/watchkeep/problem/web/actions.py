@@ -13,10 +13,12 @@ from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.problem import followups
 from watchkeep.problem import service as problems
+from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.web.context import (
     ACTIONS,
     HEADER,
     IMPACT,
+    STATE_LABELS,
     TIMELINE,
     problem_response,
 )
@@ -31,7 +33,17 @@ def change_state(
     """Move the problem to another state (only those allowed next are offered)."""
     problem = problems.get(session, ref=ref)
     problems.transition(session, problem=problem, actor=actor, state=state, now=utcnow())
-    return problem_response(request, session, problem, actor, HEADER, IMPACT, TIMELINE)
+    label = STATE_LABELS[ProblemState(problem.state)]
+    return problem_response(
+        request,
+        session,
+        problem,
+        actor,
+        HEADER,
+        IMPACT,
+        TIMELINE,
+        announce=f"State is now {label}.",
+    )
 
 
 @router.post("/details")
@@ -59,7 +71,9 @@ def edit_details(
         service_ids=service_ids,
         now=utcnow(),
     )
-    return problem_response(request, session, problem, actor, HEADER, TIMELINE)
+    return problem_response(
+        request, session, problem, actor, HEADER, TIMELINE, announce="Problem details saved."
+    )
 
 
 @router.post("/follow-ups")
@@ -85,7 +99,9 @@ def add_action(
         priority=priority,
         now=utcnow(),
     )
-    return problem_response(request, session, problem, actor, ACTIONS, TIMELINE)
+    return problem_response(
+        request, session, problem, actor, ACTIONS, TIMELINE, announce="Action added."
+    )
 
 
 @router.post("/follow-ups/{follow_up_id}/status")
@@ -109,4 +125,12 @@ def change_action_status(
         not_doing_reason=not_doing_reason,
         now=utcnow(),
     )
-    return problem_response(request, session, problem, actor, ACTIONS, TIMELINE)
+    return problem_response(
+        request,
+        session,
+        problem,
+        actor,
+        ACTIONS,
+        TIMELINE,
+        announce=f"Action marked {status.replace('_', ' ')}.",
+    )

@@ -7,11 +7,12 @@ from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.http.announce import announced
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
 from watchkeep.problem import candidates
-from watchkeep.problem.web.context import can_edit, go_to
+from watchkeep.problem.web.context import can_edit
 
 router = APIRouter(prefix="/problems/candidates", route_class=WebRoute)
 
@@ -44,7 +45,11 @@ def accept(
 ) -> Response:
     """Open the problem (its incidents linked) and go to it."""
     problem = candidates.accept(session, candidate_id=candidate_id, actor=actor, now=utcnow())
-    return go_to(request, f"/problems/{problem.reference}")
+    return go_to(
+        request,
+        f"/problems/{problem.reference}",
+        notice=f"{problem.reference} opened from the proposal.",
+    )
 
 
 @router.post("/{candidate_id}/dismiss")
@@ -53,6 +58,7 @@ def dismiss(
 ) -> Response:
     """Not a problem: drop the proposal."""
     candidates.dismiss(session, candidate_id=candidate_id, actor=actor, now=utcnow())
+    notice = "Proposal dismissed."
     if not is_htmx(request):
-        return see_other(CANDIDATES)
-    return _render(request, session, actor, "problems/_candidates.html")
+        return go_to(request, CANDIDATES, notice=notice)
+    return announced(_render(request, session, actor, "problems/_candidates.html"), notice)

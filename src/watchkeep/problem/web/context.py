@@ -14,7 +14,7 @@ from watchkeep.catalog.service import list_services
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
-from watchkeep.http.browser import is_htmx, see_other
+from watchkeep.http.browser import go_to, is_htmx
 from watchkeep.http.panels import Panel, PanelInput, PanelSet, panels_response, render_panel
 from watchkeep.incident.severities import list_severities
 from watchkeep.problem import links, rca
@@ -133,21 +133,20 @@ def page_panels(
 
 
 def problem_response(
-    request: Request, session: Session, problem: Problem, actor: Actor, *panels: Panel
+    request: Request,
+    session: Session,
+    problem: Problem,
+    actor: Actor,
+    *panels: Panel,
+    announce: str,
 ) -> Response:
     """After an action: for htmx the changed panels (the first in place, the others out of
-    band); for a plain form post a redirect back to the problem page."""
+    band) and ``announce``, what the action did; for a plain form post a redirect back to
+    the problem page, which shows ``announce`` once."""
     if not is_htmx(request):
-        return see_other(f"/problems/{problem.reference}#{panels[0].name}")
+        return go_to(request, f"/problems/{problem.reference}#{panels[0].name}", notice=announce)
     shared = shared_context(session, problem, actor)
-    return panels_response(request, session, problem, shared, panels)
-
-
-def go_to(request: Request, url: str) -> Response:
-    """Send the browser to another page after a post (``HX-Redirect`` for htmx)."""
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return see_other(url)
+    return panels_response(request, session, problem, shared, panels, announce=announce)
 
 
 def lines(text: str) -> list[str]:

@@ -64,7 +64,15 @@ def link_to_problem(
         reason=reason,
         now=utcnow(),
     )
-    return incident_response(request, session, incident, actor, PROBLEMS, TIMELINE)
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        PROBLEMS,
+        TIMELINE,
+        announce=f"Linked to {found.reference}.",
+    )
 
 
 @router.post("/problems/{problem}/unlink")
@@ -75,7 +83,15 @@ def unlink_from_problem(
     incident = get_visible(session, ref=ref, actor=actor)
     found = problems.get(session, ref=problem)
     links.unlink(session, problem=found, incident_ref=incident.reference, actor=actor, now=utcnow())
-    return incident_response(request, session, incident, actor, PROBLEMS, TIMELINE)
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        PROBLEMS,
+        TIMELINE,
+        announce=f"No longer linked to {found.reference}.",
+    )
 
 
 @router.post("/known-errors/{known_error_id}/dismiss")
@@ -87,4 +103,12 @@ def dismiss(
     dismiss_match(
         session, incident=incident, known_error_id=known_error_id, actor=actor, now=utcnow()
     )
-    return incident_response(request, session, incident, actor, KNOWN_ERROR_MATCHES, TIMELINE)
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        KNOWN_ERROR_MATCHES,
+        TIMELINE,
+        announce="Known error dismissed for this incident.",
+    )

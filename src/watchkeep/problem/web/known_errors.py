@@ -7,7 +7,8 @@ from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx, see_other
+from watchkeep.http.announce import announced
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
 from watchkeep.problem import known_errors
@@ -43,7 +44,7 @@ def record_known_error(
 ) -> Response:
     """Record a known error of the problem: symptoms, workaround steps (one a line), fix."""
     problem = problems.get(session, ref=ref)
-    known_errors.create(
+    known = known_errors.create(
         session,
         actor=actor,
         problem=problem,
@@ -55,7 +56,15 @@ def record_known_error(
         alert_names=names(alert_names),
         now=utcnow(),
     )
-    return problem_response(request, session, problem, actor, KNOWN_ERRORS, TIMELINE)
+    return problem_response(
+        request,
+        session,
+        problem,
+        actor,
+        KNOWN_ERRORS,
+        TIMELINE,
+        announce=f"Known error {known.reference} recorded.",
+    )
 
 
 @router.get("/known-errors")
@@ -123,6 +132,7 @@ def edit_known_error(
         active=active,
         now=utcnow(),
     )
+    notice = f"{known.reference} saved."
     if not is_htmx(request):
-        return see_other(f"/known-errors/{known.reference}")
-    return _render_known_error(request, ref, session, actor)
+        return go_to(request, f"/known-errors/{known.reference}", notice=notice)
+    return announced(_render_known_error(request, ref, session, actor), notice)

@@ -27,7 +27,10 @@ def link_incident(
     links.link(
         session, problem=problem, incident_ref=incident, actor=actor, reason=reason, now=utcnow()
     )
-    return problem_response(request, session, problem, actor, INCIDENTS, IMPACT, TIMELINE)
+    announce = f"{incident.strip().upper()} linked to {problem.reference}."
+    return problem_response(
+        request, session, problem, actor, INCIDENTS, IMPACT, TIMELINE, announce=announce
+    )
 
 
 @router.post("/incidents/{incident}/unlink")
@@ -37,4 +40,7 @@ def unlink_incident(
     """Take an incident off the problem."""
     problem = problems.get(session, ref=ref)
     links.unlink(session, problem=problem, incident_ref=incident, actor=actor, now=utcnow())
-    return problem_response(request, session, problem, actor, INCIDENTS, IMPACT, TIMELINE)
+    announce = f"{incident.upper()} unlinked from {problem.reference}."
+    return problem_response(
+        request, session, problem, actor, INCIDENTS, IMPACT, TIMELINE, announce=announce
+    )

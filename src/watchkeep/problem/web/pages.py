@@ -6,7 +6,7 @@ from starlette.responses import Response
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute, is_htmx
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
 from watchkeep.http.templates import render
@@ -14,7 +14,7 @@ from watchkeep.problem import links
 from watchkeep.problem import service as problems
 from watchkeep.problem.lifecycle import ProblemState
 from watchkeep.problem.service import ProblemFilter
-from watchkeep.problem.web.context import STATE_LABELS, go_to, page_panels
+from watchkeep.problem.web.context import STATE_LABELS, page_panels
 
 router = APIRouter(route_class=WebRoute)
 
@@ -100,7 +100,7 @@ def create_problem(
         service_ids=service_ids,
         now=utcnow(),
     )
-    return go_to(request, f"/problems/{problem.reference}")
+    return go_to(request, f"/problems/{problem.reference}", notice=f"{problem.reference} opened.")
 
 
 @router.post("/problems/raise")
@@ -115,7 +115,7 @@ def raise_problem(
     problem = links.raise_from_incidents(
         session, actor=actor, incident_refs=incidents, title=title.strip() or None, now=utcnow()
     )
-    return go_to(request, f"/problems/{problem.reference}")
+    return go_to(request, f"/problems/{problem.reference}", notice=f"{problem.reference} raised.")
 
 
 @router.get("/problems/{ref}")

@@ -36,7 +36,9 @@ def save_whys(
     rca.set_whys(
         session, problem=problem, actor=actor, steps=why_steps(question, answer), now=utcnow()
     )
-    return problem_response(request, session, problem, actor, WHYS, TIMELINE)
+    return problem_response(
+        request, session, problem, actor, WHYS, TIMELINE, announce="Five whys saved."
+    )
 
 
 @router.post("/factors")
@@ -58,7 +60,9 @@ def add_factor(
         description=description,
         now=utcnow(),
     )
-    return problem_response(request, session, problem, actor, FACTORS, TIMELINE)
+    return problem_response(
+        request, session, problem, actor, FACTORS, TIMELINE, announce="Contributing factor added."
+    )
 
 
 @router.post("/factors/{factor_id}/remove")
@@ -68,7 +72,9 @@ def remove_factor(
     """Take a contributing factor off the analysis (the timeline keeps it)."""
     problem = problems.get(session, ref=ref)
     rca.remove_factor(session, problem=problem, actor=actor, factor_id=factor_id, now=utcnow())
-    return problem_response(request, session, problem, actor, FACTORS, TIMELINE)
+    return problem_response(
+        request, session, problem, actor, FACTORS, TIMELINE, announce="Contributing factor removed."
+    )
 
 
 @router.post("/root-cause")
@@ -78,4 +84,13 @@ def save_root_cause(
     """Write or revise the root-cause statement."""
     problem = problems.get(session, ref=ref)
     rca.set_root_cause(session, problem=problem, actor=actor, statement=statement, now=utcnow())
-    return problem_response(request, session, problem, actor, ROOT_CAUSE, HEADER, TIMELINE)
+    return problem_response(
+        request,
+        session,
+        problem,
+        actor,
+        ROOT_CAUSE,
+        HEADER,
+        TIMELINE,
+        announce="Root cause saved.",
+    )
