@@ -13,6 +13,10 @@
      pointing at the message) and focuses it.
    - Escape closes the open <details> that holds focus and returns focus to its summary;
      a click elsewhere closes the account menu.
+   - Repeating rows: a button with data-add-row="<list selector>" appends a copy of its
+     form's <template> row to that list and focuses it; a button with data-remove-row
+     removes its row and hands focus to the next row or the add button. An input with
+     data-select-on-focus selects its text (a URL to copy).
 */
 (function () {
   "use strict";
@@ -207,6 +211,35 @@
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
       if (!menu.contains(evt.target)) menu.open = false;
     });
+  });
+
+  // ---- Repeating rows and copyable fields -------------------------------------------------
+
+  document.addEventListener("click", function (evt) {
+    var add = evt.target.closest("[data-add-row]");
+    if (add) {
+      var form = add.closest("form");
+      var row = form.querySelector("template").content.firstElementChild.cloneNode(true);
+      form.querySelector(add.getAttribute("data-add-row")).append(row);
+      window.htmx.process(row);
+      row.querySelector("input, textarea, select").focus();
+      return;
+    }
+    var remove = evt.target.closest("[data-remove-row]");
+    if (remove) {
+      var item = remove.closest("li");
+      var next = item.nextElementSibling || item.previousElementSibling;
+      var list = item.parentElement;
+      item.remove();
+      var focusTo = next ? next.querySelector("[data-remove-row]") :
+        list.closest("form").querySelector("[data-add-row]");
+      if (focusTo) focusTo.focus();
+      announce("Row removed.");
+    }
+  });
+
+  document.addEventListener("focusin", function (evt) {
+    if (evt.target.matches && evt.target.matches("[data-select-on-focus]")) evt.target.select();
   });
 
   // ---- Announcements -------------------------------------------------------------------
