@@ -1,6 +1,7 @@
 """Schedule pages over HTTP, on SQLite and PostgreSQL: the list, the drawing, the forms,
 overrides from the page, "my shifts" and the dashboard's on-call panel."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -132,6 +133,27 @@ def test_the_schedule_page_draws_layers_overrides_and_the_final_schedule(
     assert "Asia/Tokyo" in later.text and "7 Jan" in later.text
 
 
+def test_every_bar_of_the_drawing_is_also_a_table_row(
+    client: TestClient, alice: Person, primary: Schedule
+) -> None:
+    log_in(client, alice)
+    page = client.get(f"/schedules/{primary.id}?start=2030-01-07&days=7&tz=UTC", headers=HTML)
+    svg_start = page.text.index('<svg class="tl-svg"')
+    svg = page.text[svg_start : page.text.index("</svg>", svg_start)]
+    assert f'aria-describedby="tl-words-{primary.id}"' in svg
+    words = page.text[page.text.index(f'id="tl-words-{primary.id}"') :]
+    words = words[: words.index("</details>")]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", words)
+    assert len(rows) == svg.count('<g class="tl-bar')  # one row per bar, gaps included
+    when = re.compile(r"\w{3} \d\d \w{3} \d\d:\d\d")
+    for who, start, end in rows:
+        assert who in ("Alice Lead", "Bob Backup", "Nobody")
+        assert when.fullmatch(start) and when.fullmatch(end)
+        assert f"{who} · {start} → {end}" in svg  # the same words as the bar's tooltip
+    captions = re.findall(r"<caption>([^<]+)</caption>", words)
+    assert captions[0].startswith("Final schedule") and "Overrides" in captions[1]
+
+
 def test_navigating_the_drawing_with_htmx_swaps_the_parts(
     client: TestClient, alice: Person, primary: Schedule
 ) -> None:
@@ -189,6 +211,8 @@ def test_form_errors_name_the_layer_and_the_field(client: TestClient, alice: Per
     assert response.status_code == 422
     assert "#schedule-form-error" in response.text
     assert "Layer 1, handover row 1 interval: must be at least 1" in response.text
+    # The error names the input that holds the field, so the page can mark and focus it.
+    assert 'data-error-for="layer-0-handover-0-interval"' in response.text
     empty = {"name": "Broken", "timezone": "UTC"} | layer_form(["", ""])
     empty["layer-0-anchor"] = "2026-03-02T09:00"
     response = client.post("/schedules", data=empty, headers=hx(token, "schedule-form"))

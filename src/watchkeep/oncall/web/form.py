@@ -24,6 +24,14 @@ SPARE_HANDOVERS = 1
 SPARE_HOURS = 2
 NOBODY = "none"
 _LAYER_FIELD = re.compile(r"layers\[(\d+)\]\.?")
+# A spec field inside a layer, as the name of the form input that holds it.
+_INPUT_OF_FIELD = (
+    (re.compile(r"handovers\[(\d+)\]\.(interval|unit)"), r"handover-\1-\2"),
+    (re.compile(r"handovers(\[\d+\])?$"), "handover-0-interval"),
+    (re.compile(r"users(\[\d+\])?$"), "users"),
+    (re.compile(r"working_intervals.*"), "hours"),
+    (re.compile(r"(name|anchor|concurrent|start|end)$"), r"\1"),
+)
 
 
 def _text(form: FormData, key: str) -> str:
@@ -116,15 +124,25 @@ def layers_from_form(form: FormData, timezone: str) -> tuple[list[dict[str, Any]
 
 
 def friendly(error: Invalid, blocks: Sequence[int]) -> Invalid:
-    """``layers[0].handovers[1].interval: …`` as ``Layer 1, handover row 2 interval: …``."""
+    """``layers[0].handovers[1].interval: …`` as ``Layer 1, handover row 2 interval: …``,
+    its ``field`` the name of the form input that holds it (``layer-0-handover-1-interval``)."""
     match = _LAYER_FIELD.match(error.message)
     if match is None or int(match[1]) >= len(blocks):
         return error
+    block = blocks[int(match[1])]
     rest = error.message[match.end() :]
     rest = re.sub(r"users\[(\d+)\]", lambda m: f"user slot {int(m[1]) + 1}", rest)
     rest = re.sub(r"handovers\[(\d+)\]\.?", lambda m: f"handover row {int(m[1]) + 1} ", rest)
     rest = re.sub(r"working_intervals\[\d+\]\.?", "working hours ", rest)
-    return Invalid(f"Layer {blocks[int(match[1])] + 1}, {rest}", **error.details)
+    details = dict(error.details)
+    field = _LAYER_FIELD.match(str(details.get("field", "")))
+    if field is not None:
+        inside = field.string[field.end() :]
+        for pattern, name in _INPUT_OF_FIELD:
+            if pattern.fullmatch(inside):
+                details["field"] = f"layer-{block}-{pattern.sub(name, inside)}"
+                break
+    return Invalid(f"Layer {block + 1}, {rest}", **details)
 
 
 def _local(value: datetime | None, zone: ZoneInfo) -> str:
