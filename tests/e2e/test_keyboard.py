@@ -92,9 +92,7 @@ def declare_with_keys(page: Page, title: str) -> str:
     return reference
 
 
-def test_declare_change_status_and_post_an_update_with_keys_only(
-    server: str, page: Page
-) -> None:
+def test_declare_change_status_and_post_an_update_with_keys_only(server: str, page: Page) -> None:
     log_in(page)
     declare_with_keys(page, "Search times out for every query")
     # The notice is shown once: a reload does not bring it back.
@@ -108,9 +106,7 @@ def test_declare_change_status_and_post_an_update_with_keys_only(
     page.keyboard.press("ArrowDown")
     chosen = page.locator("#status-select").input_value()
     tab_to(page, "#incident-header button[type=submit]")
-    expect(page.locator("#incident-header button[type=submit]").first).to_have_text(
-        "Change status"
-    )
+    expect(page.locator("#incident-header button[type=submit]").first).to_have_text("Change status")
     page.keyboard.press("Enter")
     expect(page.locator("#incident-header .badges .status")).to_have_text(chosen.capitalize())
     expect_announced(page, f"Status changed to {chosen.capitalize()}.")

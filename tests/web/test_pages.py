@@ -60,6 +60,20 @@ def test_a_wrong_password_shows_the_form_again_with_a_message(
     assert SESSION_COOKIE not in response.cookies
 
 
+def test_a_run_of_wrong_passwords_is_told_to_wait(client: TestClient, alice: Person) -> None:
+    """Each failure is committed with its answer, so the run is counted across requests."""
+    statuses = [
+        client.post("/login", data={"email": alice.user.email, "password": "nope"}).status_code
+        for _ in range(8)
+    ]
+    assert statuses == [401] * 6 + [429] * 2
+    response = client.post("/login", data={"email": alice.user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 2
+    assert "Too many failed logins; try again in" in response.text
+    assert SESSION_COOKIE not in response.cookies
+
+
 def test_the_right_password_sets_the_session_cookie_and_redirects(
     client: TestClient, alice: Person
 ) -> None:

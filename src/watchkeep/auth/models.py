@@ -76,3 +76,15 @@ class AuditRecord(Base):
     actor: Mapped[User | None] = relationship(
         primaryjoin="foreign(AuditRecord.actor_id) == User.id", lazy="joined", viewonly=True
     )
+
+
+class LoginThrottle(Base):
+    """Failed web logins in a row for one account or one client address (``key``:
+    ``account:<e-mail>`` or ``address:<ip>``), and until when it must wait."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

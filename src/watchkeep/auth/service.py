@@ -5,9 +5,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth import audit
+from watchkeep.auth import audit, throttle
 from watchkeep.auth.models import ApiToken, User, WebSession
-from watchkeep.auth.secrets import digest, hash_password, new_token, verify_password
+from watchkeep.auth.secrets import (
+    digest,
+    hash_password,
+    new_token,
+    verify_password,
+    waste_a_verification,
+)
 from watchkeep.core.actor import Actor, Role, lesser, parse_role
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 
@@ -152,14 +158,30 @@ def _active_admins(session: Session) -> int:
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
+    """The user whose e-mail and password these are. An unknown account costs as much time
+    as a known one (its password is checked against a stand-in hash), so the answer's
+    timing does not tell which accounts exist."""
     user = find_user_by_email(session, email=email)
-    if (
-        user is None
-        or not user.is_active
-        or not user.password_hash
-        or not verify_password(user.password_hash, password)
-    ):
+    if user is None or not user.is_active or not user.password_hash:
+        waste_a_verification(password)
         raise Unauthorized("wrong e-mail or password")
+    if not verify_password(user.password_hash, password):
+        raise Unauthorized("wrong e-mail or password")
+    return user
+
+
+def log_in(
+    session: Session, *, email: str, password: str, address: str | None, now: datetime
+) -> User:
+    """:func:`authenticate`, throttled: a locked account or address is refused (429) before
+    its password is checked, and a wrong password is counted (the caller commits it)."""
+    throttle.check(session, email=email, address=address, now=now)
+    try:
+        user = authenticate(session, email=email, password=password)
+    except Unauthorized:
+        throttle.failed(session, email=email, address=address, now=now)
+        raise
+    throttle.succeeded(session, email=email, address=address)
     return user
 
 

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from watchkeep.auth import audit
 from watchkeep.auth import service as auth
 from watchkeep.auth.schemas import audit_record_read
+from watchkeep.auth.throttle import TooManyAttempts
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Unauthorized
 from watchkeep.http.browser import (
@@ -47,11 +48,13 @@ def login(
     password: str = Form(""),
     next_: str = Form("/", alias="next"),
 ) -> Response:
-    """Check the password, start a session and set its HttpOnly cookie."""
+    """Check the password (throttled), start a session and set its HttpOnly cookie."""
+    address = request.client.host if request.client else None
     try:
-        user = auth.authenticate(session, email=email, password=password)
-    except Unauthorized as exc:
-        return render(
+        user = auth.log_in(session, email=email, password=password, address=address, now=utcnow())
+    except (Unauthorized, TooManyAttempts) as exc:
+        # Returned, not raised: the failed attempt is committed with the answer.
+        response = render(
             request,
             "auth/login.html",
             status_code=exc.status_code,
@@ -59,6 +62,9 @@ def login(
             email=email,
             error=exc.message,
         )
+        if "retry_after" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
     _, secret = auth.start_web_session(
         session, user=user, hours=settings.session_hours, now=utcnow()
     )

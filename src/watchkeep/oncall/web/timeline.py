@@ -151,17 +151,16 @@ def _bar(
     width = max(x_end - x, 1.0)
     names = [name_of(users, u) for u in entry.users]
     who, start, end = ", ".join(names) or "Nobody", _when(entry.start, zone), _when(entry.end, zone)
-    title = f"{who} · {start} → {end}"
-    words = {"who": who, "start": start, "end": end}
     if not entry.users:
-        nobody = (Band(y, height, *NOBODY, _fit("Nobody", width)),)
-        return Bar(x, width, y, height, nobody, title, True, **words)
-    share = height / len(entry.users)
-    bands = tuple(
-        Band(y + i * share, share, *colour_of(u), _fit(name, width) if share >= 12 else "")
-        for i, (u, name) in enumerate(zip(entry.users, names, strict=True))
-    )
-    return Bar(x, width, y, height, bands, title, **words)
+        bands: tuple[Band, ...] = (Band(y, height, *NOBODY, _fit("Nobody", width)),)
+    else:
+        share = height / len(entry.users)
+        bands = tuple(
+            Band(y + i * share, share, *colour_of(u), _fit(name, width) if share >= 12 else "")
+            for i, (u, name) in enumerate(zip(entry.users, names, strict=True))
+        )
+    title = f"{who} · {start} → {end}"
+    return Bar(x, width, y, height, bands, title, not entry.users, who=who, start=start, end=end)
 
 
 def _ticks(start: datetime, end: datetime, zone: ZoneInfo, scale: Scale) -> list[Tick]:
