@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit, throttle
@@ -107,9 +107,16 @@ def create_user(
 
 
 def set_password(
-    session: Session, *, actor: Actor, now: datetime, user_id: int, password: str
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    user_id: int,
+    password: str,
+    keep_session: int | None = None,
 ) -> None:
-    """Set a user's web login password (your own, or anyone's as an admin)."""
+    """Set a user's web login password (your own, or anyone's as an admin). Every web
+    session of the user ends but ``keep_session`` (the one making the change)."""
     if actor.user_id != user_id:
         actor.require(Role.ADMIN)
     if len(password) < MIN_PASSWORD:
@@ -117,14 +124,15 @@ def set_password(
     user = get_user(session, user_id=user_id)
     had_password = user.password_hash is not None
     user.password_hash = hash_password(password)
+    ended = end_user_sessions(session, user_id=user.id, keep=keep_session)
     audit.record(
         session,
         actor=actor,
         action="user:set_password",
         subject_type="user",
         subject_id=user.id,
-        summary=f"Password of {user.email} set",
-        changes={"has_password": (had_password, True)},
+        summary=f"Password of {user.email} set; {ended} other web session(s) ended",
+        changes={"has_password": (had_password, True)} | _ended(ended),
         now=now,
     )
 
@@ -139,14 +147,15 @@ def change_role(session: Session, *, actor: Actor, now: datetime, user_id: int, 
     if user.role == Role.ADMIN and user.is_active and _active_admins(session) <= 1:
         raise Conflict(f"{user.email} is the last active admin; make another admin first")
     old, user.role = user.role, new_role.value
+    ended = end_user_sessions(session, user_id=user.id)
     audit.record(
         session,
         actor=actor,
         action="user:role_change",
         subject_type="user",
         subject_id=user.id,
-        summary=f"{user.email} is now {user.role} (was {old})",
-        changes={"role": (old, user.role)},
+        summary=f"{user.email} is now {user.role} (was {old}); {ended} web session(s) ended",
+        changes={"role": (old, user.role)} | _ended(ended),
         now=now,
     )
     return user
@@ -294,6 +303,21 @@ def find_web_session(session: Session, *, secret: str, now: datetime) -> WebSess
     if not web_session.user.is_active:
         return None
     return web_session
+
+
+def _ended(sessions: int) -> dict[str, tuple[int, int]]:
+    """The audit change for web sessions a change ended (none when it ended none)."""
+    return {"sessions_ended": (0, sessions)} if sessions else {}
+
+
+def end_user_sessions(session: Session, *, user_id: int, keep: int | None = None) -> int:
+    """End every web session of a user but ``keep``; how many ended."""
+    query = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(WebSession.id != keep)
+    ended: int = session.execute(query).rowcount  # type: ignore[attr-defined]
+    session.flush()
+    return ended
 
 
 def end_web_session(session: Session, *, secret: str) -> None:

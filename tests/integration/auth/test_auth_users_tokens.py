@@ -8,13 +8,17 @@ from sqlalchemy.orm import Session
 from tests.factories import make_person
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.models import ApiToken, User, WebSession
+from watchkeep.auth.models import ApiToken, AuditRecord, User, WebSession
 from watchkeep.auth.secrets import digest
 from watchkeep.core.actor import Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
+
+
+def audit_records(session: Session) -> list[AuditRecord]:
+    return list(session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
 
 
 def raw_rows(session: Session, table: str) -> list[str]:
@@ -237,6 +241,36 @@ def test_ending_a_web_session_forgets_it(session: Session) -> None:
     auth.end_web_session(session, secret=secret)
     assert session.scalars(select(WebSession)).all() == []
     assert auth.find_web_session(session, secret=secret, now=NOW) is None
+
+
+def test_a_password_change_ends_the_users_other_sessions(session: Session) -> None:
+    person, other = make_person(session), make_person(session)
+    here, here_secret = auth.start_web_session(session, user=person.user, hours=2, now=NOW)
+    _, phone = auth.start_web_session(session, user=person.user, hours=2, now=NOW)
+    _, others = auth.start_web_session(session, user=other.user, hours=2, now=NOW)
+    auth.set_password(
+        session,
+        actor=person.actor,
+        now=NOW,
+        user_id=person.user.id,
+        password="a new long password",
+        keep_session=here.id,
+    )
+    assert auth.find_web_session(session, secret=phone, now=NOW) is None
+    assert auth.find_web_session(session, secret=here_secret, now=NOW) is here
+    assert auth.find_web_session(session, secret=others, now=NOW) is not None
+    record = audit_records(session)[-1]
+    assert record.action == "user:set_password" and record.changes["sessions_ended"] == [0, 1]
+
+
+def test_a_role_change_ends_every_session_of_the_user(session: Session) -> None:
+    admin, person = make_person(session, "admin"), make_person(session, "admin")
+    _, secret = auth.start_web_session(session, user=person.user, hours=2, now=NOW)
+    auth.change_role(session, actor=admin.actor, now=NOW, user_id=person.user.id, role="viewer")
+    assert auth.find_web_session(session, secret=secret, now=NOW) is None
+    record = audit_records(session)[-1]
+    assert record.action == "user:role_change" and record.changes["role"] == ["admin", "viewer"]
+    assert record.changes["sessions_ended"] == [0, 1]
 
 
 def test_an_inactive_users_web_session_is_ignored(session: Session) -> None:
