@@ -7,13 +7,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from watchkeep import __version__
-from watchkeep.app import api, health, web
+from watchkeep.app import api, docs, health, web
 from watchkeep.app.components import similarity_index
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.auth.authn import TokensAndSessions
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings, get_settings
 from watchkeep.http import errors
+from watchkeep.http.security import SecurityHeaders
 from watchkeep.http.templates import STATIC_DIR, error_page
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -54,7 +55,7 @@ def create_app(
         version=__version__,
         summary="Incident and problem management for SRE teams",
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by app/docs.py from the package, no CDN
         redoc_url=None,
         lifespan=_keeping(similarity) if owned else None,
     )
@@ -65,8 +66,11 @@ def create_app(
     app.state.templates = web.build_templates()
     app.state.panels = web.build_panels()
     errors.install(app, error_page)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(api.build_router(), prefix="/api/v1")
     app.include_router(web.build_router())
+    app.mount("/static/api-docs", StaticFiles(directory=docs.ASSETS), name="api-docs")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -75,7 +75,7 @@ def login(
         max_age=settings.session_hours * 3600,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.cookies_secure,
         path="/",
     )
     return response

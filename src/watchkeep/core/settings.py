@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port `serve` and `run` listen on")
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL used in links")
     session_hours: int = Field(336, description="Lifetime of a web login session")
-    secure_cookies: bool = Field(False, description="Mark cookies Secure (behind HTTPS)")
+    secure_cookies: bool | None = Field(
+        None, description="Mark cookies Secure (default: when base_url is https)"
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error")
     worker_concurrency: int = Field(2, description="Jobs a worker runs at once")
     job_poll_seconds: float = Field(0.5, description="How often an idle worker looks for due jobs")
@@ -35,6 +37,13 @@ class Settings(BaseSettings):
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether cookies carry ``Secure``: as set, else when the public URL is https."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.base_url.lower().startswith("https://")
 
 
 @lru_cache
