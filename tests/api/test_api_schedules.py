@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_team
+from tests.web.helpers import log_in
 
 DAY = timedelta(days=1)
 ANCHOR_DAY = (datetime.now(UTC) - 40 * DAY).date()
@@ -151,7 +152,9 @@ def test_a_malformed_body_is_422_with_its_location(client: TestClient, alice: Pe
         ("POST", "/api/v1/schedules/1/overrides"),
         ("DELETE", "/api/v1/schedules/1/overrides/1"),
         ("GET", "/api/v1/schedules/1/feed-url"),
+        ("POST", "/api/v1/schedules/1/feed-url"),
         ("GET", "/api/v1/users/me/feed-url"),
+        ("POST", "/api/v1/users/me/feed-url"),
         ("GET", "/api/v1/users/me/shifts"),
     ],
 )
@@ -170,7 +173,7 @@ def test_viewers_read_but_do_not_change(client: TestClient, alice: Person, viewe
     error_of(client.post("/api/v1/schedules", json=body, headers=viewer.headers), 403, "forbidden")
     error_of(client.patch(url, json={"name": "Y"}, headers=viewer.headers), 403, "forbidden")
     error_of(client.delete(url, headers=viewer.headers), 403, "forbidden")
-    error_of(client.get(f"{url}/feed-url", headers=viewer.headers), 403, "forbidden")
+    error_of(client.post(f"{url}/feed-url", headers=viewer.headers), 403, "forbidden")
     start = datetime.now(UTC) + DAY
     override = {"user_id": viewer.user.id, "start": iso(start), "end": iso(start + DAY)}
     error_of(
@@ -187,6 +190,7 @@ def test_only_admins_and_the_team_change_a_team_schedule(
     url = f"/api/v1/schedules/{schedule['id']}"
     assert schedule["team"] == {"id": team.id, "name": "Payments"}
     error_of(client.patch(url, json={"name": "Mine"}, headers=bob.headers), 403, "forbidden")
+    error_of(client.post(f"{url}/feed-url", headers=bob.headers), 403, "forbidden")
     error_of(client.get(f"{url}/feed-url", headers=bob.headers), 403, "forbidden")
     assert client.patch(url, json={"name": "Ours"}, headers=admin.headers).status_code == 200
     assert client.patch(url, json={"team_id": None}, headers=alice.headers).json()["team"] is None
@@ -323,8 +327,10 @@ def test_the_schedule_feed_is_valid_icalendar_behind_a_secret(
     client: TestClient, alice: Person, bob: Person
 ) -> None:
     schedule = create(client, alice, layer(alice, bob))
-    feed_url = client.get(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers)
-    assert feed_url.status_code == 200, feed_url.text
+    state = client.get(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers)
+    assert state.json() == {"exists": False}
+    feed_url = client.post(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers)
+    assert feed_url.status_code == 201, feed_url.text
     url = feed_url.json()["url"]
     assert url.startswith("http") and url.endswith(".ics") and "/feeds/schedules/" in url
 
@@ -345,8 +351,13 @@ def test_the_schedule_feed_is_valid_icalendar_behind_a_secret(
         str(e["UID"]) for e in events
     ]
 
-    # Rotating the secret stops the old address.
-    newer = client.get(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers).json()
+    # Reading changes nothing (a link elsewhere cannot break a subscription)...
+    state = client.get(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers)
+    assert state.json() == {"exists": True}
+    assert feed(client, url).walk("VEVENT")
+    # ...rotating the secret stops the old address.
+    newer = client.post(f"/api/v1/schedules/{schedule['id']}/feed-url", headers=alice.headers)
+    newer = newer.json()
     assert newer["url"] != url
     error_of(client.get(urlsplit(url).path), 404, "not_found")
     assert feed(client, newer["url"]).walk("VEVENT")
@@ -357,13 +368,17 @@ def test_the_user_feed_has_that_users_shifts(
 ) -> None:
     create(client, alice, layer(alice, bob))
     create(client, alice, layer(bob, name="backup"), name="Backup")
-    url = client.get("/api/v1/users/me/feed-url", headers=alice.headers).json()["url"]
+    assert client.get("/api/v1/users/me/feed-url", headers=alice.headers).json() == {
+        "exists": False
+    }
+    url = client.post("/api/v1/users/me/feed-url", headers=alice.headers).json()["url"]
+    assert client.get("/api/v1/users/me/feed-url", headers=alice.headers).json() == {"exists": True}
     assert "/feeds/users/" in url
     events = feed(client, url).walk("VEVENT")
     assert events and {str(e["SUMMARY"]) for e in events} == {"On call: Primary"}
     day_lengths = {e.decoded("DTEND") - e.decoded("DTSTART") for e in events}
     assert day_lengths <= {DAY}
-    bobs = feed(client, client.get("/api/v1/users/me/feed-url", headers=bob.headers).json()["url"])
+    bobs = feed(client, client.post("/api/v1/users/me/feed-url", headers=bob.headers).json()["url"])
     summaries = {str(e["SUMMARY"]) for e in bobs.walk("VEVENT")}
     assert summaries == {"On call: Primary", "On call: Backup"}
 
@@ -371,3 +386,14 @@ def test_the_user_feed_has_that_users_shifts(
 @pytest.mark.parametrize("path", ["/feeds/schedules/wkcal_nope.ics", "/feeds/users/wkcal_nope.ics"])
 def test_a_wrong_feed_token_is_404(client: TestClient, path: str) -> None:
     error_of(client.get(path), 404, "not_found")
+
+
+def test_a_cross_site_request_cannot_rotate_a_feed(client: TestClient, alice: Person) -> None:
+    """With a web session's cookie, reading changes nothing and rotating needs the CSRF token."""
+    url = client.post("/api/v1/users/me/feed-url", headers=alice.headers).json()["url"]
+    token = log_in(client, alice)
+    assert client.get("/api/v1/users/me/feed-url").json() == {"exists": True}
+    error_of(client.post("/api/v1/users/me/feed-url"), 403, "forbidden")
+    assert feed(client, url).walk("VEVENT") is not None  # the subscription still works
+    rotated = client.post("/api/v1/users/me/feed-url", headers={"X-CSRF-Token": token})
+    assert rotated.status_code == 201 and rotated.json()["url"] != url

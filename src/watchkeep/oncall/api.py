@@ -18,6 +18,7 @@ from watchkeep.oncall.read import (
 )
 from watchkeep.oncall.schemas import (
     EntriesRead,
+    FeedState,
     FeedUrl,
     OncallRead,
     OverrideIn,
@@ -178,7 +179,15 @@ def delete_override(
 
 
 @router.get("/schedules/{schedule_id}/feed-url")
-def schedule_feed_url(
+def schedule_feed_state(schedule_id: int, session: DbSession, actor: Responder) -> FeedState:
+    """Whether the schedule has a calendar feed address (admins and its team)."""
+    schedule = schedules.get(session, schedule_id=schedule_id)
+    schedules.require_manage(session, actor, schedule)
+    return FeedState(exists=schedule.feed_token_hash is not None)
+
+
+@router.post("/schedules/{schedule_id}/feed-url", status_code=201)
+def rotate_schedule_feed(
     schedule_id: int, session: DbSession, actor: Responder, settings: SettingsDep
 ) -> FeedUrl:
     """A new secret iCalendar URL for the schedule (admins and its team); the old one stops."""
@@ -188,7 +197,13 @@ def schedule_feed_url(
 
 
 @router.get("/users/me/feed-url", tags=["users"])
-def my_feed_url(session: DbSession, actor: CurrentActor, settings: SettingsDep) -> FeedUrl:
+def my_feed_state(session: DbSession, actor: CurrentActor) -> FeedState:
+    """Whether you have a calendar feed address for your shifts."""
+    return FeedState(exists=feeds.has_user_feed(session, user_id=actor.user_id))
+
+
+@router.post("/users/me/feed-url", tags=["users"], status_code=201)
+def rotate_my_feed(session: DbSession, actor: CurrentActor, settings: SettingsDep) -> FeedUrl:
     """A new secret iCalendar URL for your shifts across schedules; the old one stops."""
     path = feeds.rotate_user_feed(session, user_id=actor.user_id, now=utcnow())
     return FeedUrl(url=settings.base_url.rstrip("/") + path)

@@ -62,6 +62,10 @@ def rotate_user_feed(session: Session, *, user_id: int, now: datetime) -> str:
     return user_feed_path(token)
 
 
+def has_user_feed(session: Session, *, user_id: int) -> bool:
+    return session.scalar(select(UserFeed.id).where(UserFeed.user_id == user_id)) is not None
+
+
 def _window(now: datetime) -> tuple[datetime, datetime]:
     """The feed's window, from midnight UTC so that it stays put through the day."""
     midnight = whole_seconds(now).replace(hour=0, minute=0, second=0)

@@ -149,3 +149,10 @@ class ShiftRead(BaseModel):
 
 class FeedUrl(BaseModel):
     url: str = Field(description="Secret iCalendar URL; a new one stops the old one working")
+
+
+class FeedState(BaseModel):
+    exists: bool = Field(
+        description="Whether a feed address exists. Only a hash of it is kept, so the address "
+        "itself is shown once, when POST makes it."
+    )
