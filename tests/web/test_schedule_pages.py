@@ -270,6 +270,10 @@ def test_an_override_is_added_and_removed_from_the_page(
     assert response.text.lstrip().startswith('<section id="schedule-overrides"')
     assert "dentist swap" in response.text
     assert 'id="schedule-timeline"' in response.text  # redrawn out of band
+    # "Coming up" follows at once: Alice covers the shift tomorrow.
+    upcoming = response.text[response.text.index('<section id="schedule-upcoming"') :]
+    assert 'hx-swap-oob="true"' in upcoming[:120]
+    assert "Alice Lead" in upcoming[: upcoming.index("</section>")]
     found = overrides_service.list_overrides(session, schedule_id=primary.id)
     assert [(o.user_id, o.note) for o in found] == [(alice.user.id, "dentist swap")]
 
@@ -282,6 +286,7 @@ def test_an_override_is_added_and_removed_from_the_page(
         f"{url}/{found[0].id}/delete", data={"tz": "UTC"}, headers=hx(token, "schedule-overrides")
     )
     assert removed.status_code == 200
+    assert '<section id="schedule-upcoming" class="panel" hx-swap-oob="true"' in removed.text
     session.expire_all()
     assert overrides_service.list_overrides(session, schedule_id=primary.id) == []
 

@@ -17,6 +17,7 @@ from watchkeep.oncall.web.context import (
     NEW_FEED,
     OVERRIDES,
     TIMELINE,
+    UPCOMING_PANEL,
     page_panels,
     parse_local,
     schedule_response,
@@ -67,6 +68,7 @@ def create_override(
         OVERRIDES,
         TIMELINE,
         HEADER,
+        UPCOMING_PANEL,
         announce=f"Override added: {who} on call {when}.",
     )
 
@@ -98,6 +100,7 @@ def delete_override(
         OVERRIDES,
         TIMELINE,
         HEADER,
+        UPCOMING_PANEL,
         announce="Override removed.",
     )
 
