@@ -75,8 +75,13 @@ def test_declare_and_resolve_an_incident_in_the_browser(page: Page) -> None:
     page.click("#timestamps summary")
     page.select_option("#timestamps select[name=name]", "declared_at")
     page.click("#timestamps button:has-text('Save')")
-    expect(page.locator("#timestamps-error")).to_contain_text("declared_at cannot be cleared")
+    expect(page.locator("#timestamps-error")).to_contain_text("Declared at cannot be cleared")
     expect(page.locator("#timestamps dl.kv").first).to_be_visible()
+    # The next action that works, in another part, clears it.
+    page.fill("#note-text", "Resolved after the rollback.")
+    page.click(".note-form button[type=submit]")
+    expect(page.locator("#timeline")).to_contain_text("Resolved after the rollback.")
+    expect(page.locator("#timestamps-error")).to_be_empty()
 
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOT), full_page=True)

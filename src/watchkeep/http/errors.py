@@ -1,6 +1,7 @@
 """One mapping from errors to HTTP: ``{"error": {code, message, details}}`` for the API,
 an error page for the web UI."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,17 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/openapi")) or "html" not in request.headers.get(
         "accept", ""
     )
+
+
+# An internal field name at the start of a message, or of one of several joined by "; ".
+_FIELD_NAME = re.compile(r"(?:^|(?<=; ))([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")
+
+
+def for_people(message: str) -> str:
+    """``message`` with field names as words, for a page: "fix_link must be …" reads
+    "Fix link must be …" (the API keeps the names, which clients match on)."""
+    worded = _FIELD_NAME.sub(lambda m: m[1].removesuffix("_id").replace("_", " "), message)
+    return worded[:1].upper() + worded[1:]
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -49,7 +61,7 @@ def install(app: FastAPI, render_page: Any) -> None:
         if wants_json(request):
             return JSONResponse(error_body(code, message, details), status_code=status)
         response: Response = render_page(
-            request, status, code.replace("_", " "), message, _field_of(details)
+            request, status, code.replace("_", " "), for_people(message), _field_of(details)
         )
         return response
 

@@ -10,7 +10,8 @@
    - A periodic refresh (an element polled with hx-trigger "every …") waits while focus is
      inside the element or a menu in it is open, and runs as soon as focus leaves it.
    - An error that names a form field marks that field (aria-invalid, aria-describedby
-     pointing at the message) and focuses it.
+     pointing at the message) and focuses it; the next action that works clears every
+     error on the page.
    - Escape closes the open <details> that holds focus and returns focus to its summary;
      a click elsewhere closes the account menu.
    - Repeating rows: a button with data-add-row="<list selector>" appends a copy of its
@@ -187,12 +188,15 @@
     field.focus();
   }
 
+  // After an action that worked, no error from an earlier one stays on the page.
+  function clearErrors() {
+    document.querySelectorAll(".part-error, #flash").forEach(function (slot) { slot.textContent = ""; });
+    document.querySelectorAll("form").forEach(unmark);
+  }
+
   document.addEventListener("htmx:afterRequest", function (evt) {
     if (evt.detail.failed) window.setTimeout(function () { markError(evt); }, 0);
-    else if (evt.detail.elt.closest) {
-      var form = evt.detail.elt.closest("form");
-      if (form) unmark(form);
-    }
+    else if ((evt.detail.requestConfig || {}).verb !== "get") clearErrors();
   });
 
   // ---- Menus ---------------------------------------------------------------------------
