@@ -21,6 +21,8 @@ from watchkeep.incident import followups as inc_followups
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
+from watchkeep.oncall import overrides
+from watchkeep.oncall import service as schedules
 from watchkeep.problem import known_errors, links, rca
 from watchkeep.problem import service as problems
 
@@ -124,6 +126,66 @@ def _recurring_problem(session: Session, actor: Actor, *, later: Incident, now: 
     problems.transition(session, problem=problem, actor=actor, state="known_error", now=now)
 
 
+def _schedules(
+    session: Session,
+    admin_actor: Actor,
+    people: dict[str, User],
+    *,
+    teams: tuple[int, int],
+    now: datetime,
+) -> None:
+    """Who is on call: the platform team in weekly turns, payments in office hours."""
+    monday = (now - timedelta(days=now.weekday())).strftime("%Y-%m-%dT09:00:00")
+    platform = schedules.create(
+        session,
+        actor=admin_actor,
+        name="Platform primary",
+        description="Paged for postgres-main and edge-gateway.",
+        timezone="Europe/London",
+        team_id=teams[0],
+        layers=[
+            {
+                "name": "Weekly",
+                "users": [people["Linus Torvalds"].id, people["Grace Hopper"].id],
+                "anchor": monday,
+                "handovers": [{"interval": 1, "unit": "weekly"}],
+            }
+        ],
+        now=now,
+    )
+    overrides.create_override(
+        session,
+        schedule=platform,
+        actor=admin_actor,
+        user_id=people["Grace Hopper"].id,
+        start=now + timedelta(days=2),
+        end=now + timedelta(days=2, hours=8),
+        note="Covering for Linus's dentist appointment",
+        now=now,
+    )
+    schedules.create(
+        session,
+        actor=admin_actor,
+        name="Payments business hours",
+        description="Checkout and billing, on weekdays.",
+        timezone="America/New_York",
+        team_id=teams[1],
+        layers=[
+            {
+                "name": "Office hours",
+                "users": [people["Margaret Hamilton"].id],
+                "anchor": monday,
+                "handovers": [{"interval": 1, "unit": "daily"}],
+                "working_intervals": [
+                    {"weekday": day, "start": "08:00", "end": "18:00"}
+                    for day in ("mon", "tue", "wed", "thu", "fri")
+                ],
+            }
+        ],
+        now=now,
+    )
+
+
 def _load(session: Session, admin_actor: Actor, *, now: datetime) -> None:
     people = {
         name: auth.create_user(
@@ -190,15 +252,18 @@ def _load(session: Session, admin_actor: Actor, *, now: datetime) -> None:
         actors["Linus Torvalds"],
         actors["Margaret Hamilton"],
     )
+    impact_start = now - timedelta(minutes=50)
     live = incidents.declare(
         session,
         actor=margaret,
         title="Checkout returns 502 for a share of requests",
-        summary="Around 8% of checkout requests fail at the edge since 14:05 UTC.",
+        summary=(
+            f"Around 8% of checkout requests fail at the edge since {impact_start:%H:%M} UTC."
+        ),
         severity="SEV1",
         service_ids=[services["checkout-api"].id, services["edge-gateway"].id],
         custom_fields={"Customer impact": "Some customers"},
-        impact_started_at=now - timedelta(minutes=50),
+        impact_started_at=impact_start,
         now=now - timedelta(minutes=45),
     )
     timeline.add_note(
@@ -246,8 +311,9 @@ def _load(session: Session, admin_actor: Actor, *, now: datetime) -> None:
         service_ids=[services["billing-worker"].id],
         now=now - timedelta(days=2),
     )
-    for status in ("monitoring", "resolved"):
-        transition(session, incident=resolved, actor=linus, status=status, now=now)
+    for status, hours in (("monitoring", 46), ("resolved", 45)):
+        at = now - timedelta(hours=hours)
+        transition(session, incident=resolved, actor=linus, status=status, now=at)
     inc_followups.create(
         session,
         incident=resolved,
@@ -257,6 +323,7 @@ def _load(session: Session, admin_actor: Actor, *, now: datetime) -> None:
         now=now,
     )
     _recurring_problem(session, linus, later=resolved, now=now)
+    _schedules(session, admin_actor, people, teams=(platform.id, payments.id), now=now)
 
     incidents.declare(
         session,
