@@ -165,6 +165,9 @@ def test_a_note_may_be_dated_in_the_past(client: TestClient, ref: str, alice: Pe
         ({"text": "   "}, "text"),
         ({"note": "x"}, "text"),
         ({"text": "x", "occurred_at": "2026-01-01T00:00:00"}, "occurred_at"),
+        # Outside the incident's life: long before it began, or in the future.
+        ({"text": "x", "occurred_at": "2019-05-01T00:00:00Z"}, "occurred_at"),
+        ({"text": "x", "occurred_at": "2099-05-01T00:00:00Z"}, "occurred_at"),
     ],
 )
 def test_bad_notes_are_422(

@@ -456,8 +456,10 @@ def test_setting_a_timestamp_by_hand(client: TestClient, declare: Any, alice: Pe
         ({"name": "declared_at", "value": None}, "declared_at"),
         ({"name": "resolved_at", "value": "2026-01-05T08:30:00"}, "value"),
         ({"name": "resolved_at"}, "value"),
+        ({"name": "resolved_at", "value": "2020-01-01T00:00:00Z"}, "before the declared time"),
+        ({"name": "mitigated_at", "value": "2099-01-01T00:00:00Z"}, "must not be in the future"),
     ],
-    ids=["unknown-name", "clear-declared", "naive", "missing-value"],
+    ids=["unknown-name", "clear-declared", "naive", "missing-value", "before", "future"],
 )
 def test_bad_timestamps_are_422(
     client: TestClient, declare: Any, alice: Person, body: dict[str, Any], needle: str

@@ -130,3 +130,45 @@ def parse_status(value: str) -> Status:
     except ValueError:
         names = ", ".join(s.value for s in Status)
         raise Invalid(f"unknown status {value!r}; use one of {names}", field="status") from None
+
+
+# The incident's timestamps that must come in this order when both are set: (earlier, later).
+TIMESTAMP_ORDER = (
+    ("impact_started_at", "mitigated_at"),
+    ("impact_started_at", "resolved_at"),
+    ("impact_started_at", "closed_at"),
+    ("reported_at", "declared_at"),
+    ("declared_at", "acknowledged_at"),
+    ("declared_at", "mitigated_at"),
+    ("declared_at", "resolved_at"),
+    ("mitigated_at", "resolved_at"),
+    ("resolved_at", "closed_at"),
+    ("declared_at", "closed_at"),
+)
+
+
+def _said(name: str, value: datetime) -> str:
+    return f"the {name.removesuffix('_at').replace('_', ' ')} time ({value:%Y-%m-%d %H:%M} UTC)"
+
+
+def check_timestamps(stamps: dict[str, datetime | None], *, changed: str, now: datetime) -> None:
+    """Refuse timestamps out of order, or in the future, naming both times.
+
+    ``changed`` is the one being set; the message speaks of it first.
+    """
+    value = stamps.get(changed)
+    if value is not None and value > now:
+        raise Invalid(f"{_said(changed, value)} must not be in the future", field="value")
+    for earlier, later in TIMESTAMP_ORDER:
+        if changed not in (earlier, later):
+            continue
+        first, second = stamps.get(earlier), stamps.get(later)
+        if first is None or second is None or first <= second:
+            continue
+        if changed == earlier:
+            raise Invalid(
+                f"{_said(earlier, first)} must not be after {_said(later, second)}", field="value"
+            )
+        raise Invalid(
+            f"{_said(later, second)} must not be before {_said(earlier, first)}", field="value"
+        )

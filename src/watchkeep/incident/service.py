@@ -14,7 +14,7 @@ from watchkeep.core.errors import Invalid
 from watchkeep.incident import customfields, lifecycle, roles
 from watchkeep.incident.access import add_participant, get_visible
 from watchkeep.incident.events import announce_change
-from watchkeep.incident.lifecycle import Status, parse_status
+from watchkeep.incident.lifecycle import Status, check_timestamps, parse_status
 from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
 from watchkeep.incident.severities import default_type, get_severity, get_type
 from watchkeep.incident.timeline import record, record_change
@@ -285,6 +285,8 @@ def set_timestamp(
     old = getattr(incident, name)
     if old == value:
         return incident
+    stamps = {n: getattr(incident, n) for n in TIMESTAMP_NAMES} | {name: value}
+    check_timestamps(stamps, changed=name, now=now)
     setattr(incident, name, value)
     incident.timestamp_sources = {**incident.timestamp_sources, name: "manual"}
     record_change(

@@ -1,6 +1,6 @@
 """Write and edit timeline entries. Every incident change records one in its transaction."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -89,6 +89,29 @@ def get_entry(session: Session, *, incident: Incident, entry_id: int) -> Timelin
     return entry
 
 
+# How long before the incident's first known time (impact, report or declaration) a
+# responder may date an entry: what led up to it ("the first alert fired at 02:10").
+LEAD_UP = timedelta(hours=24)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_entry_time(incident: Incident, occurred_at: datetime | None, now: datetime) -> None:
+    """Keep an entry's time within the incident's life: not in the future, and not more
+    than :data:`LEAD_UP` before the incident's first known time."""
+    if occurred_at is None:
+        return
+    if occurred_at > now + CLOCK_SKEW:
+        raise Invalid("occurred_at must not be in the future", field="occurred_at")
+    known = [t for t in (incident.impact_started_at, incident.reported_at) if t is not None]
+    start = min([incident.declared_at, *known])
+    if occurred_at < start - LEAD_UP:
+        raise Invalid(
+            f"occurred_at ({occurred_at:%Y-%m-%d %H:%M} UTC) must not be more than 24 hours "
+            f"before the incident began ({start:%Y-%m-%d %H:%M} UTC)",
+            field="occurred_at",
+        )
+
+
 def add_note(
     session: Session,
     *,
@@ -104,6 +127,7 @@ def add_note(
     text = text.strip()
     if not text:
         raise Invalid("a note must not be empty", field="text")
+    check_entry_time(incident, occurred_at, now)
     title, _, rest = text.partition("\n")
     entry = record(
         session,
@@ -161,6 +185,7 @@ def edit_entry(
     if description is not None:
         changes["description"] = description
     if occurred_at is not None:
+        check_entry_time(incident, occurred_at, now)
         changes["occurred_at"] = occurred_at
     changes = {k: v for k, v in changes.items() if getattr(entry, k) != v}
     if not changes:
