@@ -56,8 +56,18 @@ def test_declare_and_resolve_an_incident_in_the_browser(page: Page) -> None:
     page.click(".note-form button[type=submit]")
     expect(page.locator("#timeline .entry.is-pinned")).to_contain_text("upstream resets")
 
-    for status in ("fixing", "monitoring", "resolved"):
+    for status in ("fixing", "monitoring"):
         move_to(page, status)
+    # The header does not resolve: a final status update does, saying what happened.
+    expect(page.locator("#status-select option[value=resolved]")).to_have_count(0)
+    expect(page.locator("#incident-header")).to_contain_text("To resolve, post a final")
+    page.fill("#update-message", "Fixed: the two pods were replaced; checkout is healthy.")
+    page.select_option("#updates select[name=status]", "resolved")
+    page.click("#updates button[type=submit]")
+    expect(page.locator("#incident-header .badges .status")).to_have_text("Resolved")
+    # Now the first choice moves on; reopening is apart, never the default.
+    expect(page.locator("#status-select optgroup").first).to_have_attribute("label", "Move on")
+    expect(page.locator("#status-select")).to_have_value("documenting")
     entries = page.locator("#timeline .entry-status-changed .entry-title")
     expect(entries).to_have_text(
         [

@@ -27,6 +27,9 @@ class Severity(Base):
     name: Mapped[str] = mapped_column(String(50), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     rank: Mapped[int] = mapped_column(doc="1 is the most severe")
+    update_minutes: Mapped[int | None] = mapped_column(
+        doc="Minutes from declaring to the first status update (None: the setting's default)"
+    )
 
 
 class IncidentType(Base):

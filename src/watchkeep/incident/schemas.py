@@ -209,12 +209,16 @@ class SeverityRead(BaseModel):
     name: str
     description: str
     rank: int
+    update_minutes: int | None = Field(
+        description="Minutes from declaring to the first status update (null: the default)"
+    )
 
 
 class SeverityIn(Strict):
     name: str = Field(min_length=1, max_length=50)
     description: str = ""
     rank: int = Field(ge=1)
+    update_minutes: int | None = Field(None, ge=1, le=10080)
 
 
 class TypeRead(BaseModel):

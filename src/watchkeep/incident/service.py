@@ -18,6 +18,7 @@ from watchkeep.incident.lifecycle import Status, check_timestamps, parse_status
 from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
 from watchkeep.incident.severities import default_type, get_severity, get_type
 from watchkeep.incident.timeline import record, record_change
+from watchkeep.incident.updates import DEFAULT_UPDATE_MINUTES, expect_first_update
 
 
 def declare(
@@ -35,9 +36,11 @@ def declare(
     custom_fields: dict[str, Any] | None = None,
     lead_id: int | None = None,
     impact_started_at: datetime | None = None,
+    default_update_minutes: int = DEFAULT_UPDATE_MINUTES,
 ) -> Incident:
     """Declare an incident at ``now``; the reporter is the actor and, unless given, also the
-    lead."""
+    lead. The first status update is due after the severity's time, else
+    ``default_update_minutes``."""
     actor.require(Role.RESPONDER)
     title = title.strip()
     if not title:
@@ -119,6 +122,7 @@ def declare(
         actor=actor,
         now=now,
     )
+    expect_first_update(session, incident=incident, default_minutes=default_update_minutes, now=now)
     announce_change(session, incident=incident, fields=["declared"])
     return incident
 

@@ -10,11 +10,12 @@ from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid
 from watchkeep.incident.models import IncidentType, Severity
 
+# Name, description, and minutes from declaring to the first status update.
 DEFAULT_SEVERITIES = (
-    ("SEV1", "Critical: a core service is down or data is at risk for many customers."),
-    ("SEV2", "Major: a key feature is degraded or down for a significant set of customers."),
-    ("SEV3", "Minor: limited impact, a workaround exists or few customers notice."),
-    ("SEV4", "Low: no customer impact yet; something needs attention."),
+    ("SEV1", "Critical: a core service is down or data is at risk for many customers.", 15),
+    ("SEV2", "Major: a key feature is degraded or down for a significant set of customers.", 30),
+    ("SEV3", "Minor: limited impact, a workaround exists or few customers notice.", 60),
+    ("SEV4", "Low: no customer impact yet; something needs attention.", 120),
 )
 DEFAULT_TYPES = (
     ("Default", "Any incident that needs a coordinated response.", False),
@@ -29,9 +30,15 @@ def ensure_defaults(session: Session, *, now: datetime) -> None:
     The system creates them: each is audited like an admin's creation, without an actor.
     """
     if session.scalar(select(Severity.id).limit(1)) is None:
-        for rank, (name, description) in enumerate(DEFAULT_SEVERITIES, start=1):
+        for rank, (name, description, minutes) in enumerate(DEFAULT_SEVERITIES, start=1):
             _add_severity(
-                session, actor=None, now=now, name=name, description=description, rank=rank
+                session,
+                actor=None,
+                now=now,
+                name=name,
+                description=description,
+                rank=rank,
+                update_minutes=minutes,
             )
     if session.scalar(select(IncidentType.id).limit(1)) is None:
         for rank, (name, description, private) in enumerate(DEFAULT_TYPES, start=1):
@@ -67,23 +74,48 @@ def get_severity(session: Session, *, ref: int | str) -> Severity:
 
 
 def create_severity(
-    session: Session, *, actor: Actor, now: datetime, name: str, description: str = "", rank: int
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    name: str,
+    description: str = "",
+    rank: int,
+    update_minutes: int | None = None,
 ) -> Severity:
-    """Add a severity (admins only; audited)."""
+    """Add a severity (admins only; audited). ``update_minutes``: how soon after declaring
+    the first status update is due (None: the setting's default)."""
     actor.require(Role.ADMIN)
     return _add_severity(
-        session, actor=actor, now=now, name=name, description=description, rank=rank
+        session,
+        actor=actor,
+        now=now,
+        name=name,
+        description=description,
+        rank=rank,
+        update_minutes=update_minutes,
     )
 
 
 def _add_severity(
-    session: Session, *, actor: Actor | None, now: datetime, name: str, description: str, rank: int
+    session: Session,
+    *,
+    actor: Actor | None,
+    now: datetime,
+    name: str,
+    description: str,
+    rank: int,
+    update_minutes: int | None,
 ) -> Severity:
     if not name.strip():
         raise Invalid("name must not be empty", field="name")
     if session.scalar(select(Severity).where(Severity.name == name.strip())):
         raise Conflict(f"a severity named {name!r} already exists", field="name")
-    severity = Severity(name=name.strip(), description=description, rank=rank)
+    if update_minutes is not None and not 1 <= update_minutes <= 7 * 24 * 60:
+        raise Invalid("update_minutes must be between 1 and 10080 (a week)", field="update_minutes")
+    severity = Severity(
+        name=name.strip(), description=description, rank=rank, update_minutes=update_minutes
+    )
     session.add(severity)
     session.flush()
     audit.record(

@@ -1,5 +1,6 @@
 """Job handlers of the incident domain."""
 
+from datetime import datetime
 from typing import Any
 
 from watchkeep.incident import lifecycle, roles
@@ -22,8 +23,12 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
         incident = session.get(Incident, payload["incident_id"])
         if incident is None or not lifecycle.is_live(Status(incident.status)):
             return
-        update = session.get(StatusUpdate, payload["update_id"])
-        if update is None or update.next_update_at != incident.next_update_at:
+        if "due_at" in payload:
+            due_at: datetime | None = datetime.fromisoformat(payload["due_at"])
+        else:  # a reminder scheduled before reminders carried their due time
+            update = session.get(StatusUpdate, payload["update_id"])
+            due_at = update.next_update_at if update else None
+        if due_at is None or due_at != incident.next_update_at:
             return  # superseded by a later update
         if not is_overdue(incident, ctx.now):
             return
@@ -34,7 +39,7 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
             kind="update_reminder",
             actor=None,
             title=f"Status update overdue: reminded {lead.name if lead else 'the team'}",
-            payload={"update_id": update.id, "lead_id": lead.id if lead else None},
+            payload={"due_at": due_at.isoformat(), "lead_id": lead.id if lead else None},
             now=ctx.now,
         )
 

@@ -15,6 +15,7 @@ from watchkeep.incident.timeline import record
 from watchkeep.jobs import service as jobs
 
 UPDATE_DUE = "incident.update_due"
+DEFAULT_UPDATE_MINUTES = 30  # the setting's default (update_interval_minutes)
 
 
 def post(
@@ -61,7 +62,7 @@ def post(
     )
     session.add(update)
     session.flush()
-    incident.next_update_at = next_at
+    expect_update(session, incident=incident, due_at=next_at, key=str(update.id), now=now)
     record(
         session,
         incident=incident,
@@ -76,16 +77,34 @@ def post(
         },
         now=now,
     )
-    if next_at is not None:
-        jobs.enqueue(
-            session,
-            kind=UPDATE_DUE,
-            payload={"incident_id": incident.id, "update_id": update.id},
-            due_at=next_at,
-            idempotency_key=f"{UPDATE_DUE}:{update.id}",
-            now=now,
-        )
     return update
+
+
+def expect_update(
+    session: Session, *, incident: Incident, due_at: datetime | None, key: str, now: datetime
+) -> None:
+    """Set when the next status update is due (None: none is), with a reminder job for then;
+    ``key`` names what set it (an update's id, or the declaration), so it is set once."""
+    incident.next_update_at = due_at
+    if due_at is None:
+        return
+    jobs.enqueue(
+        session,
+        kind=UPDATE_DUE,
+        payload={"incident_id": incident.id, "due_at": due_at.isoformat()},
+        due_at=due_at,
+        idempotency_key=f"{UPDATE_DUE}:{key}",
+        now=now,
+    )
+
+
+def expect_first_update(
+    session: Session, *, incident: Incident, default_minutes: int, now: datetime
+) -> None:
+    """At declaring: the first update is due after the severity's time (or the default)."""
+    minutes = incident.severity.update_minutes or default_minutes
+    due_at = now + timedelta(minutes=minutes)
+    expect_update(session, incident=incident, due_at=due_at, key=f"declared:{incident.id}", now=now)
 
 
 def list_updates(session: Session, *, incident_id: int) -> list[StatusUpdate]:

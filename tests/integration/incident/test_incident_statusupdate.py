@@ -25,8 +25,33 @@ def at(minutes: int) -> datetime:
     return NOW + timedelta(minutes=minutes)
 
 
-def reminder_jobs(session: Session) -> list[Job]:
-    return list(session.scalars(select(Job).where(Job.kind == UPDATE_DUE).order_by(Job.id)))
+def reminder_jobs(session: Session, *, declared: bool = False) -> list[Job]:
+    """The reminders set by status updates (or, with ``declared``, by declaring)."""
+    jobs = session.scalars(select(Job).where(Job.kind == UPDATE_DUE).order_by(Job.id))
+    return [j for j in jobs if (":declared:" in (j.idempotency_key or "")) == declared]
+
+
+def test_the_first_update_is_due_after_the_severitys_time(session: Session, alice: Person) -> None:
+    sev1 = make_incident(session, alice, severity="SEV1", now=NOW)
+    sev3 = make_incident(session, alice, severity="SEV3", now=NOW)
+    assert (sev1.next_update_at, sev3.next_update_at) == (at(15), at(60))
+    assert [(j.payload, j.due_at) for j in reminder_jobs(session, declared=True)] == [
+        ({"incident_id": sev1.id, "due_at": at(15).isoformat()}, at(15)),
+        ({"incident_id": sev3.id, "due_at": at(60).isoformat()}, at(60)),
+    ]
+    assert updates.is_overdue(sev1, at(15)) and not updates.is_overdue(sev3, at(15))
+
+
+def test_an_incident_nobody_updates_is_reminded(
+    session: Session, database: Database, alice: Person
+) -> None:
+    incident = make_incident(session, alice, severity="SEV2", now=NOW)
+    (job,) = reminder_jobs(session, declared=True)
+    session.commit()
+    run_reminder(database, job, now=at(31))
+    assert reminders(session, incident) == [
+        {"due_at": at(30).isoformat(), "lead_id": alice.user.id}
+    ]
 
 
 def test_posting_an_update_sets_the_next_due_time_and_schedules_a_reminder(
@@ -64,7 +89,7 @@ def test_posting_an_update_sets_the_next_due_time_and_schedules_a_reminder(
     }
 
     (job,) = reminder_jobs(session)
-    assert job.payload == {"incident_id": incident.id, "update_id": update.id}
+    assert job.payload == {"incident_id": incident.id, "due_at": at(17).isoformat()}
     assert job.due_at == at(17)
     assert job.idempotency_key == f"incident.update_due:{update.id}"
     assert job.state == PENDING
@@ -144,6 +169,7 @@ def test_bad_updates_are_invalid_and_store_nothing(
     session: Session, alice: Person, message: str, minutes: int | None, field: str
 ) -> None:
     incident = make_incident(session, alice, now=NOW)
+    first_due = incident.next_update_at  # set by declaring
     with pytest.raises(Invalid) as raised:
         updates.post(
             session,
@@ -156,7 +182,7 @@ def test_bad_updates_are_invalid_and_store_nothing(
     assert raised.value.details["field"] == field
     assert updates.list_updates(session, incident_id=incident.id) == []
     assert reminder_jobs(session) == []
-    assert incident.next_update_at is None
+    assert incident.next_update_at == first_due
 
 
 def test_a_viewer_cannot_post_updates(session: Session, alice: Person, viewer: Person) -> None:
@@ -216,7 +242,9 @@ def test_an_overdue_update_reminds_the_lead(
     )
     session.commit()
     run_reminder(database, job, now=at(31))
-    assert reminders(session, incident) == [{"update_id": update.id, "lead_id": bob.user.id}]
+    assert reminders(session, incident) == [
+        {"due_at": update.next_update_at.isoformat(), "lead_id": bob.user.id}
+    ]
     (entry,) = [
         e for e in list_entries(session, incident_id=incident.id) if e.kind == "update_reminder"
     ]
@@ -260,7 +288,9 @@ def test_a_superseded_reminder_does_nothing(
     run_reminder(database, first_job, now=at(31))
     assert reminders(session, incident) == []
     run_reminder(database, second_job, now=at(51))
-    assert reminders(session, incident) == [{"update_id": newer.id, "lead_id": alice.user.id}]
+    assert reminders(session, incident) == [
+        {"due_at": newer.next_update_at.isoformat(), "lead_id": alice.user.id}
+    ]
 
 
 def test_no_reminder_once_the_incident_is_resolved(
@@ -287,3 +317,12 @@ def test_a_reminder_for_a_vanished_incident_or_update_does_nothing(
         ctx = JobContext(db=database, job_id=job.id, kind=job.kind, attempt=1, now=at(31))
         remind_update_due(ctx, payload)
     assert reminders(session, incident) == []
+
+
+def test_a_reminder_queued_before_reminders_carried_their_time_still_works(
+    session: Session, database: Database, posted: tuple[Incident, StatusUpdate, Job]
+) -> None:
+    incident, update, job = posted
+    ctx = JobContext(db=database, job_id=job.id, kind=job.kind, attempt=1, now=at(31))
+    remind_update_due(ctx, {"incident_id": incident.id, "update_id": update.id})
+    assert len(reminders(session, incident)) == 1

@@ -96,8 +96,10 @@ def export(session: DbSession, actor: CurrentActor, flt: Filter) -> PlainTextRes
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def declare(body: IncidentCreate, session: DbSession, actor: Responder) -> IncidentRead:
-    """Declare an incident."""
+def declare(
+    body: IncidentCreate, session: DbSession, actor: Responder, settings: SettingsDep
+) -> IncidentRead:
+    """Declare an incident; its first status update is due after its severity's time."""
     now = utcnow()
     incident = incidents.declare(
         session,
@@ -112,6 +114,7 @@ def declare(body: IncidentCreate, session: DbSession, actor: Responder) -> Incid
         custom_fields=body.custom_fields,
         lead_id=body.lead_id,
         impact_started_at=body.impact_started_at,
+        default_update_minutes=settings.update_interval_minutes,
         now=now,
     )
     return incident_read(session, incident, actor, now=now)

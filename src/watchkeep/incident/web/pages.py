@@ -13,7 +13,7 @@ from starlette.responses import Response
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
-from watchkeep.http.deps import DbSession
+from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
 from watchkeep.http.templates import render
 from watchkeep.incident import customfields
@@ -134,6 +134,7 @@ def declare(
     session: DbSession,
     actor: WebResponder,
     form: PostedForm,
+    settings: SettingsDep,
     title: str = Form(""),
     summary: str = Form(""),
     severity: str = Form(""),
@@ -158,6 +159,7 @@ def declare(
             for name, value in field_values(form, customfields.list_fields(session)).items()
             if value is not None
         },
+        default_update_minutes=settings.update_interval_minutes,
         now=utcnow(),
     )
     return go_to(

@@ -67,7 +67,22 @@ def _active_users(session: Session) -> list[Any]:
 
 
 def _header(panel: PanelInput) -> dict[str, Any]:
-    return {"severities": list_severities(panel.session)}
+    """The header's status control offers moving on first and reopening apart, so that one
+    click never reopens; a live incident is resolved by a final status update instead."""
+    current = Status(panel.subject.status)
+    order = list(Status)
+    choices = [
+        s
+        for s in panel.shared["next_statuses"]
+        if not (s is Status.RESOLVED and lifecycle.is_live(current))
+    ]
+    return {
+        "severities": list_severities(panel.session),
+        "move_on": [s for s in choices if order.index(s) > order.index(current)],
+        "reopen": [s for s in choices if order.index(s) < order.index(current)],
+        "resolve_by_update": Status.RESOLVED in panel.shared["next_statuses"]
+        and lifecycle.is_live(current),
+    }
 
 
 def _roles(panel: PanelInput) -> dict[str, Any]:
