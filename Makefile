@@ -2,6 +2,10 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core, the accessibility checker the browser tests inject into each page (gitignored).
+AXE_VERSION := 4.14.1
+AXE_DIR := .cache/axe-core
+AXE := $(AXE_DIR)/.installed-$(AXE_VERSION)
 
 .PHONY: run test lint types suite clean
 
@@ -10,6 +14,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(AXE):
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	touch $(AXE)
 
 run: $(STAMP)
 	$(VENV)/bin/watchkeep run
@@ -22,10 +30,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
-suite: $(STAMP)
+suite: $(STAMP) $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint types suite
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache watchkeep.db*
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache watchkeep.db*
