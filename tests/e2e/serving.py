@@ -9,12 +9,15 @@ from contextlib import contextmanager
 
 import pytest
 import uvicorn
+from sqlalchemy import func, or_, select
 
 from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
+from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
+from watchkeep.jobs.models import PENDING, RUNNING, Job
 from watchkeep.jobs.worker import Worker
 
 START_SECONDS = 20
@@ -35,6 +38,8 @@ def serve(settings: Settings, db: Database) -> Iterator[str]:
     """
     similarity = similarity_index(db, settings)
     similarity.start()
+    if not similarity.wait_ready(START_SECONDS):
+        pytest.fail("the similarity index was not built")
     stop = threading.Event()
     worker = Worker(
         db, build_registry(), poll_seconds=0.2, state=worker_state(similarity=similarity)
@@ -63,3 +68,19 @@ def serve(settings: Settings, db: Database) -> Iterator[str]:
         stop.set()
         worker_thread.join(timeout=10)
         similarity.stop()
+
+
+def settle(db: Database, timeout: float = START_SECONDS) -> None:
+    """Wait until the worker has run every job that is due (known-error matches, the index),
+    so that the pages show what the data leads to, not a moment before."""
+    busy = select(func.count()).where(
+        or_(Job.state == RUNNING, (Job.state == PENDING) & (Job.due_at <= utcnow()))
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        with db.session() as session:
+            if not session.scalar(busy):
+                return
+        if time.monotonic() > deadline:
+            pytest.fail("the job worker did not run the due jobs")
+        time.sleep(0.1)

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.conftest import unavailable
 from tests.e2e import axe
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.serving import serve
+from tests.e2e.serving import serve, settle
 from tests.e2e.ui_states import ROLES, Login, Records, fill_empty, fill_full
 
 from watchkeep.app import web
@@ -165,6 +165,7 @@ class Lab:
             else:
                 logins = fill_empty(db)
             url = self.stack.enter_context(serve(settings, db))
+            settle(db)
             self.states[name] = State(url, logins, records)
         return self.states[name]
 
@@ -173,9 +174,10 @@ class Lab:
         key = (state, role)
         if key not in self.pages:
             context = self.browser.new_context(
-                base_url=self.state(state).url, viewport=VIEWPORTS["desktop"], bypass_csp=True
+                base_url=self.state(state).url, viewport=VIEWPORTS["desktop"]
             )
             self.stack.callback(context.close)
+            axe.install(context)
             if role is not None:
                 login = self.state(state).logins[role]
                 answer = context.request.post(
