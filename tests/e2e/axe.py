@@ -1,4 +1,5 @@
-"""axe-core in a page: inject it, run the WCAG 2.1 A and AA rules, and describe what fails.
+"""axe-core in a page: inject it, run the WCAG 2.1 A and AA rules, and describe what fails;
+and the one check axe-core leaves out, the contrast of text in inline SVG (``svg_text.js``).
 
 ``make suite`` installs the pinned axe-core into ``.cache/axe-core`` of the checkout
 (see the Makefile); without it the checks are skipped locally and fail in CI.
@@ -15,6 +16,7 @@ from tests.conftest import unavailable
 VERSION = "4.14.1"
 PACKAGE = Path(__file__).resolve().parents[2] / ".cache" / "axe-core" / "node_modules" / "axe-core"
 TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+SVG_TEXT = Path(__file__).with_name("svg_text.js")
 
 _RUN = """async (tags) => {
   const results = await axe.run(document, {
@@ -53,6 +55,23 @@ def violations(page: Page) -> list[dict[str, Any]]:
     assert page.evaluate("() => typeof window.axe === 'object'"), "axe-core is not loaded"
     found: list[dict[str, Any]] = page.evaluate(_RUN, list(TAGS))
     return found
+
+
+def svg_text_contrast(page: Page) -> list[dict[str, Any]]:
+    """SVG text below AA contrast with what is painted beneath it, as one axe-like violation."""
+    failures = page.evaluate(SVG_TEXT.read_text())
+    if not failures:
+        return []
+    nodes = [
+        {
+            "target": [f"svg text {f['text']!r}"],
+            "summary": f"{f['ink']} on {f['ground']} at {f['size']}px is {f['ratio']}:1, "
+            f"needs {f['needed']}:1",
+        }
+        for f in failures
+    ]
+    help_ = "Text in SVG must meet minimum color contrast ratio thresholds (checked here)"
+    return [{"id": "svg-text-contrast", "impact": "serious", "help": help_, "nodes": nodes}]
 
 
 def describe(found: list[dict[str, Any]]) -> str:

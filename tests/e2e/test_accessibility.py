@@ -208,7 +208,7 @@ def check(page: Page, what: str) -> None:
     failures = []
     for name, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        found = axe.violations(page)
+        found = axe.violations(page) + axe.svg_text_contrast(page)
         if found:
             failures.append(f"{what} at {name} {viewport['width']}x{viewport['height']}:")
             failures.append(axe.describe(found))

@@ -231,7 +231,7 @@ def _schedule(session: Session, admin: Actor, grace: Actor, linus: Actor) -> int
                 "handovers": [{"interval": 1, "unit": "weekly"}],
             },
             {
-                "users": [linus.user_id, grace.user_id],
+                "users": [linus.user_id, None, grace.user_id],  # an empty slot: nobody
                 "anchor": anchor,
                 "handovers": [{"interval": 1, "unit": "daily"}],
                 "working_intervals": [
