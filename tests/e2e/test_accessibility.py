@@ -1,4 +1,5 @@
-"""Every page of the web UI meets WCAG 2.1 A and AA, as axe-core checks it in Chromium.
+"""Every page of the web UI meets WCAG 2.1 A and AA, as axe-core checks it in Chromium (and
+``svg_text.js`` for the contrast of SVG text, which axe-core leaves out).
 
 The pages are the app's own GET routes of the web UI: each one is opened logged out, or as an
 admin, a responder and a viewer where the role may see it, in an empty state and a full one
