@@ -220,8 +220,8 @@ def _schedule(session: Session, admin: Actor, grace: Actor, linus: Actor) -> int
     schedule = schedules.create(
         session,
         actor=grace,
-        name="Platform primary",
-        description="Who answers pages for the shared infrastructure.",
+        name="Platform secondary",
+        description="Who backs up the shared infrastructure's pages.",
         timezone="Europe/London",
         team_id=team.id,
         layers=[
