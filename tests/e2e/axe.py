@@ -16,7 +16,7 @@ from tests.conftest import unavailable
 VERSION = "4.14.1"
 PACKAGE = Path(__file__).resolve().parents[2] / ".cache" / "axe-core" / "node_modules" / "axe-core"
 TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
-SVG_TEXT = Path(__file__).with_name("svg_text.js")
+SVG_TEXT = Path(__file__).with_name("svg_text.js").read_text()
 
 _RUN = """async (tags) => {
   const results = await axe.run(document, {
@@ -59,7 +59,7 @@ def violations(page: Page) -> list[dict[str, Any]]:
 
 def svg_text_contrast(page: Page) -> list[dict[str, Any]]:
     """SVG text below AA contrast with what is painted beneath it, as one axe-like violation."""
-    failures = page.evaluate(SVG_TEXT.read_text())
+    failures = page.evaluate(SVG_TEXT)
     if not failures:
         return []
     nodes = [
