@@ -229,10 +229,12 @@ def test_posting_an_update_schedules_the_next(
     assert incident["update_overdue"] is False
 
     session.expire_all()
-    (job,) = session.scalars(select(Job).where(Job.kind == "incident.update_due")).all()
+    jobs = session.scalars(select(Job).where(Job.kind == "incident.update_due").order_by(Job.id))
+    declared, job = jobs.all()  # the first update's reminder, set by declaring, then this one
+    assert declared.idempotency_key == f"incident.update_due:declared:{incident['id']}"
     assert job.due_at == due
     assert job.idempotency_key == f"incident.update_due:{update['id']}"
-    assert job.payload == {"incident_id": incident["id"], "update_id": update["id"]}
+    assert job.payload == {"incident_id": incident["id"], "due_at": due.isoformat()}
 
     listed = client.get(f"{BASE}/{ref}/updates", headers=alice.headers).json()
     assert [u["id"] for u in listed] == [update["id"]]

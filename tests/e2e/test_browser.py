@@ -85,7 +85,7 @@ def test_declare_and_resolve_an_incident_in_the_browser(page: Page) -> None:
     page.click("#timestamps summary")
     page.select_option("#timestamps select[name=name]", "declared_at")
     page.click("#timestamps button:has-text('Save')")
-    expect(page.locator("#timestamps-error")).to_contain_text("Declared at cannot be cleared")
+    expect(page.locator("#timestamps-error")).to_contain_text("declared at cannot be cleared")
     expect(page.locator("#timestamps dl.kv").first).to_be_visible()
     # The next action that works, in another part, clears it.
     page.fill("#note-text", "Resolved after the rollback.")

@@ -8,12 +8,12 @@ from watchkeep.http.errors import for_people
 @pytest.mark.parametrize(
     ("message", "worded"),
     [
-        ("next_update_in_minutes must be between 1 and 10080", "Next update in minutes must"),
-        ("fix_link must be an http(s) URL", "Fix link must be an http(s) URL"),
-        ("owner_id: Input should be a valid integer; lead_id: bad", "Owner: Input should be"),
-        ("title must not be empty", "Title must not be empty"),
+        ("next_update_in_minutes must be between 1 and 10080", "next update in minutes must"),
+        ("fix_link must be an http(s) URL", "fix link must be an http(s) URL"),
+        ("owner_id: Input should be a valid integer; lead_id: bad", "owner: Input should be"),
+        ("title must not be empty", "title must not be empty"),
         # A name the user typed is left as typed.
-        ("a schedule named 'night_shift' already exists", "A schedule named 'night_shift'"),
+        ("a schedule named 'night_shift' already exists", "a schedule named 'night_shift'"),
     ],
 )
 def test_field_names_read_as_words(message: str, worded: str) -> None:
@@ -21,4 +21,4 @@ def test_field_names_read_as_words(message: str, worded: str) -> None:
 
 
 def test_every_joined_message_is_worded() -> None:
-    assert for_people("owner_id: bad; lead_id: worse") == "Owner: bad; lead: worse"
+    assert for_people("owner_id: bad; lead_id: worse") == "owner: bad; lead: worse"

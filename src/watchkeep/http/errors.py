@@ -28,9 +28,8 @@ _FIELD_NAME = re.compile(r"(?:^|(?<=; ))([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")
 
 def for_people(message: str) -> str:
     """``message`` with field names as words, for a page: "fix_link must be …" reads
-    "Fix link must be …" (the API keeps the names, which clients match on)."""
-    worded = _FIELD_NAME.sub(lambda m: m[1].removesuffix("_id").replace("_", " "), message)
-    return worded[:1].upper() + worded[1:]
+    "fix link must be …" (the API keeps the names, which clients match on)."""
+    return _FIELD_NAME.sub(lambda m: m[1].removesuffix("_id").replace("_", " "), message)
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -41,22 +41,22 @@ def test_an_empty_note_is_invalid(session: Session, alice: Person) -> None:
 
 def test_entries_are_listed_in_the_order_things_happened(session: Session, alice: Person) -> None:
     now = utcnow()
-    incident = make_incident(session, alice, now=now)
+    incident = make_incident(session, alice, now=now - timedelta(hours=2))
     later = timeline.add_note(
         session,
         incident=incident,
         actor=alice.actor,
         text="later",
-        occurred_at=now + timedelta(hours=1),
-        now=utcnow(),
+        occurred_at=now - timedelta(minutes=1),
+        now=now,
     )
     earlier = timeline.add_note(
         session,
         incident=incident,
         actor=alice.actor,
         text="first alert",
-        occurred_at=now - timedelta(minutes=10),
-        now=utcnow(),
+        occurred_at=now - timedelta(hours=2, minutes=10),
+        now=now,
     )
     ids = [e.id for e in timeline.list_entries(session, incident_id=incident.id)]
     assert ids[0] == earlier.id
