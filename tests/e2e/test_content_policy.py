@@ -22,7 +22,7 @@ def test_nothing_is_refused_by_the_policy(server: str, page: Page) -> None:
         page.goto(path)
         expect(page.locator("#announcer")).to_be_attached()
     page.goto("/api/docs")
-    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)  # a 1.5 MB bundle
     expect(
         page.locator(".opblock-summary-path", has_text="/api/v1/incidents").first
     ).to_be_visible()

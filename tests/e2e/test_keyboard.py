@@ -111,6 +111,8 @@ def test_declare_change_status_and_post_an_update_with_keys_only(server: str, pa
     expect(page.locator("#incident-header .badges .status")).to_have_text(chosen.capitalize())
     expect_announced(page, f"Status changed to {chosen.capitalize()}.")
     expect_focus(page, "#incident-header form[action$='/status'] button[type=submit]")
+    page.keyboard.press("Tab")  # on through the header: the hint on resolving, then severity
+    expect_focus(page, "#incident-header a[href='#update-message']")
     page.keyboard.press("Tab")
     expect_focus(page, "#severity-select")
 
