@@ -7,14 +7,15 @@ PostgreSQL comes from ``WATCHKEEP_TEST_DATABASE_URL`` (default: the local server
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +26,7 @@ from watchkeep.assist.index import IndexKeeper
 from watchkeep.auth import secrets
 from watchkeep.bootstrap import ensure_defaults
 from watchkeep.core.clock import utcnow
-from watchkeep.core.db import Database, make_engine
+from watchkeep.core.db import READ_ONLY, Database, make_engine
 from watchkeep.core.settings import Settings
 from watchkeep.migrate import upgrade
 from watchkeep.models import metadata
@@ -137,6 +138,13 @@ def engine(
     engine.dispose()
 
 
+def _query_only(mode: str) -> Callable[[Session, Any, Connection], None]:
+    def set_mode(_session: Session, _transaction: Any, connection: Connection) -> None:
+        connection.exec_driver_sql(f"PRAGMA query_only={mode}")
+
+    return set_mode
+
+
 @pytest.fixture
 def database(engine: Engine) -> Iterator[Database]:
     """A Database whose every transaction is a SAVEPOINT inside one rolled-back transaction."""
@@ -146,6 +154,16 @@ def database(engine: Engine) -> Iterator[Database]:
     db.sessionmaker = sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
     )
+    db.read_sessionmaker = sessionmaker(
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+        info={READ_ONLY: True},
+    )
+    if engine.dialect.name == "sqlite":
+        # A savepoint cannot be made read-only as a transaction is; the connection can.
+        for maker, mode in ((db.sessionmaker, "OFF"), (db.read_sessionmaker, "ON")):
+            event.listen(maker, "after_begin", _query_only(mode))
     yield db
     outer.rollback()
     connection.close()

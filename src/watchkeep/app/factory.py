@@ -46,7 +46,7 @@ def create_app(
     (``watchkeep run`` shares one with its worker; tests refresh theirs themselves).
     """
     settings = settings or get_settings()
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, timeouts=settings.db_timeouts)
     owned = similarity is None
     if similarity is None:
         similarity = similarity_index(db, settings)

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit, throttle
@@ -15,6 +15,7 @@ from watchkeep.auth.secrets import (
     waste_a_verification,
 )
 from watchkeep.core.actor import Actor, Role, lesser, parse_role
+from watchkeep.core.db import write_later
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 
 MIN_PASSWORD = 8
@@ -272,9 +273,15 @@ def actor_for_token(session: Session, *, secret: str, now: datetime) -> Actor:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         raise Unauthorized("the API token is unknown or revoked")
-    # Written at most once a minute so that reads stay cheap.
+    # Written at most once a minute, and after a read rather than in it.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
+        token_id = token.id
+        write_later(
+            session,
+            lambda writer: writer.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            ),
+        )
     return actor_of(token.user, lesser(Role(token.role), Role(token.user.role)))
 
 

@@ -16,7 +16,8 @@ def settings() -> Settings:
 
 
 def open_database() -> Database:
-    return Database(settings().database_url)
+    cfg = settings()
+    return Database(cfg.database_url, timeouts=cfg.db_timeouts)
 
 
 @contextmanager

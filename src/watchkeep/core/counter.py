@@ -1,11 +1,16 @@
-"""Gap-tolerant per-name counters for human references such as ``INC-42``.
+"""Per-name counters for human references such as ``INC-42``.
 
-The row lock taken by the UPDATE serialises concurrent callers on PostgreSQL; on SQLite
-the write lock of the transaction already does.
+On PostgreSQL a number is taken in a short transaction of its own (one upsert on its own
+connection, committed at once), so concurrent declares never wait for each other's whole
+transaction; like a sequence, numbers are unique and increase in the order they are taken,
+and a transaction that takes a number and then fails leaves a gap. On SQLite the number is
+taken in the caller's transaction, which already holds the database's write lock: no gaps.
 """
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.dml import ReturningInsert
 
 from watchkeep.core.db import Base
 
@@ -19,17 +24,20 @@ class Counter(Base):
 
 def next_value(session: Session, name: str) -> int:
     """Return the next value of counter ``name``, creating it on first use."""
-    value = session.execute(
-        update(Counter)
-        .where(Counter.name == name)
-        .values(value=Counter.value + 1)
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        with bind.engine.connect() as connection:
+            value: int = connection.execute(_take(postgresql.insert(Counter), name)).scalar_one()
+            connection.commit()
+            return value
+    value = session.execute(_take(sqlite.insert(Counter), name)).scalar_one()
+    return value
+
+
+def _take(insert: postgresql.Insert | sqlite.Insert, name: str) -> ReturningInsert[int]:
+    """One statement: count ``name`` up by one (from 1 on first use) and return the value."""
+    return (
+        insert.values(name=name, value=1)
+        .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + 1})
         .returning(Counter.value)
-    ).scalar_one_or_none()
-    if value is not None:
-        return value
-    start = session.execute(select(Counter.value).where(Counter.name == name)).scalar()
-    if start is None:
-        session.add(Counter(name=name, value=1))
-        session.flush()
-        return 1
-    return next_value(session, name)
+    )

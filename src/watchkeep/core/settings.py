@@ -8,6 +8,8 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from watchkeep.core.db import Timeouts
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WATCHKEEP_", extra="ignore")
@@ -15,6 +17,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///watchkeep.db",
         description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user@host/db",
+    )
+    db_connect_timeout_seconds: float = Field(
+        5.0, gt=0, description="Longest wait to open a database connection (PostgreSQL)"
+    )
+    db_statement_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest a statement, or a wait for a lock, may take"
     )
     host: str = Field("127.0.0.1", description="Address `serve` and `run` listen on")
     port: int = Field(8000, description="Port `serve` and `run` listen on")
@@ -37,6 +45,10 @@ class Settings(BaseSettings):
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")
+
+    @property
+    def db_timeouts(self) -> Timeouts:
+        return Timeouts(self.db_connect_timeout_seconds, self.db_statement_timeout_seconds)
 
     @property
     def cookies_secure(self) -> bool:

@@ -35,9 +35,11 @@ def db_session(request: Request) -> Iterator[Session]:
     """The request's transaction: committed when the route returns, rolled back if it raises.
 
     Used with ``scope="function"`` so that the commit happens before the response is sent:
-    a client never sees success for work that was not stored.
+    a client never sees success for work that was not stored. A safe method (GET, HEAD,
+    OPTIONS) gets a read transaction, which refuses writes and takes no write lock.
     """
-    with get_database(request).session() as session:
+    write = request.method not in SAFE_METHODS
+    with get_database(request).session(write=write) as session:
         yield session
 
 

@@ -1,15 +1,28 @@
 """One mapping from errors to HTTP: ``{"error": {code, message, details}}`` for the API,
-an error page for the web UI."""
+an error page for the web UI.
 
+A database that cannot answer (down, unreachable, too slow, or its locks too busy) is a
+503 ``unavailable`` with ``Retry-After``: the request stored nothing and may be repeated.
+"""
+
+import logging
 import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from watchkeep.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# The errors that mean "the database cannot answer now", not "this request is wrong".
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -82,6 +95,23 @@ def install(app: FastAPI, render_page: Any) -> None:
                 ]
             },
         )
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        if "readonly database" in str(exc):
+            raise exc  # a GET that writes is a defect, not an outage
+        log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        response = respond(
+            request,
+            503,
+            "unavailable",
+            "the database is unavailable; nothing was stored, try again shortly",
+            {},
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, unavailable)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -69,3 +69,11 @@ def error_line(exc: BaseException) -> str:
         name = f"{kind.__module__}.{name}"
     message = str(exc).strip()
     return f"{name}: {message}" if message else name
+
+
+def outage_line(exc: BaseException) -> str:
+    """What a database error says, on one line: the driver's first line, without the
+    wrapper's boilerplate (for the one log line an outage gets)."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0]}" if lines else type(cause).__name__

@@ -13,6 +13,7 @@ import time
 import psycopg
 
 from watchkeep.core.db import Database
+from watchkeep.jobs.policy import outage_line
 from watchkeep.jobs.service import NOTIFY_CHANNEL, wakeup
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Waiter:
         self._poke = threading.Event()
         self._closed = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lost = False  # the listener's connection is down (said once, not per try)
 
     def start(self) -> None:
         """Start listening for ``NOTIFY`` (PostgreSQL only; SQLite has no such thing)."""
@@ -82,7 +84,9 @@ class Waiter:
                 self._listen_once()
                 delay = 1.0
             except psycopg.Error as exc:
-                log.warning("job listener lost its connection (%s); retrying in %.0fs", exc, delay)
+                if not self._lost:
+                    log.warning("job listener lost its connection (%s); retrying", outage_line(exc))
+                    self._lost = True
                 self._closed.wait(delay)
                 delay = min(delay * 2, RECONNECT_MAX_SECONDS)
 
@@ -91,6 +95,9 @@ class Waiter:
             listen_conninfo(self._db), autocommit=True, connect_timeout=10
         ) as conn:
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            if self._lost:
+                log.warning("job listener connected again")
+                self._lost = False
             # Anything enqueued while nobody was listening is found by the next claim.
             self.poke()
             while not self._closed.is_set():

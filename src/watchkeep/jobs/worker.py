@@ -20,7 +20,7 @@ from watchkeep.core.clock import Clock, utcnow
 from watchkeep.core.db import Database
 from watchkeep.jobs.claim import Claim, claim_due, complete, fail, next_due, release, renew
 from watchkeep.jobs.periodic import ensure_periodic
-from watchkeep.jobs.policy import Backoff, error_line, retry_at
+from watchkeep.jobs.policy import Backoff, error_line, outage_line, retry_at
 from watchkeep.jobs.pool import ThreadPool
 from watchkeep.jobs.registry import JobContext, Registry
 from watchkeep.jobs.wait import Waiter
@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 # Never spin: even when a job is due "now" an idle loop sleeps this long.
 MIN_WAIT_SECONDS = 0.02
-# After a database error the loop backs off at least this long before trying again.
-ERROR_WAIT_SECONDS = 1.0
+# After database errors in a row the loop waits longer and longer before trying again.
+OUTAGE_BACKOFF = Backoff(base_seconds=0.5, cap_seconds=15.0)
 # Expired leases are rare (a worker died): look for them at most this often, not on every
 # claim, which saves a statement per claim on a busy worker.
 EXPIRED_CHECK_SECONDS = 1.0
@@ -120,6 +120,7 @@ class Worker:
     def _loop(self, stop: threading.Event, pool: ThreadPool[Claim], waiter: Waiter) -> None:
         next_beat = time.monotonic() + self.heartbeat_seconds
         next_expired_check = 0.0
+        failures = 0  # database errors in a row
         while not stop.is_set():
             timeout = self.poll_seconds
             try:
@@ -139,9 +140,21 @@ class Worker:
                 if time.monotonic() >= next_beat:
                     self._heartbeat()
                     next_beat = time.monotonic() + self.heartbeat_seconds
-            except SQLAlchemyError:
-                log.exception("worker %s: database error; retrying", self.name)
-                timeout = max(timeout, ERROR_WAIT_SECONDS)
+            except SQLAlchemyError as exc:
+                # One line when the database goes away and one when it is back, not a
+                # traceback per try; the tries back off up to OUTAGE_BACKOFF's cap.
+                failures += 1
+                if failures == 1:
+                    log.warning(
+                        "worker %s: database unavailable, retrying (%s)",
+                        self.name,
+                        outage_line(exc),
+                    )
+                waiter.wait(OUTAGE_BACKOFF.delay(failures))
+                continue
+            if failures:
+                log.warning("worker %s: database back after %d failed tries", self.name, failures)
+                failures = 0
             timeout = min(timeout, next_beat - time.monotonic())
             waiter.wait(max(timeout, MIN_WAIT_SECONDS))
 
