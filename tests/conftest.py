@@ -7,7 +7,7 @@ PostgreSQL comes from ``WATCHKEEP_TEST_DATABASE_URL`` (default: the local server
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +138,18 @@ def engine(
     engine.dispose()
 
 
-def _query_only(mode: str) -> Callable[[Session, Any, Connection], None]:
-    def set_mode(_session: Session, _transaction: Any, connection: Connection) -> None:
-        connection.exec_driver_sql(f"PRAGMA query_only={mode}")
+def _read_only_while_reading(maker: sessionmaker[Session], connection: Connection) -> None:
+    """Make ``maker``'s sessions query-only on the shared SQLite ``connection``: a savepoint
+    cannot be made read-only as a transaction is, the connection can, until the read ends."""
 
-    return set_mode
+    @event.listens_for(maker, "after_begin")
+    def reading(_session: Session, _transaction: Any, _connection: Connection) -> None:
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+
+    @event.listens_for(maker, "after_transaction_end")
+    def done(_session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
 
 
 @pytest.fixture
@@ -161,9 +168,7 @@ def database(engine: Engine) -> Iterator[Database]:
         info={READ_ONLY: True},
     )
     if engine.dialect.name == "sqlite":
-        # A savepoint cannot be made read-only as a transaction is; the connection can.
-        for maker, mode in ((db.sessionmaker, "OFF"), (db.read_sessionmaker, "ON")):
-            event.listen(maker, "after_begin", _query_only(mode))
+        _read_only_while_reading(db.read_sessionmaker, connection)
     yield db
     outer.rollback()
     connection.close()

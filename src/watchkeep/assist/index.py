@@ -159,17 +159,17 @@ class IndexKeeper:
         another thread builds the index for the first time it raises :class:`IndexNotReady`
         at once (a job is retried later rather than holding a worker slot).
 
-        It reads the database in a short transaction of its own, which ends before the index
-        is built. Call it outside any transaction: on SQLite a transaction holds the write
-        lock, and one held while waiting for another thread's refresh, which needs that lock
-        to read, would deadlock until the busy timeout.
+        It reads the database in a short read transaction of its own, which ends before the
+        index is built. Call it outside any write transaction: on SQLite a write transaction
+        holds the write lock, and a read waits for nothing, but a caller holding the lock
+        while waiting for another thread's refresh serialises the two needlessly.
         """
         if self._built.is_set():
             self._refresh_lock.acquire()
         elif not self._refresh_lock.acquire(blocking=False):
             raise IndexNotReady("similar incidents are being indexed; try again shortly")
         try:
-            with self.db.session() as session:
+            with self.db.session(write=False) as session:
                 changes = self._read_changes(session)
             self._apply(changes)
         finally:

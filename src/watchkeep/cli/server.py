@@ -17,16 +17,28 @@ from watchkeep.cli.context import open_database, settings
 from watchkeep.cli.database import print_login
 from watchkeep.jobs.worker import Worker
 
+APP_FACTORY = "watchkeep.app.factory:create_app"
+
 
 def serve(
     host: str = typer.Option(None, help="Listen address (default WATCHKEEP_HOST)"),
     port: int = typer.Option(None, help="Port (default WATCHKEEP_PORT)"),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Server processes sharing the port (1: this one)"
+    ),
 ) -> None:
-    """Serve the web UI and the API (run `worker` separately for background jobs)."""
+    """Serve the web UI and the API (run `worker` separately for background jobs).
+
+    With ``--workers N`` a supervisor starts N server processes on one port, each with its
+    own connection pool and similarity index, and restarts any that dies.
+    """
     cfg = settings()
-    uvicorn.run(
-        create_app(cfg), host=host or cfg.host, port=port or cfg.port, log_level=cfg.log_level
-    )
+    where = {"host": host or cfg.host, "port": port or cfg.port, "log_level": cfg.log_level}
+    if workers == 1:
+        uvicorn.run(create_app(cfg), **where)
+    else:
+        # Each process builds its app from the same settings (the environment).
+        uvicorn.run(APP_FACTORY, factory=True, workers=workers, **where)
 
 
 def run(

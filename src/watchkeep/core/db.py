@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -161,14 +161,20 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self, *, write: bool = True) -> Iterator[Session]:
+    def session(self, *, write: bool = True, durable: bool = True) -> Iterator[Session]:
         """A session whose work commits on success and rolls back on any exception.
 
         ``write=False`` gives a read transaction: it refuses writes, and takes no write lock.
+        ``durable=False`` lets PostgreSQL answer the commit before the WAL reaches the disk
+        (``synchronous_commit = off``): other transactions see the work at once, but a server
+        crash may lose the last few such commits. Only for bookkeeping that is safe to lose
+        and redo, such as a job runner's claims and outcomes.
         """
         maker = self.sessionmaker if write else self.read_sessionmaker
         with maker() as session:
             try:
+                if not durable and not self.is_sqlite:
+                    session.execute(text("SET LOCAL synchronous_commit = off"))
                 yield session
                 session.commit()
             except BaseException:

@@ -161,14 +161,19 @@ class Worker:
     def _claim(
         self, limit: int, *, reclaim_expired: bool = True
     ) -> tuple[list[Claim], datetime | None]:
-        """Schedule periodic jobs and claim up to ``limit`` jobs in one transaction.
+        """Claim up to ``limit`` jobs in one transaction; with ``reclaim_expired`` (the loop
+        asks at most once a second) also schedule periodic jobs and re-claim expired leases.
+
+        The runner's own writes (claims, outcomes, renewals) are not durable commits: lost
+        in a server crash they are redone (the job runs again), never wrong.
 
         Also returns the next due time among pending jobs when fewer than ``limit`` were
         found (the loop sleeps until then at most), else ``None``.
         """
         now = self.clock()
-        with self.db.session() as session:
-            ensure_periodic(session, self.registry.periodic, now=now)
+        with self.db.session(durable=False) as session:
+            if reclaim_expired:  # housekeeping, at most once a second on a busy worker
+                ensure_periodic(session, self.registry.periodic, now=now)
             claims = claim_due(
                 session,
                 worker=self.name,
@@ -211,7 +216,7 @@ class Worker:
                 waiter.poke()
 
     def _record_success(self, claim: Claim) -> None:
-        with self.db.session() as session:
+        with self.db.session(durable=False) as session:
             recorded = complete(session, claim, worker=self.name, now=self.clock())
         if not recorded:
             log.warning("job %d finished after its lease was taken over; not recorded", claim.id)
@@ -221,7 +226,7 @@ class Worker:
         when = retry_at(
             self.backoff, attempt=claim.attempt, max_attempts=claim.max_attempts, now=now
         )
-        with self.db.session() as session:
+        with self.db.session(durable=False) as session:
             recorded = fail(session, claim, worker=self.name, error=error, retry_at=when, now=now)
         if not recorded:
             log.warning("job %d failed after its lease was taken over; not recorded", claim.id)
@@ -233,7 +238,7 @@ class Worker:
         if not claims:
             return
         lease_until = self.clock() + timedelta(seconds=self.lease_seconds)
-        with self.db.session() as session:
+        with self.db.session(durable=False) as session:
             renewed = renew(session, claims, worker=self.name, lease_until=lease_until)
         still_running = {claim.id for claim in self.inflight()}
         for claim in claims:
@@ -258,7 +263,7 @@ class Worker:
         if not unfinished:
             return
         try:
-            with self.db.session() as session:
+            with self.db.session(durable=False) as session:
                 released = release(session, unfinished, worker=self.name)
         except SQLAlchemyError:
             log.exception("worker %s could not release its claims; they expire", self.name)
