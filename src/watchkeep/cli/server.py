@@ -33,12 +33,19 @@ def serve(
     own connection pool and similarity index, and restarts any that dies.
     """
     cfg = settings()
-    where = {"host": host or cfg.host, "port": port or cfg.port, "log_level": cfg.log_level}
+    host, port = host or cfg.host, port or cfg.port
     if workers == 1:
-        uvicorn.run(create_app(cfg), **where)
+        uvicorn.run(create_app(cfg), host=host, port=port, log_level=cfg.log_level)
     else:
         # Each process builds its app from the same settings (the environment).
-        uvicorn.run(APP_FACTORY, factory=True, workers=workers, **where)
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=cfg.log_level,
+        )
 
 
 def run(
