@@ -24,14 +24,15 @@ def serve(
     host: str = typer.Option(None, help="Listen address (default WATCHKEEP_HOST)"),
     port: int = typer.Option(None, help="Port (default WATCHKEEP_PORT)"),
     workers: int = typer.Option(
-        1, "--workers", "-w", min=1, help="Server processes sharing the port (1: this one)"
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        help="Server processes sharing the port, under a supervisor that restarts any that "
+        "dies (1: serve in this process)",
     ),
 ) -> None:
-    """Serve the web UI and the API (run `worker` separately for background jobs).
-
-    With ``--workers N`` a supervisor starts N server processes on one port, each with its
-    own connection pool and similarity index, and restarts any that dies.
-    """
+    """Serve the web UI and the API (run `worker` separately for background jobs)."""
     cfg = settings()
     host, port = host or cfg.host, port or cfg.port
     if workers == 1:

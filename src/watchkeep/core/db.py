@@ -7,6 +7,7 @@ need (an API token's last use) goes through :func:`write_later`.
 """
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -148,7 +150,9 @@ class Database:
         self, url: str, engine: Engine | None = None, timeouts: Timeouts | None = None
     ) -> None:
         self.url = url
-        self.engine = engine or make_engine(url, timeouts)
+        self.timeouts = timeouts or Timeouts()
+        self.engine = engine or make_engine(url, self.timeouts)
+        self._write_queue = threading.Lock()
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.read_sessionmaker = sessionmaker(
             bind=self.engine.execution_options(**{READ_ONLY: True}),
@@ -171,7 +175,7 @@ class Database:
         and redo, such as a job runner's claims and outcomes.
         """
         maker = self.sessionmaker if write else self.read_sessionmaker
-        with maker() as session:
+        with self._writing(write), maker() as session:
             try:
                 if not durable and not self.is_sqlite:
                     session.execute(text("SET LOCAL synchronous_commit = off"))
@@ -187,6 +191,26 @@ class Database:
                     work(writer)
             except SQLAlchemyError as exc:
                 log.warning("a deferred write failed: %s", exc.__class__.__name__)
+
+    @contextmanager
+    def _writing(self, write: bool) -> Iterator[None]:
+        """On SQLite, a write transaction first queues behind this process's other writers.
+
+        SQLite's own wait for its write lock polls with sleeps of up to 100 ms, so under
+        many writers some wait for seconds while others pass; queued here, they go in turn
+        and only other processes' writers meet the busy timeout. A plain lock, not a
+        re-entrant one: a request may begin its transaction in one thread and end it in
+        another. (A write transaction inside another on SQLite waits for itself either way.)
+        """
+        if not write or not self.is_sqlite:
+            yield
+            return
+        if not self._write_queue.acquire(timeout=self.timeouts.statement):
+            raise PoolTimeout("waited too long for the database's write lock")
+        try:
+            yield
+        finally:
+            self._write_queue.release()
 
     def dispose(self) -> None:
         self.engine.dispose()
