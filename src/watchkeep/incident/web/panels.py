@@ -57,7 +57,8 @@ def shared_context(session: Session, incident: Incident, actor: Actor) -> dict[s
         "can_merge": Status.MERGED in lifecycle.allowed_next(status),
         "takes_updates": lifecycle.category(status) in (Category.TRIAGE, Category.LIVE),
         "holders": {r.role: r.user for r in view.roles},
-        "can_edit": can_respond(actor),
+        # A merged incident takes no more changes (the services refuse them too).
+        "can_edit": can_respond(actor) and status is not Status.MERGED,
         "now": now,
     }
 
@@ -88,7 +89,7 @@ def _header(panel: PanelInput) -> dict[str, Any]:
 def _roles(panel: PanelInput) -> dict[str, Any]:
     return {
         "role_types": roles.list_role_types(panel.session),
-        "users": _active_users(panel.session),
+        "users": roles.role_candidates(panel.session),
     }
 
 
