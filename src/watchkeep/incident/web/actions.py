@@ -11,7 +11,8 @@ from starlette.responses import Response
 from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.forms import PostedForm, parse_local_utc
+from watchkeep.http.forms import PostedForm, parse_local
+from watchkeep.http.timefmt import viewer_zone
 from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
@@ -156,14 +157,14 @@ def set_timestamp(
     name: str = Form(""),
     value: str = Form(""),
 ) -> Response:
-    """Correct one timestamp by hand (the form's time is UTC; empty clears it)."""
+    """Correct one timestamp by hand (the form's time is the viewer's; empty clears it)."""
     incident = get_visible(session, ref=ref, actor=actor)
     incidents.set_timestamp(
         session,
         incident=incident,
         actor=actor,
         name=name,
-        value=parse_local_utc(value, "value"),
+        value=parse_local(value, "value", viewer_zone(request)),
         now=utcnow(),
     )
     what = name.replace("_at", "").replace("_", " ").capitalize()
