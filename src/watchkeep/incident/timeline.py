@@ -225,5 +225,40 @@ def edit_entry(
     return entry
 
 
+def edit_note(
+    session: Session,
+    *,
+    incident: Incident,
+    entry_id: int,
+    actor: Actor,
+    now: datetime,
+    text: str,
+    occurred_at: datetime | None = None,
+) -> TimelineEntry:
+    """Rewrite a note (its first line is the title, as when it was added) and, if given,
+    move it to ``occurred_at``; what it said before is kept. Only notes are rewritten this
+    way: what a change recorded is corrected where the change is made."""
+    entry = get_entry(session, incident=incident, entry_id=entry_id)
+    if entry.kind != "note":
+        raise Invalid("only notes can be rewritten; this entry records a change", field="text")
+    text = text.strip()
+    if not text:
+        raise Invalid("a note must not be empty", field="text")
+    title, _, rest = text.partition("\n")
+    same_minute = entry.occurred_at.replace(second=0, microsecond=0)
+    if occurred_at == same_minute:
+        occurred_at = None  # a form's time has no seconds: the same minute is no change
+    return edit_entry(
+        session,
+        incident=incident,
+        entry_id=entry_id,
+        actor=actor,
+        now=now,
+        title=title.strip()[:500],
+        description=rest.strip(),
+        occurred_at=occurred_at,
+    )
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value

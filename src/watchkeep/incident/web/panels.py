@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from watchkeep.auth import service as auth
+from watchkeep.catalog.service import list_services
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
@@ -22,7 +23,7 @@ from watchkeep.incident import customfields, lifecycle, roles, timeline, updates
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.models import TIMESTAMP_NAMES, CustomField, Incident
 from watchkeep.incident.read import incident_read
-from watchkeep.incident.severities import list_severities
+from watchkeep.incident.severities import list_severities, list_types
 
 PAGE = "incident"
 
@@ -79,6 +80,8 @@ def _header(panel: PanelInput) -> dict[str, Any]:
     ]
     return {
         "severities": list_severities(panel.session),
+        "types": list_types(panel.session),
+        "services": list_services(panel.session),
         "move_on": [s for s in choices if order.index(s) > order.index(current)],
         "reopen": [s for s in choices if order.index(s) < order.index(current)],
         "resolve_by_update": Status.RESOLVED in panel.shared["next_statuses"]
