@@ -3,10 +3,15 @@
 beside its label."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 from tests.e2e.browser import EMAIL, PASSWORD
+
+from watchkeep.auth.models import User
+from watchkeep.core.db import Database
 
 pytestmark = pytest.mark.browser
 
@@ -110,3 +115,27 @@ def test_the_private_checkbox_sits_beside_its_label(page: Page, width: int) -> N
     assert text["y"] <= box["y"] + box["height"] / 2 <= text["y"] + text["height"], (
         "the checkbox is not on the label's line"
     )
+
+
+@pytest.mark.parametrize("role", ["responder", "admin"])
+def test_the_header_never_overflows_between_phone_and_desktop(
+    page: Page, tmp_path: Path, role: str
+) -> None:
+    """Admins have two more links (Jobs, Audit log): their bar gives way sooner."""
+    if role == "admin":
+        db = Database(f"sqlite:///{tmp_path / 'watchkeep.db'}")
+        with db.session() as session:
+            session.scalars(select(User).where(User.email == EMAIL)).one().role = "admin"
+        db.dispose()
+    log_in(page)
+    for width in (1366, 1200, 1100, 1024, 900, 721, 720, 600, 390, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/follow-ups")
+        assert overflow(page) <= 0, f"{width} px: the page scrolls sideways by {overflow(page)}"
+        bar = page.evaluate(
+            "(() => { const b = document.querySelector('.topbar-inner');"
+            " return b.scrollWidth - b.clientWidth; })()"
+        )
+        assert bar <= 0, f"{width} px: the header is {bar} px too wide"
+        links, menu = page.locator("nav.nav"), page.locator("details.nav-menu")
+        assert links.is_visible() != menu.is_visible(), f"{width} px: links or menu, not both"
