@@ -312,3 +312,31 @@ def test_the_incident_page_after_an_htmx_action(lab: Lab) -> None:
     page.click("#incident-header button:has-text('Change status')")
     expect(page.locator("#incident-header .badges .status")).to_have_text("Monitoring")
     check(page, f"{url} after changing its status over htmx")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_phone_menu_opened(lab: Lab, role: str) -> None:
+    page = lab.page("full", role)
+    open_page(page, "/")
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.click("details.nav-menu summary")
+    expect(page.locator(".nav-menu-panel")).to_be_visible()
+    failures = axe.violations(page) + axe.svg_text_contrast(page)
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    assert not failures, "WCAG 2.1 AA violations:\n" + axe.describe(failures)
+
+
+def test_the_incident_page_with_its_edit_forms_open(lab: Lab) -> None:
+    page = lab.page("full", "responder")
+    records = lab.state("full").records
+    assert records is not None
+    url = f"/incidents/{records.live_incident}"
+    open_page(page, url)
+    page.fill("#note-text", "Checked the edge logs")
+    page.click(".note-form button[type=submit]")
+    expect(page.locator("#timeline details.entry-edit").first).to_be_visible()
+    page.click("#incident-header details.incident-edit summary")
+    page.locator("#timeline details.entry-edit summary").first.click()
+    expect(page.locator("#edit-title")).to_be_visible()
+    expect(page.locator("#timeline details.entry-edit textarea").first).to_be_visible()
+    check(page, f"{url} with the incident's and a note's edit forms open")

@@ -28,7 +28,7 @@ def test_every_page_starts_with_a_skip_link_to_its_content(
 def test_the_account_menu_is_named_by_what_it_shows(client: TestClient, alice: Person) -> None:
     log_in(client, alice)
     page = client.get("/", headers=HTML).text
-    summary = re.search(r"<summary[^>]*>(.*?)</summary>", page, re.S)
+    summary = re.search(r'<details class="user-menu">\s*<summary[^>]*>(.*?)</summary>', page, re.S)
     assert summary is not None
     assert "aria-label" not in summary.group(0)  # a label would hide the visible name
     assert alice.user.name in summary.group(1)

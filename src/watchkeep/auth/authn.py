@@ -18,4 +18,7 @@ class TokensAndSessions:
         web_session = service.find_web_session(session, secret=secret, now=utcnow())
         if web_session is None:
             return None
-        return Login(actor=service.actor_of(web_session.user), csrf_token=web_session.csrf_token)
+        user = web_session.user
+        return Login(
+            actor=service.actor_of(user), csrf_token=web_session.csrf_token, timezone=user.timezone
+        )

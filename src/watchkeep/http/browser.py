@@ -104,7 +104,8 @@ def web_actor(
 ) -> Actor:
     """The logged-in user as an actor; also checks CSRF on unsafe requests.
 
-    Sets ``request.state.actor`` and ``request.state.csrf_token`` for the templates.
+    Sets ``request.state.actor``, ``request.state.csrf_token`` and
+    ``request.state.timezone`` (the user's, for showing and reading times) for the templates.
     """
     login = web_login_of(request, session)
     if login is None:
@@ -112,6 +113,7 @@ def web_actor(
     check_csrf(request, login, form_token)
     request.state.actor = login.actor
     request.state.csrf_token = login.csrf_token
+    request.state.timezone = login.timezone
     return login.actor
 
 

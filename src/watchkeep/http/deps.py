@@ -49,10 +49,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 @dataclass(frozen=True)
 class Login:
-    """A live web login: who it is, and the CSRF token its unsafe requests must echo."""
+    """A live web login: who it is, the CSRF token its unsafe requests must echo, and the
+    IANA time zone its pages show times in."""
 
     actor: Actor
     csrf_token: str
+    timezone: str = "UTC"
 
 
 class Authenticator(Protocol):

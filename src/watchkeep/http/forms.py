@@ -1,6 +1,6 @@
 """Reading web forms: the posted form parsed once, and the inputs every page uses."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,14 +17,16 @@ async def posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
-def parse_local_utc(value: str | None, name: str) -> datetime | None:
-    """A ``datetime-local`` input read as UTC; empty means none."""
-    if not value:
+def parse_local(value: str | None, name: str, zone: tzinfo = UTC) -> datetime | None:
+    """A ``datetime-local`` input read in ``zone`` (the viewer's), as a UTC instant; empty
+    means none."""
+    if not value or not value.strip():
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        local = datetime.fromisoformat(value.strip())
     except ValueError:
         raise Invalid(f"{name} must be a date and time like 2024-05-01T14:30", field=name) from None
+    return (local if local.tzinfo else local.replace(tzinfo=zone)).astimezone(UTC)
 
 
 def parse_day(value: str | None, name: str, *, end: bool = False) -> datetime | None:

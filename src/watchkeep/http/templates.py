@@ -17,15 +17,19 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from watchkeep.http.announce import clear_notice, pending_notice
+from watchkeep.http.timefmt import FILTERS
 
 KIT_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def make_templates(folders: Iterable[Path]) -> Jinja2Templates:
-    """One environment: the kit's templates first, then each domain's folder."""
+    """One environment: the kit's templates first, then each domain's folder; times are
+    shown through the filters of :mod:`watchkeep.http.timefmt`."""
     loader = FileSystemLoader([KIT_TEMPLATES, *folders])
-    return Jinja2Templates(env=Environment(loader=loader, autoescape=select_autoescape()))
+    env = Environment(loader=loader, autoescape=select_autoescape())
+    env.filters.update(FILTERS)
+    return Jinja2Templates(env=env)
 
 
 def templates_of(request: Request) -> Jinja2Templates:

@@ -12,7 +12,7 @@ from watchkeep.followup import service as followups
 from watchkeep.followup.models import FollowUp
 from watchkeep.incident.access import visible_clause
 from watchkeep.incident.models import Incident
-from watchkeep.incident.timeline import record, record_change
+from watchkeep.incident.timeline import ensure_changeable, record, record_change
 
 
 def create(
@@ -29,6 +29,7 @@ def create(
     now: datetime,
 ) -> FollowUp:
     """Add a follow-up to the incident and note it on the incident's timeline."""
+    ensure_changeable(incident)
     follow_up = followups.create(
         session,
         actor=actor,
@@ -63,6 +64,7 @@ def update(
     **fields: object,
 ) -> FollowUp:
     """Edit one of the incident's follow-ups; a status change goes on its timeline."""
+    ensure_changeable(incident)
     before = followups.get(session, follow_up_id=follow_up_id, incident_id=incident.id).status
     follow_up = followups.update(
         session,

@@ -4,19 +4,86 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
+from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor
-from watchkeep.core.clock import ensure_utc
+from watchkeep.core.clock import ensure_utc, utcnow
 from watchkeep.core.errors import Invalid
+from watchkeep.core.sqltime import epoch_seconds
 from watchkeep.core.text import like_pattern
+from watchkeep.core.types import UTCDateTime
 from watchkeep.incident import lifecycle
 from watchkeep.incident.access import visible_clause
-from watchkeep.incident.lifecycle import Category, parse_status
-from watchkeep.incident.models import Incident, incident_service
+from watchkeep.incident.lifecycle import Category, Status, parse_status
+from watchkeep.incident.models import (
+    Incident,
+    RoleAssignment,
+    RoleType,
+    Severity,
+    incident_service,
+)
 
 MAX_PAGE = 200
+
+# What a list may be ordered by; ``-name`` orders descending. Ascending reads naturally:
+# declared oldest first, severity most severe first (rank 1), status in lifecycle order,
+# lead by name (unassigned last either way), duration shortest first.
+SORTS = ("declared", "severity", "status", "lead", "duration")
+DEFAULT_SORT = "-declared"
+LEAD_SLUG = "lead"
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    descending: bool
+
+    @property
+    def value(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+
+def parse_sort(value: str | None) -> Sort:
+    """``declared``, ``-severity``, …; an unknown key is refused, naming the known ones."""
+    text = (value or DEFAULT_SORT).strip()
+    key = text.removeprefix("-")
+    if key not in SORTS:
+        raise Invalid(
+            f"unknown sort {text!r}; use one of {', '.join(SORTS)}, with a leading - for "
+            "descending",
+            field="sort",
+        )
+    return Sort(key, text.startswith("-"))
+
+
+def _sort_key(key: str, now: datetime) -> ColumnElement[Any]:
+    if key == "severity":
+        return select(Severity.rank).where(Severity.id == Incident.severity_id).scalar_subquery()
+    if key == "status":
+        return case({s.value: n for n, s in enumerate(Status)}, value=Incident.status, else_=99)
+    if key == "lead":
+        return (
+            select(func.lower(User.name))
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .join(RoleType, RoleType.id == RoleAssignment.role_type_id)
+            .where(RoleAssignment.incident_id == Incident.id, RoleType.slug == LEAD_SLUG)
+            .scalar_subquery()
+        )
+    if key == "duration":
+        end = func.coalesce(Incident.resolved_at, literal(now, UTCDateTime()))
+        start = func.coalesce(Incident.impact_started_at, Incident.declared_at)
+        return epoch_seconds(end) - epoch_seconds(start)
+    return Incident.declared_at.expression
+
+
+def _order(sort: Sort, now: datetime) -> list[Any]:
+    """The sort's key, then newest first to keep pages stable (ties and missing leads)."""
+    key = _sort_key(sort.key, now)
+    first = key.desc() if sort.descending else key.asc()
+    return [first.nulls_last(), Incident.declared_at.desc(), Incident.id.desc()]
 
 
 @dataclass(frozen=True)
@@ -73,21 +140,26 @@ def _filtered(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
 
 
 def list_incidents(
-    session: Session, *, actor: Actor, flt: IncidentFilter, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    actor: Actor,
+    flt: IncidentFilter,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = DEFAULT_SORT,
+    now: datetime | None = None,
 ) -> tuple[list[Incident], bool]:
-    """A page of the incidents ``actor`` may see, newest first, and whether more follow."""
+    """A page of the incidents ``actor`` may see in ``sort`` order (newest first unless
+    told), and whether more follow. An open incident's duration runs to ``now``."""
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"limit must be between 1 and {MAX_PAGE}", field="limit")
     if offset < 0:
         raise Invalid("offset must not be negative", field="offset")
-    # Pick the page's ids in a subquery, then load those rows: sorting narrow (id, time)
-    # pairs is far cheaper than sorting whole incidents when a filter matches many of them.
-    order = (Incident.declared_at.desc(), Incident.id.desc())
+    order = _order(parse_sort(sort), now or utcnow())
+    # Pick the page's ids first, then load those rows: sorting narrow (id, key) pairs is
+    # far cheaper than sorting whole incidents when a filter matches many of them.
     page_ids = _filtered(select(Incident.id).where(visible_clause(actor)), flt)
-    page_ids = page_ids.order_by(*order).limit(limit + 1).offset(offset)
-    rows = list(
-        session.scalars(
-            select(Incident).where(Incident.id.in_(page_ids.scalar_subquery())).order_by(*order)
-        )
-    )
-    return rows[:limit], len(rows) > limit
+    ids = list(session.scalars(page_ids.order_by(*order).limit(limit + 1).offset(offset)))
+    more, ids = len(ids) > limit, ids[:limit]
+    found = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
+    return [found[i] for i in ids], more

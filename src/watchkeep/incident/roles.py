@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit
 from watchkeep.auth.models import User
-from watchkeep.core.actor import Actor, Role
+from watchkeep.core.actor import Actor, Role, at_least, parse_role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident, RoleAssignment, RoleType
-from watchkeep.incident.timeline import record_change
+from watchkeep.incident.timeline import ensure_changeable, record_change
 
 LEAD = "lead"
 REPORTER = "reporter"
@@ -130,6 +130,16 @@ def holders(session: Session, *, incident_ids: list[int], slug: str) -> dict[int
     return {row.incident_id: row.user for row in rows}
 
 
+def can_hold_roles(user: User) -> bool:
+    """Only people who can act on an incident hold its roles: responders and admins."""
+    return user.is_active and at_least(parse_role(user.role), Role.RESPONDER)
+
+
+def role_candidates(session: Session) -> list[User]:
+    """The users a role may be given to, by name."""
+    return [u for u in session.scalars(select(User).order_by(User.name)) if can_hold_roles(u)]
+
+
 def assign(
     session: Session,
     *,
@@ -142,10 +152,16 @@ def assign(
     """Give ``role`` on ``incident`` to a user (replacing its holder) and record it."""
     if actor is not None:
         actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     role_type = get_role_type(session, ref=role)
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise Invalid(f"user {user_id} does not exist or is inactive", field="user_id")
+    if not can_hold_roles(user):
+        raise Invalid(
+            f"{user.name} is a viewer and cannot hold a role; choose a responder or an admin",
+            field="user_id",
+        )
     current = session.scalar(
         select(RoleAssignment).where(
             RoleAssignment.incident_id == incident.id, RoleAssignment.role_type_id == role_type.id
@@ -188,6 +204,7 @@ def unassign(
 ) -> None:
     """Take ``role`` on ``incident`` from whoever holds it, and record it."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     role_type = get_role_type(session, ref=role)
     current = session.scalar(
         select(RoleAssignment).where(

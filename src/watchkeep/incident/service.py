@@ -17,7 +17,7 @@ from watchkeep.incident.events import announce_change
 from watchkeep.incident.lifecycle import Status, check_timestamps, parse_status
 from watchkeep.incident.models import TIMESTAMP_NAMES, Incident
 from watchkeep.incident.severities import default_type, get_severity, get_type
-from watchkeep.incident.timeline import record, record_change
+from watchkeep.incident.timeline import ensure_changeable, record, record_change
 from watchkeep.incident.updates import DEFAULT_UPDATE_MINUTES, expect_first_update
 
 
@@ -148,6 +148,7 @@ def update(
 ) -> Incident:
     """Change fields; each change writes a timeline entry with the old and new value."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     content: list[str] = []  # changes that subscribers such as known-error matching care about
     if title is not None and title.strip() != incident.title:
         if not title.strip():
@@ -278,7 +279,9 @@ def set_timestamp(
     name: str,
     value: datetime | None,
 ) -> Incident:
-    """Correct one of the incident's timestamps by hand; the timeline keeps the old value."""
+    """Correct one of the incident's timestamps by hand; the timeline keeps the old value.
+
+    Unlike other changes this stays possible on a merged incident: it corrects history."""
     actor.require(Role.RESPONDER)
     if name not in TIMESTAMP_NAMES:
         raise Invalid(
@@ -329,6 +332,7 @@ def add_participant_by(
 ) -> None:
     """Invite someone to the incident (for private incidents this grants them sight of it)."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     if session.get(User, user_id) is None:
         raise Invalid(f"user {user_id} does not exist", field="user_id")
     add_participant(session, incident_id=incident.id, user_id=user_id, now=now)

@@ -12,7 +12,7 @@ from watchkeep.incident import lifecycle
 from watchkeep.incident.access import get_visible, visible_clause
 from watchkeep.incident.lifecycle import Category, Status, parse_status
 from watchkeep.incident.models import Incident
-from watchkeep.incident.timeline import record, record_change
+from watchkeep.incident.timeline import ensure_changeable, record, record_change
 
 
 def transition(
@@ -26,6 +26,7 @@ def transition(
 ) -> Incident:
     """Move the incident to ``status``; 409 with the allowed next states if not allowed."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     current, target = Status(incident.status), parse_status(status)
     if target is Status.MERGED:
         if not merged_into:
@@ -77,6 +78,7 @@ def merge(
     session: Session, *, incident: Incident, actor: Actor, into: str, now: datetime
 ) -> Incident:
     """Merge a triage incident into another; it then points to its target and shows there."""
+    ensure_changeable(incident)
     target = get_visible(session, ref=into, actor=actor)
     if target.id == incident.id:
         raise Invalid("an incident cannot be merged into itself", field="merged_into")

@@ -7,8 +7,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, TimelineEdit, TimelineEntry
+
+
+def ensure_changeable(incident: Incident) -> None:
+    """A merged incident is closed: its response goes on in the incident it was merged into,
+    so every change to it is refused (409) with where to go instead."""
+    if incident.status != Status.MERGED.value:
+        return
+    target = incident.merged_into.reference if incident.merged_into else "another incident"
+    raise Conflict(
+        f"{incident.reference} is merged into {target} and can no longer be changed; "
+        f"make the change on {target}",
+        merged_into=target,
+    )
 
 
 def record(
@@ -124,6 +138,7 @@ def add_note(
 ) -> TimelineEntry:
     """A responder's own note; the first line becomes the entry's title."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     text = text.strip()
     if not text:
         raise Invalid("a note must not be empty", field="text")
@@ -155,6 +170,7 @@ def set_pinned(
 ) -> TimelineEntry:
     """Mark an entry as a key moment (or not); the incident counts as changed at ``now``."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     entry = get_entry(session, incident=incident, entry_id=entry_id)
     if entry.pinned != pinned:
         entry.pinned = pinned
@@ -176,6 +192,7 @@ def edit_entry(
 ) -> TimelineEntry:
     """Change an entry's title, description or time, keeping what it said before."""
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     entry = get_entry(session, incident=incident, entry_id=entry_id)
     changes: dict[str, Any] = {}
     if title is not None:
@@ -206,6 +223,41 @@ def edit_entry(
     session.flush()
     session.refresh(entry, ["edits"])
     return entry
+
+
+def edit_note(
+    session: Session,
+    *,
+    incident: Incident,
+    entry_id: int,
+    actor: Actor,
+    now: datetime,
+    text: str,
+    occurred_at: datetime | None = None,
+) -> TimelineEntry:
+    """Rewrite a note (its first line is the title, as when it was added) and, if given,
+    move it to ``occurred_at``; what it said before is kept. Only notes are rewritten this
+    way: what a change recorded is corrected where the change is made."""
+    entry = get_entry(session, incident=incident, entry_id=entry_id)
+    if entry.kind != "note":
+        raise Invalid("only notes can be rewritten; this entry records a change", field="text")
+    text = text.strip()
+    if not text:
+        raise Invalid("a note must not be empty", field="text")
+    title, _, rest = text.partition("\n")
+    same_minute = entry.occurred_at.replace(second=0, microsecond=0)
+    if occurred_at == same_minute:
+        occurred_at = None  # a form's time has no seconds: the same minute is no change
+    return edit_entry(
+        session,
+        incident=incident,
+        entry_id=entry_id,
+        actor=actor,
+        now=now,
+        title=title.strip()[:500],
+        description=rest.strip(),
+        occurred_at=occurred_at,
+    )
 
 
 def _plain(value: Any) -> Any:

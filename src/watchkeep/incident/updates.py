@@ -11,7 +11,7 @@ from watchkeep.incident import lifecycle
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.models import Incident, StatusUpdate
 from watchkeep.incident.status import transition
-from watchkeep.incident.timeline import record
+from watchkeep.incident.timeline import ensure_changeable, record
 from watchkeep.jobs import service as jobs
 
 UPDATE_DUE = "incident.update_due"
@@ -35,6 +35,7 @@ def post(
     before then makes that reminder find nothing overdue.
     """
     actor.require(Role.RESPONDER)
+    ensure_changeable(incident)
     message = message.strip()
     if not message:
         raise Invalid("an update needs a message", field="message")

@@ -1,5 +1,6 @@
 """Create, find, change and move problems through their lifecycle."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +58,14 @@ def get(session: Session, *, ref: str | int) -> Problem:
     if problem is None:
         raise NotFound(f"problem PRB-{number} does not exist")
     return problem
+
+
+def by_ids(session: Session, *, problem_ids: Iterable[int]) -> dict[int, Problem]:
+    """The problems of ``problem_ids`` that exist, by id."""
+    wanted = set(problem_ids)
+    if not wanted:
+        return {}
+    return {p.id: p for p in session.scalars(select(Problem).where(Problem.id.in_(wanted)))}
 
 
 def create(

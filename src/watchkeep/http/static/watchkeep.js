@@ -13,7 +13,8 @@
      pointing at the message) and focuses it; the next action that works clears every
      error on the page.
    - Escape closes the open <details> that holds focus and returns focus to its summary;
-     a click elsewhere closes the account menu.
+     a click elsewhere closes the top bar's menus (the account menu, the narrow screens'
+     navigation menu).
    - Repeating rows: a button with data-add-row="<list selector>" appends a copy of its
      form's <template> row to that list and focuses it; a button with data-remove-row
      removes its row and hands focus to the next row or the add button. An input with
@@ -201,10 +202,12 @@
 
   // ---- Menus ---------------------------------------------------------------------------
 
+  var MENUS = "details.user-menu[open], details.nav-menu[open]";  // the top bar's menus
+
   document.addEventListener("keydown", function (evt) {
     if (evt.key !== "Escape") return;
     var active = document.activeElement;
-    var open = (active && active.closest("details[open]")) || document.querySelector("details.user-menu[open]");
+    var open = (active && active.closest("details[open]")) || document.querySelector(MENUS);
     if (!open) return;
     open.open = false;
     open.querySelector("summary").focus();
@@ -212,7 +215,7 @@
   });
 
   document.addEventListener("click", function (evt) {
-    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+    document.querySelectorAll(MENUS).forEach(function (menu) {
       if (!menu.contains(evt.target)) menu.open = false;
     });
   });

@@ -15,7 +15,7 @@ from watchkeep.incident import roles, timeline, updates
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.export import to_csv
-from watchkeep.incident.listing import IncidentFilter, list_incidents
+from watchkeep.incident.listing import DEFAULT_SORT, SORTS, IncidentFilter, list_incidents
 from watchkeep.incident.read import entry_read, follow_up_read, incident_read, update_read
 from watchkeep.incident.schemas import (
     EntryEdit,
@@ -74,9 +74,16 @@ def list_(
     flt: Filter,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0),
+    sort: str = Query(
+        DEFAULT_SORT,
+        description=f"One of {', '.join(SORTS)}; a leading - orders descending "
+        "(severity ascending is the most severe first; an open incident's duration runs to now)",
+    ),
 ) -> Response:
-    """Incidents the caller may see, newest first, filtered."""
-    rows, more = list_incidents(session, actor=actor, flt=flt, limit=limit, offset=offset)
+    """Incidents the caller may see, newest first unless sorted, filtered."""
+    rows, more = list_incidents(
+        session, actor=actor, flt=flt, limit=limit, offset=offset, sort=sort, now=utcnow()
+    )
     page = IncidentPage(
         items=[IncidentSummary.of(i) for i in rows], limit=limit, offset=offset, has_more=more
     )

@@ -1,4 +1,5 @@
-"""Incident controls: status, merge, severity, roles, custom fields and timestamps.
+"""Incident controls: what it is about, status, merge, severity, roles, custom fields and
+timestamps.
 
 Each route calls one service and answers with :func:`incident_response`: the changed parts
 of the page for htmx, a redirect for a plain form post. Service errors propagate, so the
@@ -11,12 +12,15 @@ from starlette.responses import Response
 from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.forms import PostedForm, parse_local_utc
+from watchkeep.http.forms import PostedForm, parse_local
+from watchkeep.http.timefmt import viewer_zone
 from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
+from watchkeep.incident.models import Incident
 from watchkeep.incident.status import merge, transition
 from watchkeep.incident.web.panels import (
+    CONTENT_CHANGED,
     FIELDS,
     HEADER,
     ROLES,
@@ -28,6 +32,62 @@ from watchkeep.incident.web.panels import (
 )
 
 router = APIRouter(prefix="/incidents/{ref}", route_class=WebRoute)
+
+
+def _about(incident: Incident) -> dict[str, object]:
+    """What the edit form changes, to tell what an edit did."""
+    return {
+        "title": incident.title,
+        "summary": incident.summary,
+        "type": incident.type_id,
+        "services": sorted(s.id for s in incident.services),
+    }
+
+
+def _saved(changed: list[str]) -> str:
+    if not changed:
+        return "Nothing to save: the incident already says this."
+    words = changed[0] if len(changed) == 1 else f"{', '.join(changed[:-1])} and {changed[-1]}"
+    return f"Saved the {words}."
+
+
+@router.post("/edit")
+def edit_incident(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    title: str = Form(""),
+    summary: str = Form(""),
+    incident_type: str = Form(""),
+    service_ids: list[int] = Form([]),
+) -> Response:
+    """Change the title, summary, type and affected services (each change is recorded on
+    the timeline, as the API's edit does)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    before = _about(incident)
+    incidents.update(
+        session,
+        incident=incident,
+        actor=actor,
+        title=title,
+        summary=summary,
+        incident_type=incident_type or None,
+        service_ids=service_ids,
+        now=utcnow(),
+    )
+    after = _about(incident)
+    changed = [name for name in before if before[name] != after[name]]
+    return incident_response(
+        request,
+        session,
+        incident,
+        actor,
+        HEADER,
+        TIMELINE,
+        announce=_saved(changed),
+        trigger=(CONTENT_CHANGED,) if set(changed) - {"type"} else (),
+    )
 
 
 @router.post("/status")
@@ -156,14 +216,14 @@ def set_timestamp(
     name: str = Form(""),
     value: str = Form(""),
 ) -> Response:
-    """Correct one timestamp by hand (the form's time is UTC; empty clears it)."""
+    """Correct one timestamp by hand (the form's time is the viewer's; empty clears it)."""
     incident = get_visible(session, ref=ref, actor=actor)
     incidents.set_timestamp(
         session,
         incident=incident,
         actor=actor,
         name=name,
-        value=parse_local_utc(value, "value"),
+        value=parse_local(value, "value", viewer_zone(request)),
         now=utcnow(),
     )
     what = name.replace("_at", "").replace("_", " ").capitalize()

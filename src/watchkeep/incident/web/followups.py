@@ -1,42 +1,17 @@
-"""Follow-ups: added and closed on the incident page, listed across incidents."""
+"""Follow-ups: added and closed on the incident page (the page that lists them across
+incidents and problems is the problem domain's)."""
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
-from watchkeep.followup import service as followups
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute
+from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.forms import parse_id
-from watchkeep.http.templates import render
 from watchkeep.incident import followups as inc_followups
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.followups import FollowUpFilter
 from watchkeep.incident.web.panels import FOLLOW_UPS, TIMELINE, incident_response
 
 router = APIRouter(route_class=WebRoute)
-
-LIST_LIMIT = 200
-
-
-@router.get("/follow-ups")
-def follow_up_list(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    status: str = "outstanding",
-    owner: str = "",
-) -> Response:
-    """Follow-ups across the incidents the user may see."""
-    flt = FollowUpFilter(status=status or None, owner_id=parse_id(owner, "owner"))
-    rows = inc_followups.list_all(session, actor=actor, flt=flt, limit=LIST_LIMIT)
-    return render(
-        request,
-        "followup/list.html",
-        rows=rows,
-        status=status,
-        statuses=followups.STATUSES,
-    )
 
 
 @router.post("/incidents/{ref}/follow-ups")

@@ -16,12 +16,13 @@ from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_h
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
 from watchkeep.http.templates import render
-from watchkeep.incident import customfields
+from watchkeep.incident import customfields, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.export import to_csv
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.listing import IncidentFilter, list_incidents
 from watchkeep.incident.severities import list_severities, list_types
+from watchkeep.incident.web import sorting
 from watchkeep.incident.web.panels import field_values
 
 router = APIRouter(route_class=WebRoute)
@@ -82,15 +83,28 @@ def incident_list(
     actor: WebActor,
     listing: Listing,
     page: int = Query(1, ge=1),
+    sort: str = "",
 ) -> Response:
-    """Incidents the user may see, filtered and a page at a time."""
+    """Incidents the user may see, filtered, sorted and a page at a time."""
+    order = sorting.chosen(sort)
+    now = utcnow()
     rows, more = list_incidents(
-        session, actor=actor, flt=listing.flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session,
+        actor=actor,
+        flt=listing.flt,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        sort=order.value,
+        now=now,
     )
     return render(
         request,
         "incident/_results.html" if is_htmx(request) else "incident/list.html",
         incidents=rows,
+        leads=roles.holders(session, incident_ids=[i.id for i in rows], slug=roles.LEAD),
+        sort=order.value,
+        sort_choices=sorting.CHOICES,
+        sort_links=sorting.header_links(request.url, order),
         page=page,
         prev_query=request.url.include_query_params(page=page - 1).query if page > 1 else None,
         next_query=request.url.include_query_params(page=page + 1).query if more else None,
@@ -100,7 +114,7 @@ def incident_list(
         severities=list_severities(session),
         services=list_services(session),
         types=list_types(session),
-        now=utcnow(),
+        now=now,
     )
 
 

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from watchkeep.auth import service as auth
+from watchkeep.catalog.service import list_services
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.followup import service as followups
@@ -22,7 +23,7 @@ from watchkeep.incident import customfields, lifecycle, roles, timeline, updates
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.models import TIMESTAMP_NAMES, CustomField, Incident
 from watchkeep.incident.read import incident_read
-from watchkeep.incident.severities import list_severities
+from watchkeep.incident.severities import list_severities, list_types
 
 PAGE = "incident"
 
@@ -57,7 +58,8 @@ def shared_context(session: Session, incident: Incident, actor: Actor) -> dict[s
         "can_merge": Status.MERGED in lifecycle.allowed_next(status),
         "takes_updates": lifecycle.category(status) in (Category.TRIAGE, Category.LIVE),
         "holders": {r.role: r.user for r in view.roles},
-        "can_edit": can_respond(actor),
+        # A merged incident takes no more changes (the services refuse them too).
+        "can_edit": can_respond(actor) and status is not Status.MERGED,
         "now": now,
     }
 
@@ -78,6 +80,8 @@ def _header(panel: PanelInput) -> dict[str, Any]:
     ]
     return {
         "severities": list_severities(panel.session),
+        "types": list_types(panel.session),
+        "services": list_services(panel.session),
         "move_on": [s for s in choices if order.index(s) > order.index(current)],
         "reopen": [s for s in choices if order.index(s) < order.index(current)],
         "resolve_by_update": Status.RESOLVED in panel.shared["next_statuses"]
@@ -88,7 +92,7 @@ def _header(panel: PanelInput) -> dict[str, Any]:
 def _roles(panel: PanelInput) -> dict[str, Any]:
     return {
         "role_types": roles.list_role_types(panel.session),
-        "users": _active_users(panel.session),
+        "users": roles.role_candidates(panel.session),
     }
 
 

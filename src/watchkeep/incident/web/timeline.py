@@ -1,4 +1,4 @@
-"""The incident's record: timeline notes, pins and status updates."""
+"""The incident's record: timeline notes (added and edited), pins and status updates."""
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
@@ -6,6 +6,8 @@ from starlette.responses import Response
 from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession, SettingsDep
+from watchkeep.http.forms import parse_local
+from watchkeep.http.timefmt import viewer_zone
 from watchkeep.incident import timeline, updates
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.web.panels import HEADER, TIMELINE, TIMESTAMPS, UPDATES, incident_response
@@ -46,6 +48,33 @@ def pin_entry(
         session, incident=incident, entry_id=entry_id, pinned=pinned, actor=actor, now=utcnow()
     )
     announce = "Entry pinned as a key moment." if pinned else "Entry unpinned."
+    return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
+
+
+@router.post("/timeline/{entry_id}/edit")
+def edit_note(
+    ref: str,
+    entry_id: int,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    text: str = Form(""),
+    occurred_at: str = Form(""),
+) -> Response:
+    """Rewrite a note and correct when it happened (the time is read in the viewer's zone)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    entry = timeline.get_entry(session, incident=incident, entry_id=entry_id)
+    edits_before = len(entry.edits)
+    entry = timeline.edit_note(
+        session,
+        incident=incident,
+        entry_id=entry_id,
+        actor=actor,
+        text=text,
+        occurred_at=parse_local(occurred_at, "occurred_at", viewer_zone(request)),
+        now=utcnow(),
+    )
+    announce = "Note saved." if len(entry.edits) > edits_before else "Nothing to save: no change."
     return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
 
 

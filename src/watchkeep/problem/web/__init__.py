@@ -10,6 +10,7 @@ from watchkeep.http.panels import Panel
 from watchkeep.problem.web import (
     actions,
     candidates,
+    followups,
     incident,
     known_errors,
     links,
@@ -18,7 +19,7 @@ from watchkeep.problem.web import (
 )
 
 router = APIRouter()
-for module in (candidates, pages, actions, links, rca, known_errors, incident):
+for module in (candidates, pages, actions, links, rca, known_errors, incident, followups):
     router.include_router(module.router)
 
 PANELS: dict[str, tuple[Panel, ...]] = {"incident": incident.INCIDENT_PANELS}
