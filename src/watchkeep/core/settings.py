@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         None, description="Mark cookies Secure (default: when base_url is https)"
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error")
-    worker_concurrency: int = Field(2, description="Jobs a worker runs at once")
+    worker_concurrency: int = Field(8, description="Jobs a worker runs at once")
     job_poll_seconds: float = Field(0.5, description="How often an idle worker looks for due jobs")
     job_lease_seconds: int = Field(60, description="How long a claimed job is leased")
     update_interval_minutes: int = Field(
