@@ -42,20 +42,30 @@ def query_of(incident: Incident) -> Query:
     )
 
 
+# Incidents read per statement when the caller names them.
+ID_BATCH = 10_000
+
+
 def documents(session: Session, incident_ids: Iterable[int] | None = None) -> list[Document]:
     """Past incidents (all, or these ids) with their updates and their problems' root causes.
 
     Declined, merged and canceled incidents are left out: they are noise, not history.
     """
-    query = select(Incident).where(Incident.status.not_in(DISCARDED))
     ids = list(incident_ids) if incident_ids is not None else None
+    if ids is not None and len(ids) > ID_BATCH:
+        # A statement carries at most 65,535 parameters on PostgreSQL.
+        return [
+            document
+            for start in range(0, len(ids), ID_BATCH)
+            for document in documents(session, ids[start : start + ID_BATCH])
+        ]
+    wanted = select(Incident.id).where(Incident.status.not_in(DISCARDED))
     if ids is not None:
-        query = query.where(Incident.id.in_(ids))
-    incidents = list(session.scalars(query))
-    wanted = [i.id for i in incidents]
+        wanted = wanted.where(Incident.id.in_(ids))
+    incidents = list(session.scalars(select(Incident).where(Incident.id.in_(wanted))))
     updates: dict[int, list[str]] = defaultdict(list)
     causes: dict[int, list[str]] = defaultdict(list)
-    if wanted:
+    if incidents:
         for incident_id, message in session.execute(
             select(StatusUpdate.incident_id, StatusUpdate.message).where(
                 StatusUpdate.incident_id.in_(wanted)
