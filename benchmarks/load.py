@@ -55,7 +55,9 @@ TARGETS = {
 def start_server(url: str, port: int, processes: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "WATCHKEEP_DATABASE_URL": url, "WATCHKEEP_LOG_LEVEL": "warning"}
     command = [sys.executable, "-m", "watchkeep", "serve", "--port", str(port)]
-    server = subprocess.Popen([*command, "--workers", str(processes)], env=env)
+    server = subprocess.Popen(
+        [*command, "--workers", str(processes)], env=env, stdout=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

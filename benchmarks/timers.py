@@ -65,7 +65,9 @@ def arm(db: Database, timers: int) -> list[int]:
 def fire(db: Database, processes: int, concurrency: int, timers: int) -> dict[str, Any]:
     env = {**os.environ, "WATCHKEEP_DATABASE_URL": str(db.url), "WATCHKEEP_LOG_LEVEL": "warning"}
     command = [sys.executable, "-m", "watchkeep", "worker", "--concurrency", str(concurrency)]
-    workers = [subprocess.Popen(command, env=env) for _ in range(processes)]
+    workers = [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL) for _ in range(processes)
+    ]
     finished = (
         select(func.count()).select_from(Job).where(Job.kind == UPDATE_DUE, Job.state == DONE)
     )

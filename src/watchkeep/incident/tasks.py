@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import lazyload
+
 from watchkeep.incident import lifecycle, roles
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, StatusUpdate
@@ -20,7 +22,9 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
     show the overdue state from ``next_update_at``.
     """
     with ctx.db.session() as session:
-        incident = session.get(Incident, payload["incident_id"])
+        # Only the incident's own row: a burst of reminders should not load each one's
+        # severity, type, reporter and services.
+        incident = session.get(Incident, payload["incident_id"], options=[lazyload("*")])
         if incident is None or not lifecycle.is_live(Status(incident.status)):
             return
         if "due_at" in payload:
