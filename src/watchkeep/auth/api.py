@@ -4,10 +4,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from watchkeep.auth import audit
+from watchkeep.auth import accounts, audit
 from watchkeep.auth import service as auth
 from watchkeep.auth.schemas import (
     AuditPage,
+    PasswordIn,
     RoleIn,
     TokenCreated,
     TokenIn,
@@ -53,6 +54,36 @@ def change_role(user_id: int, body: RoleIn, session: DbSession, actor: Admin) ->
     """Give a user another role (admins only); 409 for the last active admin."""
     changed = auth.change_role(
         session, actor=actor, now=utcnow(), user_id=user_id, role=body.role.value
+    )
+    return user_read(changed)
+
+
+USER_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    404: {"description": "No such user"},
+    409: {"description": "Not allowed for yourself or the last active admin"},
+    422: {"description": "The body is not valid"},
+}
+
+
+@router.post("/users/{user_id}/deactivate", responses=USER_ERRORS)
+def deactivate_user(user_id: int, session: DbSession, actor: Admin) -> UserRead:
+    """Deactivate a user (admins only): their web sessions end and their API tokens stop
+    working. 409 for yourself and for the last active admin."""
+    return user_read(accounts.deactivate_user(session, actor=actor, now=utcnow(), user_id=user_id))
+
+
+@router.post("/users/{user_id}/reactivate", responses=USER_ERRORS)
+def reactivate_user(user_id: int, session: DbSession, actor: Admin) -> UserRead:
+    """Let a deactivated user log in again (admins only)."""
+    return user_read(accounts.reactivate_user(session, actor=actor, now=utcnow(), user_id=user_id))
+
+
+@router.post("/users/{user_id}/password", responses=USER_ERRORS)
+def reset_password(user_id: int, body: PasswordIn, session: DbSession, actor: Admin) -> UserRead:
+    """Set a user's password (admins only); every web session of the user ends."""
+    changed = accounts.reset_password(
+        session, actor=actor, now=utcnow(), user_id=user_id, password=body.password
     )
     return user_read(changed)
 

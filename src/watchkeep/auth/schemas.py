@@ -18,16 +18,23 @@ class UserRead(BaseModel):
     is_active: bool
 
 
+MAX_PASSWORD = 1000  # argon2 hashes any length; a bound keeps a request from costing more
+
+
 class UserIn(BaseModel):
     email: str = Field(min_length=3, max_length=254)
     name: str = Field(min_length=1, max_length=200)
     role: str = "responder"
-    password: str | None = Field(None, min_length=8)
+    password: str | None = Field(None, min_length=8, max_length=MAX_PASSWORD)
     timezone: str = "UTC"
 
 
 class RoleIn(BaseModel):
     role: Role
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=8, max_length=MAX_PASSWORD)
 
 
 class TokenRead(BaseModel):
