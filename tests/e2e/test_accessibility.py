@@ -340,3 +340,22 @@ def test_the_incident_page_with_its_edit_forms_open(lab: Lab) -> None:
     expect(page.locator("#edit-title")).to_be_visible()
     expect(page.locator("#timeline details.entry-edit textarea").first).to_be_visible()
     check(page, f"{url} with the incident's and a note's edit forms open")
+
+
+def test_the_users_page_after_creating_a_user_and_a_refusal(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/users")
+    form = page.locator("#new-user")
+    form.locator("input[name=name]").fill("Ada Lovelace")
+    form.locator("input[name=email]").fill("ada.lovelace@example.com")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#generated-password")).to_be_visible()
+    page.locator("details.inline-details summary").first.click()
+    check(page, "/admin/users with a generated password shown and a password form open")
+    form = page.locator("#new-user")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("Ada Again")
+    form.locator("input[name=email]").fill("ada.lovelace@example.com")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#users-error .alert-error")).to_be_visible()
+    check(page, "/admin/users with a refused new user")
