@@ -359,3 +359,17 @@ def test_the_users_page_after_creating_a_user_and_a_refusal(lab: Lab) -> None:
     form.locator("button[type=submit]").click()
     expect(page.locator("#users-error .alert-error")).to_be_visible()
     check(page, "/admin/users with a refused new user")
+
+
+def test_the_profile_with_a_new_token_and_a_refused_password(lab: Lab) -> None:
+    page = lab.page("full", "viewer")
+    open_page(page, "/profile")
+    page.locator("#new-token input[name=name]").fill("laptop")
+    page.locator("#new-token button[type=submit]").click()
+    expect(page.locator("#token-secret")).to_be_visible()
+    form = page.locator("#password-form")
+    form.locator("input[name=current_password]").fill("not my password")
+    form.locator("input[name=new_password]").fill("a new password")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#password-form-error .alert-error")).to_be_visible()
+    check(page, "/profile with a new token's secret and a refused password change")

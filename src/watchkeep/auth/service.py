@@ -277,10 +277,14 @@ def list_tokens(session: Session, *, user_id: int | None = None) -> list[ApiToke
     return list(session.scalars(query))
 
 
-def revoke_token(session: Session, *, actor: Actor, now: datetime, token_id: int) -> ApiToken:
-    """Revoke one of your tokens (any token as an admin); revoking twice changes nothing."""
+def revoke_token(
+    session: Session, *, actor: Actor, now: datetime, token_id: int, own_only: bool = False
+) -> ApiToken:
+    """Revoke one of your tokens (any token as an admin, unless ``own_only``); revoking
+    twice changes nothing."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.user_id and not actor.is_admin):
+    mine = token is not None and token.user_id == actor.user_id
+    if token is None or not (mine or (actor.is_admin and not own_only)):
         raise NotFound(f"token {token_id} does not exist")
     if token.revoked_at is None:
         token.revoked_at = now
