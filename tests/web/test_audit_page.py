@@ -98,3 +98,19 @@ def test_pages_of_fifty(client: TestClient, session: Session) -> None:
     second = client.get("/admin/audit?subject_type=service&page=2", headers=HTML).text
     assert "svc-000" in second
     assert "Older →" not in second
+
+
+def test_the_log_is_filtered_by_who_made_the_change(client: TestClient, session: Session) -> None:
+    admin = make_person(session, "admin", "Ada Admin")
+    other = make_person(session, "admin", "Otto Other")
+    catalog.create_team(session, actor=admin.actor, now=utcnow(), name="SRE")
+    catalog.create_team(session, actor=other.actor, now=utcnow(), name="DBA")
+    session.commit()
+    log_in(client, admin)
+    page = client.get(f"/admin/audit?who={other.user.id}", headers=HTML).text
+    assert "Team DBA created" in page and "Team SRE created" not in page
+    assert f'<option value="{other.user.id}" selected>Otto Other</option>' in page
+    system = unescape(client.get("/admin/audit?who=system&subject_type=severity", headers=HX).text)
+    assert "System" in system and "Ada Admin" not in system
+    bad = client.get("/admin/audit?who=someone", headers=HTML)
+    assert bad.status_code == 422

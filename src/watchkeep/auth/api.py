@@ -116,6 +116,8 @@ def list_audit(
     actor: Admin,
     action: str | None = Query(None, description='Only this action, e.g. "severity:create"'),
     subject_type: str | None = Query(None, description='Only this subject, e.g. "service"'),
+    actor_id: int | None = Query(None, ge=1, description="Only the changes of this user"),
+    system: bool = Query(False, description="Only the changes the system made"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> Response:
@@ -127,6 +129,8 @@ def list_audit(
         offset=offset,
         action=action,
         subject_type=subject_type,
+        actor_id=actor_id,
+        system=system,
     )
     page = AuditPage(
         items=[audit_record_read(r) for r in rows], limit=limit, offset=offset, has_more=more

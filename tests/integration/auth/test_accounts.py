@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import PASSWORD, make_person
 
-from watchkeep.auth import accounts
+from watchkeep.auth import accounts, audit
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import AuditRecord, User
 from watchkeep.core.actor import Actor, Role
@@ -159,3 +159,26 @@ def test_last_logins_come_from_live_sessions(session: Session) -> None:
     auth.start_web_session(session, user=person.user, hours=2, now=NOW)
     auth.start_web_session(session, user=person.user, hours=2, now=NOW + timedelta(hours=1))
     assert accounts.last_logins(session)[person.user.id] == NOW + timedelta(hours=1)
+
+
+def test_the_audit_log_by_who_made_the_change(session: Session) -> None:
+    admin, other = make_person(session, "admin", "Ada"), make_person(session, "admin", "Otto")
+    accounts.update_profile(session, actor=other.actor, now=NOW, name="Otto Other")
+    rows, _ = audit.list_records(
+        session, actor=admin.actor, limit=500, offset=0, actor_id=other.user.id
+    )
+    assert rows and {r.actor_id for r in rows} == {other.user.id}
+    rows, _ = audit.list_records(session, actor=admin.actor, limit=500, offset=0, system=True)
+    assert rows and {r.actor_id for r in rows} == {None}
+    assert (other.user.id, "Otto Other") in audit.actors_in_log(session, actor=admin.actor)
+    with pytest.raises(Forbidden):
+        audit.actors_in_log(session, actor=make_person(session).actor)
+
+
+def test_a_profile_revokes_only_its_own_tokens(session: Session) -> None:
+    admin, person = make_person(session, "admin"), make_person(session)
+    theirs = auth.list_tokens(session, user_id=person.user.id)[0]
+    with pytest.raises(NotFound):
+        auth.revoke_token(session, actor=admin.actor, now=NOW, token_id=theirs.id, own_only=True)
+    assert theirs.revoked_at is None
+    assert auth.revoke_token(session, actor=admin.actor, now=NOW, token_id=theirs.id).revoked_at
