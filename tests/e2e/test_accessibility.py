@@ -373,3 +373,16 @@ def test_the_profile_with_a_new_token_and_a_refused_password(lab: Lab) -> None:
     form.locator("button[type=submit]").click()
     expect(page.locator("#password-form-error .alert-error")).to_be_visible()
     check(page, "/profile with a new token's secret and a refused password change")
+
+
+def test_the_severities_page_with_an_edit_form_open_and_a_refusal(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/severities")
+    page.locator("#config details.inline-details summary").first.click()
+    form = page.locator("#new-config")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("SEV1")
+    form.locator("input[name=rank]").fill("1")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#config-error .alert-error")).to_be_visible()
+    check(page, "/admin/severities with an edit form open and a refused new severity")
