@@ -1,6 +1,7 @@
 """User administration in a real browser: an admin creates a user, changes their role and
 deactivates them, and the deactivated user can no longer log in."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,33 @@ def test_an_admin_creates_promotes_and_deactivates_a_user(page: Page, tmp_path: 
     log_in(page, NEW_EMAIL, NEW_PASSWORD)
     expect(page.locator(".alert-error")).to_contain_text("Wrong e-mail or password")
     expect(page).to_have_url(f"{page.url.split('/login')[0]}/login")
+
+
+def test_a_user_makes_a_token_on_their_profile_and_uses_it(page: Page) -> None:
+    log_in(page, EMAIL, PASSWORD)
+    page.locator("details.user-menu summary").click()
+    page.click("a:has-text('Profile and API tokens')")
+    expect(page.locator("h1")).to_have_text("Your profile")
+
+    page.locator("select[name=timezone]").select_option("Europe/Paris")
+    page.click("button:has-text('Save profile')")
+    expect(page.locator(".notice")).to_contain_text("Profile saved.")
+    expect(page.locator("select[name=timezone]")).to_have_value("Europe/Paris")
+
+    page.locator("#new-token input[name=name]").fill("laptop")
+    page.locator("#new-token button[type=submit]").click()
+    secret = page.locator("#token-secret")
+    expect(secret).to_be_visible()
+    expect(page.locator("#announcer")).to_contain_text("shown only once")
+    page.click("button:has-text('Copy the secret')")
+    expect(page.locator("#announcer")).to_contain_text(
+        re.compile(r"Copied\.|Selected; copy it with your keyboard\.")
+    )
+    value = secret.input_value()
+    me = page.request.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
+    assert me.status == 200 and me.json()["email"] == EMAIL
+
+    page.locator("#tokens tr", has_text="laptop").locator("button:has-text('Revoke')").click()
+    expect(page.locator("#announcer")).to_have_text("Token “laptop” revoked.")
+    again = page.request.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
+    assert again.status == 401
