@@ -98,3 +98,32 @@ def test_the_new_routes_declare_their_errors(client: TestClient) -> None:
     for verb in ("deactivate", "reactivate", "password"):
         declared = paths[f"/api/v1/users/{{user_id}}/{verb}"]["post"]["responses"]
         assert {"401", "403", "404", "409", "422"} <= set(declared), verb
+
+
+def test_your_own_profile_and_password(client: TestClient, viewer: Person) -> None:
+    changed = client.patch(
+        "/api/v1/users/me", json={"timezone": "America/New_York"}, headers=viewer.headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["timezone"] == "America/New_York"
+    assert changed.json()["name"] == "Vera Viewer"
+    for body in ({"timezone": "Mars/Base"}, {"name": ""}, {"role": "admin"}):
+        error_of(
+            client.patch("/api/v1/users/me", json=body, headers=viewer.headers), 422, "invalid"
+        )
+    me = client.get("/api/v1/users/me", headers=viewer.headers).json()
+    assert (me["role"], me["timezone"]) == ("viewer", "America/New_York")
+
+    error_of(client.patch("/api/v1/users/me", json={"name": "X"}), 401, "unauthorized")
+    url = "/api/v1/users/me/password"
+    wrong = {"current_password": "not it", "new_password": "long enough"}
+    error = error_of(client.post(url, json=wrong, headers=viewer.headers), 422, "invalid")
+    assert error["details"]["field"] == "current_password"
+    right = {"current_password": PASSWORD, "new_password": "long enough"}
+    assert client.post(url, json=right, headers=viewer.headers).status_code == 200
+    login = client.post(
+        "/login",
+        data={"email": viewer.user.email, "password": "long enough", "next": "/"},
+        follow_redirects=False,
+    )
+    assert login.status_code == 303

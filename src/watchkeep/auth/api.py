@@ -8,7 +8,9 @@ from watchkeep.auth import accounts, audit
 from watchkeep.auth import service as auth
 from watchkeep.auth.schemas import (
     AuditPage,
+    OwnPasswordIn,
     PasswordIn,
+    ProfileIn,
     RoleIn,
     TokenCreated,
     TokenIn,
@@ -40,6 +42,36 @@ def list_users(session: DbSession, _actor: CurrentActor) -> list[UserRead]:
 
 @router.get("/users/me")
 def me(session: DbSession, actor: CurrentActor) -> UserRead:
+    return user_read(auth.get_user(session, user_id=actor.user_id))
+
+
+ME_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid API token or session"},
+    422: {"description": "The body is not valid (an unknown time zone, a wrong password)"},
+}
+
+
+@router.patch("/users/me", responses=ME_ERRORS)
+def update_me(body: ProfileIn, session: DbSession, actor: CurrentActor) -> UserRead:
+    """Change your own name or time zone."""
+    changed = accounts.update_profile(
+        session, actor=actor, now=utcnow(), name=body.name, timezone=body.timezone
+    )
+    return user_read(changed)
+
+
+@router.post("/users/me/password", responses=ME_ERRORS)
+def change_my_password(body: OwnPasswordIn, session: DbSession, actor: CurrentActor) -> UserRead:
+    """Change your own password (the current one is needed); every web session of yours
+    ends."""
+    accounts.change_own_password(
+        session,
+        actor=actor,
+        now=utcnow(),
+        current=body.current_password,
+        new=body.new_password,
+        keep_session=None,
+    )
     return user_read(auth.get_user(session, user_id=actor.user_id))
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeep.auth.models import ApiToken, AuditRecord, User
 from watchkeep.core.actor import Role
@@ -27,6 +27,22 @@ class UserIn(BaseModel):
     role: str = "responder"
     password: str | None = Field(None, min_length=8, max_length=MAX_PASSWORD)
     timezone: str = "UTC"
+
+
+class ProfileIn(BaseModel):
+    """Your own name and time zone; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    timezone: str | None = Field(None, min_length=1, max_length=64, description="IANA name")
+
+
+class OwnPasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=MAX_PASSWORD)
+    new_password: str = Field(min_length=8, max_length=MAX_PASSWORD)
 
 
 class RoleIn(BaseModel):
