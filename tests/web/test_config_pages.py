@@ -65,7 +65,7 @@ def test_bad_severities_are_refused_in_the_error_slot(client: TestClient, sessio
     cases = [
         ("/admin/severities", {"name": "", "rank": "5"}, 422, "name"),
         ("/admin/severities", {"name": "S", "rank": "x"}, 422, "rank"),
-        ("/admin/severities", {"name": "S", "rank": "0"}, 422, "rank"),
+        ("/admin/severities", {"name": "S", "rank": "-1"}, 422, "rank"),
         (
             "/admin/severities",
             {"name": "S", "rank": "5", "update_minutes": "99999"},

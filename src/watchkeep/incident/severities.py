@@ -81,8 +81,8 @@ def _check_severity(
     same = session.scalar(select(Severity).where(Severity.name == name.strip()))
     if same is not None and same.id != severity_id:
         raise Conflict(f"a severity named {name.strip()!r} already exists", field="name")
-    if rank < 1:
-        raise Invalid("rank must be at least 1 (1 is the most severe)", field="rank")
+    if rank < 0:
+        raise Invalid("rank must be 0 or more (the lowest is the most severe)", field="rank")
     if update_minutes is not None and not 1 <= update_minutes <= MAX_UPDATE_MINUTES:
         raise Invalid("update_minutes must be between 1 and 10080 (a week)", field="update_minutes")
 

@@ -60,7 +60,7 @@ def test_severity_edits_are_checked(session: Session) -> None:
     for change, error in (
         ({"name": "SEV1"}, Conflict),
         ({"name": " "}, Invalid),
-        ({"rank": 0}, Invalid),
+        ({"rank": -1}, Invalid),
         ({"update_minutes": 0}, Invalid),
         ({"description": "x" * 2001}, Invalid),
         ({"severity_id": 10**9}, NotFound),
