@@ -54,6 +54,9 @@ def test_only_admins_reach_the_admin_pages(
     # Nobody deactivates themselves: there is no such button on their own row.
     assert f'id="deactivate-{admin.user.id}"' not in text
     assert f'id="deactivate-{alice.user.id}"' in text
+    # Their own password is changed on their profile (with the current one).
+    assert f'id="password-{admin.user.id}"' not in text
+    assert f'id="password-{alice.user.id}"' in text
 
 
 def test_a_browser_without_a_session_goes_to_the_login_page(client: TestClient) -> None:
