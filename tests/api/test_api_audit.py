@@ -159,3 +159,14 @@ def test_tokens_made_and_revoked_over_the_api_are_audited(
         ("token:create", alice.user.id, made["id"]),
     ]
     assert made["token"] not in str(items)
+
+
+def test_filter_by_who(client: TestClient, admin: Person, alice: Person) -> None:
+    client.post("/api/v1/teams", json={"name": "SRE"}, headers=admin.headers)
+    mine = audit(client, admin, actor_id=admin.user.id, limit=500)["items"]
+    assert mine and {i["actor_id"] for i in mine} == {admin.user.id}
+    assert audit(client, admin, actor_id=alice.user.id + 1000)["items"] == []
+    system = audit(client, admin, system="true", limit=500)["items"]
+    assert system and {i["actor_id"] for i in system} == {None}
+    for bad in ({"actor_id": 0}, {"actor_id": "x"}, {"system": "maybe"}):
+        error_of(client.get("/api/v1/audit", params=bad, headers=admin.headers), 422, "invalid")

@@ -95,3 +95,16 @@ def test_local_tokens_for_someone_else_need_an_admin(local: Run, crew: Crew) -> 
         (crew.admin.user.id, "theirs"),
         (crew.grace.user.id, "mine"),
     ]
+
+
+def test_the_log_by_who_made_the_change(cli: Run, crew: Crew) -> None:
+    mine = page(cli, crew.admin, "--by", crew.admin.user.email, "--limit", "500")["items"]
+    assert mine and {i["actor_id"] for i in mine} == {crew.admin.user.id}
+    by_id = page(cli, crew.admin, "--by", str(crew.admin.user.id), "--limit", "500")["items"]
+    assert by_id == mine
+    system = page(cli, crew.admin, "--system", "--limit", "500")["items"]
+    assert system and {i["actor_id"] for i in system} == {None}
+    unknown = cli("audit", "list", "--by", "nobody@example.com", who=crew.admin)
+    assert unknown.exit_code == 1 and "nobody@example.com" in flat(unknown.output)
+    both = cli("audit", "list", "--by", "1", "--system", who=crew.admin)
+    assert both.exit_code == 1 and "exclude each other" in flat(both.output)

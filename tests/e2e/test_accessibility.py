@@ -340,3 +340,49 @@ def test_the_incident_page_with_its_edit_forms_open(lab: Lab) -> None:
     expect(page.locator("#edit-title")).to_be_visible()
     expect(page.locator("#timeline details.entry-edit textarea").first).to_be_visible()
     check(page, f"{url} with the incident's and a note's edit forms open")
+
+
+def test_the_users_page_after_creating_a_user_and_a_refusal(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/users")
+    form = page.locator("#new-user")
+    form.locator("input[name=name]").fill("Ada Lovelace")
+    form.locator("input[name=email]").fill("ada.lovelace@example.com")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#generated-password")).to_be_visible()
+    page.locator("details.inline-details summary").first.click()
+    check(page, "/admin/users with a generated password shown and a password form open")
+    form = page.locator("#new-user")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("Ada Again")
+    form.locator("input[name=email]").fill("ada.lovelace@example.com")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#users-error .alert-error")).to_be_visible()
+    check(page, "/admin/users with a refused new user")
+
+
+def test_the_profile_with_a_new_token_and_a_refused_password(lab: Lab) -> None:
+    page = lab.page("full", "viewer")
+    open_page(page, "/profile")
+    page.locator("#new-token input[name=name]").fill("laptop")
+    page.locator("#new-token button[type=submit]").click()
+    expect(page.locator("#token-secret")).to_be_visible()
+    form = page.locator("#password-form")
+    form.locator("input[name=current_password]").fill("not my password")
+    form.locator("input[name=new_password]").fill("a new password")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#password-form-error .alert-error")).to_be_visible()
+    check(page, "/profile with a new token's secret and a refused password change")
+
+
+def test_the_severities_page_with_an_edit_form_open_and_a_refusal(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/severities")
+    page.locator("#config details.inline-details summary").first.click()
+    form = page.locator("#new-config")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("SEV1")
+    form.locator("input[name=rank]").fill("1")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#config-error .alert-error")).to_be_visible()
+    check(page, "/admin/severities with an edit form open and a refused new severity")

@@ -121,7 +121,7 @@ def test_the_private_checkbox_sits_beside_its_label(page: Page, width: int) -> N
 def test_the_header_never_overflows_between_phone_and_desktop(
     page: Page, tmp_path: Path, role: str
 ) -> None:
-    """Admins have two more links (Jobs, Audit log): their bar gives way sooner."""
+    """Admins have one more link (Admin): their bar gives way sooner."""
     if role == "admin":
         db = Database(f"sqlite:///{tmp_path / 'watchkeep.db'}")
         with db.session() as session:

@@ -9,7 +9,7 @@ from tests.factories import Person, make_person
 from tests.web.helpers import HTML, HX, log_in
 
 from watchkeep.auth import service as auth
-from watchkeep.auth.web import AUDIT_PAGE_SIZE
+from watchkeep.auth.web.audit import AUDIT_PAGE_SIZE
 from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 
@@ -19,9 +19,9 @@ def test_only_admins_see_the_audit_log(client: TestClient, session: Session, ali
     session.commit()
     log_in(client, alice)
     assert client.get("/admin/audit", headers=HTML).status_code == 403
-    assert 'href="/admin/audit"' not in client.get("/", headers=HTML).text
+    assert 'href="/admin/users"' not in client.get("/", headers=HTML).text
     log_in(client, admin)
-    assert 'href="/admin/audit"' in client.get("/", headers=HTML).text
+    assert 'href="/admin/users"' in client.get("/", headers=HTML).text
 
 
 def test_a_browser_without_a_session_goes_to_the_login_page(client: TestClient) -> None:
@@ -98,3 +98,19 @@ def test_pages_of_fifty(client: TestClient, session: Session) -> None:
     second = client.get("/admin/audit?subject_type=service&page=2", headers=HTML).text
     assert "svc-000" in second
     assert "Older →" not in second
+
+
+def test_the_log_is_filtered_by_who_made_the_change(client: TestClient, session: Session) -> None:
+    admin = make_person(session, "admin", "Ada Admin")
+    other = make_person(session, "admin", "Otto Other")
+    catalog.create_team(session, actor=admin.actor, now=utcnow(), name="SRE")
+    catalog.create_team(session, actor=other.actor, now=utcnow(), name="DBA")
+    session.commit()
+    log_in(client, admin)
+    page = client.get(f"/admin/audit?who={other.user.id}", headers=HTML).text
+    assert "Team DBA created" in page and "Team SRE created" not in page
+    assert f'<option value="{other.user.id}" selected>Otto Other</option>' in page
+    system = unescape(client.get("/admin/audit?who=system&subject_type=severity", headers=HX).text)
+    assert "System" in system and "Ada Admin" not in system
+    bad = client.get("/admin/audit?who=someone", headers=HTML)
+    assert bad.status_code == 422

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.auth.models import AuditRecord
+from watchkeep.auth.models import AuditRecord, User
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Invalid
 
@@ -84,8 +84,11 @@ def list_records(
     offset: int,
     action: str | None = None,
     subject_type: str | None = None,
+    actor_id: int | None = None,
+    system: bool = False,
 ) -> tuple[list[AuditRecord], bool]:
-    """A page of the audit log, newest first, and whether more follow (admins only)."""
+    """A page of the audit log, newest first, and whether more follow (admins only);
+    ``actor_id`` keeps one person's changes, ``system`` those the system made."""
     actor.require(Role.ADMIN)
     if limit < 1 or offset < 0:
         raise Invalid("limit must be at least 1 and offset at least 0", field="limit")
@@ -94,6 +97,10 @@ def list_records(
         query = query.where(AuditRecord.action == action)
     if subject_type:
         query = query.where(AuditRecord.subject_type == subject_type)
+    if actor_id is not None:
+        query = query.where(AuditRecord.actor_id == actor_id)
+    if system:
+        query = query.where(AuditRecord.actor_id.is_(None))
     rows = list(session.scalars(query.limit(limit + 1).offset(offset)))
     return rows[:limit], len(rows) > limit
 
@@ -106,3 +113,14 @@ def filter_values(session: Session, *, actor: Actor) -> tuple[list[str], list[st
         select(AuditRecord.subject_type).distinct().order_by(AuditRecord.subject_type)
     )
     return list(actions), list(subjects)
+
+
+def actors_in_log(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """The people who made a change in the log, by name, to filter by (admins only)."""
+    actor.require(Role.ADMIN)
+    query = (
+        select(User.id, User.name)
+        .where(User.id.in_(select(AuditRecord.actor_id).where(AuditRecord.actor_id.is_not(None))))
+        .order_by(User.name, User.id)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeep.auth.models import ApiToken, AuditRecord, User
 from watchkeep.core.actor import Role
@@ -18,16 +18,39 @@ class UserRead(BaseModel):
     is_active: bool
 
 
+MAX_PASSWORD = 1000  # argon2 hashes any length; a bound keeps a request from costing more
+
+
 class UserIn(BaseModel):
     email: str = Field(min_length=3, max_length=254)
     name: str = Field(min_length=1, max_length=200)
     role: str = "responder"
-    password: str | None = Field(None, min_length=8)
+    password: str | None = Field(None, min_length=8, max_length=MAX_PASSWORD)
     timezone: str = "UTC"
+
+
+class ProfileIn(BaseModel):
+    """Your own name and time zone; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    timezone: str | None = Field(None, min_length=1, max_length=64, description="IANA name")
+
+
+class OwnPasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=MAX_PASSWORD)
+    new_password: str = Field(min_length=8, max_length=MAX_PASSWORD)
 
 
 class RoleIn(BaseModel):
     role: Role
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=8, max_length=MAX_PASSWORD)
 
 
 class TokenRead(BaseModel):

@@ -1,6 +1,8 @@
 """Users, API tokens and web sessions."""
 
 from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +21,28 @@ from watchkeep.core.db import write_later
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
 
 MIN_PASSWORD = 8
+MAX_NAME = 200
+MAX_EMAIL = 254
+
+
+def check_timezone(value: str) -> str:
+    """``value`` if it names an IANA time zone this system knows, else ``Invalid``."""
+    zone = value.strip()
+    if zone not in _zones():
+        raise Invalid(
+            f"unknown time zone {value!r}; use an IANA name like Europe/Paris", field="timezone"
+        )
+    return zone
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones() | {"UTC"})
+
+
+def timezone_names() -> list[str]:
+    """Every IANA time zone name, sorted (for the profile's time zone choice)."""
+    return sorted(_zones())
 
 
 def actor_of(user: User, role: Role | None = None) -> Actor:
@@ -72,10 +96,15 @@ def create_user(
         raise Invalid("email must be an e-mail address", field="email")
     if not name.strip():
         raise Invalid("name must not be empty", field="name")
+    if len(email) > MAX_EMAIL:
+        raise Invalid(f"email must have at most {MAX_EMAIL} characters", field="email")
+    if len(name.strip()) > MAX_NAME:
+        raise Invalid(f"name must have at most {MAX_NAME} characters", field="name")
     if password is not None and len(password) < MIN_PASSWORD:
         raise Invalid(f"password must have at least {MIN_PASSWORD} characters", field="password")
     if find_user_by_email(session, email=email):
         raise Conflict(f"a user with e-mail {email} already exists", field="email")
+    timezone = check_timezone(timezone)
     user = User(
         email=email,
         name=name.strip(),
@@ -133,7 +162,7 @@ def set_password(
         subject_type="user",
         subject_id=user.id,
         summary=f"Password of {user.email} set; {ended} other web session(s) ended",
-        changes={"has_password": (had_password, True)} | _ended(ended),
+        changes={"has_password": (had_password, True)} | ended_change(ended),
         now=now,
     )
 
@@ -145,7 +174,7 @@ def change_role(session: Session, *, actor: Actor, now: datetime, user_id: int, 
     new_role = parse_role(role)
     if new_role.value == user.role:
         return user
-    if user.role == Role.ADMIN and user.is_active and _active_admins(session) <= 1:
+    if user.role == Role.ADMIN and user.is_active and active_admins(session) <= 1:
         raise Conflict(f"{user.email} is the last active admin; make another admin first")
     old, user.role = user.role, new_role.value
     ended = end_user_sessions(session, user_id=user.id)
@@ -156,13 +185,14 @@ def change_role(session: Session, *, actor: Actor, now: datetime, user_id: int, 
         subject_type="user",
         subject_id=user.id,
         summary=f"{user.email} is now {user.role} (was {old}); {ended} web session(s) ended",
-        changes={"role": (old, user.role)} | _ended(ended),
+        changes={"role": (old, user.role)} | ended_change(ended),
         now=now,
     )
     return user
 
 
-def _active_admins(session: Session) -> int:
+def active_admins(session: Session) -> int:
+    """How many active admins there are."""
     query = select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.is_active)
     return session.scalar(query) or 0
 
@@ -247,10 +277,14 @@ def list_tokens(session: Session, *, user_id: int | None = None) -> list[ApiToke
     return list(session.scalars(query))
 
 
-def revoke_token(session: Session, *, actor: Actor, now: datetime, token_id: int) -> ApiToken:
-    """Revoke one of your tokens (any token as an admin); revoking twice changes nothing."""
+def revoke_token(
+    session: Session, *, actor: Actor, now: datetime, token_id: int, own_only: bool = False
+) -> ApiToken:
+    """Revoke one of your tokens (any token as an admin, unless ``own_only``); revoking
+    twice changes nothing."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.user_id and not actor.is_admin):
+    mine = token is not None and token.user_id == actor.user_id
+    if token is None or not (mine or (actor.is_admin and not own_only)):
         raise NotFound(f"token {token_id} does not exist")
     if token.revoked_at is None:
         token.revoked_at = now
@@ -312,7 +346,7 @@ def find_web_session(session: Session, *, secret: str, now: datetime) -> WebSess
     return web_session
 
 
-def _ended(sessions: int) -> dict[str, tuple[int, int]]:
+def ended_change(sessions: int) -> dict[str, tuple[int, int]]:
     """The audit change for web sessions a change ended (none when it ended none)."""
     return {"sessions_ended": (0, sessions)} if sessions else {}
 

@@ -11,11 +11,13 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit
+from watchkeep.auth import service as auth
 from watchkeep.auth.schemas import AuditPage, audit_record_read
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption
 from watchkeep.cli.mode import connect
-from watchkeep.cli.output import console, print_json
+from watchkeep.cli.output import console, fail, print_json
+from watchkeep.cli.user import remote_user_id
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import ensure_utc
 
@@ -31,20 +33,30 @@ class Query:
     subject_type: str | None
     limit: int
     offset: int
+    actor_id: int | None = None
+    system: bool = False
 
     def params(self) -> dict[str, Any]:
         """The query string of ``GET /api/v1/audit``."""
-        params = {"limit": self.limit, "offset": self.offset}
+        params: dict[str, Any] = {"limit": self.limit, "offset": self.offset}
+        if self.actor_id is not None:
+            params["actor_id"] = self.actor_id
+        if self.system:
+            params["system"] = "true"
         return params | {
             k: v for k, v in (("action", self.action), ("subject_type", self.subject_type)) if v
         }
 
 
 Fetch = Callable[[Query], Body]
+Who = Callable[[str], int]  # a user's id from an e-mail address or an id
 
 
-def local_fetch(session: Session, actor: Actor) -> Fetch:
+def local_fetch(session: Session, actor: Actor) -> tuple[Fetch, Who]:
     """Pages read from the local database, as ``actor`` (who must be an admin)."""
+
+    def who(ref: str) -> int:
+        return auth.get_user_by_ref(session, ref=ref).id
 
     def fetch(query: Query) -> Body:
         rows, more = audit.list_records(
@@ -54,6 +66,8 @@ def local_fetch(session: Session, actor: Actor) -> Fetch:
             offset=query.offset,
             action=query.action,
             subject_type=query.subject_type,
+            actor_id=query.actor_id,
+            system=query.system,
         )
         page = AuditPage(
             items=[audit_record_read(r) for r in rows],
@@ -63,17 +77,17 @@ def local_fetch(session: Session, actor: Actor) -> Fetch:
         )
         return page.model_dump(mode="json")
 
-    return fetch
+    return fetch, who
 
 
-def remote_fetch(client: ApiClient) -> Fetch:
+def remote_fetch(client: ApiClient) -> tuple[Fetch, Who]:
     """Pages from a server's ``GET /api/v1/audit``."""
 
     def fetch(query: Query) -> Body:
         body: Body = client.get("/audit", **query.params())
         return body
 
-    return fetch
+    return fetch, lambda ref: remote_user_id(client, ref)
 
 
 def short_time(value: str) -> str:
@@ -114,6 +128,13 @@ def list_(
         int, typer.Option("--limit", min=1, max=MAX_PAGE, help="Show at most this many")
     ] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many newer")] = 0,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="EMAIL", help="Only the changes of this user (e-mail or id)"),
+    ] = None,
+    system: Annotated[
+        bool, typer.Option("--system", help="Only the changes the system made")
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the API's AuditPage body instead of a table")
     ] = False,
@@ -122,8 +143,17 @@ def list_(
     as_user: AsOption = None,
 ) -> None:
     """List configuration changes, newest first (admins only)."""
-    query = Query(action=action, subject_type=subject, limit=limit, offset=offset)
-    with connect(url, token, as_user, local=local_fetch, remote=remote_fetch) as fetch:
+    if by and system:
+        fail("--by and --system exclude each other")
+    with connect(url, token, as_user, local=local_fetch, remote=remote_fetch) as (fetch, who):
+        query = Query(
+            action=action,
+            subject_type=subject,
+            limit=limit,
+            offset=offset,
+            actor_id=who(by) if by else None,
+            system=system,
+        )
         page = fetch(query)
     if as_json:
         print_json(page)

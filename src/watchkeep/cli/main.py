@@ -65,7 +65,8 @@ class Watchkeep(LazyGroup):
         ),
         "user": Subcommand(
             "watchkeep.cli.user:app",
-            "Create, list and change users in the local database (e.g. the first admin).",
+            "Create, list and change users, in the local database (e.g. the first admin) or on "
+            "a server (--url).",
         ),
         "token": Subcommand(
             "watchkeep.cli.token:app",

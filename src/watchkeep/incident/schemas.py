@@ -216,7 +216,7 @@ class SeverityRead(BaseModel):
 
 class SeverityIn(Strict):
     name: str = Field(min_length=1, max_length=50)
-    description: str = ""
+    description: str = Field("", max_length=2000)
     rank: int = Field(ge=1)
     update_minutes: int | None = Field(None, ge=1, le=10080)
 
@@ -231,7 +231,7 @@ class TypeRead(BaseModel):
 
 class TypeIn(Strict):
     name: str = Field(min_length=1, max_length=100)
-    description: str = ""
+    description: str = Field("", max_length=2000)
     rank: int = 0
     private_by_default: bool = False
 

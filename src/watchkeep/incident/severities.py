@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.errors import Conflict, Invalid
+from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident.models import IncidentType, Severity
 
 # Name, description, and minutes from declaring to the first status update.
@@ -52,6 +52,46 @@ def ensure_defaults(session: Session, *, now: datetime) -> None:
                 private_by_default=private,
             )
     session.flush()
+
+
+MAX_SEVERITY_NAME = 50
+MAX_TYPE_NAME = 100
+MAX_DESCRIPTION = 2000
+MAX_UPDATE_MINUTES = 7 * 24 * 60  # a week
+
+
+def _check_name(name: str, limit: int) -> None:
+    if not name.strip():
+        raise Invalid("name must not be empty", field="name")
+    if len(name.strip()) > limit:
+        raise Invalid(f"name must have at most {limit} characters", field="name")
+
+
+def _check_description(description: str) -> None:
+    if len(description) > MAX_DESCRIPTION:
+        raise Invalid(
+            f"description must have at most {MAX_DESCRIPTION} characters", field="description"
+        )
+
+
+def _check_severity(
+    session: Session, *, severity_id: int | None, name: str, rank: int, update_minutes: int | None
+) -> None:
+    _check_name(name, MAX_SEVERITY_NAME)
+    same = session.scalar(select(Severity).where(Severity.name == name.strip()))
+    if same is not None and same.id != severity_id:
+        raise Conflict(f"a severity named {name.strip()!r} already exists", field="name")
+    if rank < 0:
+        raise Invalid("rank must be 0 or more (the lowest is the most severe)", field="rank")
+    if update_minutes is not None and not 1 <= update_minutes <= MAX_UPDATE_MINUTES:
+        raise Invalid("update_minutes must be between 1 and 10080 (a week)", field="update_minutes")
+
+
+def _check_type(session: Session, *, type_id: int | None, name: str) -> None:
+    _check_name(name, MAX_TYPE_NAME)
+    same = session.scalar(select(IncidentType).where(IncidentType.name == name.strip()))
+    if same is not None and same.id != type_id:
+        raise Conflict(f"an incident type named {name.strip()!r} already exists", field="name")
 
 
 def list_severities(session: Session) -> list[Severity]:
@@ -107,12 +147,7 @@ def _add_severity(
     rank: int,
     update_minutes: int | None,
 ) -> Severity:
-    if not name.strip():
-        raise Invalid("name must not be empty", field="name")
-    if session.scalar(select(Severity).where(Severity.name == name.strip())):
-        raise Conflict(f"a severity named {name!r} already exists", field="name")
-    if update_minutes is not None and not 1 <= update_minutes <= 7 * 24 * 60:
-        raise Invalid("update_minutes must be between 1 and 10080 (a week)", field="update_minutes")
+    _check_severity(session, severity_id=None, name=name, rank=rank, update_minutes=update_minutes)
     severity = Severity(
         name=name.strip(), description=description, rank=rank, update_minutes=update_minutes
     )
@@ -189,10 +224,8 @@ def _add_type(
     rank: int,
     private_by_default: bool,
 ) -> IncidentType:
-    if not name.strip():
-        raise Invalid("name must not be empty", field="name")
-    if session.scalar(select(IncidentType).where(IncidentType.name == name.strip())):
-        raise Conflict(f"an incident type named {name!r} already exists", field="name")
+    _check_type(session, type_id=None, name=name)
+    _check_description(description)
     found = IncidentType(
         name=name.strip(),
         description=description,
@@ -218,4 +251,101 @@ def _add_type(
         ),
         now=now,
     )
+    return found
+
+
+def _severity_values(severity: Severity) -> dict[str, object]:
+    return {
+        "name": severity.name,
+        "description": severity.description,
+        "rank": severity.rank,
+        "update_minutes": severity.update_minutes,
+    }
+
+
+def update_severity(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    severity_id: int,
+    name: str,
+    description: str,
+    rank: int,
+    update_minutes: int | None,
+) -> Severity:
+    """Replace a severity's name, description, rank and first-update time (admins only;
+    audited if anything changed). Incidents keep their severity; deadlines already set
+    stay as they are."""
+    actor.require(Role.ADMIN)
+    severity = session.get(Severity, severity_id)
+    if severity is None:
+        raise NotFound(f"severity {severity_id} does not exist")
+    _check_severity(
+        session, severity_id=severity.id, name=name, rank=rank, update_minutes=update_minutes
+    )
+    _check_description(description)
+    before = _severity_values(severity)
+    severity.name, severity.description = name.strip(), description
+    severity.rank, severity.update_minutes = rank, update_minutes
+    session.flush()
+    changes = audit.changed(before, _severity_values(severity))
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="severity:update",
+            subject_type="severity",
+            subject_id=severity.id,
+            summary=f"Severity {severity.name} changed: {', '.join(changes)}",
+            changes=changes,
+            now=now,
+        )
+    return severity
+
+
+def _type_values(found: IncidentType) -> dict[str, object]:
+    return {
+        "name": found.name,
+        "description": found.description,
+        "rank": found.rank,
+        "private_by_default": found.private_by_default,
+    }
+
+
+def update_type(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    type_id: int,
+    name: str,
+    description: str,
+    rank: int,
+    private_by_default: bool,
+) -> IncidentType:
+    """Replace an incident type's name, description, rank and privacy default (admins only;
+    audited if anything changed)."""
+    actor.require(Role.ADMIN)
+    found = session.get(IncidentType, type_id)
+    if found is None:
+        raise NotFound(f"incident type {type_id} does not exist")
+    _check_type(session, type_id=found.id, name=name)
+    _check_description(description)
+    before = _type_values(found)
+    found.name, found.description = name.strip(), description
+    found.rank, found.private_by_default = rank, private_by_default
+    session.flush()
+    changes = audit.changed(before, _type_values(found))
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="incident_type:update",
+            subject_type="incident_type",
+            subject_id=found.id,
+            summary=f"Incident type {found.name} changed: {', '.join(changes)}",
+            changes=changes,
+            now=now,
+        )
     return found

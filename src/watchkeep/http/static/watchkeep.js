@@ -18,7 +18,8 @@
    - Repeating rows: a button with data-add-row="<list selector>" appends a copy of its
      form's <template> row to that list and focuses it; a button with data-remove-row
      removes its row and hands focus to the next row or the add button. An input with
-     data-select-on-focus selects its text (a URL to copy).
+     data-select-on-focus selects its text (a URL to copy); a button with
+     data-copy="<input id>" copies that input's value and says so.
 */
 (function () {
   "use strict";
@@ -247,6 +248,21 @@
 
   document.addEventListener("focusin", function (evt) {
     if (evt.target.matches && evt.target.matches("[data-select-on-focus]")) evt.target.select();
+  });
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    field.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { announce("Copied."); },
+        function () { announce("Selected; copy it with your keyboard."); });
+    } else {
+      announce("Selected; copy it with your keyboard.");
+    }
   });
 
   // ---- Announcements -------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """JSON routes for incident configuration: severities, types, custom fields, role types,
 and follow-ups across incidents."""
 
+from typing import Any
+
 from fastapi import APIRouter, Query, status
 
 from watchkeep.core.clock import utcnow
@@ -22,6 +24,14 @@ from watchkeep.incident.schemas import (
 
 router = APIRouter(tags=["configuration"])
 
+CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid API token or session"},
+    403: {"description": "The caller is not an admin"},
+    404: {"description": "No such severity or incident type"},
+    409: {"description": "Another one has that name"},
+    422: {"description": "The body is not valid"},
+}
+
 
 @router.get("/severities")
 def list_severities(session: DbSession, _actor: CurrentActor) -> list[SeverityRead]:
@@ -37,6 +47,17 @@ def create_severity(body: SeverityIn, session: DbSession, actor: Admin) -> Sever
     return SeverityRead.model_validate(created, from_attributes=True)
 
 
+@router.put("/severities/{severity_id}", responses=CHANGE_ERRORS)
+def update_severity(
+    severity_id: int, body: SeverityIn, session: DbSession, actor: Admin
+) -> SeverityRead:
+    """Replace a severity's name, description, rank and first-update minutes (admins)."""
+    changed = severities.update_severity(
+        session, actor=actor, now=utcnow(), severity_id=severity_id, **body.model_dump()
+    )
+    return SeverityRead.model_validate(changed, from_attributes=True)
+
+
 @router.get("/incident-types")
 def list_types(session: DbSession, _actor: CurrentActor) -> list[TypeRead]:
     return [
@@ -48,6 +69,15 @@ def list_types(session: DbSession, _actor: CurrentActor) -> list[TypeRead]:
 def create_type(body: TypeIn, session: DbSession, actor: Admin) -> TypeRead:
     created = severities.create_type(session, actor=actor, now=utcnow(), **body.model_dump())
     return TypeRead.model_validate(created, from_attributes=True)
+
+
+@router.put("/incident-types/{type_id}", responses=CHANGE_ERRORS)
+def update_type(type_id: int, body: TypeIn, session: DbSession, actor: Admin) -> TypeRead:
+    """Replace an incident type's name, description, rank and privacy default (admins)."""
+    changed = severities.update_type(
+        session, actor=actor, now=utcnow(), type_id=type_id, **body.model_dump()
+    )
+    return TypeRead.model_validate(changed, from_attributes=True)
 
 
 @router.get("/custom-fields")

@@ -1,32 +1,23 @@
-"""Logging in and out of the web UI, and the audit log page for admins."""
+"""Logging in and out of the web UI."""
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
-from watchkeep.auth import audit
 from watchkeep.auth import service as auth
-from watchkeep.auth.schemas import audit_record_read
 from watchkeep.auth.throttle import TooManyAttempts
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Unauthorized
 from watchkeep.http.browser import (
     LOGIN_PATH,
     WebActor,
-    WebAdmin,
     WebRoute,
-    is_htmx,
     local_path,
     see_other,
 )
 from watchkeep.http.deps import SESSION_COOKIE, DbSession, SettingsDep, web_login_of
-from watchkeep.http.panels import Panel
 from watchkeep.http.templates import render
 
 router = APIRouter(route_class=WebRoute)
-
-PANELS: dict[str, tuple[Panel, ...]] = {}
-
-AUDIT_PAGE_SIZE = 50
 
 
 @router.get(LOGIN_PATH)
@@ -88,35 +79,3 @@ def logout(request: Request, session: DbSession, _actor: WebActor) -> Response:
     response = see_other(LOGIN_PATH)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-@router.get("/admin/audit")
-def audit_log(
-    request: Request,
-    session: DbSession,
-    actor: WebAdmin,
-    action: str = "",
-    subject_type: str = "",
-    page: int = Query(1, ge=1),
-) -> Response:
-    """The audit log of configuration changes, newest first, filtered, a page at a time."""
-    rows, more = audit.list_records(
-        session,
-        actor=actor,
-        limit=AUDIT_PAGE_SIZE,
-        offset=(page - 1) * AUDIT_PAGE_SIZE,
-        action=action or None,
-        subject_type=subject_type or None,
-    )
-    actions, subject_types = audit.filter_values(session, actor=actor)
-    return render(
-        request,
-        "auth/_audit_results.html" if is_htmx(request) else "auth/audit.html",
-        records=[audit_record_read(r) for r in rows],
-        page=page,
-        prev_query=request.url.include_query_params(page=page - 1).query if page > 1 else None,
-        next_query=request.url.include_query_params(page=page + 1).query if more else None,
-        filters={"action": action, "subject_type": subject_type},
-        actions=actions,
-        subject_types=subject_types,
-    )
