@@ -19,6 +19,7 @@ from watchkeep.auth.schemas import (
     user_read,
 )
 from watchkeep.core.clock import utcnow
+from watchkeep.core.ids import MAX_ID
 from watchkeep.http.body import json_body
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
@@ -48,7 +49,7 @@ def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserRead:
     return user_read(auth.create_user(session, actor=actor, now=utcnow(), **body.model_dump()))
 
 
-@router.put("/users/{user_id}/role", responses={**ERRORS, 404: {"description": "No such user"}})
+@router.put("/users/{user_id:id}/role", responses={**ERRORS, 404: {"description": "No such user"}})
 def change_role(user_id: int, body: RoleIn, session: DbSession, actor: Admin) -> UserRead:
     """Give a user another role (admins only); 409 for the last active admin."""
     changed = auth.change_role(
@@ -73,7 +74,7 @@ def create_token(body: TokenIn, session: DbSession, actor: CurrentActor) -> Toke
     return TokenCreated(**token_read(token).model_dump(), token=secret)
 
 
-@router.delete("/tokens/{token_id}")
+@router.delete("/tokens/{token_id:id}")
 def revoke_token(token_id: int, session: DbSession, actor: CurrentActor) -> TokenRead:
     revoked = auth.revoke_token(session, actor=actor, now=utcnow(), token_id=token_id)
     return token_read(revoked)
@@ -86,7 +87,7 @@ def list_audit(
     action: str | None = Query(None, description='Only this action, e.g. "severity:create"'),
     subject_type: str | None = Query(None, description='Only this subject, e.g. "service"'),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> Response:
     """The audit log of configuration changes, newest first (admins only)."""
     rows, more = audit.list_records(

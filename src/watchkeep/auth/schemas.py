@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from watchkeep.auth.models import ApiToken, AuditRecord, User
 from watchkeep.core.actor import Role
+from watchkeep.core.limits import Input, Name, Word
 
 
 class UserRead(BaseModel):
@@ -18,15 +19,15 @@ class UserRead(BaseModel):
     is_active: bool
 
 
-class UserIn(BaseModel):
+class UserIn(Input):
     email: str = Field(min_length=3, max_length=254)
-    name: str = Field(min_length=1, max_length=200)
-    role: str = "responder"
-    password: str | None = Field(None, min_length=8)
-    timezone: str = "UTC"
+    name: Name
+    role: Word = "responder"
+    password: str | None = Field(None, min_length=8, max_length=1000)
+    timezone: Word = Field("UTC", description="IANA time zone, such as Europe/London")
 
 
-class RoleIn(BaseModel):
+class RoleIn(Input):
     role: Role
 
 
@@ -45,9 +46,9 @@ class TokenCreated(TokenRead):
     token: str = Field(description="The secret: shown once, store it now")
 
 
-class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    role: str | None = Field(None, description="At most your own role")
+class TokenIn(Input):
+    name: Name
+    role: Word | None = Field(None, description="At most your own role")
 
 
 class AuditRecordRead(BaseModel):

@@ -9,6 +9,7 @@ from watchkeep.auth.schemas import audit_record_read
 from watchkeep.auth.throttle import TooManyAttempts
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Unauthorized
+from watchkeep.core.limits import MAX_PAGE
 from watchkeep.http.browser import (
     LOGIN_PATH,
     WebActor,
@@ -97,7 +98,7 @@ def audit_log(
     actor: WebAdmin,
     action: str = "",
     subject_type: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Response:
     """The audit log of configuration changes, newest first, filtered, a page at a time."""
     rows, more = audit.list_records(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from watchkeep.auth import audit
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid
+from watchkeep.core.ids import parse_id
 from watchkeep.incident.models import CUSTOM_FIELD_KINDS, CustomField, CustomFieldValue
 
 SELECTS = ("single_select", "multi_select")
@@ -21,8 +22,9 @@ def list_fields(session: Session) -> list[CustomField]:
 
 def get_field(session: Session, *, ref: int | str) -> CustomField:
     """A field by id or by name."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        field = session.get(CustomField, int(ref))
+    field_id = parse_id(ref)
+    if field_id is not None:
+        field = session.get(CustomField, field_id)
     else:
         field = session.scalar(select(CustomField).where(CustomField.name == str(ref)))
     if field is None:

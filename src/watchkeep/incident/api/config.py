@@ -4,6 +4,8 @@ and follow-ups across incidents."""
 from fastapi import APIRouter, Query, status
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.ids import MAX_ID
+from watchkeep.core.limits import QueryId
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 from watchkeep.incident import customfields, roles, severities
 from watchkeep.incident import followups as inc_followups
@@ -81,11 +83,11 @@ def list_all_follow_ups(
     session: DbSession,
     actor: CurrentActor,
     status_: str | None = Query(None, alias="status"),
-    owner_id: int | None = None,
+    owner_id: QueryId | None = None,
     priority: str | None = None,
     action_type: str | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> list[FollowUpRead]:
     """Follow-ups of problems and of every incident the caller may see."""
     flt = inc_followups.FollowUpFilter(

@@ -65,7 +65,7 @@ def create_follow_up(
     )
 
 
-@router.post("/incidents/{ref}/follow-ups/{follow_up_id}/status")
+@router.post("/incidents/{ref}/follow-ups/{follow_up_id:id}/status")
 def change_follow_up_status(
     ref: str,
     follow_up_id: int,

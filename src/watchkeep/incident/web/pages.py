@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import MAX_PAGE
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
@@ -81,7 +82,7 @@ def incident_list(
     session: DbSession,
     actor: WebActor,
     listing: Listing,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Response:
     """Incidents the user may see, filtered and a page at a time."""
     rows, more = list_incidents(

@@ -31,7 +31,7 @@ def add_note(
     return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
 
 
-@router.post("/timeline/{entry_id}/pin")
+@router.post("/timeline/{entry_id:id}/pin")
 def pin_entry(
     ref: str,
     entry_id: int,

@@ -73,7 +73,7 @@ def create_schedule(
     return go_to(request, f"/schedules/{schedule.id}", notice=f"Schedule {schedule.name} created.")
 
 
-@router.get("/schedules/{schedule_id:int}/edit")
+@router.get("/schedules/{schedule_id:id}/edit")
 def edit_schedule(
     schedule_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
@@ -83,7 +83,7 @@ def edit_schedule(
     return _form(request, session, schedule, schedule.timezone)
 
 
-@router.post("/schedules/{schedule_id:int}/edit")
+@router.post("/schedules/{schedule_id:id}/edit")
 def update_schedule(
     schedule_id: int,
     request: Request,
@@ -115,7 +115,7 @@ def update_schedule(
     return go_to(request, f"/schedules/{schedule.id}", notice=f"Schedule {schedule.name} saved.")
 
 
-@router.post("/schedules/{schedule_id:int}/delete")
+@router.post("/schedules/{schedule_id:id}/delete")
 def delete_schedule(
     schedule_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:

@@ -104,7 +104,7 @@ def add_action(
     )
 
 
-@router.post("/follow-ups/{follow_up_id}/status")
+@router.post("/follow-ups/{follow_up_id:id}/status")
 def change_action_status(
     ref: str,
     follow_up_id: int,

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import MAX_PAGE
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
@@ -31,7 +32,7 @@ def problem_list(
     priority: str = "",
     service: str = "",
     q: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Response:
     """Problems, most recently changed first, filtered and a page at a time."""
     flt = ProblemFilter(
