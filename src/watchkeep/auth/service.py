@@ -15,7 +15,9 @@ from watchkeep.auth.secrets import (
     waste_a_verification,
 )
 from watchkeep.core.actor import Actor, Role, lesser, parse_role
+from watchkeep.core.clock import is_time_zone
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
+from watchkeep.core.ids import parse_id
 
 MIN_PASSWORD = 8
 
@@ -37,8 +39,9 @@ def find_user_by_email(session: Session, *, email: str) -> User | None:
 
 def get_user_by_ref(session: Session, *, ref: str | int) -> User:
     """A user by id or by e-mail address (what people type on the command line)."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        return get_user(session, user_id=int(ref))
+    user_id = parse_id(ref)
+    if user_id is not None:
+        return get_user(session, user_id=user_id)
     user = find_user_by_email(session, email=str(ref))
     if user is None:
         raise NotFound(f"no user with e-mail {ref}")
@@ -73,6 +76,11 @@ def create_user(
         raise Invalid("name must not be empty", field="name")
     if password is not None and len(password) < MIN_PASSWORD:
         raise Invalid(f"password must have at least {MIN_PASSWORD} characters", field="password")
+    if not is_time_zone(timezone):
+        raise Invalid(
+            f"timezone {timezone!r} is not an IANA time zone such as Europe/London",
+            field="timezone",
+        )
     if find_user_by_email(session, email=email):
         raise Conflict(f"a user with e-mail {email} already exists", field="email")
     user = User(
