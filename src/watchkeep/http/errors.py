@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
 
 from watchkeep.core.errors import DomainError
@@ -44,10 +45,22 @@ def _field_of(details: dict[str, Any]) -> str | None:
     if isinstance(field, str):
         return field
     for error in details.get("errors", ()):
-        names = [p for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        if names and isinstance(names[-1], str):
+        names = [p for p in error.get("loc", ()) if isinstance(p, str)]
+        names = [p for p in names if p not in ("body", "query", "path", "form")]
+        if names:
             return names[-1]
     return None
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (the router names only the first route's)."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(path):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 def install(app: FastAPI, render_page: Any) -> None:
@@ -85,5 +98,13 @@ def install(app: FastAPI, render_page: Any) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return respond(request, exc.status_code, code, str(exc.detail), {})
+        if isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI could not read the body
+            return respond(request, 422, "invalid", "the body must be JSON in UTF-8", {})
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        response = respond(request, exc.status_code, code, str(exc.detail), {})
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(request)
+        return response

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import TITLE_LENGTH, QueryId
 from watchkeep.followup import service as followups
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
@@ -45,8 +46,8 @@ def create_follow_up(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
-    owner_id: int | None = Form(None),
+    title: str = Form("", max_length=TITLE_LENGTH),
+    owner_id: QueryId | None = Form(None),
     priority: str = Form("medium"),
 ) -> Response:
     """Add a follow-up action to the incident."""

@@ -58,7 +58,7 @@ def post_update(
     settings: SettingsDep,
     message: str = Form(""),
     status: str | None = Form(None),
-    next_update_in_minutes: int | None = Form(None),
+    next_update_in_minutes: int | None = Form(None, ge=1, le=10080),
 ) -> Response:
     """Post a status update, optionally moving the status; it sets when the next is due."""
     incident = get_visible(session, ref=ref, actor=actor)

@@ -10,6 +10,7 @@ from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_teams
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
+from watchkeep.core.limits import NAME_LENGTH
 from watchkeep.http.browser import WebResponder, WebRoute, go_to
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_id
@@ -50,7 +51,7 @@ def create_schedule(
     session: DbSession,
     actor: WebResponder,
     form: PostedForm,
-    name: str = Form(""),
+    name: str = Form("", max_length=NAME_LENGTH),
     description: str = Form(""),
     timezone: str = Form(""),
     team: str = Form(""),
@@ -90,7 +91,7 @@ def update_schedule(
     session: DbSession,
     actor: WebResponder,
     form: PostedForm,
-    name: str = Form(""),
+    name: str = Form("", max_length=NAME_LENGTH),
     description: str = Form(""),
     timezone: str = Form(""),
     team: str = Form(""),
