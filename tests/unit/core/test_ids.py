@@ -30,7 +30,15 @@ def test_parse_id(value: object, expected: int | None) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("INC-7", 7), ("inc-7", 7), ("7", 7), (7, 7), ("PRB-7", None), ("INC-", None), ("INC-¹", None)],
+    [
+        ("INC-7", 7),
+        ("inc-7", 7),
+        ("7", 7),
+        (7, 7),
+        ("PRB-7", None),
+        ("INC-", None),
+        ("INC-¹", None),
+    ],
 )
 def test_parse_reference(value: object, expected: int | None) -> None:
     assert parse_reference(value, "INC") == expected
