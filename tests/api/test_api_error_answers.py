@@ -83,3 +83,20 @@ def test_an_unreadable_json_body_is_invalid(
     )
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_free_text_in_the_openapi_document_excludes_nul(openapi: dict[str, Any]) -> None:
+    create = openapi["components"]["schemas"]["IncidentCreate"]["properties"]
+    assert create["title"]["pattern"] == "^[^\\x00]*$"
+    listing = openapi["paths"]["/api/v1/incidents"]["get"]["parameters"]
+    query = next(p for p in listing if p["name"] == "q")
+    assert query["schema"]["anyOf"][0]["pattern"] == "^[^\\x00]*$"
+
+
+def test_allow_names_the_methods_of_the_path_that_matched(
+    client: TestClient, alice: Person
+) -> None:
+    # "raise" would also fit /problems/{ref} (GET, PATCH); the path that matched is this one.
+    response = client.options("/api/v1/problems/raise", headers=alice.headers)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"

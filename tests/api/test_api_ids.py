@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.factories import Person
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**53 - 1
 
 PAST_32_BITS = 2**31
 PAST_64_BITS = 2**63
@@ -72,6 +72,7 @@ def test_a_large_offset_that_fits_finds_nothing(client: TestClient, alice: Perso
     [
         ({"service_ids": [PAST_64_BITS]}, "service_ids"),
         ({"lead_id": PAST_64_BITS}, "lead_id"),
+        ({"lead_id": MAX_ID + 1}, "lead_id"),
         ({"severity": PAST_64_BITS}, "severity"),
     ],
 )

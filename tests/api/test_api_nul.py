@@ -12,7 +12,7 @@ from tests.factories import Person
         ({"title": "disk\x00full"}, "title"),
         ({"summary": "a\x00b"}, "summary"),
         ({"severity": "SEV2\x00"}, "severity"),
-        ({"custom_fields": {"k\x00": "v"}}, "custom_fields.k\x00"),
+        ({"custom_fields": {"k\x00": "v"}}, "custom_fields.k\\u0000"),
     ],
 )
 def test_a_nul_in_a_json_body_is_refused(

@@ -52,7 +52,9 @@ def test_an_iso_instant_in_a_query_is_accepted(client: TestClient, alice: Person
         ({"private": "yes"}, "private"),
         ({"private": 1}, "private"),
         ({"service_ids": ["1"]}, "service_ids"),
-        ({"lead_id": 1.0}, "lead_id"),
+        ({"lead_id": "1"}, "lead_id"),
+        ({"lead_id": 1.5}, "lead_id"),
+        ({"lead_id": True}, "lead_id"),
     ],
 )
 def test_body_fields_take_their_json_type_only(

@@ -1,14 +1,16 @@
 """Ids and human references (``INC-12``, ``PRB-3``, ``KE-4``): the one parser of both.
 
-Ids are 64-bit signed integers on every database, so an id is a whole number from 1 to
-:data:`MAX_ID`. Only ASCII digits count: ``str.isdigit`` also accepts superscripts and other
-scripts' digits, which ``int`` then refuses or reads as a different number.
+Id columns are 64-bit on every database, but an id the API takes or gives is a whole number
+from 1 to :data:`MAX_ID` = 2^53 - 1: the largest integer every JSON reader holds exactly (a
+browser's, and JSON Schema tools', numbers are doubles). Only ASCII digits count:
+``str.isdigit`` also accepts superscripts and other scripts' digits, which ``int`` then
+refuses or reads as a different number.
 """
 
 import re
 
-MAX_ID = 2**63 - 1
-"""The largest id a BIGINT (and SQLite's INTEGER) column holds."""
+MAX_ID = 2**53 - 1
+"""The largest id: far below what a BIGINT (or SQLite's INTEGER) holds, exact as a double."""
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 

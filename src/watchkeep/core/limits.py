@@ -1,12 +1,13 @@
 """How large an input may be, and the pydantic types that hold the API's bodies to it.
 
-Every text field has a maximum length (``docs/architecture.md`` lists them); ids range over
-1..MAX_ID; other whole numbers fit the 32-bit columns that store them. A request body as a
-whole is limited before it is read (``WATCHKEEP_MAX_BODY_BYTES``, see ``http/limits.py``).
+Every text field has a maximum length (the README's API section lists them); ids range over
+1..MAX_ID (see ``core/ids.py``); other whole numbers fit the 32-bit columns that store them.
+A request body as a whole is limited as it arrives (``WATCHKEEP_MAX_BODY_BYTES``, see
+``http/bodylimit.py``).
 
 Body fields are strict where JSON has the right type: a flag is ``true`` or ``false``, never
-``"yes"``; a count is a JSON number without a fraction, never ``"3"``; an instant is an ISO
-8601 text, never a number of seconds.
+``"yes"``; a count is a JSON number without a fraction (``3`` or ``3.0``), never ``"3"``; an
+instant is an ISO 8601 text, never a number of seconds.
 """
 
 import re
@@ -20,7 +21,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
     StringConstraints,
 )
 
@@ -45,11 +45,21 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=TEXT_LENGTH)
 
 
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+def _json_integer(value: Any) -> Any:
+    """A JSON integer: a number without a fraction (``3`` or ``3.0``), never text or a flag."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("must be a JSON number without a fraction")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+Id = Annotated[JsonInt, Field(ge=1, le=MAX_ID)]
 """An id in a body."""
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 """An id in a query string (where every value is text)."""
-Whole = Annotated[StrictInt, Field(ge=-MAX_INT, le=MAX_INT)]
+Whole = Annotated[JsonInt, Field(ge=-MAX_INT, le=MAX_INT)]
 """A whole number in a body that is not an id."""
 Flag = StrictBool
 """A ``true``/``false`` in a body."""

@@ -53,13 +53,15 @@ def _field_of(details: dict[str, Any]) -> str | None:
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route takes at this path (the router names only the first route's)."""
+    """Every method of the path the request matched (the router names only one route's:
+    ``GET /items`` and ``POST /items`` are two routes)."""
     path = request.scope["path"]
-    methods: set[str] = set()
-    for route in iter_route_contexts(request.app.routes):
-        pattern = getattr(route, "path_regex", None)
-        if pattern is not None and pattern.match(path):
-            methods |= route.methods or set()
+    routes = [r for r in iter_route_contexts(request.app.routes) if r.path_format]
+    matched = next(
+        (r.path_format for r in routes if (p := getattr(r, "path_regex", None)) and p.match(path)),
+        None,
+    )
+    methods = {m for r in routes if r.path_format == matched for m in r.methods or ()}
     return ", ".join(sorted(methods))
 
 

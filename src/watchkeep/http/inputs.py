@@ -69,6 +69,7 @@ async def check_request_text(request: Request) -> None:
             anywhere = await _json_body_texts(request)
     for where, text in [*bounded, *anywhere]:
         if NUL in text:
+            where = where.replace(NUL, "\\u0000")  # a key may hold one too
             raise Invalid(f"{where} must not contain NUL characters (\\u0000)", field=where)
     for where, text in bounded:
         if len(text) > TEXT_LENGTH:

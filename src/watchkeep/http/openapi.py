@@ -90,12 +90,28 @@ def add_errors(app: FastAPI, schema: dict[str, Any]) -> None:
             responses = operation.setdefault("responses", {})
             for status in errors_of(route.dependant, method):
                 responses[str(status)] = _error_response(status, responses.get(str(status)))
+    _refuse_nul(schema)  # before the error body, whose message may quote what was sent
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     definitions = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(definitions.pop("$defs", {}))
     components["ErrorBody"] = definitions
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
+
+
+NO_NUL = "^[^\\x00]*$"
+
+
+def _refuse_nul(node: Any) -> None:
+    """Say in every free-text string's schema that it holds no NUL (``http/inputs.py``)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not node.keys() & {"pattern", "format", "enum"}:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _refuse_nul(value)
+    elif isinstance(node, list):
+        for item in node:
+            _refuse_nul(item)
 
 
 class FastAPIWithErrors(FastAPI):

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.models import ApiToken, User
 from watchkeep.core.counter import next_value
-from watchkeep.core.ids import MAX_ID
 from watchkeep.jobs.models import Job
 from watchkeep.models import metadata
 
@@ -62,11 +61,16 @@ def test_ids_foreign_keys_and_numbers_are_64_bit(session: Session) -> None:
         assert sequences == []
 
 
-def test_the_largest_id_is_stored_and_referred_to(session: Session) -> None:
-    session.add(User(id=MAX_ID, email="big@example.com", name="Big", created_at=datetime.now(UTC)))
+LARGEST_64_BIT = 2**63 - 1
+
+
+def test_the_largest_64_bit_id_is_stored_and_referred_to(session: Session) -> None:
+    session.add(
+        User(id=LARGEST_64_BIT, email="big@example.com", name="Big", created_at=datetime.now(UTC))
+    )
     session.flush()
     token = ApiToken(
-        user_id=MAX_ID,
+        user_id=LARGEST_64_BIT,
         name="t",
         role="viewer",
         prefix="p",
@@ -76,4 +80,4 @@ def test_the_largest_id_is_stored_and_referred_to(session: Session) -> None:
     session.add(token)
     session.flush()
     session.expire_all()
-    assert session.get(ApiToken, token.id).user.id == MAX_ID  # type: ignore[union-attr]
+    assert session.get(ApiToken, token.id).user.id == LARGEST_64_BIT  # type: ignore[union-attr]

@@ -21,6 +21,7 @@ from watchkeep.core.ids import MAX_ID, id_pattern, parse_id, parse_reference
         ("1.5", None),
         ("", None),
         (True, None),
+        (2**53, None),
         (None, None),
     ],
 )
@@ -44,7 +45,7 @@ def test_parse_reference(value: object, expected: int | None) -> None:
     assert parse_reference(value, "INC") == expected
 
 
-@pytest.mark.parametrize("largest", [0, 1, 9, 10, 19, 100, 305, 2**31 - 1, MAX_ID])
+@pytest.mark.parametrize("largest", [0, 1, 9, 10, 19, 100, 305, 2**31 - 1, MAX_ID, 2**63 - 1])
 def test_the_path_pattern_matches_exactly_the_numbers_up_to_the_largest(largest: int) -> None:
     pattern = re.compile(f"(?:{id_pattern(largest)})")
     around = {0, 1, 9, 10, 99, 100, largest - 1, largest, largest + 1, largest * 10, 10**19}
