@@ -36,3 +36,18 @@ def test_export_filters_like_the_list_and_keeps_private_incidents_private(
 
 def test_export_needs_authentication(client: TestClient) -> None:
     assert client.get("/api/v1/incidents/export").status_code == 401
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def test_export_keeps_text_that_looks_like_a_formula_as_text(
+    client: TestClient, session: Session, alice: Person
+) -> None:
+    for title in FORMULAS:
+        make_incident(session, alice, title=title)
+    session.commit()
+
+    titles = {r["title"] for r in rows(client, alice)}
+
+    assert titles == {"'" + title for title in FORMULAS}

@@ -61,8 +61,8 @@ SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
         "new": lambda r: f"/problems/{r.new_problem}",
     },
     "/known-errors/{ref}": {"with-fix": lambda r: f"/known-errors/{r.known_error}"},
-    "/schedules/{schedule_id:int}": {"layers": lambda r: f"/schedules/{r.schedule_id}"},
-    "/schedules/{schedule_id:int}/edit": {"layers": lambda r: f"/schedules/{r.schedule_id}/edit"},
+    "/schedules/{schedule_id:id}": {"layers": lambda r: f"/schedules/{r.schedule_id}"},
+    "/schedules/{schedule_id:id}/edit": {"layers": lambda r: f"/schedules/{r.schedule_id}/edit"},
 }
 # More states of pages without path parameters, in both states: sample name -> query.
 QUERIES = {"/known-errors": {"retired": "?retired=true"}}

@@ -634,3 +634,13 @@ def test_the_list_exports_what_the_user_may_see_as_csv(
     assert exported.headers["content-type"].startswith("text/csv")
     assert "Shown to all" in exported.text
     assert "Owner only" not in exported.text
+
+
+def test_the_csv_export_keeps_a_formula_title_as_text(client: TestClient, session: Session) -> None:
+    owner = make_person(session)
+    make_incident(session, owner, title="=cmd|' /C calc'!A0")
+    session.commit()
+    log_in(client, owner)
+    exported = client.get("/incidents/export.csv")
+    assert "'=cmd|' /C calc'!A0" in exported.text
+    assert ",=cmd" not in exported.text

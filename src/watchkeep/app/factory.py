@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from watchkeep import __version__
@@ -14,6 +14,9 @@ from watchkeep.auth.authn import TokensAndSessions
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings, get_settings
 from watchkeep.http import errors
+from watchkeep.http.bodylimit import BodyLimit
+from watchkeep.http.inputs import check_request_text
+from watchkeep.http.openapi import FastAPIWithErrors
 from watchkeep.http.security import SecurityHeaders
 from watchkeep.http.templates import STATIC_DIR, error_page
 
@@ -50,7 +53,7 @@ def create_app(
     owned = similarity is None
     if similarity is None:
         similarity = similarity_index(db, settings)
-    app = FastAPI(
+    app = FastAPIWithErrors(
         title="Watchkeep",
         version=__version__,
         summary="Incident and problem management for SRE teams",
@@ -58,6 +61,7 @@ def create_app(
         docs_url=None,  # served by app/docs.py from the package, no CDN
         redoc_url=None,
         lifespan=_keeping(similarity) if owned else None,
+        dependencies=[Depends(check_request_text)],
     )
     app.state.settings = settings
     app.state.db = db
@@ -66,6 +70,7 @@ def create_app(
     app.state.templates = web.build_templates()
     app.state.panels = web.build_panels()
     errors.install(app, error_page)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(docs.router)

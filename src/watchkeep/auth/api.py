@@ -22,6 +22,7 @@ from watchkeep.auth.schemas import (
     user_read,
 )
 from watchkeep.core.clock import utcnow
+from watchkeep.core.ids import MAX_ID
 from watchkeep.http.body import json_body
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 
@@ -81,7 +82,7 @@ def create_user(body: UserIn, session: DbSession, actor: Admin) -> UserRead:
     return user_read(auth.create_user(session, actor=actor, now=utcnow(), **body.model_dump()))
 
 
-@router.put("/users/{user_id}/role", responses={**ERRORS, 404: {"description": "No such user"}})
+@router.put("/users/{user_id:id}/role", responses={**ERRORS, 404: {"description": "No such user"}})
 def change_role(user_id: int, body: RoleIn, session: DbSession, actor: Admin) -> UserRead:
     """Give a user another role (admins only); 409 for the last active admin."""
     changed = auth.change_role(
@@ -98,20 +99,20 @@ USER_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/users/{user_id}/deactivate", responses=USER_ERRORS)
+@router.post("/users/{user_id:id}/deactivate", responses=USER_ERRORS)
 def deactivate_user(user_id: int, session: DbSession, actor: Admin) -> UserRead:
     """Deactivate a user (admins only): their web sessions end and their API tokens stop
     working. 409 for yourself and for the last active admin."""
     return user_read(accounts.deactivate_user(session, actor=actor, now=utcnow(), user_id=user_id))
 
 
-@router.post("/users/{user_id}/reactivate", responses=USER_ERRORS)
+@router.post("/users/{user_id:id}/reactivate", responses=USER_ERRORS)
 def reactivate_user(user_id: int, session: DbSession, actor: Admin) -> UserRead:
     """Let a deactivated user log in again (admins only)."""
     return user_read(accounts.reactivate_user(session, actor=actor, now=utcnow(), user_id=user_id))
 
 
-@router.post("/users/{user_id}/password", responses=USER_ERRORS)
+@router.post("/users/{user_id:id}/password", responses=USER_ERRORS)
 def reset_password(user_id: int, body: PasswordIn, session: DbSession, actor: Admin) -> UserRead:
     """Set a user's password (admins only); every web session of the user ends."""
     changed = accounts.reset_password(
@@ -136,7 +137,7 @@ def create_token(body: TokenIn, session: DbSession, actor: CurrentActor) -> Toke
     return TokenCreated(**token_read(token).model_dump(), token=secret)
 
 
-@router.delete("/tokens/{token_id}")
+@router.delete("/tokens/{token_id:id}")
 def revoke_token(token_id: int, session: DbSession, actor: CurrentActor) -> TokenRead:
     revoked = auth.revoke_token(session, actor=actor, now=utcnow(), token_id=token_id)
     return token_read(revoked)
@@ -151,7 +152,7 @@ def list_audit(
     actor_id: int | None = Query(None, ge=1, description="Only the changes of this user"),
     system: bool = Query(False, description="Only the changes the system made"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> Response:
     """The audit log of configuration changes, newest first (admins only)."""
     rows, more = audit.list_records(

@@ -11,7 +11,7 @@ from watchkeep.core.types import BigId, JSONValue, UTCDateTime
 class User(Base):
     __tablename__ = "user_account"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), default="responder")
@@ -24,8 +24,8 @@ class User(Base):
 class ApiToken(Base):
     __tablename__ = "api_token"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("user_account.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(16))
@@ -40,8 +40,8 @@ class ApiToken(Base):
 class WebSession(Base):
     __tablename__ = "web_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("user_account.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -66,7 +66,7 @@ class AuditRecord(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    actor_id: Mapped[int | None]
+    actor_id: Mapped[int | None] = mapped_column(BigId)
     action: Mapped[str] = mapped_column(String(64), doc='"subject:verb", e.g. "severity:create"')
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int] = mapped_column(BigId)

@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from watchkeep.auth.models import ApiToken, AuditRecord, User
 from watchkeep.core.actor import Role
+from watchkeep.core.limits import Input, Name, Word
 
 
 class UserRead(BaseModel):
@@ -21,31 +22,27 @@ class UserRead(BaseModel):
 MAX_PASSWORD = 1000  # argon2 hashes any length; a bound keeps a request from costing more
 
 
-class UserIn(BaseModel):
+class UserIn(Input):
     email: str = Field(min_length=3, max_length=254)
-    name: str = Field(min_length=1, max_length=200)
-    role: str = "responder"
+    name: Name
+    role: Word = "responder"
     password: str | None = Field(None, min_length=8, max_length=MAX_PASSWORD)
-    timezone: str = "UTC"
+    timezone: Word = Field("UTC", description="IANA time zone, such as Europe/London")
 
 
-class ProfileIn(BaseModel):
+class ProfileIn(Input):
     """Your own name and time zone; a field left out stays as it is."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     timezone: str | None = Field(None, min_length=1, max_length=64, description="IANA name")
 
 
-class OwnPasswordIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OwnPasswordIn(Input):
     current_password: str = Field(max_length=MAX_PASSWORD)
     new_password: str = Field(min_length=8, max_length=MAX_PASSWORD)
 
 
-class RoleIn(BaseModel):
+class RoleIn(Input):
     role: Role
 
 
@@ -68,9 +65,9 @@ class TokenCreated(TokenRead):
     token: str = Field(description="The secret: shown once, store it now")
 
 
-class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    role: str | None = Field(None, description="At most your own role")
+class TokenIn(Input):
+    name: Name
+    role: Word | None = Field(None, description="At most your own role")
 
 
 class AuditRecordRead(BaseModel):

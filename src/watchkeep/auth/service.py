@@ -1,8 +1,6 @@
 """Users, API tokens and web sessions."""
 
 from datetime import datetime, timedelta
-from functools import cache
-from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -17,8 +15,10 @@ from watchkeep.auth.secrets import (
     waste_a_verification,
 )
 from watchkeep.core.actor import Actor, Role, lesser, parse_role
+from watchkeep.core.clock import is_time_zone, time_zone_names
 from watchkeep.core.db import write_later
 from watchkeep.core.errors import Conflict, Invalid, NotFound, Unauthorized
+from watchkeep.core.ids import parse_id
 
 MIN_PASSWORD = 8
 MAX_NAME = 200
@@ -28,21 +28,17 @@ MAX_EMAIL = 254
 def check_timezone(value: str) -> str:
     """``value`` if it names an IANA time zone this system knows, else ``Invalid``."""
     zone = value.strip()
-    if zone not in _zones():
+    if not is_time_zone(zone):
         raise Invalid(
-            f"unknown time zone {value!r}; use an IANA name like Europe/Paris", field="timezone"
+            f"timezone {value!r} is not an IANA time zone such as Europe/London",
+            field="timezone",
         )
     return zone
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones() | {"UTC"})
-
-
 def timezone_names() -> list[str]:
     """Every IANA time zone name, sorted (for the profile's time zone choice)."""
-    return sorted(_zones())
+    return sorted(time_zone_names())
 
 
 def actor_of(user: User, role: Role | None = None) -> Actor:
@@ -62,8 +58,9 @@ def find_user_by_email(session: Session, *, email: str) -> User | None:
 
 def get_user_by_ref(session: Session, *, ref: str | int) -> User:
     """A user by id or by e-mail address (what people type on the command line)."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        return get_user(session, user_id=int(ref))
+    user_id = parse_id(ref)
+    if user_id is not None:
+        return get_user(session, user_id=user_id)
     user = find_user_by_email(session, email=str(ref))
     if user is None:
         raise NotFound(f"no user with e-mail {ref}")

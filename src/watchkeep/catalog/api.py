@@ -30,7 +30,7 @@ def create_team(body: TeamIn, session: DbSession, actor: Admin) -> TeamRead:
     return team_read(catalog.create_team(session, actor=actor, now=utcnow(), **body.model_dump()))
 
 
-@router.patch("/teams/{team_id}")
+@router.patch("/teams/{team_id:id}")
 def update_team(team_id: int, body: TeamPatch, session: DbSession, actor: Admin) -> TeamRead:
     """Change a team (admins only; audited)."""
     changed = catalog.update_team(
@@ -52,12 +52,12 @@ def create_service(body: ServiceIn, session: DbSession, actor: Admin) -> Service
     )
 
 
-@router.get("/services/{service_id}")
+@router.get("/services/{service_id:id}")
 def get_service(service_id: int, session: DbSession, _actor: CurrentActor) -> ServiceRead:
     return service_read(catalog.get_service(session, service_id=service_id))
 
 
-@router.patch("/services/{service_id}")
+@router.patch("/services/{service_id:id}")
 def update_service(
     service_id: int, body: ServicePatch, session: DbSession, actor: Admin
 ) -> ServiceRead:

@@ -5,20 +5,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from watchkeep.auth.models import User
 from watchkeep.core.db import Base
-from watchkeep.core.types import UTCDateTime
+from watchkeep.core.types import BigId, UTCDateTime
 
 team_member = Table(
     "team_member",
     Base.metadata,
-    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", BigId, ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigId, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
 class Team(Base):
     __tablename__ = "team"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -29,11 +29,11 @@ class Team(Base):
 class Service(Base):
     __tablename__ = "service"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     owner_team_id: Mapped[int | None] = mapped_column(
-        ForeignKey("team.id", ondelete="SET NULL"), index=True
+        BigId, ForeignKey("team.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,8 +1,9 @@
 """API bodies of the catalog domain."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from watchkeep.catalog.models import Service, Team
+from watchkeep.core.limits import Id, Input, Name, Text
 
 
 class TeamRead(BaseModel):
@@ -12,16 +13,16 @@ class TeamRead(BaseModel):
     member_ids: list[int]
 
 
-class TeamIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    member_ids: list[int] = []
+class TeamIn(Input):
+    name: Name
+    description: Text = ""
+    member_ids: list[Id] = []
 
 
-class TeamPatch(BaseModel):
-    name: str | None = None
-    description: str | None = None
-    member_ids: list[int] | None = None
+class TeamPatch(Input):
+    name: Name | None = None
+    description: Text | None = None
+    member_ids: list[Id] | None = None
 
 
 class ServiceRead(BaseModel):
@@ -32,16 +33,16 @@ class ServiceRead(BaseModel):
     owner_team: str | None
 
 
-class ServiceIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    owner_team_id: int | None = None
+class ServiceIn(Input):
+    name: Name
+    description: Text = ""
+    owner_team_id: Id | None = None
 
 
-class ServicePatch(BaseModel):
-    name: str | None = None
-    description: str | None = None
-    owner_team_id: int | None = None
+class ServicePatch(Input):
+    name: Name | None = None
+    description: Text | None = None
+    owner_team_id: Id | None = None
 
 
 def team_read(team: Team) -> TeamRead:

@@ -19,6 +19,7 @@ from watchkeep.cli.mode import connect
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.core.ids import parse_id
 from watchkeep.oncall import overrides as overrides_service
 from watchkeep.oncall import service as schedules
 from watchkeep.oncall.engine import format_instant
@@ -98,7 +99,7 @@ class LocalSchedules:
         team_id = None
         if team:
             known = {t.name.lower(): t.id for t in catalog.list_teams(self.session)}
-            team_id = int(team) if team.isdigit() else known.get(team.lower())
+            team_id = parse_id(team) or known.get(team.lower())
             if team_id is None:
                 raise Invalid(f"no team named {team}", field="team")
         schedule = schedules.create(
@@ -134,7 +135,7 @@ class RemoteSchedules:
         self.client = client
 
     def _id(self, ref: str) -> str:
-        if ref.strip().isdigit():
+        if parse_id(ref) is not None:
             return segment(ref)
         for schedule in self.client.get("/schedules"):
             if schedule["name"] == ref.strip():
@@ -169,7 +170,7 @@ class RemoteSchedules:
         team_id = None
         if team:
             known = {t["name"].lower(): t["id"] for t in self.client.get("/teams")}
-            team_id = int(team) if team.isdigit() else known.get(team.lower())
+            team_id = parse_id(team) or known.get(team.lower())
             if team_id is None:
                 raise Invalid(f"no team named {team}", field="team")
         body = {

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 Clock = Callable[[], datetime]
 
@@ -19,3 +21,14 @@ def ensure_utc(value: datetime) -> datetime:
 
 def iso_z(value: datetime) -> str:
     return ensure_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA time zone this system knows."""
+    return frozenset(available_timezones() | {"UTC"})
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this system knows (``Europe/London``, ``UTC``)."""
+    return name in time_zone_names()

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.dml import ReturningInsert
 
 from watchkeep.core.db import Base
+from watchkeep.core.types import BigId
 
 
 class Counter(Base):
     __tablename__ = "counter"
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int] = mapped_column(default=0)
+    value: Mapped[int] = mapped_column(BigId, default=0)
 
 
 def next_value(session: Session, name: str) -> int:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         "lexical",
         description="Similar-incident method: lexical (offline, default) or minilm (ml extra)",
     )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1, description="Largest request body accepted, in bytes (larger: 413)"
+    )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from watchkeep.auth.models import User
 from watchkeep.core.db import Base
-from watchkeep.core.types import UTCDateTime
+from watchkeep.core.types import BigId, UTCDateTime
 
 
 class FollowUp(Base):
@@ -14,18 +14,18 @@ class FollowUp(Base):
 
     __tablename__ = "follow_up"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), index=True
     )
     problem_id: Mapped[int | None] = mapped_column(
-        ForeignKey("problem.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("problem.id", ondelete="CASCADE"), index=True
     )
     action_type: Mapped[str] = mapped_column(String(12), default="corrective")
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+        BigId, ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     priority: Mapped[str] = mapped_column(String(10), default="medium")
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
@@ -57,10 +58,24 @@ def _field_of(details: dict[str, Any]) -> str | None:
     if isinstance(field, str):
         return field
     for error in details.get("errors", ()):
-        names = [p for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        if names and isinstance(names[-1], str):
+        names = [p for p in error.get("loc", ()) if isinstance(p, str)]
+        names = [p for p in names if p not in ("body", "query", "path", "form")]
+        if names:
             return names[-1]
     return None
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method of the path the request matched (the router names only one route's:
+    ``GET /items`` and ``POST /items`` are two routes)."""
+    path = request.scope["path"]
+    routes = [r for r in iter_route_contexts(request.app.routes) if r.path_format]
+    matched = next(
+        (r.path_format for r in routes if (p := getattr(r, "path_regex", None)) and p.match(path)),
+        None,
+    )
+    methods = {m for r in routes if r.path_format == matched for m in r.methods or ()}
+    return ", ".join(sorted(methods))
 
 
 def install(app: FastAPI, render_page: Any) -> None:
@@ -115,5 +130,13 @@ def install(app: FastAPI, render_page: Any) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return respond(request, exc.status_code, code, str(exc.detail), {})
+        if isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI could not read the body
+            return respond(request, 422, "invalid", "the body must be JSON in UTF-8", {})
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        response = respond(request, exc.status_code, code, str(exc.detail), {})
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(request)
+        return response

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from watchkeep.core import ids
 from watchkeep.core.errors import Invalid
 
 
@@ -45,6 +46,7 @@ def parse_id(value: str | None, name: str) -> int | None:
     """An optional numeric id from a select whose empty option means "any"."""
     if not value:
         return None
-    if not value.isdigit():
+    number = ids.parse_id(value)
+    if number is None:
         raise Invalid(f"{name} must be a number", field=name)
-    return int(value)
+    return number

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
+from watchkeep.core import ids
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import NotFound
 from watchkeep.incident.models import Incident, Participant
@@ -48,12 +49,10 @@ def add_participant(session: Session, *, incident_id: int, user_id: int, now: da
 
 def parse_reference(ref: str | int) -> int:
     """``INC-12``, ``inc-12`` or ``12`` -> 12."""
-    text = str(ref).strip()
-    if text.upper().startswith("INC-"):
-        text = text[4:]
-    if not text.isdigit():
+    number = ids.parse_reference(ref, "INC")
+    if number is None:
         raise NotFound(f"{ref!r} is not an incident reference; use INC-<number>")
-    return int(text)
+    return number
 
 
 def get_visible(session: Session, *, ref: str | int, actor: Actor) -> Incident:

@@ -1,5 +1,6 @@
 """Custom field definitions (by admins, audited) and validated values."""
 
+import math
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 from watchkeep.auth import audit
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid
+from watchkeep.core.ids import parse_id
+from watchkeep.core.limits import TEXT_LENGTH
 from watchkeep.incident.models import CUSTOM_FIELD_KINDS, CustomField, CustomFieldValue
 
 SELECTS = ("single_select", "multi_select")
@@ -21,8 +24,9 @@ def list_fields(session: Session) -> list[CustomField]:
 
 def get_field(session: Session, *, ref: int | str) -> CustomField:
     """A field by id or by name."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        field = session.get(CustomField, int(ref))
+    field_id = parse_id(ref)
+    if field_id is not None:
+        field = session.get(CustomField, field_id)
     else:
         field = session.scalar(select(CustomField).where(CustomField.name == str(ref)))
     if field is None:
@@ -114,10 +118,17 @@ def validate(field: CustomField, value: Any) -> Any:
     if field.kind == "text":
         if not isinstance(value, str):
             raise Invalid(f"{field.name} must be text", **where)
+        if len(value) > TEXT_LENGTH:
+            raise Invalid(f"{field.name} must be at most {TEXT_LENGTH} characters", **where)
         return value
     if field.kind == "link":
         parsed = urlparse(value) if isinstance(value, str) else None
-        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc:
+        if (
+            parsed is None
+            or parsed.scheme not in ("http", "https")
+            or not parsed.netloc
+            or len(value) > TEXT_LENGTH
+        ):
             raise Invalid(f"{field.name} must be an http(s) URL", **where)
         return value
     if isinstance(value, str):
@@ -125,7 +136,11 @@ def validate(field: CustomField, value: Any) -> Any:
             value = float(value) if "." in value else int(value)
         except ValueError:
             raise Invalid(f"{field.name} must be a number", **where) from None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise Invalid(f"{field.name} must be a number", **where)
     return value
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import iso_z
+from watchkeep.core.text import spreadsheet_safe
 from watchkeep.incident import service as incidents
 from watchkeep.incident.listing import MAX_PAGE, IncidentFilter, list_incidents
 
@@ -41,35 +42,34 @@ def to_csv(session: Session, *, actor: Actor, flt: IncidentFilter, max_rows: int
         page, more = list_incidents(session, actor=actor, flt=flt, limit=MAX_PAGE, offset=offset)
         for incident in page:
             spans = incidents.durations(incident)
-            writer.writerow(
-                [
-                    incident.reference,
-                    incident.title,
-                    incident.status,
-                    incident.severity.name,
-                    incident.type.name,
-                    "; ".join(s.name for s in incident.services),
-                    incident.private,
-                    *(
-                        iso_z(v) if v else ""
-                        for v in (
-                            incident.impact_started_at,
-                            incident.declared_at,
-                            incident.acknowledged_at,
-                            incident.mitigated_at,
-                            incident.resolved_at,
-                            incident.closed_at,
-                        )
-                    ),
-                    *(
-                        "" if spans[k] is None else int(spans[k] or 0)
-                        for k in (
-                            "time_to_acknowledge",
-                            "time_to_mitigate",
-                            "time_to_resolve",
-                        )
-                    ),
-                ]
-            )
+            cells = [
+                incident.reference,
+                incident.title,
+                incident.status,
+                incident.severity.name,
+                incident.type.name,
+                "; ".join(s.name for s in incident.services),
+                incident.private,
+                *(
+                    iso_z(v) if v else ""
+                    for v in (
+                        incident.impact_started_at,
+                        incident.declared_at,
+                        incident.acknowledged_at,
+                        incident.mitigated_at,
+                        incident.resolved_at,
+                        incident.closed_at,
+                    )
+                ),
+                *(
+                    "" if spans[k] is None else int(spans[k] or 0)
+                    for k in (
+                        "time_to_acknowledge",
+                        "time_to_mitigate",
+                        "time_to_resolve",
+                    )
+                ),
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
         offset += len(page)
     return out.getvalue()

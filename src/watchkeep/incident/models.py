@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Service
 from watchkeep.core.db import Base
-from watchkeep.core.types import JSONValue, UTCDateTime
+from watchkeep.core.types import BigId, JSONValue, UTCDateTime
 
 TIMESTAMP_NAMES = (
     "impact_started_at",
@@ -23,7 +23,7 @@ TIMESTAMP_NAMES = (
 class Severity(Base):
     __tablename__ = "severity"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     rank: Mapped[int] = mapped_column(doc="1 is the most severe")
@@ -35,7 +35,7 @@ class Severity(Base):
 class IncidentType(Base):
     __tablename__ = "incident_type"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     rank: Mapped[int] = mapped_column(default=0)
@@ -45,8 +45,8 @@ class IncidentType(Base):
 incident_service = Table(
     "incident_service",
     Base.metadata,
-    Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
-    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    Column("incident_id", BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", BigId, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_incident_service_service_id", "service_id"),
 )
 
@@ -66,19 +66,19 @@ class Incident(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[int] = mapped_column(BigId, unique=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20))
-    severity_id: Mapped[int] = mapped_column(ForeignKey("severity.id"))
-    type_id: Mapped[int] = mapped_column(ForeignKey("incident_type.id"), index=True)
+    severity_id: Mapped[int] = mapped_column(BigId, ForeignKey("severity.id"))
+    type_id: Mapped[int] = mapped_column(BigId, ForeignKey("incident_type.id"), index=True)
     private: Mapped[bool] = mapped_column(default=False)
     reporter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
+        BigId, ForeignKey("user_account.id", ondelete="SET NULL")
     )
     merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incident.id", ondelete="SET NULL")
+        BigId, ForeignKey("incident.id", ondelete="SET NULL")
     )
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -112,10 +112,10 @@ class Participant(Base):
     __table_args__ = (Index("ix_incident_participant_user", "user_id", "incident_id"),)
 
     incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -123,7 +123,7 @@ class Participant(Base):
 class RoleType(Base):
     __tablename__ = "incident_role_type"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     slug: Mapped[str] = mapped_column(String(50), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     instructions: Mapped[str] = mapped_column(Text, default="")
@@ -135,10 +135,10 @@ class RoleAssignment(Base):
     __tablename__ = "incident_role_assignment"
     __table_args__ = (UniqueConstraint("incident_id", "role_type_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
-    role_type_id: Mapped[int] = mapped_column(ForeignKey("incident_role_type.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(BigId, ForeignKey("incident.id", ondelete="CASCADE"))
+    role_type_id: Mapped[int] = mapped_column(BigId, ForeignKey("incident_role_type.id"))
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("user_account.id"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     role_type: Mapped[RoleType] = relationship(lazy="joined")
@@ -151,10 +151,10 @@ class TimelineEntry(Base):
     __tablename__ = "timeline_entry"
     __table_args__ = (Index("ix_timeline_entry_incident_time", "incident_id", "occurred_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(BigId, ForeignKey("incident.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -173,11 +173,11 @@ class TimelineEdit(Base):
 
     __tablename__ = "timeline_edit"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     entry_id: Mapped[int] = mapped_column(
-        ForeignKey("timeline_entry.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("timeline_entry.id", ondelete="CASCADE"), index=True
     )
-    editor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    editor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
     edited_at: Mapped[datetime] = mapped_column(UTCDateTime())
     before: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     after: Mapped[dict[str, Any]] = mapped_column(JSONValue)
@@ -188,11 +188,11 @@ class StatusUpdate(Base):
 
     __tablename__ = "status_update"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    author_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     severity_name: Mapped[str] = mapped_column(String(50))
@@ -208,7 +208,7 @@ CUSTOM_FIELD_KINDS = ("single_select", "multi_select", "text", "link", "numeric"
 class CustomField(Base):
     __tablename__ = "custom_field"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -221,10 +221,10 @@ class CustomFieldValue(Base):
     __tablename__ = "custom_field_value"
 
     incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
     )
     field_id: Mapped[int] = mapped_column(
-        ForeignKey("custom_field.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("custom_field.id", ondelete="CASCADE"), primary_key=True
     )
     value: Mapped[Any] = mapped_column(JSONValue)
 

@@ -10,6 +10,7 @@ from watchkeep.auth import audit
 from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role, at_least, parse_role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.core.ids import parse_id
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident, RoleAssignment, RoleType
 from watchkeep.incident.timeline import ensure_changeable, record_change
@@ -41,8 +42,9 @@ def list_role_types(session: Session) -> list[RoleType]:
 
 
 def get_role_type(session: Session, *, ref: str | int) -> RoleType:
-    if isinstance(ref, int) or str(ref).isdigit():
-        role_type = session.get(RoleType, int(ref))
+    role_type_id = parse_id(ref)
+    if role_type_id is not None:
+        role_type = session.get(RoleType, role_type_id)
     else:
         role_type = session.scalar(select(RoleType).where(RoleType.slug == str(ref)))
     if role_type is None:

@@ -1,40 +1,52 @@
 """Request and response bodies of the incident API."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from watchkeep.core.limits import (
+    Flag,
+    Id,
+    Input,
+    Instant,
+    Name,
+    RequiredText,
+    Text,
+    Title,
+    Whole,
+    Word,
+)
 from watchkeep.incident import lifecycle
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import CUSTOM_FIELD_KINDS, TIMESTAMP_NAMES, Incident
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(Input):
+    """A request body of the incident API."""
 
 
 class IncidentCreate(Strict):
-    title: str = Field(min_length=1, max_length=300)
-    summary: str = ""
-    severity: str | int = Field(description="Severity name (SEV2) or id")
-    incident_type: str | int | None = Field(None, description="Type name or id")
+    title: Title
+    summary: Text = ""
+    severity: Name | Id = Field(description="Severity name (SEV2) or id")
+    incident_type: Name | Id | None = Field(None, description="Type name or id")
     status: Status = Status.INVESTIGATING
-    service_ids: list[int] = []
-    private: bool | None = None
-    custom_fields: dict[str, Any] = {}
-    lead_id: int | None = None
-    impact_started_at: AwareDatetime | None = None
+    service_ids: list[Id] = []
+    private: Flag | None = None
+    custom_fields: dict[Name, Any] = {}
+    lead_id: Id | None = None
+    impact_started_at: Instant | None = None
 
 
 class IncidentUpdate(Strict):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    summary: str | None = None
-    severity: str | int | None = None
-    incident_type: str | int | None = None
-    service_ids: list[int] | None = None
-    private: bool | None = None
-    custom_fields: dict[str, Any] | None = None
+    title: Title | None = None
+    summary: Text | None = None
+    severity: Name | Id | None = None
+    incident_type: Name | Id | None = None
+    service_ids: list[Id] | None = None
+    private: Flag | None = None
+    custom_fields: dict[Name, Any] | None = None
 
 
 class TransitionIn(Strict):
@@ -43,8 +55,8 @@ class TransitionIn(Strict):
 
 
 class TimestampIn(Strict):
-    name: str = Field(description=", ".join(TIMESTAMP_NAMES))
-    value: AwareDatetime | None
+    name: str = Field(description=", ".join(TIMESTAMP_NAMES), max_length=50)
+    value: Instant | None
 
 
 class Ref(BaseModel):
@@ -132,26 +144,26 @@ class TimelineEntryRead(BaseModel):
 
 
 class NoteIn(Strict):
-    text: str = Field(min_length=1)
-    occurred_at: AwareDatetime | None = None
-    pinned: bool = False
+    text: RequiredText
+    occurred_at: Instant | None = None
+    pinned: Flag = False
 
 
 class EntryEdit(Strict):
-    title: str | None = None
-    description: str | None = None
-    occurred_at: AwareDatetime | None = None
-    pinned: bool | None = None
+    title: Title | None = None
+    description: Text | None = None
+    occurred_at: Instant | None = None
+    pinned: Flag | None = None
 
 
 class RoleAssign(Strict):
-    user_id: int
+    user_id: Id
 
 
 class UpdateIn(Strict):
-    message: str = Field(min_length=1)
+    message: RequiredText
     status: Status | None = None
-    next_update_in_minutes: int | None = Field(None, ge=1, le=10080)
+    next_update_in_minutes: Whole | None = Field(None, ge=1, le=10080)
 
 
 class UpdateRead(BaseModel):
@@ -165,23 +177,23 @@ class UpdateRead(BaseModel):
 
 
 class FollowUpIn(Strict):
-    title: str = Field(min_length=1, max_length=300)
-    description: str = ""
-    owner_id: int | None = None
-    priority: str = "medium"
-    action_type: str = Field("corrective", description="corrective, preventive, detective, other")
-    due_at: AwareDatetime | None = None
+    title: Title
+    description: Text = ""
+    owner_id: Id | None = None
+    priority: Word = "medium"
+    action_type: Word = Field("corrective", description="corrective, preventive, detective, other")
+    due_at: Instant | None = None
 
 
 class FollowUpPatch(Strict):
-    title: str | None = None
-    description: str | None = None
-    owner_id: int | None = None
-    priority: str | None = None
-    due_at: AwareDatetime | None = None
-    status: str | None = None
-    not_doing_reason: str | None = None
-    action_type: str | None = None
+    title: Title | None = None
+    description: Text | None = None
+    owner_id: Id | None = None
+    priority: Word | None = None
+    due_at: Instant | None = None
+    status: Word | None = None
+    not_doing_reason: Text | None = None
+    action_type: Word | None = None
 
 
 class FollowUpRead(BaseModel):
@@ -201,7 +213,7 @@ class FollowUpRead(BaseModel):
 
 
 class ParticipantIn(Strict):
-    user_id: int
+    user_id: Id
 
 
 class SeverityRead(BaseModel):
@@ -217,8 +229,8 @@ class SeverityRead(BaseModel):
 class SeverityIn(Strict):
     name: str = Field(min_length=1, max_length=50)
     description: str = Field("", max_length=2000)
-    rank: int = Field(ge=1)
-    update_minutes: int | None = Field(None, ge=1, le=10080)
+    rank: Annotated[Whole, Field(ge=1)]
+    update_minutes: Whole | None = Field(None, ge=1, le=10080)
 
 
 class TypeRead(BaseModel):
@@ -232,8 +244,8 @@ class TypeRead(BaseModel):
 class TypeIn(Strict):
     name: str = Field(min_length=1, max_length=100)
     description: str = Field("", max_length=2000)
-    rank: int = 0
-    private_by_default: bool = False
+    rank: Whole = 0
+    private_by_default: Flag = False
 
 
 class FieldRead(BaseModel):
@@ -247,10 +259,10 @@ class FieldRead(BaseModel):
 
 class FieldIn(Strict):
     name: str = Field(min_length=1, max_length=100)
-    kind: str = Field(description=", ".join(CUSTOM_FIELD_KINDS))
-    description: str = ""
-    options: list[str] = []
-    required_at_declare: bool = False
+    kind: str = Field(description=", ".join(CUSTOM_FIELD_KINDS), max_length=20)
+    description: Text = ""
+    options: list[Name] = []
+    required_at_declare: Flag = False
 
 
 class RoleTypeRead(BaseModel):
@@ -263,5 +275,5 @@ class RoleTypeRead(BaseModel):
 
 class RoleTypeIn(Strict):
     name: str = Field(min_length=1, max_length=100)
-    instructions: str = ""
-    slug: str | None = None
+    instructions: Text = ""
+    slug: str | None = Field(None, max_length=50)

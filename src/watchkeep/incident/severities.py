@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from watchkeep.auth import audit
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.core.ids import parse_id
 from watchkeep.incident.models import IncidentType, Severity
 
 # Name, description, and minutes from declaring to the first status update.
@@ -101,8 +102,9 @@ def list_severities(session: Session) -> list[Severity]:
 def get_severity(session: Session, *, ref: int | str) -> Severity:
     """A severity by id or by name (``SEV2``, case-insensitive)."""
     query = select(Severity)
-    if isinstance(ref, int) or str(ref).isdigit():
-        severity = session.get(Severity, int(ref))
+    severity_id = parse_id(ref)
+    if severity_id is not None:
+        severity = session.get(Severity, severity_id)
     else:
         severity = next(
             (s for s in session.scalars(query) if s.name.lower() == str(ref).lower()), None
@@ -174,8 +176,9 @@ def list_types(session: Session) -> list[IncidentType]:
 
 def get_type(session: Session, *, ref: int | str) -> IncidentType:
     """An incident type by id or by name (case-insensitive)."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        found = session.get(IncidentType, int(ref))
+    type_id = parse_id(ref)
+    if type_id is not None:
+        found = session.get(IncidentType, type_id)
     else:
         found = next((t for t in list_types(session) if t.name.lower() == str(ref).lower()), None)
     if found is None:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from watchkeep.http.deps import Admin, DbSession
 from watchkeep.jobs import service as jobs
-from watchkeep.jobs.schemas import JobRead, job_read
+from watchkeep.jobs.schemas import JobRead, JobState, job_read
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -13,13 +13,13 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 def list_jobs(
     session: DbSession,
     _actor: Admin,
-    state: str | None = None,
+    state: JobState | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[JobRead]:
     return [job_read(j) for j in jobs.list_jobs(session, state=state, limit=limit)]
 
 
-@router.post("/{job_id}/retry")
+@router.post("/{job_id:id}/retry")
 def retry(job_id: int, session: DbSession, _actor: Admin) -> JobRead:
     """Give a dead job a fresh set of attempts."""
     return job_read(jobs.retry(session, job_id=job_id))

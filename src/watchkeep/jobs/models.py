@@ -5,7 +5,7 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from watchkeep.core.db import Base
-from watchkeep.core.types import JSONValue, UTCDateTime
+from watchkeep.core.types import BigId, JSONValue, UTCDateTime
 
 PENDING = "pending"
 RUNNING = "running"
@@ -19,7 +19,7 @@ class Job(Base):
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_state_due", "state", "due_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
     state: Mapped[str] = mapped_column(String(10), default=PENDING)

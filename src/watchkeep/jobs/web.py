@@ -36,7 +36,7 @@ def job_list(request: Request, session: DbSession, _actor: WebAdmin) -> Response
     )
 
 
-@router.post("/{job_id}/retry")
+@router.post("/{job_id:id}/retry")
 def retry(job_id: int, request: Request, session: DbSession, _actor: WebAdmin) -> Response:
     """Give a dead job a fresh set of attempts."""
     jobs.retry(session, job_id=job_id)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Query, status
 
 from watchkeep.core.clock import ensure_utc, utcnow
+from watchkeep.core.limits import LooseInstant
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.oncall import feeds
 from watchkeep.oncall import overrides as overrides_service
@@ -64,12 +65,12 @@ def create(body: ScheduleCreate, session: DbSession, actor: Responder) -> Schedu
     return schedule_read(session, schedule)
 
 
-@router.get("/schedules/{schedule_id}")
+@router.get("/schedules/{schedule_id:id}")
 def get(schedule_id: int, session: DbSession, _actor: CurrentActor) -> ScheduleRead:
     return schedule_read(session, schedules.get(session, schedule_id=schedule_id))
 
 
-@router.patch("/schedules/{schedule_id}")
+@router.patch("/schedules/{schedule_id:id}")
 def update(
     schedule_id: int, body: ScheduleUpdate, session: DbSession, actor: Responder
 ) -> ScheduleRead:
@@ -90,20 +91,20 @@ def update(
     return schedule_read(session, schedule)
 
 
-@router.delete("/schedules/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/schedules/{schedule_id:id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete(schedule_id: int, session: DbSession, actor: Responder) -> None:
     """Delete a schedule with its overrides and history."""
     schedule = schedules.get(session, schedule_id=schedule_id)
     schedules.delete(session, schedule=schedule, actor=actor)
 
 
-@router.get("/schedules/{schedule_id}/entries", response_model_by_alias=True)
+@router.get("/schedules/{schedule_id:id}/entries", response_model_by_alias=True)
 def entries(
     schedule_id: int,
     session: DbSession,
     _actor: CurrentActor,
-    start: datetime | None = FromQuery,
-    end: datetime | None = ToQuery,
+    start: LooseInstant | None = FromQuery,
+    end: LooseInstant | None = ToQuery,
 ) -> EntriesRead:
     """Each layer's entries, the overrides and the final schedule over [from, to).
 
@@ -115,12 +116,12 @@ def entries(
     return entries_read(session, schedule, found, start, end)
 
 
-@router.get("/schedules/{schedule_id}/oncall")
+@router.get("/schedules/{schedule_id:id}/oncall")
 def oncall(
     schedule_id: int,
     session: DbSession,
     _actor: CurrentActor,
-    at: datetime | None = Query(None, description="The instant (default: now)"),
+    at: LooseInstant | None = Query(None, description="The instant (default: now)"),
 ) -> OncallRead:
     """Who is on call at ``at``."""
     schedule = schedules.get(session, schedule_id=schedule_id)
@@ -128,13 +129,13 @@ def oncall(
     return oncall_read(session, moment, schedules.oncall_now(session, schedule, moment))
 
 
-@router.get("/schedules/{schedule_id}/overrides")
+@router.get("/schedules/{schedule_id:id}/overrides")
 def list_overrides(
     schedule_id: int,
     session: DbSession,
     _actor: CurrentActor,
-    start: datetime | None = Query(None, alias="from", description="Default: now"),
-    end: datetime | None = Query(None, alias="to", description="Default: no end"),
+    start: LooseInstant | None = Query(None, alias="from", description="Default: now"),
+    end: LooseInstant | None = Query(None, alias="to", description="Default: no end"),
 ) -> list[OverrideRead]:
     """Overrides overlapping [from, to): by default those not yet over."""
     schedule = schedules.get(session, schedule_id=schedule_id)
@@ -147,7 +148,7 @@ def list_overrides(
     return [override_read(o) for o in found]
 
 
-@router.post("/schedules/{schedule_id}/overrides", status_code=status.HTTP_201_CREATED)
+@router.post("/schedules/{schedule_id:id}/overrides", status_code=status.HTTP_201_CREATED)
 def create_override(
     schedule_id: int, body: OverrideIn, session: DbSession, actor: Responder
 ) -> OverrideRead:
@@ -167,7 +168,7 @@ def create_override(
 
 
 @router.delete(
-    "/schedules/{schedule_id}/overrides/{override_id}", status_code=status.HTTP_204_NO_CONTENT
+    "/schedules/{schedule_id:id}/overrides/{override_id:id}", status_code=status.HTTP_204_NO_CONTENT
 )
 def delete_override(
     schedule_id: int, override_id: int, session: DbSession, actor: Responder
@@ -178,7 +179,7 @@ def delete_override(
     )
 
 
-@router.get("/schedules/{schedule_id}/feed-url")
+@router.get("/schedules/{schedule_id:id}/feed-url")
 def schedule_feed_state(schedule_id: int, session: DbSession, actor: Responder) -> FeedState:
     """Whether the schedule has a calendar feed address (admins and its team)."""
     schedule = schedules.get(session, schedule_id=schedule_id)
@@ -186,7 +187,7 @@ def schedule_feed_state(schedule_id: int, session: DbSession, actor: Responder) 
     return FeedState(exists=schedule.feed_token_hash is not None)
 
 
-@router.post("/schedules/{schedule_id}/feed-url", status_code=201)
+@router.post("/schedules/{schedule_id:id}/feed-url", status_code=201)
 def rotate_schedule_feed(
     schedule_id: int, session: DbSession, actor: Responder, settings: SettingsDep
 ) -> FeedUrl:
@@ -213,8 +214,8 @@ def rotate_my_feed(session: DbSession, actor: CurrentActor, settings: SettingsDe
 def my_shifts(
     session: DbSession,
     actor: CurrentActor,
-    start: datetime | None = FromQuery,
-    end: datetime | None = ToQuery,
+    start: LooseInstant | None = FromQuery,
+    end: LooseInstant | None = ToQuery,
 ) -> list[ShiftRead]:
     """Your shifts across every schedule over [from, to) (at most 366 days)."""
     start, end = _window(start, end)

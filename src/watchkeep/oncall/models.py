@@ -13,18 +13,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
 from watchkeep.core.db import Base
-from watchkeep.core.types import JSONValue, UTCDateTime
+from watchkeep.core.types import BigId, JSONValue, UTCDateTime
 
 
 class Schedule(Base):
     __tablename__ = "schedule"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str] = mapped_column(String(64))
     team_id: Mapped[int | None] = mapped_column(
-        ForeignKey("team.id", ondelete="SET NULL"), index=True
+        BigId, ForeignKey("team.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -47,8 +47,8 @@ class ScheduleLayer(Base):
     __tablename__ = "schedule_layer"
     __table_args__ = (UniqueConstraint("schedule_id", "position"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(BigId, ForeignKey("schedule.id", ondelete="CASCADE"))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     users: Mapped[list[str | None]] = mapped_column(JSONValue)
@@ -66,16 +66,16 @@ class ScheduleOverride(Base):
     __tablename__ = "schedule_override"
     __table_args__ = (Index("ix_schedule_override_schedule_end", "schedule_id", "end"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(BigId, ForeignKey("schedule.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     start: Mapped[datetime] = mapped_column(UTCDateTime())
     end: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
+        BigId, ForeignKey("user_account.id", ondelete="SET NULL")
     )
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -92,8 +92,8 @@ class Shift(Base):
         Index("ix_schedule_shift_end", "end"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(BigId, ForeignKey("schedule.id", ondelete="CASCADE"))
     start: Mapped[datetime] = mapped_column(UTCDateTime())
     end: Mapped[datetime] = mapped_column(UTCDateTime())
     users: Mapped[list[str]] = mapped_column(JSONValue)
@@ -105,9 +105,9 @@ class UserFeed(Base):
 
     __tablename__ = "user_feed"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+        BigId, ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth.models import User
+from watchkeep.core.ids import parse_id
 
 
 def users_by_id(session: Session, ids: Iterable[str | None]) -> dict[str, User]:
     """The users behind these id strings (ids of deleted users are simply missing)."""
-    wanted = {int(i) for i in ids if i is not None and i.isdigit()}
+    wanted = {number for number in map(parse_id, ids) if number is not None}
     if not wanted:
         return {}
     return {str(u.id): u for u in session.scalars(select(User).where(User.id.in_(wanted)))}

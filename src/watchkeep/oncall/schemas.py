@@ -10,9 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeep.core.limits import Id, Input, LooseInstant, Name, Text, Whole, Word
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+
+class Strict(Input):
+    """A request body of the schedule API."""
 
 
 class UserRef(BaseModel):
@@ -26,25 +28,27 @@ class Ref(BaseModel):
 
 
 class Handover(Strict):
-    interval: int = Field(description="At least 1")
-    unit: str = Field(description="hourly, daily or weekly")
+    interval: Whole = Field(description="At least 1")
+    unit: Word = Field(description="hourly, daily or weekly")
 
 
 class WorkingInterval(Strict):
-    weekday: str = Field(description="mon..sun: the local date the interval starts on")
-    start: str = Field(description="Local time HH:MM")
-    end: str = Field(description="Local time HH:MM; at or before start runs past midnight")
+    weekday: Word = Field(description="mon..sun: the local date the interval starts on")
+    start: Word = Field(description="Local time HH:MM")
+    end: Word = Field(description="Local time HH:MM; at or before start runs past midnight")
 
 
 class LayerIn(Strict):
-    name: str | None = Field(None, description="Default: layer N")
-    users: list[int | None] = Field(description="User ids in turn; null is an empty slot")
-    anchor: str = Field(description="Naive local date-time when turn 0 starts")
+    name: Name | None = Field(None, description="Default: layer N")
+    users: list[Id | None] = Field(description="User ids in turn; null is an empty slot")
+    anchor: Word = Field(description="Naive local date-time when turn 0 starts")
     handovers: list[Handover] = Field(description="Turn lengths, used in turn, cycling")
     working_intervals: list[WorkingInterval] | None = Field(None, description="Absent: 24/7")
-    concurrent: int = Field(1, description="Users on call together")
-    start: datetime | None = Field(None, description="The layer counts from here (no offset: UTC)")
-    end: datetime | None = Field(None, description="…until here")
+    concurrent: Whole = Field(1, description="Users on call together")
+    start: LooseInstant | None = Field(
+        None, description="The layer counts from here (no offset: UTC)"
+    )
+    end: LooseInstant | None = Field(None, description="…until here")
 
     def spec(self) -> dict[str, Any]:
         """The layer as spec JSON for the service."""
@@ -56,18 +60,18 @@ class LayerIn(Strict):
 
 
 class ScheduleCreate(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    timezone: str = Field(description="IANA time zone, such as Europe/London")
-    team_id: int | None = None
+    name: Name
+    description: Text = ""
+    timezone: Word = Field(description="IANA time zone, such as Europe/London")
+    team_id: Id | None = None
     layers: list[LayerIn] = Field([], description="Lowest precedence first")
 
 
 class ScheduleUpdate(Strict):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    timezone: str | None = None
-    team_id: int | None = None
+    name: Name | None = None
+    description: Text | None = None
+    timezone: Word | None = None
+    team_id: Id | None = None
     layers: list[LayerIn] | None = Field(None, description="Replaces every layer")
 
 
@@ -108,10 +112,10 @@ class LayerEntries(BaseModel):
 
 
 class OverrideIn(Strict):
-    user_id: int | None = Field(description="Who covers; null means nobody is on call")
-    start: datetime
-    end: datetime
-    note: str = ""
+    user_id: Id | None = Field(description="Who covers; null means nobody is on call")
+    start: LooseInstant
+    end: LooseInstant
+    note: Text = ""
 
 
 class OverrideRead(BaseModel):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from watchkeep.catalog.models import Team, team_member
 from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
+from watchkeep.core.ids import parse_id
 from watchkeep.oncall.history import entries, oncall_now, record_history
 from watchkeep.oncall.models import Schedule, ScheduleLayer
 from watchkeep.oncall.stored import (
@@ -73,8 +74,9 @@ def find_by_name(session: Session, *, name: str) -> Schedule | None:
 
 def get_by_ref(session: Session, *, ref: str | int) -> Schedule:
     """A schedule by id or by name (what people type on the command line)."""
-    if isinstance(ref, int) or str(ref).strip().isdigit():
-        return get(session, schedule_id=int(ref))
+    schedule_id = parse_id(ref)
+    if schedule_id is not None:
+        return get(session, schedule_id=schedule_id)
     schedule = find_by_name(session, name=str(ref))
     if schedule is None:
         raise NotFound(f"no schedule named {ref!r}")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.auth.models import User
 from watchkeep.core.errors import Invalid
+from watchkeep.core.ids import parse_id
 from watchkeep.oncall.engine import format_instant
 from watchkeep.oncall.models import Schedule, ScheduleLayer, ScheduleOverride
 from watchkeep.oncall.spec import WEEKDAYS, Layer, parse_schedule
@@ -37,10 +38,9 @@ def _user_slot(value: object, field: str) -> str | None:
     """A slot of ``users`` as a user-id string: ids may come as numbers or digit strings."""
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return str(int(value.strip()))
+    user_id = parse_id(value)
+    if user_id is not None:
+        return str(user_id)
     raise _invalid(field, f"must be a user id or null; got {value!r}")
 
 

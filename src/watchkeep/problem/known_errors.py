@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from watchkeep.core import ids
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
@@ -33,12 +34,10 @@ def _check(fix_status: str | None, fix_link: str | None) -> None:
 
 
 def parse_reference(ref: str | int) -> int:
-    text = str(ref).strip()
-    if text.upper().startswith("KE-"):
-        text = text[3:]
-    if not text.isdigit():
+    number = ids.parse_reference(ref, "KE")
+    if number is None:
         raise NotFound(f"{ref!r} is not a known-error reference; use KE-<number>")
-    return int(text)
+    return number
 
 
 def get(session: Session, *, ref: str | int) -> KnownError:

@@ -7,29 +7,31 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Service, Team
 from watchkeep.core.db import Base
-from watchkeep.core.types import JSONValue, UTCDateTime
+from watchkeep.core.types import BigId, JSONValue, UTCDateTime
 
 problem_service = Table(
     "problem_service",
     Base.metadata,
-    Column("problem_id", ForeignKey("problem.id", ondelete="CASCADE"), primary_key=True),
-    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    Column("problem_id", BigId, ForeignKey("problem.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", BigId, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
 class Problem(Base):
     __tablename__ = "problem"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[int] = mapped_column(BigId, unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(30), index=True)
     priority: Mapped[str] = mapped_column(String(10), default="medium")
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    owner_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    team_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("team.id", ondelete="SET NULL"))
     root_cause: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     root_cause_identified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -53,12 +55,12 @@ class ProblemIncident(Base):
     __tablename__ = "problem_incident"
 
     problem_id: Mapped[int] = mapped_column(
-        ForeignKey("problem.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("problem.id", ondelete="CASCADE"), primary_key=True
     )
     incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True, index=True
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    linked_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -71,10 +73,10 @@ class ProblemEvent(Base):
     __tablename__ = "problem_event"
     __table_args__ = (Index("ix_problem_event_problem_time", "problem_id", "occurred_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    problem_id: Mapped[int] = mapped_column(ForeignKey("problem.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problem.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     title: Mapped[str] = mapped_column(String(500))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
@@ -88,8 +90,8 @@ class WhyStep(Base):
     __tablename__ = "problem_why"
     __table_args__ = (UniqueConstraint("problem_id", "position"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    problem_id: Mapped[int] = mapped_column(ForeignKey("problem.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problem.id", ondelete="CASCADE"))
     position: Mapped[int]
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
@@ -98,9 +100,9 @@ class WhyStep(Base):
 class ContributingFactor(Base):
     __tablename__ = "problem_factor"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     problem_id: Mapped[int] = mapped_column(
-        ForeignKey("problem.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("problem.id", ondelete="CASCADE"), index=True
     )
     category: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
@@ -111,10 +113,10 @@ class KnownError(Base):
 
     __tablename__ = "known_error"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[int] = mapped_column(BigId, unique=True)
     problem_id: Mapped[int | None] = mapped_column(
-        ForeignKey("problem.id", ondelete="SET NULL"), index=True
+        BigId, ForeignKey("problem.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(String(300))
     symptoms: Mapped[str] = mapped_column(Text, default="")
@@ -139,10 +141,10 @@ class KnownErrorMatch(Base):
     __tablename__ = "known_error_match"
 
     incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
     )
     known_error_id: Mapped[int] = mapped_column(
-        ForeignKey("known_error.id", ondelete="CASCADE"), primary_key=True
+        BigId, ForeignKey("known_error.id", ondelete="CASCADE"), primary_key=True
     )
     score: Mapped[float]
     reasons: Mapped[list[str]] = mapped_column(JSONValue, default=list)
@@ -157,14 +159,16 @@ class ProblemCandidate(Base):
 
     __tablename__ = "problem_candidate"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     incident_ids: Mapped[list[int]] = mapped_column(JSONValue)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
     score: Mapped[float]
     status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
-    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problem.id", ondelete="SET NULL"))
+    problem_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("problem.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("user_account.id"))

@@ -3,38 +3,39 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from watchkeep.core.limits import Flag, Id, Input, Name, RequiredText, Text, Title, Word
 from watchkeep.incident.schemas import FollowUpRead, IncidentSummary, Ref
 from watchkeep.problem.lifecycle import ProblemState
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(Input):
+    """A request body of the problem API."""
 
 
 class ProblemCreate(Strict):
-    title: str = Field(min_length=1, max_length=300)
-    description: str = ""
-    priority: str = "medium"
-    owner_id: int | None = None
-    team_id: int | None = None
-    service_ids: list[int] = []
+    title: Title
+    description: Text = ""
+    priority: Word = "medium"
+    owner_id: Id | None = None
+    team_id: Id | None = None
+    service_ids: list[Id] = []
 
 
 class ProblemRaise(Strict):
-    incidents: list[str] = Field(min_length=1, description="INC-<n> references")
-    title: str | None = None
-    priority: str = "medium"
+    incidents: list[Name] = Field(min_length=1, max_length=1000, description="INC-<n> references")
+    title: Title | None = None
+    priority: Word = "medium"
 
 
 class ProblemUpdate(Strict):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = None
-    priority: str | None = None
-    owner_id: int | None = None
-    team_id: int | None = None
-    service_ids: list[int] | None = None
+    title: Title | None = None
+    description: Text | None = None
+    priority: Word | None = None
+    owner_id: Id | None = None
+    team_id: Id | None = None
+    service_ids: list[Id] | None = None
 
 
 class StateIn(Strict):
@@ -42,13 +43,13 @@ class StateIn(Strict):
 
 
 class LinkIn(Strict):
-    incident: str = Field(description="INC-<n>")
-    reason: str = ""
+    incident: Name = Field(description="INC-<n>")
+    reason: Text = ""
 
 
 class WhyIn(Strict):
-    question: str = Field(min_length=1)
-    answer: str = Field(min_length=1)
+    question: RequiredText
+    answer: RequiredText
 
 
 class WhysIn(Strict):
@@ -56,8 +57,8 @@ class WhysIn(Strict):
 
 
 class FactorIn(Strict):
-    category: str
-    description: str = Field(min_length=1)
+    category: Word
+    description: RequiredText
 
 
 class RootCauseIn(Strict):
@@ -103,22 +104,22 @@ class EventRead(BaseModel):
 
 
 class KnownErrorIn(Strict):
-    title: str = Field(min_length=1, max_length=300)
-    symptoms: str = Field(min_length=1)
-    workaround: list[str] = Field(min_length=1, description="Steps, in order")
-    fix_status: str = "none"
-    fix_link: str = ""
-    alert_names: list[str] = []
+    title: Title
+    symptoms: RequiredText
+    workaround: list[Text] = Field(min_length=1, description="Steps, in order")
+    fix_status: Word = "none"
+    fix_link: str = Field("", max_length=500)
+    alert_names: list[Name] = []
 
 
 class KnownErrorPatch(Strict):
-    title: str | None = None
-    symptoms: str | None = None
-    workaround: list[str] | None = None
-    fix_status: str | None = None
-    fix_link: str | None = None
-    alert_names: list[str] | None = None
-    active: bool | None = None
+    title: Title | None = None
+    symptoms: RequiredText | None = None
+    workaround: list[Text] | None = None
+    fix_status: Word | None = None
+    fix_link: str | None = Field(None, max_length=500)
+    alert_names: list[Name] | None = None
+    active: Flag | None = None
 
 
 class KnownErrorRead(BaseModel):

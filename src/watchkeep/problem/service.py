@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
 from watchkeep.catalog.service import get_services
+from watchkeep.core import ids
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid, NotFound
@@ -43,12 +44,10 @@ def _team(session: Session, team_id: int) -> Team:
 
 
 def parse_reference(ref: str | int) -> int:
-    text = str(ref).strip()
-    if text.upper().startswith("PRB-"):
-        text = text[4:]
-    if not text.isdigit():
+    number = ids.parse_reference(ref, "PRB")
+    if number is None:
         raise NotFound(f"{ref!r} is not a problem reference; use PRB-<number>")
-    return int(text)
+    return number
 
 
 def get(session: Session, *, ref: str | int) -> Problem:

@@ -2,8 +2,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import BigInteger, inspect, text
 from sqlalchemy.orm import Session
 
+from watchkeep.auth.models import ApiToken, User
 from watchkeep.core.counter import next_value
 from watchkeep.jobs.models import Job
 from watchkeep.models import metadata
@@ -33,3 +35,49 @@ def test_counters_count_per_name(session: Session) -> None:
         2,
         1,
     ]
+
+
+def test_ids_foreign_keys_and_numbers_are_64_bit(session: Session) -> None:
+    connection = session.connection()
+    wanted = {
+        (table.name, column.name)
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, BigInteger)
+    }
+    assert ("incident", "number") in wanted
+    assert ("incident", "severity_id") in wanted
+    columns = {
+        (table, column["name"]): str(column["type"]).upper()
+        for table, _ in wanted
+        for column in inspect(connection).get_columns(table)
+    }
+    big = "BIGINT" if connection.dialect.name == "postgresql" else "INTEGER"
+    assert {key: columns[key] for key in wanted} == dict.fromkeys(wanted, big)
+    if connection.dialect.name == "postgresql":
+        sequences = connection.execute(
+            text("SELECT sequencename FROM pg_sequences WHERE data_type <> 'bigint'::regtype")
+        ).all()
+        assert sequences == []
+
+
+LARGEST_64_BIT = 2**63 - 1
+
+
+def test_the_largest_64_bit_id_is_stored_and_referred_to(session: Session) -> None:
+    session.add(
+        User(id=LARGEST_64_BIT, email="big@example.com", name="Big", created_at=datetime.now(UTC))
+    )
+    session.flush()
+    token = ApiToken(
+        user_id=LARGEST_64_BIT,
+        name="t",
+        role="viewer",
+        prefix="p",
+        token_hash="h" * 64,
+        created_at=datetime.now(UTC),
+    )
+    session.add(token)
+    session.flush()
+    session.expire_all()
+    assert session.get(ApiToken, token.id).user.id == LARGEST_64_BIT  # type: ignore[union-attr]

@@ -162,7 +162,7 @@ def create_token(
     return announced(response, notice) if is_htmx(request) else response
 
 
-@router.post(PROFILE_PAGE + "/tokens/{token_id}/revoke")
+@router.post(PROFILE_PAGE + "/tokens/{token_id:id}/revoke")
 def revoke_token(token_id: int, request: Request, session: DbSession, actor: WebActor) -> Response:
     """Revoke one of your API tokens."""
     token = auth.revoke_token(session, actor=actor, now=utcnow(), token_id=token_id, own_only=True)

@@ -96,7 +96,7 @@ def create_user(
     return announced(response, notice) if is_htmx(request) else response
 
 
-@router.post(USERS_PAGE + "/{user_id}/role")
+@router.post(USERS_PAGE + "/{user_id:id}/role")
 def change_role(
     user_id: int,
     request: Request,
@@ -109,21 +109,21 @@ def change_role(
     return _answer(request, session, actor, f"{user.name} is now {user.role}.")
 
 
-@router.post(USERS_PAGE + "/{user_id}/deactivate")
+@router.post(USERS_PAGE + "/{user_id:id}/deactivate")
 def deactivate(user_id: int, request: Request, session: DbSession, actor: WebAdmin) -> Response:
     """Deactivate a user: they are logged out and their API tokens stop working."""
     user = accounts.deactivate_user(session, actor=actor, now=utcnow(), user_id=user_id)
     return _answer(request, session, actor, f"{user.name} is deactivated and cannot log in.")
 
 
-@router.post(USERS_PAGE + "/{user_id}/reactivate")
+@router.post(USERS_PAGE + "/{user_id:id}/reactivate")
 def reactivate(user_id: int, request: Request, session: DbSession, actor: WebAdmin) -> Response:
     """Let a deactivated user log in again."""
     user = accounts.reactivate_user(session, actor=actor, now=utcnow(), user_id=user_id)
     return _answer(request, session, actor, f"{user.name} is active again.")
 
 
-@router.post(USERS_PAGE + "/{user_id}/password")
+@router.post(USERS_PAGE + "/{user_id:id}/password")
 def reset_password(
     user_id: int,
     request: Request,

@@ -6,6 +6,8 @@ from typing import Any
 from fastapi import APIRouter, Query, status
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.ids import MAX_ID
+from watchkeep.core.limits import QueryId
 from watchkeep.http.deps import Admin, CurrentActor, DbSession
 from watchkeep.incident import customfields, roles, severities
 from watchkeep.incident import followups as inc_followups
@@ -47,7 +49,7 @@ def create_severity(body: SeverityIn, session: DbSession, actor: Admin) -> Sever
     return SeverityRead.model_validate(created, from_attributes=True)
 
 
-@router.put("/severities/{severity_id}", responses=CHANGE_ERRORS)
+@router.put("/severities/{severity_id:id}", responses=CHANGE_ERRORS)
 def update_severity(
     severity_id: int, body: SeverityIn, session: DbSession, actor: Admin
 ) -> SeverityRead:
@@ -71,7 +73,7 @@ def create_type(body: TypeIn, session: DbSession, actor: Admin) -> TypeRead:
     return TypeRead.model_validate(created, from_attributes=True)
 
 
-@router.put("/incident-types/{type_id}", responses=CHANGE_ERRORS)
+@router.put("/incident-types/{type_id:id}", responses=CHANGE_ERRORS)
 def update_type(type_id: int, body: TypeIn, session: DbSession, actor: Admin) -> TypeRead:
     """Replace an incident type's name, description, rank and privacy default (admins)."""
     changed = severities.update_type(
@@ -111,11 +113,11 @@ def list_all_follow_ups(
     session: DbSession,
     actor: CurrentActor,
     status_: str | None = Query(None, alias="status"),
-    owner_id: int | None = None,
+    owner_id: QueryId | None = None,
     priority: str | None = None,
     action_type: str | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> list[FollowUpRead]:
     """Follow-ups of problems and of every incident the caller may see."""
     flt = inc_followups.FollowUpFilter(

@@ -1,12 +1,13 @@
 """JSON routes for incidents: CRUD, transitions, roles, timeline, updates, follow-ups."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.ids import MAX_ID
+from watchkeep.core.limits import LooseInstant, QueryId
 from watchkeep.followup import service as followups
 from watchkeep.http.body import json_body
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
@@ -44,11 +45,11 @@ router = APIRouter(prefix="/incidents", tags=["incidents"])
 def incident_filter(
     status_: list[str] = Query([], alias="status"),
     category: list[str] = Query([], description="triage, live, post_incident, closed, discarded"),
-    severity_id: list[int] = Query([]),
-    service_id: list[int] = Query([]),
-    type_id: list[int] = Query([]),
-    declared_from: datetime | None = Query(None, description="UTC if no offset is given"),
-    declared_to: datetime | None = Query(None, description="UTC if no offset is given"),
+    severity_id: list[QueryId] = Query([]),
+    service_id: list[QueryId] = Query([]),
+    type_id: list[QueryId] = Query([]),
+    declared_from: LooseInstant | None = Query(None, description="UTC if no offset is given"),
+    declared_to: LooseInstant | None = Query(None, description="UTC if no offset is given"),
     q: str | None = Query(None, description="Text in title or summary"),
 ) -> IncidentFilter:
     """The list filters, read from the query string."""
@@ -73,7 +74,7 @@ def list_(
     actor: CurrentActor,
     flt: Filter,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
     sort: str = Query(
         DEFAULT_SORT,
         description=f"One of {', '.join(SORTS)}; a leading - orders descending "
@@ -232,7 +233,7 @@ def add_note(ref: str, body: NoteIn, session: DbSession, actor: Responder) -> Ti
     return entry_read(entry)
 
 
-@router.patch("/{ref}/timeline/{entry_id}")
+@router.patch("/{ref}/timeline/{entry_id:id}")
 def edit_entry(
     ref: str, entry_id: int, body: EntryEdit, session: DbSession, actor: Responder
 ) -> TimelineEntryRead:
@@ -306,7 +307,7 @@ def create_follow_up(
     return follow_up_read(created, incident.reference)
 
 
-@router.patch("/{ref}/follow-ups/{follow_up_id}")
+@router.patch("/{ref}/follow-ups/{follow_up_id:id}")
 def update_follow_up(
     ref: str, follow_up_id: int, body: FollowUpPatch, session: DbSession, actor: Responder
 ) -> FollowUpRead:

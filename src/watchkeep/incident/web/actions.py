@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import NAME_LENGTH, QueryId
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_local
@@ -155,7 +156,7 @@ def assign_role(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    user_id: int = Form(),
+    user_id: QueryId = Form(),
 ) -> Response:
     """Give a role to someone (it replaces the current holder)."""
     incident = get_visible(session, ref=ref, actor=actor)
@@ -213,7 +214,7 @@ def set_timestamp(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    name: str = Form(""),
+    name: str = Form("", max_length=NAME_LENGTH),
     value: str = Form(""),
 ) -> Response:
     """Correct one timestamp by hand (the form's time is the viewer's; empty clears it)."""

@@ -77,7 +77,7 @@ def create_severity(
     return _answer(request, session, "severity", f"Severity {created.name} created.")
 
 
-@router.post(SEVERITIES + "/{severity_id}")
+@router.post(SEVERITIES + "/{severity_id:id}")
 def update_severity(
     severity_id: int,
     request: Request,
@@ -131,7 +131,7 @@ def create_type(
     return _answer(request, session, "type", f"Incident type {created.name} created.")
 
 
-@router.post(TYPES + "/{type_id}")
+@router.post(TYPES + "/{type_id:id}")
 def update_type(
     type_id: int,
     request: Request,

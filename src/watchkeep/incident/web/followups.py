@@ -5,6 +5,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import TITLE_LENGTH, QueryId
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.incident import followups as inc_followups
@@ -20,8 +21,8 @@ def create_follow_up(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
-    owner_id: int | None = Form(None),
+    title: str = Form("", max_length=TITLE_LENGTH),
+    owner_id: QueryId | None = Form(None),
     priority: str = Form("medium"),
 ) -> Response:
     """Add a follow-up action to the incident."""
@@ -40,7 +41,7 @@ def create_follow_up(
     )
 
 
-@router.post("/incidents/{ref}/follow-ups/{follow_up_id}/status")
+@router.post("/incidents/{ref}/follow-ups/{follow_up_id:id}/status")
 def change_follow_up_status(
     ref: str,
     follow_up_id: int,

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import MAX_PAGE, TITLE_LENGTH, QueryId
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.forms import PostedForm, parse_day, parse_id
@@ -82,7 +83,7 @@ def incident_list(
     session: DbSession,
     actor: WebActor,
     listing: Listing,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     sort: str = "",
 ) -> Response:
     """Incidents the user may see, filtered, sorted and a page at a time."""
@@ -149,12 +150,12 @@ def declare(
     actor: WebResponder,
     form: PostedForm,
     settings: SettingsDep,
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
     summary: str = Form(""),
     severity: str = Form(""),
     incident_type: str = Form(""),
     status: str = Form(Status.INVESTIGATING.value),
-    service_ids: list[int] = Form([]),
+    service_ids: list[QueryId] = Form([]),
     private: bool = Form(False),
 ) -> Response:
     """Declare the incident and go to its page."""

@@ -33,7 +33,7 @@ def add_note(
     return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
 
 
-@router.post("/timeline/{entry_id}/pin")
+@router.post("/timeline/{entry_id:id}/pin")
 def pin_entry(
     ref: str,
     entry_id: int,
@@ -51,7 +51,7 @@ def pin_entry(
     return incident_response(request, session, incident, actor, TIMELINE, announce=announce)
 
 
-@router.post("/timeline/{entry_id}/edit")
+@router.post("/timeline/{entry_id:id}/edit")
 def edit_note(
     ref: str,
     entry_id: int,
@@ -87,7 +87,7 @@ def post_update(
     settings: SettingsDep,
     message: str = Form(""),
     status: str | None = Form(None),
-    next_update_in_minutes: int | None = Form(None),
+    next_update_in_minutes: int | None = Form(None, ge=1, le=10080),
 ) -> Response:
     """Post a status update, optionally moving the status; it sets when the next is due."""
     incident = get_visible(session, ref=ref, actor=actor)

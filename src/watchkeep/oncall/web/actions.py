@@ -27,7 +27,7 @@ from watchkeep.oncall.web.context import (
 router = APIRouter(route_class=WebRoute)
 
 
-@router.post("/schedules/{schedule_id:int}/overrides")
+@router.post("/schedules/{schedule_id:id}/overrides")
 def create_override(
     schedule_id: int,
     request: Request,
@@ -73,7 +73,7 @@ def create_override(
     )
 
 
-@router.post("/schedules/{schedule_id:int}/overrides/{override_id:int}/delete")
+@router.post("/schedules/{schedule_id:id}/overrides/{override_id:id}/delete")
 def delete_override(
     schedule_id: int,
     override_id: int,
@@ -105,7 +105,7 @@ def delete_override(
     )
 
 
-@router.post("/schedules/{schedule_id:int}/feed")
+@router.post("/schedules/{schedule_id:id}/feed")
 def rotate_feed(
     schedule_id: int,
     request: Request,

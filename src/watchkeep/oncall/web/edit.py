@@ -10,6 +10,7 @@ from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_teams
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
+from watchkeep.core.limits import NAME_LENGTH
 from watchkeep.http.browser import WebResponder, WebRoute, go_to
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_id
@@ -50,7 +51,7 @@ def create_schedule(
     session: DbSession,
     actor: WebResponder,
     form: PostedForm,
-    name: str = Form(""),
+    name: str = Form("", max_length=NAME_LENGTH),
     description: str = Form(""),
     timezone: str = Form(""),
     team: str = Form(""),
@@ -73,7 +74,7 @@ def create_schedule(
     return go_to(request, f"/schedules/{schedule.id}", notice=f"Schedule {schedule.name} created.")
 
 
-@router.get("/schedules/{schedule_id:int}/edit")
+@router.get("/schedules/{schedule_id:id}/edit")
 def edit_schedule(
     schedule_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
@@ -83,14 +84,14 @@ def edit_schedule(
     return _form(request, session, schedule, schedule.timezone)
 
 
-@router.post("/schedules/{schedule_id:int}/edit")
+@router.post("/schedules/{schedule_id:id}/edit")
 def update_schedule(
     schedule_id: int,
     request: Request,
     session: DbSession,
     actor: WebResponder,
     form: PostedForm,
-    name: str = Form(""),
+    name: str = Form("", max_length=NAME_LENGTH),
     description: str = Form(""),
     timezone: str = Form(""),
     team: str = Form(""),
@@ -115,7 +116,7 @@ def update_schedule(
     return go_to(request, f"/schedules/{schedule.id}", notice=f"Schedule {schedule.name} saved.")
 
 
-@router.post("/schedules/{schedule_id:int}/delete")
+@router.post("/schedules/{schedule_id:id}/delete")
 def delete_schedule(
     schedule_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:

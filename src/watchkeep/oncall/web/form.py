@@ -39,14 +39,18 @@ def _text(form: FormData, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+# ASCII digits only (``isdigit`` takes superscripts too), few enough for any count here.
+_SMALL_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def _number(value: str) -> int | str:
     """Digits as a number; anything else as typed, for the spec parser to name."""
-    return int(value) if value.isdigit() else value
+    return int(value) if _SMALL_NUMBER.fullmatch(value) else value
 
 
 def _count(form: FormData, key: str, limit: int = 50) -> int:
     value = _text(form, key)
-    return min(int(value), limit) if value.isdigit() else 0
+    return min(int(value), limit) if _SMALL_NUMBER.fullmatch(value) else 0
 
 
 def _zone(name: str) -> ZoneInfo | None:

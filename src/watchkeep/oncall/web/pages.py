@@ -37,7 +37,7 @@ def schedule_list(request: Request, session: DbSession, _actor: WebActor) -> Res
     return render(request, "schedules/list.html", **dashboard_panel(session, utcnow()))
 
 
-@router.get("/schedules/{schedule_id:int}")
+@router.get("/schedules/{schedule_id:id}")
 def schedule_page(
     schedule_id: int,
     request: Request,

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from watchkeep.auth.models import User
+from watchkeep.core.ids import parse_id
 from watchkeep.oncall.engine import Entry
 from watchkeep.oncall.people import name_of
 
@@ -43,9 +44,10 @@ NOBODY = ("#e9ecef", "#495057")
 
 def colour_of(user_id: str | None) -> tuple[str, str]:
     """A user's (fill, text) colours; the same everywhere."""
-    if user_id is None or not user_id.isdigit():
+    number = parse_id(user_id)
+    if number is None:
         return NOBODY
-    return PALETTE[int(user_id) % len(PALETTE)]
+    return PALETTE[number % len(PALETTE)]
 
 
 @dataclass(frozen=True)

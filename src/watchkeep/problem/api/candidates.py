@@ -36,7 +36,7 @@ def list_(
     ]
 
 
-@router.post("/{candidate_id}/accept", status_code=status.HTTP_201_CREATED)
+@router.post("/{candidate_id:id}/accept", status_code=status.HTTP_201_CREATED)
 def accept(candidate_id: int, session: DbSession, actor: Responder) -> ProblemRead:
     """Create the problem and link its incidents."""
     now = utcnow()
@@ -44,7 +44,7 @@ def accept(candidate_id: int, session: DbSession, actor: Responder) -> ProblemRe
     return problem_read(session, problem, actor, now=now)
 
 
-@router.post("/{candidate_id}/dismiss")
+@router.post("/{candidate_id:id}/dismiss")
 def dismiss(candidate_id: int, session: DbSession, actor: Responder) -> Decided:
     """Reject the proposal; the same cluster is not proposed again."""
     dismissed = candidates.dismiss(session, candidate_id=candidate_id, actor=actor, now=utcnow())

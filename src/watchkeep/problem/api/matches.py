@@ -28,7 +28,7 @@ def matches(ref: str, session: DbSession, actor: CurrentActor) -> list[MatchRead
 
 
 @router.post(
-    "/incidents/{ref}/known-errors/{known_error_id}/dismiss",
+    "/incidents/{ref}/known-errors/{known_error_id:id}/dismiss",
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def dismiss(ref: str, known_error_id: int, session: DbSession, actor: Responder) -> None:

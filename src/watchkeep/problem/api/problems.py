@@ -3,6 +3,8 @@
 from fastapi import APIRouter, Query, status
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.ids import MAX_ID
+from watchkeep.core.limits import QueryId
 from watchkeep.http.deps import CurrentActor, DbSession, Responder
 from watchkeep.incident.read import follow_up_read
 from watchkeep.incident.schemas import FollowUpIn, FollowUpPatch, FollowUpRead
@@ -35,10 +37,10 @@ def list_(
     state: list[str] = Query([]),
     open_only: bool = Query(False, alias="open"),
     priority: str | None = None,
-    service_id: int | None = None,
+    service_id: QueryId | None = None,
     q: str | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> ProblemPage:
     """Problems, most recently changed first."""
     flt = problems.ProblemFilter(
@@ -159,7 +161,7 @@ def add_factor(ref: str, body: FactorIn, session: DbSession, actor: Responder) -
     return problem_read(session, problem, actor, now=now)
 
 
-@router.delete("/{ref}/factors/{factor_id}")
+@router.delete("/{ref}/factors/{factor_id:id}")
 def remove_factor(ref: str, factor_id: int, session: DbSession, actor: Responder) -> ProblemRead:
     now = utcnow()
     problem = problems.get(session, ref=ref)
@@ -199,7 +201,7 @@ def add_follow_up(ref: str, body: FollowUpIn, session: DbSession, actor: Respond
     )
 
 
-@router.patch("/{ref}/follow-ups/{follow_up_id}")
+@router.patch("/{ref}/follow-ups/{follow_up_id:id}")
 def change_follow_up(
     ref: str, follow_up_id: int, body: FollowUpPatch, session: DbSession, actor: Responder
 ) -> FollowUpRead:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import TITLE_LENGTH, QueryId
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.problem import followups
@@ -52,11 +53,11 @@ def edit_details(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
     description: str = Form(""),
     priority: str = Form(""),
-    owner_id: int | None = Form(None),
-    service_ids: list[int] = Form([]),
+    owner_id: QueryId | None = Form(None),
+    service_ids: list[QueryId] = Form([]),
 ) -> Response:
     """Change the title, description, priority, owner and affected services."""
     problem = problems.get(session, ref=ref)
@@ -82,9 +83,9 @@ def add_action(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
     action_type: str = Form("corrective"),
-    owner_id: int | None = Form(None),
+    owner_id: QueryId | None = Form(None),
     priority: str = Form("medium"),
 ) -> Response:
     """Add a corrective, preventive or detective action."""
@@ -104,7 +105,7 @@ def add_action(
     )
 
 
-@router.post("/follow-ups/{follow_up_id}/status")
+@router.post("/follow-ups/{follow_up_id:id}/status")
 def change_action_status(
     ref: str,
     follow_up_id: int,

@@ -39,7 +39,7 @@ def candidate_list(request: Request, session: DbSession, actor: WebActor) -> Res
     )
 
 
-@router.post("/{candidate_id}/accept")
+@router.post("/{candidate_id:id}/accept")
 def accept(
     candidate_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
@@ -52,7 +52,7 @@ def accept(
     )
 
 
-@router.post("/{candidate_id}/dismiss")
+@router.post("/{candidate_id:id}/dismiss")
 def dismiss(
     candidate_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:

@@ -94,7 +94,7 @@ def unlink_from_problem(
     )
 
 
-@router.post("/known-errors/{known_error_id}/dismiss")
+@router.post("/known-errors/{known_error_id:id}/dismiss")
 def dismiss(
     ref: str, known_error_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import TITLE_LENGTH
 from watchkeep.http.announce import announced
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
@@ -35,7 +36,7 @@ def record_known_error(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
     symptoms: str = Form(""),
     workaround: str = Form(""),
     fix_status: str = Form("none"),
@@ -109,7 +110,7 @@ def edit_known_error(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
     symptoms: str = Form(""),
     workaround: str = Form(""),
     fix_status: str = Form("none"),

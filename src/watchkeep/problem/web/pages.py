@@ -6,6 +6,7 @@ from starlette.responses import Response
 from watchkeep.auth import service as auth
 from watchkeep.catalog.service import list_services
 from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import MAX_PAGE, TITLE_LENGTH, QueryId
 from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
@@ -31,7 +32,7 @@ def problem_list(
     priority: str = "",
     service: str = "",
     q: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Response:
     """Problems, most recently changed first, filtered and a page at a time."""
     flt = ProblemFilter(
@@ -83,11 +84,11 @@ def create_problem(
     request: Request,
     session: DbSession,
     actor: WebResponder,
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
     description: str = Form(""),
     priority: str = Form("medium"),
-    owner_id: int | None = Form(None),
-    service_ids: list[int] = Form([]),
+    owner_id: QueryId | None = Form(None),
+    service_ids: list[QueryId] = Form([]),
 ) -> Response:
     """Open the problem and go to its page."""
     problem = problems.create(
@@ -109,7 +110,7 @@ def raise_problem(
     session: DbSession,
     actor: WebResponder,
     incidents: list[str] = Form([]),
-    title: str = Form(""),
+    title: str = Form("", max_length=TITLE_LENGTH),
 ) -> Response:
     """Raise a problem from one incident (its page) or several (the incident list)."""
     problem = links.raise_from_incidents(

@@ -65,7 +65,7 @@ def add_factor(
     )
 
 
-@router.post("/factors/{factor_id}/remove")
+@router.post("/factors/{factor_id:id}/remove")
 def remove_factor(
     ref: str, factor_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
