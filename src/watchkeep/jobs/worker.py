@@ -161,8 +161,8 @@ class Worker:
     def _claim(
         self, limit: int, *, reclaim_expired: bool = True
     ) -> tuple[list[Claim], datetime | None]:
-        """Claim up to ``limit`` jobs in one transaction; with ``reclaim_expired`` (the loop
-        asks at most once a second) also schedule periodic jobs and re-claim expired leases.
+        """Schedule periodic jobs and claim up to ``limit`` jobs in one transaction; with
+        ``reclaim_expired`` (the loop asks at most once a second) also re-claim expired leases.
 
         The runner's own writes (claims, outcomes, renewals) are not durable commits: lost
         in a server crash they are redone (the job runs again), never wrong.
@@ -172,8 +172,7 @@ class Worker:
         """
         now = self.clock()
         with self.db.session(durable=False) as session:
-            if reclaim_expired:  # housekeeping, at most once a second on a busy worker
-                ensure_periodic(session, self.registry.periodic, now=now)
+            ensure_periodic(session, self.registry.periodic, now=now)
             claims = claim_due(
                 session,
                 worker=self.name,
