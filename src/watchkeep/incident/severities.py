@@ -292,18 +292,16 @@ def update_severity(
     severity.name, severity.description = name.strip(), description
     severity.rank, severity.update_minutes = rank, update_minutes
     session.flush()
-    changes = audit.changed(before, _severity_values(severity))
-    if changes:
-        audit.record(
-            session,
-            actor=actor,
-            action="severity:update",
-            subject_type="severity",
-            subject_id=severity.id,
-            summary=f"Severity {severity.name} changed: {', '.join(changes)}",
-            changes=changes,
-            now=now,
-        )
+    _audit_update(
+        session,
+        actor=actor,
+        now=now,
+        subject_type="severity",
+        label=f"Severity {severity.name}",
+        subject_id=severity.id,
+        before=before,
+        after=_severity_values(severity),
+    )
     return severity
 
 
@@ -339,16 +337,40 @@ def update_type(
     found.name, found.description = name.strip(), description
     found.rank, found.private_by_default = rank, private_by_default
     session.flush()
-    changes = audit.changed(before, _type_values(found))
+    _audit_update(
+        session,
+        actor=actor,
+        now=now,
+        subject_type="incident_type",
+        label=f"Incident type {found.name}",
+        subject_id=found.id,
+        before=before,
+        after=_type_values(found),
+    )
+    return found
+
+
+def _audit_update(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    subject_type: str,
+    label: str,
+    subject_id: int,
+    before: dict[str, object],
+    after: dict[str, object],
+) -> None:
+    """Audit an edit of ``subject_type`` if it changed anything."""
+    changes = audit.changed(before, after)
     if changes:
         audit.record(
             session,
             actor=actor,
-            action="incident_type:update",
-            subject_type="incident_type",
-            subject_id=found.id,
-            summary=f"Incident type {found.name} changed: {', '.join(changes)}",
+            action=f"{subject_type}:update",
+            subject_type=subject_type,
+            subject_id=subject_id,
+            summary=f"{label} changed: {', '.join(changes)}",
             changes=changes,
             now=now,
         )
-    return found
