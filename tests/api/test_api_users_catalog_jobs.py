@@ -264,6 +264,10 @@ def test_services_crud(client: TestClient, admin: Person, alice: Person) -> None
     )
     assert changed.status_code == 200
     assert (changed.json()["name"], changed.json()["owner_team"]) == ("gateway", "Edge")
+    orphaned = client.patch(
+        f"/api/v1/services/{service['id']}", json={"owner_team_id": None}, headers=admin.headers
+    )
+    assert (orphaned.json()["name"], orphaned.json()["owner_team_id"]) == ("gateway", None)
     assert [s["name"] for s in client.get("/api/v1/services", headers=alice.headers).json()] == [
         "gateway"
     ]

@@ -386,3 +386,20 @@ def test_the_severities_page_with_an_edit_form_open_and_a_refusal(lab: Lab) -> N
     form.locator("button[type=submit]").click()
     expect(page.locator("#config-error .alert-error")).to_be_visible()
     check(page, "/admin/severities with an edit form open and a refused new severity")
+
+
+@pytest.mark.parametrize(
+    ("route", "part"), [("/admin/services", "service"), ("/admin/teams", "team")]
+)
+def test_the_catalog_pages_with_an_edit_form_open_and_a_refusal(
+    lab: Lab, route: str, part: str
+) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, route)
+    page.locator(f"#{part}s details.inline-details summary").first.click()
+    form = page.locator(f"#new-{part}")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("   ")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(f"#{part}s-error .alert-error")).to_be_visible()
+    check(page, f"{route} with an edit form open and a refused new {part}")

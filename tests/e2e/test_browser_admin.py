@@ -1,5 +1,6 @@
-"""User administration in a real browser: an admin creates a user, changes their role and
-deactivates them, and the deactivated user can no longer log in."""
+"""Administration in a real browser: an admin creates a user, changes their role and
+deactivates them, and the deactivated user can no longer log in; an admin creates a team
+and a service it owns."""
 
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from tests.e2e.browser import EMAIL, PASSWORD
 
 from watchkeep.auth.models import User
+from watchkeep.catalog.models import Service
 from watchkeep.core.db import Database
 
 pytestmark = pytest.mark.browser
@@ -99,3 +101,32 @@ def test_a_user_makes_a_token_on_their_profile_and_uses_it(page: Page) -> None:
     expect(page.locator("#announcer")).to_have_text("Token “laptop” revoked.")
     again = page.request.get("/api/v1/users/me", headers={"Authorization": f"Bearer {value}"})
     assert again.status == 401
+
+
+def test_an_admin_creates_a_team_and_a_service_it_owns(page: Page, tmp_path: Path) -> None:
+    make_admin(tmp_path)
+    log_in(page, EMAIL, PASSWORD)
+    page.goto("/admin/users")
+    page.click("nav.tabs a:has-text('Teams')")
+    expect(page.locator("h1")).to_have_text("Teams")
+    form = page.locator("#new-team")
+    form.locator("input[name=name]").fill("Edge")
+    form.get_by_role("group", name="Members").get_by_label("Grace Hopper").check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#announcer")).to_have_text("Team Edge created.")
+    expect(page.locator("#teams tr", has_text="Edge")).to_be_visible()
+
+    page.click("nav.tabs a:has-text('Services')")
+    expect(page.locator("h1")).to_have_text("Services")
+    form = page.locator("#new-service")
+    form.locator("input[name=name]").fill("gateway")
+    form.locator("select[name=owner_team_id]").select_option(label="Edge")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#announcer")).to_have_text("Service gateway created.")
+    expect(page.locator("#services tr", has_text="gateway")).to_contain_text("Edge")
+    db = Database(f"sqlite:///{tmp_path / 'watchkeep.db'}")
+    with db.session() as session:
+        stored = session.scalars(select(Service).where(Service.name == "gateway")).one()
+        assert stored.owner_team is not None and stored.owner_team.name == "Edge"
+        assert [u.email for u in stored.owner_team.members] == [EMAIL]
+    db.dispose()

@@ -7,10 +7,11 @@ from types import ModuleType
 from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
-from watchkeep import assist, auth, followup, incident, jobs, oncall, problem
+from watchkeep import assist, auth, catalog, followup, incident, jobs, oncall, problem
 from watchkeep.app import pages
 from watchkeep.assist import web as assist_web
 from watchkeep.auth import web as auth_web
+from watchkeep.catalog import web as catalog_web
 from watchkeep.http.panels import PanelSet
 from watchkeep.http.templates import make_templates
 from watchkeep.incident import web as incident_web
@@ -21,6 +22,7 @@ from watchkeep.problem import web as problem_web
 # Packages whose ``templates/`` folder the environment searches, after the kit's own.
 TEMPLATE_PACKAGES: tuple[ModuleType, ...] = (
     auth,
+    catalog,
     followup,
     incident,
     problem,
@@ -31,6 +33,7 @@ TEMPLATE_PACKAGES: tuple[ModuleType, ...] = (
 # Each has ``router`` and ``PANELS`` (page -> panels); the order is the routers' order.
 WEB_MODULES: tuple[ModuleType, ...] = (
     auth_web,
+    catalog_web,
     incident_web,
     problem_web,
     jobs_web,

@@ -61,8 +61,13 @@ def get_service(service_id: int, session: DbSession, _actor: CurrentActor) -> Se
 def update_service(
     service_id: int, body: ServicePatch, session: DbSession, actor: Admin
 ) -> ServiceRead:
-    """Change a service (admins only; audited)."""
+    """Change a service (admins only; audited); ``"owner_team_id": null`` removes its owner
+    team, a field left out stays as it is."""
     changed = catalog.update_service(
-        session, actor=actor, now=utcnow(), service_id=service_id, **body.model_dump()
+        session,
+        actor=actor,
+        now=utcnow(),
+        service_id=service_id,
+        **body.model_dump(exclude_unset=True),
     )
     return service_read(changed)

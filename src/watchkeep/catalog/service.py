@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,15 @@ from watchkeep.auth.models import User
 from watchkeep.catalog.models import Service, Team
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
+
+
+class Keep(Enum):
+    """The default of an update argument for which ``None`` means "clear it"."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 def _require_name(name: str) -> str:
@@ -196,10 +206,10 @@ def update_service(
     service_id: int,
     name: str | None = None,
     description: str | None = None,
-    owner_team_id: int | None = None,
+    owner_team_id: int | Keep | None = KEEP,
 ) -> Service:
     """Change a service's name, description or owner team (admins only; audited if it
-    changed)."""
+    changed); ``owner_team_id=None`` leaves the service without an owner team."""
     actor.require(Role.ADMIN)
     service = get_service(session, service_id=service_id)
     before = _service_values(service)
@@ -210,7 +220,7 @@ def update_service(
         service.name = name
     if description is not None:
         service.description = description
-    if owner_team_id is not None:
+    if owner_team_id is not KEEP:
         _check_owner_team(session, owner_team_id)
         service.owner_team_id = owner_team_id
     session.flush()

@@ -148,6 +148,10 @@ def test_updating_a_service(session: Session, admin: Person) -> None:
     assert (svc.name, svc.description, svc.owner_team_id) == ("gateway", "Edge", second.id)
     catalog.update_service(session, actor=admin.actor, now=NOW, service_id=svc.id)
     assert (svc.name, svc.description, svc.owner_team_id) == ("gateway", "Edge", second.id)
+    catalog.update_service(
+        session, actor=admin.actor, now=NOW, service_id=svc.id, owner_team_id=None
+    )
+    assert (svc.name, svc.owner_team_id, svc.owner_team) == ("gateway", None, None)
 
 
 def test_bad_services_are_invalid_or_not_found(session: Session, admin: Person) -> None:
