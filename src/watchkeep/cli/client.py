@@ -101,6 +101,9 @@ class ApiClient:
     def put(self, path: str, body: Any = None) -> Any:
         return self.request("PUT", path, json=body)
 
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self.request("PATCH", path, json=body)
+
     def close(self) -> None:
         self._http.close()
 

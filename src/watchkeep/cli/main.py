@@ -68,6 +68,14 @@ class Watchkeep(LazyGroup):
             "Create, list and change users, in the local database (e.g. the first admin) or on "
             "a server (--url).",
         ),
+        "service": Subcommand(
+            "watchkeep.cli.service:app",
+            "List, create and change services (local database, or a server with --url).",
+        ),
+        "team": Subcommand(
+            "watchkeep.cli.team:app",
+            "List, create and change teams (local database, or a server with --url).",
+        ),
         "token": Subcommand(
             "watchkeep.cli.token:app",
             "Create, list and revoke API tokens.",
