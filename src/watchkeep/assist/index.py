@@ -83,10 +83,15 @@ def read_version(session: Session) -> Version:
     return Version(changed, count, others)
 
 
+Stamps = dict[int, datetime]
+"""The ``updated_at`` of each incident changed within the look-back margin, as last read."""
+
+
 @dataclass
 class _Held:
     index: SimilarityIndex
     version: Version
+    stamps: Stamps
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,18 @@ class _Changes:
     changed since the last refresh with their documents now (a missing one left the index)."""
 
     version: Version
+    stamps: Stamps
     corpus: list[Document] | None = None
     changed: tuple[int, ...] = ()
     fresh: tuple[Document, ...] = ()
+
+
+def _stamps(session: Session, since: Version) -> Stamps:
+    """The stamps of the incidents changed since ``since`` less the look-back margin."""
+    query = select(Incident.id, Incident.updated_at)
+    if since.incidents_changed is not None:
+        query = query.where(Incident.updated_at >= since.incidents_changed - REFRESH_MARGIN)
+    return {incident_id: stamp for incident_id, stamp in session.execute(query).tuples()}
 
 
 class IndexKeeper:
@@ -183,25 +197,24 @@ class IndexKeeper:
             or held.version.others != version.others  # root causes, known errors: rarely
             or version.incidents < held.version.incidents  # deleted: no row says which
         ):
-            return _Changes(version, corpus=documents(session) + known_error_documents(session))
+            corpus = documents(session) + known_error_documents(session)
+            return _Changes(version, _stamps(session, version), corpus=corpus)
         if version == held.version:
-            return _Changes(version)
+            return _Changes(version, held.stamps)
         # A transaction that stamped updated_at earlier may commit after one that stamped it
-        # later: look back a margin, so that its incident is not skipped.
-        query = select(Incident.id)
-        if held.version.incidents_changed is not None:
-            query = query.where(
-                Incident.updated_at >= held.version.incidents_changed - REFRESH_MARGIN
-            )
-        changed = tuple(session.scalars(query))
-        return _Changes(version, changed=changed, fresh=tuple(documents(session, changed)))
+        # later: look back a margin, so that its incident is not skipped. Of the incidents
+        # in that margin only those whose stamp moved since the last read are read again.
+        stamps = _stamps(session, held.version)
+        changed = tuple(i for i, stamp in stamps.items() if held.stamps.get(i) != stamp)
+        fresh = tuple(documents(session, changed)) if changed else ()
+        return _Changes(version, stamps, changed=changed, fresh=fresh)
 
     def _apply(self, changes: _Changes) -> None:
         if changes.corpus is not None:
             started = time.monotonic()
             index = SimilarityIndex.build(changes.corpus, embedder=self.embedder)
             with self._index_lock:
-                self._held = _Held(index, changes.version)
+                self._held = _Held(index, changes.version, changes.stamps)
                 self.builds += 1
             self._built.set()
             log.info(
@@ -220,6 +233,7 @@ class IndexKeeper:
                 else:
                     held.index.remove(incident_id)  # declined, merged or canceled since
             held.version = changes.version
+            held.stamps = changes.stamps
 
     # --- the background thread -------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from tests.factories import Person, make_incident, make_person
 
 from watchkeep.app.components import worker_state
 from watchkeep.app.factory import create_app
+from watchkeep.assist import index as index_module
 from watchkeep.assist.index import IndexKeeper, IndexNotReady
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.service import search_similar, similar_incidents
@@ -76,6 +77,33 @@ def test_a_refresh_adds_new_incidents_and_removes_discarded_ones(
     assert found(similarity) == [second.id]
     assert first.id not in similarity
     assert similarity.builds == 1  # incident changes are applied in place
+
+
+def test_a_refresh_reads_again_only_the_incidents_whose_stamp_moved(
+    session: Session, alice: Person, similarity: IndexKeeper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_incident(session, alice, title="Kafka consumer lag on orders")
+    similarity.refresh()
+    read: list[list[int]] = []
+    real = index_module.documents
+
+    def documents(session: Session, incident_ids: Sequence[int] | None = None) -> object:
+        read.append(sorted(incident_ids or []))
+        return real(session, incident_ids)
+
+    monkeypatch.setattr(index_module, "documents", documents)
+    second = make_incident(session, alice, title="Orders consumer lag again")
+    similarity.refresh()
+    # The first incident is still within the look-back margin, but unchanged: not read.
+    assert read == [[second.id]]
+    first.title = "Kafka consumer lag on orders and payments"
+    first.updated_at = utcnow()
+    session.flush()
+    similarity.refresh()
+    assert read == [[second.id], [first.id]]
+    similarity.refresh()  # nothing changed since
+    assert len(read) == 2
+    assert set(found(similarity)) == {first.id, second.id} and similarity.builds == 1
 
 
 def test_a_refresh_with_nothing_changed_changes_nothing(
