@@ -88,7 +88,8 @@ def _postgresql_connect_args(timeouts: Timeouts) -> dict[str, Any]:
     statement_ms = int(timeouts.statement * 1000)
     return {
         "connect_timeout": max(1, round(timeouts.connect)),
-        "options": f"-c statement_timeout={statement_ms}",
+        # Instants come back in UTC, which the driver reads as ``datetime.UTC`` itself.
+        "options": f"-c statement_timeout={statement_ms} -c TimeZone=UTC",
         # A server that vanished (packets dropped, no reset) is noticed within seconds.
         "keepalives": 1,
         "keepalives_idle": 5,

@@ -27,6 +27,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         instant: datetime = value
+        if instant.tzinfo is UTC:  # PostgreSQL (its sessions run in UTC): nothing to do
+            return instant
         if instant.tzinfo is None:
             return instant.replace(tzinfo=UTC)
         return instant.astimezone(UTC)
