@@ -68,6 +68,14 @@ class Watchkeep(LazyGroup):
             "Create, list and change users, in the local database (e.g. the first admin) or on "
             "a server (--url).",
         ),
+        "custom-field": Subcommand(
+            "watchkeep.cli.custom_field:app",
+            "List, create and change the custom fields of incidents (locally or on a server).",
+        ),
+        "incident-role": Subcommand(
+            "watchkeep.cli.incident_role:app",
+            "List, create and change incident roles (locally or on a server).",
+        ),
         "token": Subcommand(
             "watchkeep.cli.token:app",
             "Create, list and revoke API tokens.",
