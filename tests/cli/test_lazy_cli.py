@@ -125,7 +125,7 @@ def test_group_help_still_works() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["incidnt"], "No such command 'incidnt'. Did you mean 'incident'?"),
+        (["incidnt"], "No such command 'incidnt'. Did you mean 'incident', 'incident-role'?"),
         (["schedule", "rendr"], "No such command 'rendr'. Did you mean 'render'?"),
         (["frobnicate"], "No such command 'frobnicate'."),
     ],

@@ -403,3 +403,34 @@ def test_the_catalog_pages_with_an_edit_form_open_and_a_refusal(
     form.locator("button[type=submit]").click()
     expect(page.locator(f"#{part}s-error .alert-error")).to_be_visible()
     check(page, f"{route} with an edit form open and a refused new {part}")
+
+
+def test_the_custom_fields_page_with_an_edit_form_open_and_a_refusal(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/custom-fields")
+    form = page.locator("#new-config")
+    form.locator("input[name=name]").fill("Region")
+    form.locator("select[name=kind]").select_option("single_select")
+    form.locator("textarea[name=options]").fill("eu\nus")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#config table")).to_contain_text("Region")
+    page.locator("#config details.inline-details summary").first.click()
+    form = page.locator("#new-config")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("Region")
+    form.locator("select[name=kind]").select_option("text")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#config-error .alert-error")).to_be_visible()
+    check(page, "/admin/custom-fields with an edit form open and a refused new field")
+
+
+def test_the_roles_page_with_an_edit_form_open_and_a_refusal(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/roles")
+    page.locator("#config details.inline-details summary").first.click()
+    form = page.locator("#new-config")
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("input[name=name]").fill("Scribe")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#config-error .alert-error")).to_be_visible()
+    check(page, "/admin/roles with an edit form open and a refused new role")

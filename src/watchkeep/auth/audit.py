@@ -76,6 +76,33 @@ def record(
     return entry
 
 
+def record_update(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    subject_type: str,
+    label: str,
+    subject_id: int,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> None:
+    """Audit an edit of ``subject_type`` (``subject_type:update``) if it changed anything;
+    ``label`` names the subject in the summary."""
+    changes = changed(before, after)
+    if changes:
+        record(
+            session,
+            actor=actor,
+            action=f"{subject_type}:update",
+            subject_type=subject_type,
+            subject_id=subject_id,
+            summary=f"{label} changed: {', '.join(changes)}",
+            changes=changes,
+            now=now,
+        )
+
+
 def list_records(
     session: Session,
     *,

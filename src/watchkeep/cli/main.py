@@ -76,6 +76,14 @@ class Watchkeep(LazyGroup):
             "watchkeep.cli.team:app",
             "List, create and change teams (local database, or a server with --url).",
         ),
+        "custom-field": Subcommand(
+            "watchkeep.cli.custom_field:app",
+            "List, create and change the custom fields of incidents (locally or on a server).",
+        ),
+        "incident-role": Subcommand(
+            "watchkeep.cli.incident_role:app",
+            "List, create and change incident roles (locally or on a server).",
+        ),
         "token": Subcommand(
             "watchkeep.cli.token:app",
             "Create, list and revoke API tokens.",

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit
@@ -11,12 +11,14 @@ from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role, at_least, parse_role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.core.ids import parse_id
+from watchkeep.core.limits import TEXT_LENGTH
 from watchkeep.incident.access import add_participant
 from watchkeep.incident.models import Incident, RoleAssignment, RoleType
 from watchkeep.incident.timeline import ensure_changeable, record_change
 
 LEAD = "lead"
 REPORTER = "reporter"
+DEFAULT_RANK = 100  # custom roles follow the built-in ones unless given a rank
 BUILTIN = (
     (LEAD, "Incident lead", "Owns the response: sets priorities, delegates and decides."),
     (REPORTER, "Reporter", "Raised the incident; knows what was first seen."),
@@ -53,6 +55,29 @@ def get_role_type(session: Session, *, ref: str | int) -> RoleType:
     return role_type
 
 
+MAX_NAME = 100
+MAX_SLUG = 50
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_role_type(
+    session: Session, *, role_type_id: int | None, name: str, instructions: str, rank: int
+) -> None:
+    if not name:
+        raise Invalid("name must not be empty", field="name")
+    if len(name) > MAX_NAME:
+        raise Invalid(f"name must have at most {MAX_NAME} characters", field="name")
+    if len(instructions) > TEXT_LENGTH:
+        raise Invalid(
+            f"instructions must have at most {TEXT_LENGTH} characters", field="instructions"
+        )
+    if rank < 0:
+        raise Invalid("rank must be 0 or more (the lowest is listed first)", field="rank")
+    same = session.scalar(select(RoleType).where(RoleType.name == name))
+    if same is not None and same.id != role_type_id:
+        raise Conflict(f"a role named {name!r} already exists", field="name")
+
+
 def create_role_type(
     session: Session,
     *,
@@ -61,18 +86,114 @@ def create_role_type(
     name: str,
     instructions: str = "",
     slug: str | None = None,
+    rank: int = DEFAULT_RANK,
 ) -> RoleType:
-    """Add a custom incident role (admins only; audited)."""
+    """Add a custom incident role (admins only; audited). ``slug`` (derived from the name
+    when omitted) is how the API and the CLI address the role; it never changes."""
     actor.require(Role.ADMIN)
-    if not name.strip():
+    name = name.strip()
+    if not name:
         raise Invalid("name must not be empty", field="name")
-    slug = slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = (slug or "").strip() or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not slug:
         raise Invalid("slug must contain letters or digits", field="slug")
+    if len(slug) > MAX_SLUG or not SLUG.match(slug):
+        raise Invalid(
+            f"slug must be lowercase letters, digits and single hyphens, at most {MAX_SLUG} "
+            "characters",
+            field="slug",
+        )
     if session.scalar(select(RoleType).where(RoleType.slug == slug)):
         raise Conflict(f"a role with slug {slug!r} already exists", field="slug")
-    role_type = RoleType(slug=slug, name=name.strip(), instructions=instructions, builtin=False)
+    _check_role_type(session, role_type_id=None, name=name, instructions=instructions, rank=rank)
+    role_type = RoleType(slug=slug, name=name, instructions=instructions, builtin=False, rank=rank)
     return _add_role_type(session, role_type, actor=actor, now=now)
+
+
+def _role_type_values(role_type: RoleType) -> dict[str, object]:
+    return {
+        "name": role_type.name,
+        "instructions": role_type.instructions,
+        "rank": role_type.rank,
+    }
+
+
+def _found(session: Session, role_type_id: int) -> RoleType:
+    role_type = session.get(RoleType, role_type_id)
+    if role_type is None:
+        raise NotFound(f"incident role {role_type_id} does not exist")
+    return role_type
+
+
+def update_role_type(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    role_type_id: int,
+    name: str,
+    instructions: str,
+    rank: int,
+) -> RoleType:
+    """Replace an incident role's name, instructions and rank (admins only; audited if
+    anything changed). Built-in roles too; the slug never changes, so assignments, the API
+    and the timeline keep addressing the role by it."""
+    actor.require(Role.ADMIN)
+    role_type = _found(session, role_type_id)
+    name = name.strip()
+    _check_role_type(
+        session, role_type_id=role_type.id, name=name, instructions=instructions, rank=rank
+    )
+    before = _role_type_values(role_type)
+    role_type.name, role_type.instructions, role_type.rank = name, instructions, rank
+    session.flush()
+    audit.record_update(
+        session,
+        actor=actor,
+        now=now,
+        subject_type="role_type",
+        label=f"Incident role {role_type.name} ({role_type.slug})",
+        subject_id=role_type.id,
+        before=before,
+        after=_role_type_values(role_type),
+    )
+    return role_type
+
+
+def delete_role_type(
+    session: Session, *, actor: Actor, now: datetime, role_type_id: int
+) -> RoleType:
+    """Delete a custom incident role nobody holds on any incident (admins only; audited);
+    returns it, gone from the database. Built-in roles are never deleted: the product relies
+    on them (the lead, the reporter)."""
+    actor.require(Role.ADMIN)
+    role_type = _found(session, role_type_id)
+    if role_type.builtin:
+        raise Conflict(f"{role_type.name} is a built-in role and cannot be deleted")
+    held = session.scalar(
+        select(func.count())
+        .select_from(RoleAssignment)
+        .where(RoleAssignment.role_type_id == role_type.id)
+    )
+    if held:
+        raise Conflict(
+            f"{role_type.name} is held on {held} incident(s); "
+            "a role in use cannot be deleted (unassign it first)"
+        )
+    values = {"slug": role_type.slug, **_role_type_values(role_type)}
+    audit.record(
+        session,
+        actor=actor,
+        action="role_type:delete",
+        subject_type="role_type",
+        subject_id=role_type.id,
+        summary=f"Incident role {role_type.name} ({role_type.slug}) deleted",
+        changes=audit.changed(values, dict.fromkeys(values)),
+        now=now,
+    )
+    session.delete(role_type)
+    session.flush()
+    return role_type
 
 
 def _add_role_type(
@@ -93,6 +214,7 @@ def _add_role_type(
                 "name": role_type.name,
                 "instructions": role_type.instructions,
                 "builtin": role_type.builtin,
+                "rank": role_type.rank,
             }
         ),
         now=now,

@@ -255,14 +255,19 @@ class FieldRead(BaseModel):
     description: str
     options: list[str]
     required_at_declare: bool
+    rank: int
 
 
 class FieldIn(Strict):
+    """A custom field's definition; PUT replaces every part of it. The kind changes only
+    while no incident holds a value, and options that incidents hold stay (409)."""
+
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(description=", ".join(CUSTOM_FIELD_KINDS), max_length=20)
     description: Text = ""
-    options: list[Name] = []
+    options: list[Name] = Field([], description="The choices of a select field, in order")
     required_at_declare: Flag = False
+    rank: Annotated[Whole, Field(ge=0)] = 0
 
 
 class RoleTypeRead(BaseModel):
@@ -271,9 +276,21 @@ class RoleTypeRead(BaseModel):
     name: str
     instructions: str
     builtin: bool
+    rank: int
 
 
 class RoleTypeIn(Strict):
     name: str = Field(min_length=1, max_length=100)
     instructions: Text = ""
-    slug: str | None = Field(None, max_length=50)
+    slug: str | None = Field(
+        None, max_length=50, description="Fixed once created; derived from the name if omitted"
+    )
+    rank: Annotated[Whole, Field(ge=0)] = 100
+
+
+class RoleTypeUpdate(Strict):
+    """A role's name, instructions and rank; its slug never changes."""
+
+    name: str = Field(min_length=1, max_length=100)
+    instructions: Text = ""
+    rank: Annotated[Whole, Field(ge=0)]

@@ -292,7 +292,7 @@ def update_severity(
     severity.name, severity.description = name.strip(), description
     severity.rank, severity.update_minutes = rank, update_minutes
     session.flush()
-    _audit_update(
+    audit.record_update(
         session,
         actor=actor,
         now=now,
@@ -337,7 +337,7 @@ def update_type(
     found.name, found.description = name.strip(), description
     found.rank, found.private_by_default = rank, private_by_default
     session.flush()
-    _audit_update(
+    audit.record_update(
         session,
         actor=actor,
         now=now,
@@ -348,29 +348,3 @@ def update_type(
         after=_type_values(found),
     )
     return found
-
-
-def _audit_update(
-    session: Session,
-    *,
-    actor: Actor,
-    now: datetime,
-    subject_type: str,
-    label: str,
-    subject_id: int,
-    before: dict[str, object],
-    after: dict[str, object],
-) -> None:
-    """Audit an edit of ``subject_type`` if it changed anything."""
-    changes = audit.changed(before, after)
-    if changes:
-        audit.record(
-            session,
-            actor=actor,
-            action=f"{subject_type}:update",
-            subject_type=subject_type,
-            subject_id=subject_id,
-            summary=f"{label} changed: {', '.join(changes)}",
-            changes=changes,
-            now=now,
-        )

@@ -70,6 +70,36 @@ def _set_password(session: Session, actor: Actor, other: Person) -> int:
     return other.user.id
 
 
+def _field_update(session: Session, actor: Actor) -> int:
+    field = customfields.create_field(
+        session, actor=actor, now=NOW, name="Region", kind="single_select", options=["eu", "us"]
+    )
+    customfields.update_field(
+        session,
+        actor=actor,
+        now=NOW,
+        field_id=field.id,
+        name="Zone",
+        kind="single_select",
+        options=["eu", "us", "apac"],
+    )
+    return field.id
+
+
+def _role_type_update(session: Session, actor: Actor) -> int:
+    role_type = roles.create_role_type(session, actor=actor, now=NOW, name="Customer liaison")
+    roles.update_role_type(
+        session,
+        actor=actor,
+        now=NOW,
+        role_type_id=role_type.id,
+        name="Customer liaison",
+        instructions="Talk to customers",
+        rank=5,
+    )
+    return role_type.id
+
+
 def _token_revoke(session: Session, actor: Actor, other: Person) -> int:
     (token,) = auth.list_tokens(session, user_id=other.user.id)
     auth.revoke_token(session, actor=actor, now=NOW, token_id=token.id)
@@ -132,7 +162,20 @@ CHANGES = [
             "name": [None, "Customer liaison"],
             "instructions": [None, "Talk to customers"],
             "builtin": [None, False],
+            "rank": [None, 100],
         },
+    ),
+    Change(
+        "custom_field:update",
+        "custom_field",
+        lambda s, a, _: _field_update(s, a),
+        {"name": ["Region", "Zone"], "options": [["eu", "us"], ["eu", "us", "apac"]]},
+    ),
+    Change(
+        "role_type:update",
+        "role_type",
+        lambda s, a, _: _role_type_update(s, a),
+        {"instructions": ["", "Talk to customers"], "rank": [100, 5]},
     ),
     Change(
         "team:create",

@@ -18,6 +18,7 @@ from watchkeep.incident.schemas import (
     FollowUpRead,
     RoleTypeIn,
     RoleTypeRead,
+    RoleTypeUpdate,
     SeverityIn,
     SeverityRead,
     TypeIn,
@@ -32,6 +33,27 @@ CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such severity or incident type"},
     409: {"description": "Another one has that name"},
     422: {"description": "The body is not valid"},
+}
+FIELD_CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **CHANGE_ERRORS,
+    404: {"description": "No such custom field"},
+    409: {
+        "description": "Another field has that name, or incidents hold values the change "
+        "would orphan (a new kind, a removed option)"
+    },
+}
+FIELD_DELETE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **{code: FIELD_CHANGE_ERRORS[code] for code in (401, 403, 404)},
+    409: {"description": "Incidents hold values for the field"},
+}
+ROLE_CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **CHANGE_ERRORS,
+    404: {"description": "No such incident role"},
+    409: {"description": "Another role has that name"},
+}
+ROLE_DELETE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **{code: ROLE_CHANGE_ERRORS[code] for code in (401, 403, 404)},
+    409: {"description": "A built-in role, or one held on incidents"},
 }
 
 
@@ -95,6 +117,26 @@ def create_field(body: FieldIn, session: DbSession, actor: Admin) -> FieldRead:
     return FieldRead.model_validate(created, from_attributes=True)
 
 
+@router.put("/custom-fields/{field_id:id}", responses=FIELD_CHANGE_ERRORS)
+def update_field(field_id: int, body: FieldIn, session: DbSession, actor: Admin) -> FieldRead:
+    """Replace a custom field's definition (admins). The kind changes only while no incident
+    holds a value; an option that incidents hold cannot be removed."""
+    changed = customfields.update_field(
+        session, actor=actor, now=utcnow(), field_id=field_id, **body.model_dump()
+    )
+    return FieldRead.model_validate(changed, from_attributes=True)
+
+
+@router.delete(
+    "/custom-fields/{field_id:id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=FIELD_DELETE_ERRORS,
+)
+def delete_field(field_id: int, session: DbSession, actor: Admin) -> None:
+    """Delete a custom field no incident holds a value for (admins)."""
+    customfields.delete_field(session, actor=actor, now=utcnow(), field_id=field_id)
+
+
 @router.get("/role-types")
 def list_role_types(session: DbSession, _actor: CurrentActor) -> list[RoleTypeRead]:
     return [
@@ -106,6 +148,29 @@ def list_role_types(session: DbSession, _actor: CurrentActor) -> list[RoleTypeRe
 def create_role_type(body: RoleTypeIn, session: DbSession, actor: Admin) -> RoleTypeRead:
     created = roles.create_role_type(session, actor=actor, now=utcnow(), **body.model_dump())
     return RoleTypeRead.model_validate(created, from_attributes=True)
+
+
+@router.put("/role-types/{role_type_id:id}", responses=ROLE_CHANGE_ERRORS)
+def update_role_type(
+    role_type_id: int, body: RoleTypeUpdate, session: DbSession, actor: Admin
+) -> RoleTypeRead:
+    """Replace an incident role's name, instructions and rank (admins; built-in roles too).
+    The slug is fixed: it is how the API addresses the role."""
+    changed = roles.update_role_type(
+        session, actor=actor, now=utcnow(), role_type_id=role_type_id, **body.model_dump()
+    )
+    return RoleTypeRead.model_validate(changed, from_attributes=True)
+
+
+@router.delete(
+    "/role-types/{role_type_id:id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=ROLE_DELETE_ERRORS,
+)
+def delete_role_type(role_type_id: int, session: DbSession, actor: Admin) -> None:
+    """Delete a custom incident role nobody holds on any incident (admins; never a built-in
+    role)."""
+    roles.delete_role_type(session, actor=actor, now=utcnow(), role_type_id=role_type_id)
 
 
 @router.get("/follow-ups", tags=["incidents"])

@@ -7,10 +7,19 @@ The pages router comes first so that ``/incidents/new`` wins over ``/incidents/{
 from fastapi import APIRouter
 
 from watchkeep.http.panels import Panel
-from watchkeep.incident.web import actions, board, config, followups, pages, panels, timeline
+from watchkeep.incident.web import (
+    actions,
+    board,
+    config,
+    fields,
+    followups,
+    pages,
+    panels,
+    timeline,
+)
 
 router = APIRouter()
-for module in (pages, actions, timeline, followups, config):
+for module in (pages, actions, timeline, followups, config, fields):
     router.include_router(module.router)
 
 PANELS: dict[str, tuple[Panel, ...]] = {

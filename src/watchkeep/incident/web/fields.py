@@ -1,0 +1,194 @@
+"""Admin pages for custom fields and incident roles (list, create, edit, delete what is not
+in use), in the style of the severities and incident types pages."""
+
+from fastapi import APIRouter, Form, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Invalid
+from watchkeep.http.announce import announced
+from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
+from watchkeep.http.deps import DbSession
+from watchkeep.http.templates import render
+from watchkeep.incident import customfields, roles
+from watchkeep.incident.models import CUSTOM_FIELD_KINDS
+
+router = APIRouter(route_class=WebRoute)
+
+FIELDS = "/admin/custom-fields"
+ROLES = "/admin/roles"
+
+
+def _rank(value: str) -> int:
+    """A rank from a form: a whole number, 0 or more (ids start at 1, so not ``parse_id``)."""
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise Invalid("rank must be a whole number, 0 or more", field="rank")
+    return int(value)
+
+
+def _lines(text: str) -> list[str]:
+    """The options of a select field, one a line (blank lines left out)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _render_fields(request: Request, session: Session, *, fragment: bool) -> Response:
+    return render(
+        request,
+        "incident/_custom_fields.html" if fragment else "incident/custom_fields.html",
+        items=customfields.list_fields(session),
+        labels={kind: customfields.KIND_LABELS[kind] for kind in CUSTOM_FIELD_KINDS},
+        base=FIELDS,
+    )
+
+
+def _render_roles(request: Request, session: Session, *, fragment: bool) -> Response:
+    return render(
+        request,
+        "incident/_role_types.html" if fragment else "incident/role_types.html",
+        items=roles.list_role_types(session),
+        base=ROLES,
+    )
+
+
+def _answer_fields(request: Request, session: Session, notice: str) -> Response:
+    if not is_htmx(request):
+        return go_to(request, FIELDS, notice=notice)
+    return announced(_render_fields(request, session, fragment=True), notice)
+
+
+def _answer_roles(request: Request, session: Session, notice: str) -> Response:
+    if not is_htmx(request):
+        return go_to(request, ROLES, notice=notice)
+    return announced(_render_roles(request, session, fragment=True), notice)
+
+
+@router.get(FIELDS)
+def field_list(request: Request, session: DbSession, _actor: WebAdmin) -> Response:
+    """The custom fields in their order, with their kinds and options."""
+    return _render_fields(request, session, fragment=is_htmx(request))
+
+
+@router.post(FIELDS)
+def create_field(
+    request: Request,
+    session: DbSession,
+    actor: WebAdmin,
+    name: str = Form(""),
+    kind: str = Form(""),
+    description: str = Form(""),
+    options: str = Form(""),
+    required_at_declare: bool = Form(False),
+    rank: str = Form("0"),
+) -> Response:
+    """Add a custom field."""
+    created = customfields.create_field(
+        session,
+        actor=actor,
+        now=utcnow(),
+        name=name,
+        kind=kind,
+        description=description.strip(),
+        options=_lines(options),
+        required_at_declare=required_at_declare,
+        rank=_rank(rank),
+    )
+    return _answer_fields(request, session, f"Custom field {created.name} created.")
+
+
+@router.post(FIELDS + "/{field_id:id}")
+def update_field(
+    field_id: int,
+    request: Request,
+    session: DbSession,
+    actor: WebAdmin,
+    name: str = Form(""),
+    kind: str = Form(""),
+    description: str = Form(""),
+    options: str = Form(""),
+    required_at_declare: bool = Form(False),
+    rank: str = Form("0"),
+) -> Response:
+    """Save a custom field's edit form."""
+    changed = customfields.update_field(
+        session,
+        actor=actor,
+        now=utcnow(),
+        field_id=field_id,
+        name=name,
+        kind=kind,
+        description=description.strip(),
+        options=_lines(options),
+        required_at_declare=required_at_declare,
+        rank=_rank(rank),
+    )
+    return _answer_fields(request, session, f"Custom field {changed.name} saved.")
+
+
+@router.post(FIELDS + "/{field_id:id}/delete")
+def delete_field(field_id: int, request: Request, session: DbSession, actor: WebAdmin) -> Response:
+    """Delete a custom field that no incident holds a value for."""
+    gone = customfields.delete_field(session, actor=actor, now=utcnow(), field_id=field_id)
+    return _answer_fields(request, session, f"Custom field {gone.name} deleted.")
+
+
+@router.get(ROLES)
+def role_list(request: Request, session: DbSession, _actor: WebAdmin) -> Response:
+    """The incident roles in their order, built-in ones marked."""
+    return _render_roles(request, session, fragment=is_htmx(request))
+
+
+@router.post(ROLES)
+def create_role(
+    request: Request,
+    session: DbSession,
+    actor: WebAdmin,
+    name: str = Form(""),
+    slug: str = Form(""),
+    instructions: str = Form(""),
+    rank: str = Form(str(roles.DEFAULT_RANK)),
+) -> Response:
+    """Add an incident role."""
+    created = roles.create_role_type(
+        session,
+        actor=actor,
+        now=utcnow(),
+        name=name,
+        slug=slug.strip() or None,
+        instructions=instructions.strip(),
+        rank=_rank(rank),
+    )
+    return _answer_roles(request, session, f"Role {created.name} created.")
+
+
+@router.post(ROLES + "/{role_type_id:id}")
+def update_role(
+    role_type_id: int,
+    request: Request,
+    session: DbSession,
+    actor: WebAdmin,
+    name: str = Form(""),
+    instructions: str = Form(""),
+    rank: str = Form(""),
+) -> Response:
+    """Save an incident role's edit form (its slug never changes)."""
+    changed = roles.update_role_type(
+        session,
+        actor=actor,
+        now=utcnow(),
+        role_type_id=role_type_id,
+        name=name,
+        instructions=instructions.strip(),
+        rank=_rank(rank),
+    )
+    return _answer_roles(request, session, f"Role {changed.name} saved.")
+
+
+@router.post(ROLES + "/{role_type_id:id}/delete")
+def delete_role(
+    role_type_id: int, request: Request, session: DbSession, actor: WebAdmin
+) -> Response:
+    """Delete a custom incident role that nobody holds."""
+    gone = roles.delete_role_type(session, actor=actor, now=utcnow(), role_type_id=role_type_id)
+    return _answer_roles(request, session, f"Role {gone.name} deleted.")
