@@ -117,13 +117,13 @@ def web_actor(
     return login.actor
 
 
-def web_responder(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
+async def web_responder(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
     """A logged-in actor who may change incidents."""
     actor.require(Role.RESPONDER)
     return actor
 
 
-def web_admin(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
+async def web_admin(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
     """A logged-in administrator."""
     actor.require(Role.ADMIN)
     return actor

@@ -20,13 +20,16 @@ SESSION_COOKIE = "wk_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# A dependency that does no I/O is ``async def``: FastAPI runs a plain ``def`` in the thread
+# pool, and under load each such hop waits for the event loop and the GIL.
+
 
 def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -114,7 +117,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def require(role: Role) -> object:
-    def check(actor: CurrentActor) -> Actor:
+    async def check(actor: CurrentActor) -> Actor:
         actor.require(role)
         return actor
 

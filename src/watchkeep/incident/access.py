@@ -30,21 +30,14 @@ def can_view(session: Session, incident: Incident, actor: Actor) -> bool:
 
 
 def is_participant(session: Session, *, incident_id: int, user_id: int) -> bool:
-    return (
-        session.scalar(
-            select(Participant.user_id).where(
-                Participant.incident_id == incident_id, Participant.user_id == user_id
-            )
-        )
-        is not None
-    )
+    # By primary key: answered from the session when it already holds the row.
+    return session.get(Participant, (incident_id, user_id)) is not None
 
 
 def add_participant(session: Session, *, incident_id: int, user_id: int, now: datetime) -> None:
     """Make the user a participant (from ``now``) unless they already are."""
     if not is_participant(session, incident_id=incident_id, user_id=user_id):
         session.add(Participant(incident_id=incident_id, user_id=user_id, added_at=now))
-        session.flush()
 
 
 def parse_reference(ref: str | int) -> int:

@@ -314,10 +314,12 @@ def validate(field: CustomField, value: Any) -> Any:
 
 
 def values_of(session: Session, *, incident_id: int) -> dict[str, Any]:
-    rows = session.scalars(
-        select(CustomFieldValue).where(CustomFieldValue.incident_id == incident_id)
+    rows = session.execute(
+        select(CustomField.name, CustomFieldValue.value)
+        .join(CustomField, CustomField.id == CustomFieldValue.field_id)
+        .where(CustomFieldValue.incident_id == incident_id)
     )
-    return {row.field.name: row.value for row in rows}
+    return dict(rows.tuples().all())
 
 
 def set_value(session: Session, *, incident_id: int, field: CustomField, value: Any) -> Any:

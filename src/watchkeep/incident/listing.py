@@ -5,10 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from watchkeep.auth.models import User
+from watchkeep.catalog.models import Service
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import ensure_utc, utcnow
 from watchkeep.core.errors import Invalid
@@ -27,6 +28,10 @@ from watchkeep.incident.models import (
 )
 
 MAX_PAGE = 200
+PAGE_LOADING = (
+    lazyload(Incident.reporter),
+    selectinload(Incident.services).lazyload(Service.owner_team),
+)
 
 # What a list may be ordered by; ``-name`` orders descending. Ascending reads naturally:
 # declared oldest first, severity most severe first (rank 1), status in lifecycle order,
@@ -161,5 +166,7 @@ def list_incidents(
     page_ids = _filtered(select(Incident.id).where(visible_clause(actor)), flt)
     ids = list(session.scalars(page_ids.order_by(*order).limit(limit + 1).offset(offset)))
     more, ids = len(ids) > limit, ids[:limit]
-    found = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
+    # A page shows neither the reporter nor the services' owner teams: not loaded here.
+    rows = select(Incident).where(Incident.id.in_(ids)).options(*PAGE_LOADING)
+    found = {i.id: i for i in session.scalars(rows)}
     return [found[i] for i in ids], more

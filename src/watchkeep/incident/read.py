@@ -40,7 +40,7 @@ def incident_read(
         merged_into=incident.merged_into.reference
         if incident.merged_into and can_view(session, incident.merged_into, actor)
         else None,
-        merged=[i.reference for i in merged_into_this(session, incident=incident, actor=actor)],
+        merged=merged_into_this(session, incident=incident, actor=actor),
         allowed_next=sorted(lifecycle.allowed_next(status)),
         timestamps={name: getattr(incident, name) for name in TIMESTAMP_NAMES},
         timestamp_sources=incident.timestamp_sources,

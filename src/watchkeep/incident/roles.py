@@ -296,14 +296,11 @@ def assign(
         return current
     if current is None:
         current = RoleAssignment(
-            incident_id=incident.id,
-            role_type_id=role_type.id,
-            user_id=user_id,
-            assigned_at=now,
+            incident_id=incident.id, role_type=role_type, user=user, assigned_at=now
         )
         session.add(current)
     else:
-        current.user_id = user_id
+        current.user = user
         current.assigned_at = now
     add_participant(session, incident_id=incident.id, user_id=user_id, now=now)
     record_change(
@@ -319,7 +316,6 @@ def assign(
         now=now,
     )
     session.flush()
-    session.refresh(current)
     return current
 
 

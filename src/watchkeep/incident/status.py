@@ -111,11 +111,11 @@ def merge(
     return incident
 
 
-def merged_into_this(session: Session, *, incident: Incident, actor: Actor) -> list[Incident]:
-    return list(
-        session.scalars(
-            select(Incident)
-            .where(Incident.merged_into_id == incident.id, visible_clause(actor))
-            .order_by(Incident.number)
-        )
+def merged_into_this(session: Session, *, incident: Incident, actor: Actor) -> list[str]:
+    """The references of the incidents merged into ``incident`` that ``actor`` may see."""
+    numbers = session.scalars(
+        select(Incident.number)
+        .where(Incident.merged_into_id == incident.id, visible_clause(actor))
+        .order_by(Incident.number)
     )
+    return [f"INC-{number}" for number in numbers]

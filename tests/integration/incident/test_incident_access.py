@@ -108,11 +108,11 @@ def test_incidents_merged_into_a_visible_one_stay_hidden_if_private(
     shown = make_incident(session, alice, status="triage")
     merge(session, incident=hidden, actor=alice.actor, into=target.reference, now=utcnow())
     merge(session, incident=shown, actor=alice.actor, into=target.reference, now=utcnow())
-    assert [i.id for i in merged_into_this(session, incident=target, actor=alice.actor)] == [
-        hidden.id,
-        shown.id,
+    assert merged_into_this(session, incident=target, actor=alice.actor) == [
+        hidden.reference,
+        shown.reference,
     ]
-    assert [i.id for i in merged_into_this(session, incident=target, actor=bob.actor)] == [shown.id]
+    assert merged_into_this(session, incident=target, actor=bob.actor) == [shown.reference]
 
 
 @pytest.mark.parametrize("ref", ["INC-987654", "nonsense", "INC-", ""])

@@ -149,9 +149,7 @@ def test_merging_points_the_source_to_the_target_and_shows_it_there(
     assert source.status == "merged"
     assert source.merged_into_id == target.id
     assert source.merged_into is target
-    assert [i.id for i in merged_into_this(session, incident=target, actor=alice.actor)] == [
-        source.id
-    ]
+    assert merged_into_this(session, incident=target, actor=alice.actor) == [source.reference]
     source_entry = list_entries(session, incident_id=source.id)[-1]
     assert source_entry.kind == "status_changed"
     assert source_entry.payload == {

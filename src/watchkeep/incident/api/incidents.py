@@ -42,7 +42,7 @@ from watchkeep.incident.status import transition
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
 
-def incident_filter(
+async def incident_filter(
     status_: list[str] = Query([], alias="status"),
     category: list[str] = Query([], description="triage, live, post_incident, closed, discarded"),
     severity_id: list[QueryId] = Query([]),
