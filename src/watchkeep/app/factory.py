@@ -14,6 +14,7 @@ from watchkeep.auth.authn import TokensAndSessions
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings, get_settings
 from watchkeep.http import errors
+from watchkeep.http.admission import Admission
 from watchkeep.http.bodylimit import BodyLimit
 from watchkeep.http.inputs import check_request_text
 from watchkeep.http.openapi import FastAPIWithErrors
@@ -72,6 +73,7 @@ def create_app(
     errors.install(app, error_page)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Admission, limit=settings.request_concurrency)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(api.build_router(), prefix="/api/v1")

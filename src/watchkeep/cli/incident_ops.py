@@ -21,9 +21,9 @@ from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import roles, severities, timeline, updates
 from watchkeep.incident import service as incidents
-from watchkeep.incident.listing import IncidentFilter, list_incidents
-from watchkeep.incident.read import entry_read, incident_read, update_read
-from watchkeep.incident.schemas import IncidentPage, IncidentSummary
+from watchkeep.incident.listing import IncidentFilter, page_ids
+from watchkeep.incident.read import entry_read, incident_read, summaries, update_read
+from watchkeep.incident.schemas import IncidentPage
 from watchkeep.incident.status import transition
 
 Body = dict[str, Any]
@@ -117,9 +117,9 @@ class LocalIncidents:
             service_ids=tuple(self._service_ids(filters.services)),
             text=filters.text,
         )
-        rows, more = list_incidents(self.session, actor=self.actor, flt=flt, limit=filters.limit)
+        ids, more = page_ids(self.session, actor=self.actor, flt=flt, limit=filters.limit)
         page = IncidentPage(
-            items=[IncidentSummary.of(i) for i in rows],
+            items=summaries(self.session, ids),
             limit=filters.limit,
             offset=0,
             has_more=more,

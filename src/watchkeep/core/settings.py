@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1, description="Largest request body accepted, in bytes (larger: 413)"
     )
+    request_concurrency: int = Field(
+        4,
+        ge=1,
+        le=1000,
+        description="Requests one server process works on at once; the rest wait their turn",
+    )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")

@@ -144,6 +144,30 @@ def _filtered(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
     return query
 
 
+def page_ids(
+    session: Session,
+    *,
+    actor: Actor,
+    flt: IncidentFilter,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = DEFAULT_SORT,
+    now: datetime | None = None,
+) -> tuple[list[int], bool]:
+    """The ids of a page of the incidents ``actor`` may see in ``sort`` order (newest first
+    unless told), and whether more follow. An open incident's duration runs to ``now``."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}", field="limit")
+    if offset < 0:
+        raise Invalid("offset must not be negative", field="offset")
+    order = _order(parse_sort(sort), now or utcnow())
+    # Pick the page's ids first, then load those rows: sorting narrow (id, key) pairs is
+    # far cheaper than sorting whole incidents when a filter matches many of them.
+    query = _filtered(select(Incident.id).where(visible_clause(actor)), flt)
+    ids = list(session.scalars(query.order_by(*order).limit(limit + 1).offset(offset)))
+    return ids[:limit], len(ids) > limit
+
+
 def list_incidents(
     session: Session,
     *,
@@ -154,18 +178,10 @@ def list_incidents(
     sort: str = DEFAULT_SORT,
     now: datetime | None = None,
 ) -> tuple[list[Incident], bool]:
-    """A page of the incidents ``actor`` may see in ``sort`` order (newest first unless
-    told), and whether more follow. An open incident's duration runs to ``now``."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"limit must be between 1 and {MAX_PAGE}", field="limit")
-    if offset < 0:
-        raise Invalid("offset must not be negative", field="offset")
-    order = _order(parse_sort(sort), now or utcnow())
-    # Pick the page's ids first, then load those rows: sorting narrow (id, key) pairs is
-    # far cheaper than sorting whole incidents when a filter matches many of them.
-    page_ids = _filtered(select(Incident.id).where(visible_clause(actor)), flt)
-    ids = list(session.scalars(page_ids.order_by(*order).limit(limit + 1).offset(offset)))
-    more, ids = len(ids) > limit, ids[:limit]
+    """A page of the incidents ``actor`` may see, as :func:`page_ids` picks them."""
+    ids, more = page_ids(
+        session, actor=actor, flt=flt, limit=limit, offset=offset, sort=sort, now=now
+    )
     # A page shows neither the reporter nor the services' owner teams: not loaded here.
     rows = select(Incident).where(Incident.id.in_(ids)).options(*PAGE_LOADING)
     found = {i.id: i for i in session.scalars(rows)}

@@ -1,16 +1,27 @@
 """Turn incident models into API bodies (shared by the API and the CLI's local mode)."""
 
+from collections import defaultdict
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.catalog.models import Service
 from watchkeep.core.actor import Actor
 from watchkeep.followup.models import FollowUp
 from watchkeep.incident import customfields, lifecycle, roles
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import can_view
 from watchkeep.incident.lifecycle import Status
-from watchkeep.incident.models import TIMESTAMP_NAMES, Incident, StatusUpdate, TimelineEntry
+from watchkeep.incident.models import (
+    TIMESTAMP_NAMES,
+    Incident,
+    IncidentType,
+    Severity,
+    StatusUpdate,
+    TimelineEntry,
+    incident_service,
+)
 from watchkeep.incident.schemas import (
     FollowUpRead,
     IncidentRead,
@@ -23,6 +34,56 @@ from watchkeep.incident.schemas import (
 )
 from watchkeep.incident.status import merged_into_this
 from watchkeep.incident.updates import is_overdue
+
+
+def summaries(session: Session, ids: list[int]) -> list[IncidentSummary]:
+    """The summaries of these incidents, in this order. Read as columns: for a page of
+    them that is several times cheaper than loading whole incidents with their relations."""
+    services: dict[int, list[Ref]] = defaultdict(list)
+    for incident_id, service_id, name in session.execute(
+        select(incident_service.c.incident_id, Service.id, Service.name)
+        .join(Service, Service.id == incident_service.c.service_id)
+        .where(incident_service.c.incident_id.in_(ids))
+        .order_by(Service.name)
+    ):
+        services[incident_id].append(Ref(id=service_id, name=name))
+    rows = session.execute(
+        select(
+            Incident.id,
+            Incident.number,
+            Incident.title,
+            Incident.status,
+            Incident.private,
+            Incident.declared_at,
+            Incident.resolved_at,
+            Incident.next_update_at,
+            Severity.id,
+            Severity.name,
+            IncidentType.id,
+            IncidentType.name,
+        )
+        .join(Severity, Severity.id == Incident.severity_id)
+        .join(IncidentType, IncidentType.id == Incident.type_id)
+        .where(Incident.id.in_(ids))
+    )
+    found = {}
+    for row in rows:
+        (incident_id, number, title, status, private, declared, resolved, next_update) = row[:8]
+        found[incident_id] = IncidentSummary(
+            id=incident_id,
+            reference=f"INC-{number}",
+            title=title,
+            status=Status(status),
+            category=lifecycle.category(Status(status)),
+            severity=Ref(id=row[8], name=row[9]),
+            type=Ref(id=row[10], name=row[11]),
+            services=services[incident_id],
+            private=private,
+            declared_at=declared,
+            resolved_at=resolved,
+            next_update_at=next_update,
+        )
+    return [found[i] for i in ids]
 
 
 def incident_read(

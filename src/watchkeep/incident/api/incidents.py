@@ -16,8 +16,14 @@ from watchkeep.incident import roles, timeline, updates
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.export import to_csv
-from watchkeep.incident.listing import DEFAULT_SORT, SORTS, IncidentFilter, list_incidents
-from watchkeep.incident.read import entry_read, follow_up_read, incident_read, update_read
+from watchkeep.incident.listing import DEFAULT_SORT, SORTS, IncidentFilter, page_ids
+from watchkeep.incident.read import (
+    entry_read,
+    follow_up_read,
+    incident_read,
+    summaries,
+    update_read,
+)
 from watchkeep.incident.schemas import (
     EntryEdit,
     FollowUpIn,
@@ -26,7 +32,6 @@ from watchkeep.incident.schemas import (
     IncidentCreate,
     IncidentPage,
     IncidentRead,
-    IncidentSummary,
     IncidentUpdate,
     NoteIn,
     ParticipantIn,
@@ -82,12 +87,10 @@ def list_(
     ),
 ) -> Response:
     """Incidents the caller may see, newest first unless sorted, filtered."""
-    rows, more = list_incidents(
+    ids, more = page_ids(
         session, actor=actor, flt=flt, limit=limit, offset=offset, sort=sort, now=utcnow()
     )
-    page = IncidentPage(
-        items=[IncidentSummary.of(i) for i in rows], limit=limit, offset=offset, has_more=more
-    )
+    page = IncidentPage(items=summaries(session, ids), limit=limit, offset=offset, has_more=more)
     return json_body(page)
 
 
