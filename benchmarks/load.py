@@ -1,8 +1,10 @@
 """Load benchmark: concurrent clients against ``watchkeep serve``, mixed declares and reads.
 
-For each setup (SQLite with one process, PostgreSQL with one and with two processes) it
-seeds incidents, starts the server, and runs ``--clients`` clients for ``--seconds``: 20%
-declares, 50% list pages, 30% detail pages, as a responder (so the privacy filter runs).
+For each setup (SQLite with one process, PostgreSQL with one and with two processes, and
+PostgreSQL with one process working on every request at once: the baseline without
+admission control) it seeds incidents, starts the server, and runs ``--clients`` clients
+for ``--seconds``: 20% declares, 50% list pages, 30% detail pages, as a responder (so the
+privacy filter runs).
 Reports requests per second, p50/p95/p99 per kind, errors, and whether every declared
 ``INC`` number is unique. Then it measures declare throughput alone with one client and with
 eight (``declare_scaling``). Prints JSON.
@@ -31,6 +33,7 @@ from benchmarks.api import free_port, fresh_database, percentile
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
 from watchkeep.core.clock import utcnow
+from watchkeep.core.settings import Settings
 from watchkeep.models import metadata
 
 SEED_INCIDENTS = 5000
@@ -43,6 +46,7 @@ LISTS: tuple[dict[str, Any], ...] = (
     {"offset": 200},
 )
 DECLARE = {"title": "Checkout latency", "severity": "SEV3", "summary": "declared under load"}
+UNLIMITED = 1000  # requests at once: as good as no admission control, for the baseline
 TARGETS = {
     "errors": 0,
     "postgresql_declare_p99_ms": 300,
@@ -52,8 +56,12 @@ TARGETS = {
 }
 
 
-def start_server(url: str, port: int, processes: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, processes: int, concurrency: int | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "WATCHKEEP_DATABASE_URL": url, "WATCHKEEP_LOG_LEVEL": "warning"}
+    if concurrency is not None:
+        env["WATCHKEEP_REQUEST_CONCURRENCY"] = str(concurrency)
     command = [sys.executable, "-m", "watchkeep", "serve", "--port", str(port)]
     server = subprocess.Popen(
         [*command, "--workers", str(processes)], env=env, stdout=subprocess.DEVNULL
@@ -142,7 +150,9 @@ def figures(ms: list[float]) -> dict[str, float]:
     }
 
 
-def measure(kind: str, processes: int, clients: int, seconds: float) -> dict[str, Any]:
+def measure(
+    kind: str, processes: int, clients: int, seconds: float, concurrency: int | None = None
+) -> dict[str, Any]:
     db = fresh_database(kind, Path(tempfile.mkdtemp(prefix="wk-load-")))
     metadata.drop_all(db.engine)
     prepare(db)
@@ -155,7 +165,7 @@ def measure(kind: str, processes: int, clients: int, seconds: float) -> dict[str
     url = db.url
     db.dispose()
     port = free_port()
-    server = start_server(url, port, processes)
+    server = start_server(url, port, processes, concurrency)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as c:
@@ -177,6 +187,7 @@ def measure(kind: str, processes: int, clients: int, seconds: float) -> dict[str
     return {
         "database": kind,
         "processes": processes,
+        "request_concurrency": concurrency or Settings().request_concurrency,
         "clients": clients,
         "seconds": seconds,
         "requests_per_s": round(total / took, 1),
@@ -198,12 +209,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--setups", default="sqlite:1,postgresql:1,postgresql:2")
+    parser.add_argument(
+        "--setups",
+        default=f"sqlite:1,postgresql:1,postgresql:2,postgresql:1:{UNLIMITED}",
+        help="database:processes[:requests at once per process]; the last default is the "
+        "baseline without admission control",
+    )
     args = parser.parse_args()
     results = []
     for setup in args.setups.split(","):
-        kind, processes = setup.split(":")
-        results.append(measure(kind, int(processes), args.clients, args.seconds))
+        kind, processes, *concurrency = setup.split(":")
+        limit = int(concurrency[0]) if concurrency else None
+        results.append(measure(kind, int(processes), args.clients, args.seconds, limit))
     report = {"benchmark": "load", "targets": TARGETS, "results": results}
     json.dump(report, sys.stdout, indent=2)
     sys.stdout.write("\n")

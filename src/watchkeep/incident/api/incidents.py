@@ -106,10 +106,10 @@ def export(session: DbSession, actor: CurrentActor, flt: Filter) -> PlainTextRes
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=IncidentRead)
 def declare(
     body: IncidentCreate, session: DbSession, actor: Responder, settings: SettingsDep
-) -> IncidentRead:
+) -> Response:
     """Declare an incident; its first status update is due after its severity's time."""
     now = utcnow()
     incident = incidents.declare(
@@ -128,7 +128,7 @@ def declare(
         default_update_minutes=settings.update_interval_minutes,
         now=now,
     )
-    return incident_read(session, incident, actor, now=now)
+    return json_body(incident_read(session, incident, actor, now=now), status.HTTP_201_CREATED)
 
 
 @router.get("/{ref}", response_model=IncidentRead)
