@@ -88,6 +88,9 @@ def _order(sort: Sort, now: datetime) -> list[Any]:
     """The sort's key, then newest first to keep pages stable (ties and missing leads)."""
     key = _sort_key(sort.key, now)
     first = key.desc() if sort.descending else key.asc()
+    if sort.key == "declared":
+        # Never null: a NULLS LAST here would keep PostgreSQL from reading the index in order.
+        return [first, Incident.id.desc()]
     return [first.nulls_last(), Incident.declared_at.desc(), Incident.id.desc()]
 
 
