@@ -8,6 +8,9 @@ requests per second and a shorter tail, and a process's database connections sta
 by requests that are moving. The wait happens before any work, so a request that waits
 holds nothing: no thread, no connection, no lock.
 
+Reads (GET, HEAD, OPTIONS) and writes take turns separately: writers may wait for a lock
+(SQLite has one for the whole database), and a read must not queue behind them.
+
 Health checks and static files pass without waiting: a busy process still tells a load
 balancer that it is alive, and assets cost next to nothing.
 """
@@ -17,23 +20,26 @@ import asyncio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 EXEMPT = ("/healthz", "/readyz", "/static/", "/favicon.ico")
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Admission:
-    """ASGI middleware: at most ``limit`` HTTP requests in progress at once."""
+    """ASGI middleware: at most ``limit`` reads and ``limit`` writes in progress at once."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         if limit < 1:
             raise ValueError("the request limit must be at least 1")
         self.app = app
         self.limit = limit
-        self._turns: asyncio.Semaphore | None = None  # made on the server's event loop
+        self._turns: dict[bool, asyncio.Semaphore] = {}  # made on the server's event loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
             await self.app(scope, receive, send)
             return
-        if self._turns is None:
-            self._turns = asyncio.Semaphore(self.limit)
-        async with self._turns:
+        reading = scope["method"] in READS
+        turns = self._turns.get(reading)
+        if turns is None:
+            turns = self._turns[reading] = asyncio.Semaphore(self.limit)
+        async with turns:
             await self.app(scope, receive, send)

@@ -1,5 +1,6 @@
-"""Admission: at most ``limit`` requests in progress; the rest wait, first come first served;
-health checks and static files never wait."""
+"""Admission: at most ``limit`` reads and ``limit`` writes in progress; the rest wait, first
+come first served; reads never wait behind writes; health checks and static files never
+wait."""
 
 import asyncio
 
@@ -30,7 +31,7 @@ class Gate:
         await send({"type": "http.response.body", "body": b""})
 
 
-async def request(app: Admission, path: str) -> int:
+async def request(app: Admission, path: str, method: str = "GET") -> int:
     sent: list[Message] = []
 
     async def receive() -> Message:
@@ -39,7 +40,7 @@ async def request(app: Admission, path: str) -> int:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    await app({"type": "http", "method": "GET", "path": path, "headers": []}, receive, send)
+    await app({"type": "http", "method": method, "path": path, "headers": []}, receive, send)
     status: int = sent[0]["status"]
     return status
 
@@ -79,6 +80,25 @@ def test_health_checks_and_assets_never_wait(path: str) -> None:
         assert gate.inside == 2  # it went in beside the request holding the only turn
         gate.release.set()
         assert await asyncio.gather(busy, passing) == [200, 200]
+
+    asyncio.run(scenario())
+
+
+def test_reads_and_writes_take_turns_separately() -> None:
+    async def scenario() -> None:
+        gate = Gate()
+        app = Admission(gate, limit=1)
+        writes = [
+            asyncio.create_task(request(app, f"/api/v1/incidents/{n}", "POST")) for n in range(3)
+        ]
+        await settle()
+        assert gate.inside == 1  # one write in progress, two waiting
+        read = asyncio.create_task(request(app, "/api/v1/incidents"))
+        await settle()
+        assert gate.inside == 2 and gate.order[-1] == "/api/v1/incidents"  # not behind them
+        gate.release.set()
+        assert await asyncio.gather(read, *writes) == [200] * 4
+        assert gate.most == 2
 
     asyncio.run(scenario())
 
