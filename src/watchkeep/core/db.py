@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # The execution option that marks a read transaction's connection.
 READ_ONLY = "watchkeep_read_only"
+PG_READ_ONLY = "postgresql_readonly"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -77,13 +78,6 @@ def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _configure_postgresql(engine: Engine) -> None:
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-
-
 def _postgresql_connect_args(timeouts: Timeouts) -> dict[str, Any]:
     statement_ms = int(timeouts.statement * 1000)
     return {
@@ -110,9 +104,7 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> En
     # Waiting for a pooled connection is bounded like everything else.
     kwargs.setdefault("pool_timeout", timeouts.statement)
     kwargs.setdefault("connect_args", _postgresql_connect_args(timeouts))
-    engine = create_engine(url, **kwargs)
-    _configure_postgresql(engine)
-    return engine
+    return create_engine(url, **kwargs)
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
@@ -155,8 +147,10 @@ class Database:
         self.engine = engine or make_engine(url, self.timeouts)
         self._write_queue = threading.Lock()
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # On PostgreSQL the driver then opens read transactions with BEGIN READ ONLY.
+        read_only = {READ_ONLY: True} if self.is_sqlite else {READ_ONLY: True, PG_READ_ONLY: True}
         self.read_sessionmaker = sessionmaker(
-            bind=self.engine.execution_options(**{READ_ONLY: True}),
+            bind=self.engine.execution_options(**read_only),
             expire_on_commit=False,
             info={READ_ONLY: True},
         )

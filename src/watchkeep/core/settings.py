@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         4,
         ge=1,
         le=1000,
-        description="Requests one server process works on at once; the rest wait their turn",
+        description="Reads, and writes, one server process works on at once; the rest wait",
     )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
