@@ -50,3 +50,11 @@ def parse_id(value: str | None, name: str) -> int | None:
     if number is None:
         raise Invalid(f"{name} must be a number", field=name)
     return number
+
+
+def parse_rank(value: str, name: str = "rank") -> int:
+    """A rank from a form: a whole number, 0 or more (unlike an id, 0 is one)."""
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise Invalid(f"{name} must be a whole number, 0 or more", field=name)
+    return int(text)

@@ -6,11 +6,10 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
-from watchkeep.core.errors import Invalid
 from watchkeep.http.announce import announced
 from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
-from watchkeep.http.forms import parse_id
+from watchkeep.http.forms import parse_id, parse_rank
 from watchkeep.http.templates import render
 from watchkeep.incident import severities
 
@@ -18,13 +17,6 @@ router = APIRouter(route_class=WebRoute)
 
 SEVERITIES = "/admin/severities"
 TYPES = "/admin/incident-types"
-
-
-def _number(value: str, name: str) -> int:
-    parsed = parse_id(value.strip(), name)
-    if parsed is None:
-        raise Invalid(f"{name} must be a number", field=name)
-    return parsed
 
 
 def _render(request: Request, session: Session, kind: str, *, fragment: bool) -> Response:
@@ -71,7 +63,7 @@ def create_severity(
         now=utcnow(),
         name=name,
         description=description.strip(),
-        rank=_number(rank, "rank"),
+        rank=parse_rank(rank),
         update_minutes=parse_id(update_minutes.strip(), "update_minutes"),
     )
     return _answer(request, session, "severity", f"Severity {created.name} created.")
@@ -96,7 +88,7 @@ def update_severity(
         severity_id=severity_id,
         name=name,
         description=description.strip(),
-        rank=_number(rank, "rank"),
+        rank=parse_rank(rank),
         update_minutes=parse_id(update_minutes.strip(), "update_minutes"),
     )
     return _answer(request, session, "severity", f"Severity {changed.name} saved.")
@@ -125,7 +117,7 @@ def create_type(
         now=utcnow(),
         name=name,
         description=description.strip(),
-        rank=_number(rank, "rank"),
+        rank=parse_rank(rank),
         private_by_default=private_by_default,
     )
     return _answer(request, session, "type", f"Incident type {created.name} created.")
@@ -150,7 +142,7 @@ def update_type(
         type_id=type_id,
         name=name,
         description=description.strip(),
-        rank=_number(rank, "rank"),
+        rank=parse_rank(rank),
         private_by_default=private_by_default,
     )
     return _answer(request, session, "type", f"Incident type {changed.name} saved.")

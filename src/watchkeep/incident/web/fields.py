@@ -6,10 +6,10 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
-from watchkeep.core.errors import Invalid
 from watchkeep.http.announce import announced
 from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
 from watchkeep.http.deps import DbSession
+from watchkeep.http.forms import parse_rank
 from watchkeep.http.templates import render
 from watchkeep.incident import customfields, roles
 from watchkeep.incident.models import CUSTOM_FIELD_KINDS
@@ -18,14 +18,6 @@ router = APIRouter(route_class=WebRoute)
 
 FIELDS = "/admin/custom-fields"
 ROLES = "/admin/roles"
-
-
-def _rank(value: str) -> int:
-    """A rank from a form: a whole number, 0 or more (ids start at 1, so not ``parse_id``)."""
-    value = value.strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise Invalid("rank must be a whole number, 0 or more", field="rank")
-    return int(value)
 
 
 def _lines(text: str) -> list[str]:
@@ -92,7 +84,7 @@ def create_field(
         description=description.strip(),
         options=_lines(options),
         required_at_declare=required_at_declare,
-        rank=_rank(rank),
+        rank=parse_rank(rank),
     )
     return _answer_fields(request, session, f"Custom field {created.name} created.")
 
@@ -121,7 +113,7 @@ def update_field(
         description=description.strip(),
         options=_lines(options),
         required_at_declare=required_at_declare,
-        rank=_rank(rank),
+        rank=parse_rank(rank),
     )
     return _answer_fields(request, session, f"Custom field {changed.name} saved.")
 
@@ -157,7 +149,7 @@ def create_role(
         name=name,
         slug=slug.strip() or None,
         instructions=instructions.strip(),
-        rank=_rank(rank),
+        rank=parse_rank(rank),
     )
     return _answer_roles(request, session, f"Role {created.name} created.")
 
@@ -180,7 +172,7 @@ def update_role(
         role_type_id=role_type_id,
         name=name,
         instructions=instructions.strip(),
-        rank=_rank(rank),
+        rank=parse_rank(rank),
     )
     return _answer_roles(request, session, f"Role {changed.name} saved.")
 
