@@ -21,7 +21,11 @@ def announcement(response: object) -> str:
 
 
 def audit_records(session: Session, action: str) -> list[AuditRecord]:
-    return list(session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+    return list(
+        session.scalars(
+            select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.id)
+        )
+    )
 
 
 def test_only_admins(client: TestClient, session: Session, alice: Person) -> None:

@@ -111,7 +111,7 @@ def _stamps(session: Session, since: Version) -> Stamps:
     query = select(Incident.id, Incident.updated_at)
     if since.incidents_changed is not None:
         query = query.where(Incident.updated_at >= since.incidents_changed - REFRESH_MARGIN)
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 class IndexKeeper:

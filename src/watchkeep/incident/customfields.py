@@ -319,7 +319,7 @@ def values_of(session: Session, *, incident_id: int) -> dict[str, Any]:
         .join(CustomField, CustomField.id == CustomFieldValue.field_id)
         .where(CustomFieldValue.incident_id == incident_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def set_value(session: Session, *, incident_id: int, field: CustomField, value: Any) -> Any:

@@ -12,7 +12,11 @@ from watchkeep.incident import severities
 
 
 def updates(session: Session, action: str) -> list[AuditRecord]:
-    return list(session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+    return list(
+        session.scalars(
+            select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.id)
+        )
+    )
 
 
 def test_a_severity_is_edited_and_audited(session: Session) -> None:

@@ -16,7 +16,11 @@ from watchkeep.incident.models import CustomField, RoleType
 
 
 def audited(session: Session, action: str) -> list[AuditRecord]:
-    return list(session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+    return list(
+        session.scalars(
+            select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.id)
+        )
+    )
 
 
 def test_a_field_in_use_keeps_its_kind_and_held_options(session: Session) -> None:
