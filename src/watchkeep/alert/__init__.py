@@ -1,0 +1,2 @@
+"""Alerts in: sources and their keys, raw events, alerts (deduplicated), routes, silences,
+heartbeats and change events."""

@@ -1,0 +1,2 @@
+"""Alertmanager-style label matchers (``=``, ``!=``, ``=~``, ``!~``) and the route and silence
+decisions made with them. Pure: plain values in, decisions out."""
