@@ -8,8 +8,7 @@ from watchkeep.auth import service as auth
 from watchkeep.catalog import service as catalog
 from watchkeep.core.clock import utcnow
 from watchkeep.core.limits import NAME_LENGTH, TEXT_LENGTH, QueryId
-from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
+from watchkeep.http.browser import WebAdmin, WebRoute, answer_form, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id
 from watchkeep.http.panels import Panel
@@ -40,16 +39,12 @@ def _render_teams(request: Request, session: Session, *, fragment: bool) -> Resp
     )
 
 
-def _answer_services(request: Request, session: Session, notice: str) -> Response:
-    if not is_htmx(request):
-        return go_to(request, SERVICES, notice=notice)
-    return announced(_render_services(request, session, fragment=True), notice)
-
-
-def _answer_teams(request: Request, session: Session, notice: str) -> Response:
-    if not is_htmx(request):
-        return go_to(request, TEAMS, notice=notice)
-    return announced(_render_teams(request, session, fragment=True), notice)
+def _answer(request: Request, session: Session, page: str, notice: str) -> Response:
+    """The list of ``page`` (``SERVICES`` or ``TEAMS``) again, or back to that page."""
+    draw = _render_services if page == SERVICES else _render_teams
+    return answer_form(
+        request, url=page, notice=notice, fragment=lambda: draw(request, session, fragment=True)
+    )
 
 
 @router.get(SERVICES)
@@ -76,7 +71,7 @@ def create_service(
         description=description.strip(),
         owner_team_id=parse_id(owner_team_id.strip(), "owner_team_id"),
     )
-    return _answer_services(request, session, f"Service {created.name} created.")
+    return _answer(request, session, SERVICES, f"Service {created.name} created.")
 
 
 @router.post(SERVICES + "/{service_id:id}")
@@ -99,7 +94,7 @@ def update_service(
         description=description.strip(),
         owner_team_id=parse_id(owner_team_id.strip(), "owner_team_id"),
     )
-    return _answer_services(request, session, f"Service {changed.name} saved.")
+    return _answer(request, session, SERVICES, f"Service {changed.name} saved.")
 
 
 @router.get(TEAMS)
@@ -126,7 +121,7 @@ def create_team(
         description=description.strip(),
         member_ids=member_ids,
     )
-    return _answer_teams(request, session, f"Team {created.name} created.")
+    return _answer(request, session, TEAMS, f"Team {created.name} created.")
 
 
 @router.post(TEAMS + "/{team_id:id}")
@@ -149,4 +144,4 @@ def update_team(
         description=description.strip(),
         member_ids=member_ids,
     )
-    return _answer_teams(request, session, f"Team {changed.name} saved.")
+    return _answer(request, session, TEAMS, f"Team {changed.name} saved.")

@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.responses import Response
 
 from watchkeep.core.actor import Actor, Role
-from watchkeep.http.announce import leave_notice
+from watchkeep.http.announce import announced, leave_notice
 from watchkeep.http.deps import SAFE_METHODS, DbSession, check_csrf, web_login_of
 
 LOGIN_PATH = "/login"
@@ -55,6 +55,19 @@ def go_to(request: Request, url: str, *, notice: str) -> Response:
         else see_other(url)
     )
     return leave_notice(response, notice)
+
+
+def answer_form(
+    request: Request, *, url: str, notice: str, fragment: Callable[[], Response]
+) -> Response:
+    """The answer to a form post that changed what a page shows.
+
+    A plain form post goes to the page at ``url``, which shows ``notice`` once (reloading it
+    does not post again). An htmx post gets the re-drawn ``fragment`` in place, with ``notice``
+    announced; ``fragment`` is only called then."""
+    if not is_htmx(request):
+        return go_to(request, url, notice=notice)
+    return announced(fragment(), notice)
 
 
 def _login_redirect(request: Request) -> Response:

@@ -4,8 +4,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
+from watchkeep.http.browser import WebAdmin, WebRoute, answer_form, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.panels import Panel
 from watchkeep.http.templates import render
@@ -40,7 +39,9 @@ def job_list(request: Request, session: DbSession, _actor: WebAdmin) -> Response
 def retry(job_id: int, request: Request, session: DbSession, _actor: WebAdmin) -> Response:
     """Give a dead job a fresh set of attempts."""
     jobs.retry(session, job_id=job_id)
-    notice = f"Job {job_id} will run again."
-    if not is_htmx(request):
-        return go_to(request, "/jobs", notice=notice)
-    return announced(_render_jobs(request, session, "jobs/_tables.html"), notice)
+    return answer_form(
+        request,
+        url="/jobs",
+        notice=f"Job {job_id} will run again.",
+        fragment=lambda: _render_jobs(request, session, "jobs/_tables.html"),
+    )

@@ -14,7 +14,7 @@ from watchkeep.core.actor import Actor, Role, at_least
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebActor, WebRoute, go_to, is_htmx, see_other
+from watchkeep.http.browser import WebActor, WebRoute, answer_form, go_to, is_htmx, see_other
 from watchkeep.http.deps import SESSION_COOKIE, DbSession
 from watchkeep.http.templates import render
 
@@ -166,7 +166,9 @@ def create_token(
 def revoke_token(token_id: int, request: Request, session: DbSession, actor: WebActor) -> Response:
     """Revoke one of your API tokens."""
     token = auth.revoke_token(session, actor=actor, now=utcnow(), token_id=token_id, own_only=True)
-    notice = f"Token “{token.name}” revoked."
-    if not is_htmx(request):
-        return go_to(request, PROFILE_PAGE + "#tokens", notice=notice)
-    return announced(_render_tokens(request, session, actor, fragment=True), notice)
+    return answer_form(
+        request,
+        url=PROFILE_PAGE + "#tokens",
+        notice=f"Token “{token.name}” revoked.",
+        fragment=lambda: _render_tokens(request, session, actor, fragment=True),
+    )

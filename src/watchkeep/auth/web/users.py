@@ -10,7 +10,7 @@ from watchkeep.auth import service as auth
 from watchkeep.core.actor import Actor, parse_role
 from watchkeep.core.clock import utcnow
 from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx, see_other
+from watchkeep.http.browser import WebAdmin, WebRoute, answer_form, is_htmx, see_other
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
 
@@ -49,9 +49,12 @@ def _render_users(
 
 def _answer(request: Request, session: Session, actor: Actor, notice: str) -> Response:
     """The users list again (htmx), or back to the page (a plain form post)."""
-    if not is_htmx(request):
-        return go_to(request, USERS_PAGE, notice=notice)
-    return announced(_render_users(request, session, actor, fragment=True), notice)
+    return answer_form(
+        request,
+        url=USERS_PAGE,
+        notice=notice,
+        fragment=lambda: _render_users(request, session, actor, fragment=True),
+    )
 
 
 @router.get(USERS_PAGE)

@@ -6,8 +6,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
-from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
+from watchkeep.http.browser import WebAdmin, WebRoute, answer_form, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_id, parse_rank
 from watchkeep.http.templates import render
@@ -35,9 +34,13 @@ def _render(request: Request, session: Session, kind: str, *, fragment: bool) ->
 
 
 def _answer(request: Request, session: Session, kind: str, notice: str) -> Response:
-    if not is_htmx(request):
-        return go_to(request, SEVERITIES if kind == "severity" else TYPES, notice=notice)
-    return announced(_render(request, session, kind, fragment=True), notice)
+    """The list of ``kind`` again, or back to its page."""
+    return answer_form(
+        request,
+        url=SEVERITIES if kind == "severity" else TYPES,
+        notice=notice,
+        fragment=lambda: _render(request, session, kind, fragment=True),
+    )
 
 
 @router.get(SEVERITIES)

@@ -6,8 +6,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from watchkeep.core.clock import utcnow
-from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebAdmin, WebRoute, go_to, is_htmx
+from watchkeep.http.browser import WebAdmin, WebRoute, answer_form, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import parse_rank
 from watchkeep.http.templates import render
@@ -44,16 +43,12 @@ def _render_roles(request: Request, session: Session, *, fragment: bool) -> Resp
     )
 
 
-def _answer_fields(request: Request, session: Session, notice: str) -> Response:
-    if not is_htmx(request):
-        return go_to(request, FIELDS, notice=notice)
-    return announced(_render_fields(request, session, fragment=True), notice)
-
-
-def _answer_roles(request: Request, session: Session, notice: str) -> Response:
-    if not is_htmx(request):
-        return go_to(request, ROLES, notice=notice)
-    return announced(_render_roles(request, session, fragment=True), notice)
+def _answer(request: Request, session: Session, page: str, notice: str) -> Response:
+    """The list of ``page`` (``FIELDS`` or ``ROLES``) again, or back to that page."""
+    draw = _render_fields if page == FIELDS else _render_roles
+    return answer_form(
+        request, url=page, notice=notice, fragment=lambda: draw(request, session, fragment=True)
+    )
 
 
 @router.get(FIELDS)
@@ -86,7 +81,7 @@ def create_field(
         required_at_declare=required_at_declare,
         rank=parse_rank(rank),
     )
-    return _answer_fields(request, session, f"Custom field {created.name} created.")
+    return _answer(request, session, FIELDS, f"Custom field {created.name} created.")
 
 
 @router.post(FIELDS + "/{field_id:id}")
@@ -115,14 +110,14 @@ def update_field(
         required_at_declare=required_at_declare,
         rank=parse_rank(rank),
     )
-    return _answer_fields(request, session, f"Custom field {changed.name} saved.")
+    return _answer(request, session, FIELDS, f"Custom field {changed.name} saved.")
 
 
 @router.post(FIELDS + "/{field_id:id}/delete")
 def delete_field(field_id: int, request: Request, session: DbSession, actor: WebAdmin) -> Response:
     """Delete a custom field that no incident holds a value for."""
     gone = customfields.delete_field(session, actor=actor, now=utcnow(), field_id=field_id)
-    return _answer_fields(request, session, f"Custom field {gone.name} deleted.")
+    return _answer(request, session, FIELDS, f"Custom field {gone.name} deleted.")
 
 
 @router.get(ROLES)
@@ -151,7 +146,7 @@ def create_role(
         instructions=instructions.strip(),
         rank=parse_rank(rank),
     )
-    return _answer_roles(request, session, f"Role {created.name} created.")
+    return _answer(request, session, ROLES, f"Role {created.name} created.")
 
 
 @router.post(ROLES + "/{role_type_id:id}")
@@ -174,7 +169,7 @@ def update_role(
         instructions=instructions.strip(),
         rank=parse_rank(rank),
     )
-    return _answer_roles(request, session, f"Role {changed.name} saved.")
+    return _answer(request, session, ROLES, f"Role {changed.name} saved.")
 
 
 @router.post(ROLES + "/{role_type_id:id}/delete")
@@ -183,4 +178,4 @@ def delete_role(
 ) -> Response:
     """Delete a custom incident role that nobody holds."""
     gone = roles.delete_role_type(session, actor=actor, now=utcnow(), role_type_id=role_type_id)
-    return _answer_roles(request, session, f"Role {gone.name} deleted.")
+    return _answer(request, session, ROLES, f"Role {gone.name} deleted.")

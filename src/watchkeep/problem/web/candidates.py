@@ -7,8 +7,7 @@ from starlette.responses import Response
 
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
-from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, answer_form, go_to, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
 from watchkeep.problem import candidates
@@ -58,7 +57,9 @@ def dismiss(
 ) -> Response:
     """Not a problem: drop the proposal."""
     candidates.dismiss(session, candidate_id=candidate_id, actor=actor, now=utcnow())
-    notice = "Proposal dismissed."
-    if not is_htmx(request):
-        return go_to(request, CANDIDATES, notice=notice)
-    return announced(_render(request, session, actor, "problems/_candidates.html"), notice)
+    return answer_form(
+        request,
+        url=CANDIDATES,
+        notice="Proposal dismissed.",
+        fragment=lambda: _render(request, session, actor, "problems/_candidates.html"),
+    )

@@ -8,8 +8,7 @@ from starlette.responses import Response
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.limits import TITLE_LENGTH
-from watchkeep.http.announce import announced
-from watchkeep.http.browser import WebActor, WebResponder, WebRoute, go_to, is_htmx
+from watchkeep.http.browser import WebActor, WebResponder, WebRoute, answer_form, is_htmx
 from watchkeep.http.deps import DbSession
 from watchkeep.http.templates import render
 from watchkeep.problem import known_errors
@@ -133,7 +132,9 @@ def edit_known_error(
         active=active,
         now=utcnow(),
     )
-    notice = f"{known.reference} saved."
-    if not is_htmx(request):
-        return go_to(request, f"/known-errors/{known.reference}", notice=notice)
-    return announced(_render_known_error(request, ref, session, actor), notice)
+    return answer_form(
+        request,
+        url=f"/known-errors/{known.reference}",
+        notice=f"{known.reference} saved.",
+        fragment=lambda: _render_known_error(request, ref, session, actor),
+    )
