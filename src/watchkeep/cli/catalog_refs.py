@@ -1,33 +1,13 @@
 """Teams and services as the command line names them: by id or by name, in either mode."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import service as auth
 from watchkeep.catalog import service as catalog
 from watchkeep.catalog.schemas import service_read, team_read
 from watchkeep.cli.client import ApiClient
-from watchkeep.cli.mode import connect
 from watchkeep.cli.output import fail
-from watchkeep.core.actor import Actor
-
-Body = dict[str, Any]
-Result = TypeVar("Result")
-
-
-def completed(
-    url: str | None,
-    token: str | None,
-    as_user: str | None,
-    *,
-    local: Callable[[Session, Actor], Result],
-    remote: Callable[[ApiClient], Result],
-) -> Result:
-    """What the command did, once it is stored (the local transaction is committed)."""
-    with connect(url, token, as_user, local=local, remote=remote) as result:
-        return result
+from watchkeep.cli.records import Body
 
 
 def pick(items: list[Body], ref: str, noun: str) -> Body:

@@ -10,8 +10,17 @@ from sqlalchemy.orm import Session
 
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, segment
-from watchkeep.cli.mode import connect
-from watchkeep.cli.output import console, fail, print_json
+from watchkeep.cli.records import (
+    Body,
+    JsonOption,
+    api_body,
+    completed,
+    found,
+    given,
+    print_records,
+    record_table,
+    report,
+)
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import customfields
@@ -22,8 +31,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Body = dict[str, Any]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON body")]
 FieldArgument = Annotated[str, typer.Argument(metavar="FIELD", help="The field (name or id)")]
 OptionsOption = Annotated[
     list[str] | None,
@@ -34,26 +41,21 @@ EDITABLE = ("name", "kind", "description", "options", "required_at_declare", "ra
 
 def field_body(field: Any) -> Body:
     """The field as the API shows it."""
-    body: Body = FieldRead.model_validate(field, from_attributes=True).model_dump(mode="json")
-    return body
+    return api_body(FieldRead, field)
 
 
 def remote_field(client: ApiClient, ref: str) -> Body:
     """A field on a server, by id or by name."""
-    for field in client.get("/custom-fields"):
-        if str(field["id"]) == ref.strip() or field["name"] == ref:
-            found: Body = field
-            return found
-    fail(f"no custom field {ref}")
-    raise AssertionError  # fail() exits
+    return found(
+        client.get("/custom-fields"),
+        lambda field: str(field["id"]) == ref.strip() or field["name"] == ref,
+        f"no custom field {ref}",
+    )
 
 
 def field_table(fields: list[Body]) -> Table:
-    table = Table(title=f"{len(fields)} custom field(s)", header_style="bold")
-    for column in ("id", "rank", "name", "kind", "options", "required"):
-        table.add_column(column, justify="right" if column in ("id", "rank") else "left")
-    for field in fields:
-        table.add_row(
+    rows = (
+        (
             str(field["id"]),
             str(field["rank"]),
             escape(field["name"]),
@@ -61,14 +63,10 @@ def field_table(fields: list[Body]) -> Table:
             escape(", ".join(field["options"])),
             "yes" if field["required_at_declare"] else "no",
         )
-    return table
-
-
-def _show(field: Body, verb: str, as_json: bool) -> None:
-    if as_json:
-        print_json(field)
-    else:
-        console.print(f"{verb} custom field {field['id']}: {escape(field['name'])}")
+        for field in fields
+    )
+    columns = ("id", "rank", "name", "kind", "options", "required")
+    return record_table(f"{len(fields)} custom field(s)", columns, rows)
 
 
 @app.command("list")
@@ -79,17 +77,14 @@ def list_(
     as_user: AsOption = None,
 ) -> None:
     """List the custom fields in their order."""
-    with connect(
+    fields = completed(
         url,
         token,
         as_user,
         local=lambda session, _actor: [field_body(f) for f in customfields.list_fields(session)],
         remote=lambda client: list(client.get("/custom-fields")),
-    ) as fields:
-        if as_json:
-            print_json(fields)
-        else:
-            console.print(field_table(fields))
+    )
+    print_records(fields, as_json, field_table)
 
 
 @app.command()
@@ -126,8 +121,8 @@ def create(
         created: Body = client.post("/custom-fields", body)
         return created
 
-    with connect(url, token, as_user, local=run_local, remote=run_remote) as created:
-        _show(created, "created", as_json)
+    created = completed(url, token, as_user, local=run_local, remote=run_remote)
+    report(created, as_json, "created custom field")
 
 
 def _changed(current: Body, changes: Body) -> Body:
@@ -167,15 +162,14 @@ def update(
     as_user: AsOption = None,
 ) -> None:
     """Change a custom field; what is not given stays (an admin acts; audited)."""
-    given = {
-        "name": name,
-        "kind": kind,
-        "description": description,
-        "options": options,
-        "required_at_declare": required,
-        "rank": rank,
-    }
-    changes = {key: value for key, value in given.items() if value is not None}
+    changes = given(
+        name=name,
+        kind=kind,
+        description=description,
+        options=options,
+        required_at_declare=required,
+        rank=rank,
+    )
 
     def run_local(session: Session, actor: Actor) -> Body:
         found = customfields.get_field(session, ref=field)
@@ -192,5 +186,5 @@ def update(
         )
         return changed
 
-    with connect(url, token, as_user, local=run_local, remote=run_remote) as changed:
-        _show(changed, "changed", as_json)
+    changed = completed(url, token, as_user, local=run_local, remote=run_remote)
+    report(changed, as_json, "changed custom field")

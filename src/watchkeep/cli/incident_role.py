@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, segment
-from watchkeep.cli.mode import connect
-from watchkeep.cli.output import console, fail, print_json
+from watchkeep.cli.records import (
+    Body,
+    JsonOption,
+    api_body,
+    completed,
+    found,
+    given,
+    print_records,
+    record_table,
+    report,
+)
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import roles
@@ -23,49 +32,36 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Body = dict[str, Any]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON body")]
 EDITABLE = ("name", "instructions", "rank")
 
 
 def role_body(role_type: Any) -> Body:
     """The role as the API shows it."""
-    body: Body = RoleTypeRead.model_validate(role_type, from_attributes=True).model_dump(
-        mode="json"
-    )
-    return body
+    return api_body(RoleTypeRead, role_type)
 
 
 def remote_role(client: ApiClient, slug: str) -> Body:
     """A role on a server, by slug."""
-    for role_type in client.get("/role-types"):
-        if role_type["slug"] == slug:
-            found: Body = role_type
-            return found
-    fail(f"no incident role with slug {slug}")
-    raise AssertionError  # fail() exits
+    return found(
+        client.get("/role-types"),
+        lambda role_type: role_type["slug"] == slug,
+        f"no incident role with slug {slug}",
+    )
 
 
 def role_table(listed: list[Body]) -> Table:
-    table = Table(title=f"{len(listed)} incident role(s)", header_style="bold")
-    for column in ("id", "rank", "slug", "name", "built-in"):
-        table.add_column(column, justify="right" if column in ("id", "rank") else "left")
-    for role_type in listed:
-        table.add_row(
+    rows = (
+        (
             str(role_type["id"]),
             str(role_type["rank"]),
             role_type["slug"],
             escape(role_type["name"]),
             "yes" if role_type["builtin"] else "no",
         )
-    return table
-
-
-def _show(role_type: Body, verb: str, as_json: bool) -> None:
-    if as_json:
-        print_json(role_type)
-    else:
-        console.print(f"{verb} incident role {role_type['slug']}: {escape(role_type['name'])}")
+        for role_type in listed
+    )
+    columns = ("id", "rank", "slug", "name", "built-in")
+    return record_table(f"{len(listed)} incident role(s)", columns, rows)
 
 
 @app.command("list")
@@ -76,17 +72,14 @@ def list_(
     as_user: AsOption = None,
 ) -> None:
     """List the incident roles in their order."""
-    with connect(
+    listed = completed(
         url,
         token,
         as_user,
         local=lambda session, _actor: [role_body(r) for r in roles.list_role_types(session)],
         remote=lambda client: list(client.get("/role-types")),
-    ) as listed:
-        if as_json:
-            print_json(listed)
-        else:
-            console.print(role_table(listed))
+    )
+    print_records(listed, as_json, role_table)
 
 
 @app.command()
@@ -115,8 +108,8 @@ def create(
         created: Body = client.post("/role-types", body)
         return created
 
-    with connect(url, token, as_user, local=run_local, remote=run_remote) as created:
-        _show(created, "created", as_json)
+    created = completed(url, token, as_user, local=run_local, remote=run_remote)
+    report(created, as_json, "created incident role", key="slug")
 
 
 @app.command()
@@ -134,8 +127,7 @@ def update(
 ) -> None:
     """Change an incident role's name, instructions or rank, built-in ones too; what is not
     given stays (an admin acts; audited)."""
-    given = {"name": name, "instructions": instructions, "rank": rank}
-    changes = {key: value for key, value in given.items() if value is not None}
+    changes = given(name=name, instructions=instructions, rank=rank)
 
     def run_local(session: Session, actor: Actor) -> Body:
         found = roles.get_role_type(session, ref=slug)
@@ -151,5 +143,5 @@ def update(
         changed: Body = client.put(f"/role-types/{segment(current['id'])}", body)
         return changed
 
-    with connect(url, token, as_user, local=run_local, remote=run_remote) as changed:
-        _show(changed, "changed", as_json)
+    changed = completed(url, token, as_user, local=run_local, remote=run_remote)
+    report(changed, as_json, "changed incident role", key="slug")

@@ -11,9 +11,18 @@ from sqlalchemy.orm import Session
 from watchkeep.catalog import service as catalog
 from watchkeep.catalog.schemas import service_read
 from watchkeep.cli.actor import AsOption
-from watchkeep.cli.catalog_refs import Body, completed, local_services, local_teams, pick
+from watchkeep.cli.catalog_refs import local_services, local_teams, pick
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, segment
-from watchkeep.cli.output import console, fail, print_json
+from watchkeep.cli.output import fail
+from watchkeep.cli.records import (
+    Body,
+    TableJsonOption,
+    completed,
+    given,
+    print_records,
+    record_table,
+    report,
+)
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 
@@ -36,31 +45,27 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the service as J
 
 
 def service_table(services: list[Body]) -> Table:
-    table = Table(title=f"{len(services)} service(s)", header_style="bold")
-    for column in ("id", "name", "owner team", "description"):
-        table.add_column(column, justify="right" if column == "id" else "left")
-    for service in services:
-        owner = service["owner_team"]
-        table.add_row(
+    rows = (
+        (
             str(service["id"]),
             escape(service["name"]),
-            escape(owner) if owner else "[dim]none[/dim]",
+            escape(service["owner_team"]) if service["owner_team"] else "[dim]none[/dim]",
             escape(service["description"]),
         )
-    return table
+        for service in services
+    )
+    columns = ("id", "name", "owner team", "description")
+    return record_table(f"{len(services)} service(s)", columns, rows)
 
 
 def _report(service: Body, verb: str, as_json: bool) -> None:
-    if as_json:
-        print_json(service)
-        return
     owner = f" (owner team {escape(service['owner_team'])})" if service["owner_team"] else ""
-    console.print(f"{verb} service {service['id']}: {escape(service['name'])}{owner}")
+    report(service, as_json, f"{verb} service", more=owner)
 
 
 @app.command("list")
 def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+    as_json: TableJsonOption = False,
     url: UrlOption = None,
     token: TokenOption = None,
     as_user: AsOption = None,
@@ -78,10 +83,7 @@ def list_(
         local=lambda session, _actor: local_services(session),
         remote=run_remote,
     )
-    if as_json:
-        print_json(services)
-    else:
-        console.print(service_table(services))
+    print_records(services, as_json, service_table)
 
 
 @app.command()
@@ -141,8 +143,7 @@ def update(
         fail("--owner-team and --no-owner-team exclude each other")
 
     def changes(teams: list[Body]) -> Body:
-        body: Body = {"name": name, "description": description}
-        body = {k: v for k, v in body.items() if v is not None}
+        body = given(name=name, description=description)
         if owner_team:
             body["owner_team_id"] = pick(teams, owner_team, "team")["id"]
         elif no_owner_team:

@@ -14,8 +14,6 @@ from watchkeep.catalog import service as catalog
 from watchkeep.catalog.schemas import team_read
 from watchkeep.cli.actor import AsOption
 from watchkeep.cli.catalog_refs import (
-    Body,
-    completed,
     emails_by_id,
     local_teams,
     local_user_ids,
@@ -23,7 +21,16 @@ from watchkeep.cli.catalog_refs import (
     remote_user_ids,
 )
 from watchkeep.cli.client import ApiClient, TokenOption, UrlOption, segment
-from watchkeep.cli.output import console, fail, print_json
+from watchkeep.cli.output import fail
+from watchkeep.cli.records import (
+    Body,
+    TableJsonOption,
+    completed,
+    given,
+    print_records,
+    record_table,
+    report,
+)
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 
@@ -49,18 +56,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the team as JSON
 
 
 def team_table(teams: list[Body], emails: dict[int, str]) -> Table:
-    table = Table(title=f"{len(teams)} team(s)", header_style="bold")
-    for column in ("id", "name", "members", "description"):
-        table.add_column(column, justify="right" if column == "id" else "left")
-    for team in teams:
-        members = ", ".join(emails.get(i, str(i)) for i in team["member_ids"])
-        table.add_row(
+    rows = (
+        (
             str(team["id"]),
             escape(team["name"]),
-            escape(members) or "[dim]none[/dim]",
+            escape(", ".join(emails.get(i, str(i)) for i in team["member_ids"]))
+            or "[dim]none[/dim]",
             escape(team["description"]),
         )
-    return table
+        for team in teams
+    )
+    columns = ("id", "name", "members", "description")
+    return record_table(f"{len(teams)} team(s)", columns, rows)
 
 
 def _user_bodies(session: Session) -> list[Body]:
@@ -72,7 +79,7 @@ def _user_bodies(session: Session) -> list[Body]:
 
 @app.command("list")
 def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+    as_json: TableJsonOption = False,
     url: UrlOption = None,
     token: TokenOption = None,
     as_user: AsOption = None,
@@ -87,17 +94,7 @@ def list_(
         return teams, ([] if as_json else client.get("/users"))
 
     teams, users = completed(url, token, as_user, local=run_local, remote=run_remote)
-    if as_json:
-        print_json(teams)
-    else:
-        console.print(team_table(teams, emails_by_id(users)))
-
-
-def _report(team: Body, verb: str, as_json: bool) -> None:
-    if as_json:
-        print_json(team)
-    else:
-        console.print(f"{verb} team {team['id']}: {escape(team['name'])}")
+    print_records(teams, as_json, lambda listed: team_table(listed, emails_by_id(users)))
 
 
 @app.command()
@@ -134,7 +131,7 @@ def create(
         return created
 
     created = completed(url, token, as_user, local=run_local, remote=run_remote)
-    _report(created, "created", as_json)
+    report(created, as_json, "created team")
 
 
 @app.command()
@@ -175,13 +172,10 @@ def update(
 
     def run_remote(client: ApiClient) -> Body:
         team_id = pick(client.get("/teams"), team, "team")["id"]
-        body: Body = {"name": name, "description": description}
-        if emails is not None:
-            body["member_ids"] = remote_user_ids(client, emails)
-        changed: Body = client.patch(
-            f"/teams/{segment(team_id)}", {k: v for k, v in body.items() if v is not None}
-        )
+        members = None if emails is None else remote_user_ids(client, emails)
+        body = given(name=name, description=description, member_ids=members)
+        changed: Body = client.patch(f"/teams/{segment(team_id)}", body)
         return changed
 
     changed = completed(url, token, as_user, local=run_local, remote=run_remote)
-    _report(changed, "saved", as_json)
+    report(changed, as_json, "saved team")
