@@ -1,5 +1,6 @@
 """Imports every domain's models so that the metadata is complete (migrations, tests)."""
 
+from watchkeep.alert import models as alert_models
 from watchkeep.auth import models as auth_models
 from watchkeep.catalog import models as catalog_models
 from watchkeep.core import counter
@@ -13,6 +14,7 @@ from watchkeep.problem import models as problem_models
 metadata = Base.metadata
 
 __all__ = [
+    "alert_models",
     "auth_models",
     "catalog_models",
     "counter",

@@ -5,6 +5,7 @@ commits: a test that needs an HTTP client to see the data commits (which only re
 its SAVEPOINT).
 """
 
+from tests.factories.alert import make_route, make_source
 from tests.factories.auth import (
     PASSWORD,
     Person,
@@ -36,8 +37,10 @@ __all__ = [
     "make_known_error",
     "make_person",
     "make_problem",
+    "make_route",
     "make_schedule",
     "make_service",
+    "make_source",
     "make_team",
     "make_token",
     "propose_problem",

@@ -4,6 +4,8 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
+from watchkeep.alert import api as alert_api
+from watchkeep.alert.api import ingest
 from watchkeep.assist import api as assist_api
 from watchkeep.auth import api as auth_api
 from watchkeep.catalog import api as catalog_api
@@ -20,7 +22,11 @@ API_MODULES: tuple[ModuleType, ...] = (
     auth_api,
     jobs_api,
     oncall_api,
+    alert_api,
 )
+
+INGEST_ROUTER = ingest.router
+"""The senders' endpoints, mounted at the root where senders expect them."""
 
 
 def build_router() -> APIRouter:

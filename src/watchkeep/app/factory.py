@@ -77,6 +77,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(api.build_router(), prefix="/api/v1")
+    app.include_router(api.INGEST_ROUTER)
     app.include_router(web.build_router())
     app.mount("/static/api-docs", StaticFiles(directory=docs.ASSETS), name="api-docs")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -3,13 +3,20 @@ its own ``tasks.register``; this only lists the domains."""
 
 from types import ModuleType
 
+from watchkeep.alert import tasks as alert_tasks
 from watchkeep.assist import tasks as assist_tasks
 from watchkeep.auth import tasks as auth_tasks
 from watchkeep.incident import tasks as incident_tasks
 from watchkeep.jobs.registry import Registry
 from watchkeep.oncall import tasks as oncall_tasks
 
-DOMAIN_TASKS: tuple[ModuleType, ...] = (auth_tasks, incident_tasks, oncall_tasks, assist_tasks)
+DOMAIN_TASKS: tuple[ModuleType, ...] = (
+    auth_tasks,
+    incident_tasks,
+    oncall_tasks,
+    alert_tasks,
+    assist_tasks,
+)
 
 
 def build_registry() -> Registry:

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         le=1000,
         description="Reads, and writes, one server process works on at once; the rest wait",
     )
+    ingest_events_per_minute: int = Field(
+        6000,
+        ge=1,
+        description="Requests one alert source may send per minute to one server process "
+        "(more: 429 with Retry-After)",
+    )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")

@@ -90,6 +90,8 @@ class Incident(Base):
     timestamp_sources: Mapped[dict[str, str]] = mapped_column(JSONValue, default=dict)
     next_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    labels: Mapped[dict[str, str]] = mapped_column(JSONValue, default=dict)
+    """The labels of the alerts it was opened from (``alertname`` among them)."""
 
     severity: Mapped[Severity] = relationship(lazy="joined")
     type: Mapped[IncidentType] = relationship(lazy="joined")

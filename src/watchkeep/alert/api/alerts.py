@@ -1,0 +1,85 @@
+"""Alerts and change events (JSON)."""
+
+from fastapi import APIRouter, Query
+
+from watchkeep.alert import alerts, changes
+from watchkeep.alert.schemas import (
+    AlertEventRead,
+    AlertPage,
+    AlertRead,
+    ChangeRead,
+    alert_read,
+    change_read,
+    event_read,
+)
+from watchkeep.core.clock import utcnow
+from watchkeep.core.limits import LooseInstant, QueryId
+from watchkeep.http.deps import CurrentActor, DbSession, Responder
+
+router = APIRouter(tags=["alerts"])
+
+
+@router.get("/alerts")
+def list_alerts(
+    session: DbSession,
+    _actor: CurrentActor,
+    status: str | None = Query(
+        None, max_length=20, description="open, firing, acknowledged or resolved"
+    ),
+    source_id: QueryId | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    before_id: QueryId | None = Query(None, description="Only alerts older than this one"),
+) -> AlertPage:
+    """Alerts, newest first."""
+    items, more = alerts.list_alerts(
+        session, status=status, source_id=source_id, limit=limit, before_id=before_id
+    )
+    return AlertPage(
+        items=[alert_read(a) for a in items],
+        next_before_id=items[-1].id if more and items else None,
+    )
+
+
+@router.get("/alerts/{alert_id:id}")
+def get_alert(alert_id: int, session: DbSession, _actor: CurrentActor) -> AlertRead:
+    return alert_read(alerts.get(session, alert_id=alert_id))
+
+
+@router.get("/alerts/{alert_id:id}/events")
+def alert_events(alert_id: int, session: DbSession, _actor: CurrentActor) -> list[AlertEventRead]:
+    """What happened to the alert, oldest first, each event with its raw payload."""
+    alerts.get(session, alert_id=alert_id)
+    return [event_read(e, p) for e, p in alerts.events(session, alert_id=alert_id)]
+
+
+@router.post("/alerts/{alert_id:id}/acknowledge")
+def acknowledge(alert_id: int, session: DbSession, actor: Responder) -> AlertRead:
+    """Acknowledge the alert: paging for it stops."""
+    return alert_read(alerts.acknowledge(session, alert_id=alert_id, actor=actor, now=utcnow()))
+
+
+@router.post("/alerts/{alert_id:id}/resolve")
+def resolve(alert_id: int, session: DbSession, actor: Responder) -> AlertRead:
+    """Resolve the alert; a later trigger with its key opens a new one."""
+    return alert_read(alerts.resolve(session, alert_id=alert_id, actor=actor, now=utcnow()))
+
+
+@router.get("/changes")
+def list_changes(
+    session: DbSession,
+    _actor: CurrentActor,
+    service_id: QueryId | None = None,
+    since: LooseInstant | None = None,
+    until: LooseInstant | None = None,
+    limit: int = Query(50, ge=1, le=500),
+) -> list[ChangeRead]:
+    """Change events newest first (deploys, configuration changes)."""
+    found = changes.list_changes(
+        session, service_id=service_id, since=since, until=until, limit=limit
+    )
+    return [change_read(c) for c in found]
+
+
+@router.get("/changes/{change_id:id}")
+def get_change(change_id: int, session: DbSession, _actor: CurrentActor) -> ChangeRead:
+    return change_read(changes.get(session, change_id=change_id))

@@ -1,0 +1,268 @@
+"""The senders' endpoints, where they expect them (not under ``/api/v1``).
+
+- ``POST /ingest/alertmanager/{key}``, ``/ingest/grafana/{key}``, ``/ingest/generic/{key}``:
+  webhooks; the key in the path names the source.
+- ``GET|POST /ingest/heartbeat/{key}``: a heartbeat monitor's ping.
+- ``POST /v2/enqueue`` and ``POST /v2/change/enqueue``: PagerDuty's Events API v2, with
+  PagerDuty's answers, so that any sender that speaks it works unchanged.
+
+A 2xx answer means the payload and what it did are committed. Refused payloads (400, 413,
+429) store nothing; a database that cannot answer gives 503, which senders retry.
+"""
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from watchkeep.alert import changes, heartbeats, ingest, normalize, sources
+from watchkeep.alert.api.ratelimit import RateLimiter, retry_after
+from watchkeep.alert.normalize import PayloadError, Signal
+from watchkeep.alert.schemas import (
+    EventOutcome,
+    IngestAnswer,
+    PagerDutyAnswer,
+    PagerDutyError,
+)
+from watchkeep.core.clock import utcnow
+from watchkeep.core.db import Database
+from watchkeep.core.errors import NotFound
+from watchkeep.http.errors import error_body
+from watchkeep.http.openapi import ERROR_SCHEMA_REF
+
+router = APIRouter(tags=["ingest"])
+
+PAGERDUTY_MAX_BYTES = 512 * 1024
+"""PagerDuty's limit on one event."""
+
+Key = Path(min_length=1, max_length=64, description="The source's integration key")
+
+_ERROR = {"content": {"application/json": {"schema": ERROR_SCHEMA_REF}}}
+_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+_PD_ERROR = {"model": PagerDutyError}
+
+
+def _limiter(request: Request) -> RateLimiter:
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, "ingest_limiter", None)
+    if limiter is None:
+        limiter = state.ingest_limiter = RateLimiter(state.settings.ingest_events_per_minute)
+    return limiter
+
+
+def _database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _decode(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise PayloadError([f"the body is not valid JSON: {exc}"]) from None
+
+
+def _accept(
+    db: Database, key: str, format: str, body: Any, signals: list[Signal]
+) -> list[ingest.Outcome] | None:
+    """Store the payload for the source of ``key``; ``None`` if no enabled source has it."""
+    with db.session() as session:
+        source = sources.find_by_key(session, key=key)
+        if source is None:
+            return None
+        return ingest.accept(
+            session, source=source, format=format, body=body, signals=signals, now=utcnow()
+        )
+
+
+def _answer(outcomes: list[ingest.Outcome]) -> IngestAnswer:
+    return IngestAnswer(
+        status="success",
+        alerts=[
+            EventOutcome(
+                dedup_key=o.dedup_key,
+                outcome=o.outcome,
+                alert=f"ALR-{o.alert_id}" if o.alert_id is not None else None,
+            )
+            for o in outcomes
+        ],
+    )
+
+
+def _too_fast(wait: float, body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=429, headers={"Retry-After": retry_after(wait)})
+
+
+def _webhook(format: str, parse: Callable[[Any], list[Signal]], summary: str) -> None:
+    @router.post(
+        f"/ingest/{format}/{{key}}",
+        status_code=202,
+        response_model=IngestAnswer,
+        summary=summary,
+        operation_id=f"ingest_{format}",
+        openapi_extra=_BODY,
+        responses={400: _ERROR, 404: _ERROR, 413: _ERROR, 429: _ERROR},
+    )
+    async def receive(request: Request, key: str = Key) -> IngestAnswer | JSONResponse:
+        wait = _limiter(request).take(key)
+        if wait:
+            return _too_fast(wait, error_body("too_many_requests", "slow down and retry later"))
+        try:
+            body = _decode(await request.body())
+            signals = parse(body)
+        except PayloadError as exc:
+            return JSONResponse(
+                error_body("invalid_payload", str(exc), {"errors": exc.errors}), status_code=400
+            )
+        outcomes = await run_in_threadpool(_accept, _database(request), key, format, body, signals)
+        if outcomes is None:
+            raise NotFound("no enabled alert source has this key", field="key")
+        return _answer(outcomes)
+
+
+_webhook("alertmanager", normalize.alertmanager, "Prometheus Alertmanager webhook (version 4)")
+_webhook("grafana", normalize.grafana, "Grafana alerting webhook")
+_webhook("generic", normalize.generic, "Generic HTTP alert source")
+
+
+def _ping(db: Database, key: str) -> list[ingest.Outcome] | None:
+    with db.session() as session:
+        source = sources.find_by_key(session, key=key)
+        if source is None:
+            return None
+        return heartbeats.ping(session, source=source, now=utcnow())
+
+
+@router.api_route(
+    "/ingest/heartbeat/{key}",
+    methods=["GET", "POST"],
+    response_model=IngestAnswer,
+    summary="A heartbeat monitor's ping",
+    responses={404: _ERROR, 429: _ERROR},
+)
+async def heartbeat(request: Request, key: str = Key) -> IngestAnswer | JSONResponse:
+    """Ping a heartbeat source: it is on time again, and its missed-heartbeat alert, if
+    open, resolves. A ``curl`` of the URL is enough."""
+    wait = _limiter(request).take(key)
+    if wait:
+        return _too_fast(wait, error_body("too_many_requests", "slow down and retry later"))
+    outcomes = await run_in_threadpool(_ping, _database(request), key)
+    if outcomes is None:
+        raise NotFound("no enabled alert source has this key", field="key")
+    return _answer(outcomes)
+
+
+def _pd_error(status: int, message: str, errors: list[str]) -> JSONResponse:
+    body = {"status": "invalid event", "message": message, "errors": errors}
+    return JSONResponse(body, status_code=status)
+
+
+async def _pd_body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > PAGERDUTY_MAX_BYTES:
+        raise _TooLarge(len(raw))
+    return _decode(raw)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+_PD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _PD_ERROR,
+    413: _PD_ERROR,
+    429: _PD_ERROR,
+}
+
+
+@router.post(
+    "/v2/enqueue",
+    status_code=202,
+    response_model=PagerDutyAnswer,
+    summary="PagerDuty Events API v2: send an alert event",
+    openapi_extra=_BODY,
+    responses=_PD_RESPONSES,
+)
+async def enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
+    """Trigger, acknowledge or resolve an alert as PagerDuty's Events API v2 does: the
+    ``routing_key`` is the source's integration key."""
+    try:
+        body = await _pd_body(request)
+        routing_key, signal = normalize.pagerduty_event(body)
+    except _TooLarge as exc:
+        return _too_large(exc)
+    except PayloadError as exc:
+        return _pd_error(400, "Event object is invalid", exc.errors)
+    wait = _limiter(request).take(routing_key)
+    if wait:
+        return _pd_throttled(wait)
+    key = signal.dedup_key or uuid.uuid4().hex
+    signal = dataclasses.replace(signal, dedup_key=key)
+    db = _database(request)
+    outcomes = await run_in_threadpool(_accept, db, routing_key, "pagerduty", body, [signal])
+    if outcomes is None:
+        return _pd_error(400, "Event object is invalid", ["Invalid routing key"])
+    return PagerDutyAnswer(status="success", message="Event processed", dedup_key=key)
+
+
+def _too_large(exc: _TooLarge) -> JSONResponse:
+    return _pd_error(
+        413,
+        "Request too large",
+        [f"the event is {exc.size} bytes; the limit is {PAGERDUTY_MAX_BYTES}"],
+    )
+
+
+def _pd_throttled(wait: float) -> JSONResponse:
+    body = {
+        "status": "throttle event",
+        "message": "Requests for this routing key are arriving too quickly. Please retry later.",
+        "errors": [],
+    }
+    return _too_fast(wait, body)
+
+
+def _record_change(db: Database, key: str, body: Any, change: normalize.Change) -> bool:
+    with db.session() as session:
+        source = sources.find_by_key(session, key=key)
+        if source is None:
+            return False
+        changes.record(session, source=source, body=body, change=change, now=utcnow())
+        return True
+
+
+@router.post(
+    "/v2/change/enqueue",
+    status_code=202,
+    response_model=PagerDutyAnswer,
+    summary="PagerDuty Events API v2: send a change event",
+    openapi_extra=_BODY,
+    responses=_PD_RESPONSES,
+)
+async def change_enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
+    """Store a change event (a deploy, a configuration change) with its links."""
+    try:
+        body = await _pd_body(request)
+        routing_key, change = normalize.pagerduty_change(body)
+    except _TooLarge as exc:
+        return _too_large(exc)
+    except PayloadError as exc:
+        return _pd_error(400, "Event object is invalid", exc.errors)
+    wait = _limiter(request).take(routing_key)
+    if wait:
+        return _pd_throttled(wait)
+    stored = await run_in_threadpool(_record_change, _database(request), routing_key, body, change)
+    if not stored:
+        return _pd_error(400, "Event object is invalid", ["Invalid routing key"])
+    return PagerDutyAnswer(status="success", message="Change event processed")

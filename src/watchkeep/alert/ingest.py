@@ -1,0 +1,233 @@
+"""Accepting events: the raw payload and what each event did, stored in the caller's
+transaction, so that the sender's 2xx means "stored".
+
+Deduplication follows PagerDuty's rules for every format: a trigger on a key with an open
+(firing or acknowledged) alert adds to it; on a key whose alert is resolved, or a new key, it
+opens a new alert; an acknowledge or resolve of a key with no open alert is accepted and
+dropped. The open alert of a key is locked while an event changes it, and at most one alert
+per source and key is open (a unique index), so concurrent senders in any number of
+processes neither lose an event nor open two alerts for one key.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, lazyload
+
+from watchkeep.alert import routing, silences
+from watchkeep.alert.events import ALERT_ACKNOWLEDGED, ALERT_OPENED, ALERT_RESOLVED, announce
+from watchkeep.alert.models import (
+    ACKNOWLEDGED,
+    FIRING,
+    RESOLVED,
+    Alert,
+    AlertEvent,
+    AlertPayload,
+    AlertSource,
+)
+from watchkeep.alert.normalize import Link, Signal
+
+OPENED = "opened"
+UPDATED = "updated"
+DROPPED = "dropped"
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one event did: ``opened``, ``updated``, ``acknowledged``, ``resolved``,
+    ``unchanged`` (already so) or ``dropped`` (no open alert with that key)."""
+
+    dedup_key: str
+    outcome: str
+    alert_id: int | None
+
+
+class _Decisions:
+    """The routes and the active silences, read once per request and only if an alert opens."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self._session = session
+        self._now = now
+        self._routes: list[routing.Rule] | None = None
+        self._silences: list[silences.Rule] | None = None
+
+    def decide(self, alert: Alert) -> None:
+        if self._routes is None:
+            self._routes = routing.rules(self._session)
+            self._silences = silences.active_rules(self._session, now=self._now)
+        routing.apply(alert, self._routes)
+        silences.apply(alert, self._silences or [], now=self._now)
+
+
+def accept(
+    session: Session,
+    *,
+    source: AlertSource,
+    format: str,
+    body: Any,
+    signals: Sequence[Signal],
+    now: datetime,
+) -> list[Outcome]:
+    """Store ``body`` as it came and apply each of its events, in order."""
+    payload = AlertPayload(source_id=source.id, format=format, body=body, received_at=now)
+    session.add(payload)
+    session.flush()
+    decisions = _Decisions(session, now)
+    return [_apply(session, source, payload.id, signal, decisions, now) for signal in signals]
+
+
+def _open_alert(session: Session, source_id: int, key: str) -> Alert | None:
+    return session.scalar(
+        select(Alert)
+        .where(Alert.source_id == source_id, Alert.dedup_key == key, Alert.status != RESOLVED)
+        .options(lazyload("*"))
+        .with_for_update()
+    )
+
+
+def _apply(
+    session: Session,
+    source: AlertSource,
+    payload_id: int,
+    signal: Signal,
+    decisions: _Decisions,
+    now: datetime,
+) -> Outcome:
+    key = signal.dedup_key or uuid.uuid4().hex
+    alert: Alert | None
+    if signal.action == "trigger":
+        alert, outcome = _trigger(session, source, key, signal, decisions, now)
+    else:
+        alert = _open_alert(session, source.id, key)
+        if alert is None:
+            outcome = DROPPED
+        elif signal.action == "acknowledge":
+            outcome = acknowledge(session, alert, actor_id=None, now=now)
+        else:
+            outcome = resolve(session, alert, actor_id=None, now=now)
+    session.add(
+        AlertEvent(
+            payload_id=payload_id,
+            alert_id=alert.id if alert is not None else None,
+            action=signal.action,
+            outcome=outcome,
+            dedup_key=key,
+            occurred_at=now,
+        )
+    )
+    return Outcome(key, outcome, alert.id if alert is not None else None)
+
+
+def _trigger(
+    session: Session,
+    source: AlertSource,
+    key: str,
+    signal: Signal,
+    decisions: _Decisions,
+    now: datetime,
+) -> tuple[Alert, str]:
+    """Add to the key's open alert, or open one. If another transaction opens one between our
+    look and our insert, the unique index refuses ours and we add to theirs (a third refusal
+    is not a race and is raised)."""
+    for attempt in range(3):
+        alert = _open_alert(session, source.id, key)
+        if alert is not None:
+            _refresh(alert, signal, now)
+            return alert, UPDATED
+        alert = _open(session, source, key, signal, decisions, now, last=attempt == 2)
+        if alert is not None:
+            return alert, OPENED
+    raise AssertionError("unreachable: the last attempt raises")
+
+
+def _links(links: Sequence[Link]) -> list[dict[str, str]]:
+    return [{"href": link.href, "text": link.text} for link in links]
+
+
+def _open(
+    session: Session,
+    source: AlertSource,
+    key: str,
+    signal: Signal,
+    decisions: _Decisions,
+    now: datetime,
+    *,
+    last: bool,
+) -> Alert | None:
+    """A new alert for ``key``, or ``None`` if a concurrent transaction opened one first."""
+    alert = Alert(
+        source_id=source.id,
+        dedup_key=key,
+        status=FIRING,
+        title=signal.title,
+        description=signal.description,
+        severity=signal.severity,
+        labels=dict(signal.labels),
+        annotations=dict(signal.annotations),
+        links=_links(signal.links + signal.images),
+        details=dict(signal.details),
+        source_url=signal.source_url,
+        group_key=signal.group_key,
+        starts_at=signal.starts_at or now,
+        ends_at=signal.ends_at,
+        event_count=1,
+        created_at=now,
+        last_event_at=now,
+    )
+    decisions.decide(alert)
+    try:
+        with session.begin_nested():
+            session.add(alert)
+    except IntegrityError:
+        if last:
+            raise
+        return None
+    announce(session, ALERT_OPENED, alert)
+    return alert
+
+
+def _refresh(alert: Alert, signal: Signal, now: datetime) -> None:
+    """A repeated trigger: the newest description and details win; the rest accumulates."""
+    alert.title = signal.title or alert.title
+    alert.description = signal.description or alert.description
+    alert.severity = signal.severity or alert.severity
+    alert.labels = {**alert.labels, **signal.labels}
+    alert.annotations = {**alert.annotations, **signal.annotations}
+    known = {link["href"] for link in alert.links}
+    alert.links = alert.links + [
+        link for link in _links(signal.links + signal.images) if link["href"] not in known
+    ]
+    alert.details = {**alert.details, **signal.details}
+    alert.ends_at = signal.ends_at
+    alert.event_count += 1
+    alert.last_event_at = now
+
+
+def acknowledge(session: Session, alert: Alert, *, actor_id: int | None, now: datetime) -> str:
+    """Acknowledge an open alert (``actor_id=None``: its sender did); returns the outcome."""
+    if alert.status != FIRING:
+        return UNCHANGED
+    alert.status = ACKNOWLEDGED
+    alert.acknowledged_at = now
+    alert.acknowledged_by_id = actor_id
+    alert.last_event_at = now
+    announce(session, ALERT_ACKNOWLEDGED, alert, actor_id=actor_id)
+    return ACKNOWLEDGED
+
+
+def resolve(session: Session, alert: Alert, *, actor_id: int | None, now: datetime) -> str:
+    """Resolve an open alert (``actor_id=None``: its sender did); returns the outcome."""
+    if alert.status == RESOLVED:
+        return UNCHANGED
+    alert.status = RESOLVED
+    alert.resolved_at = now
+    alert.resolved_by_id = actor_id
+    alert.last_event_at = now
+    announce(session, ALERT_RESOLVED, alert, actor_id=actor_id)
+    return RESOLVED

@@ -1,0 +1,223 @@
+"""Routes: ordered rules that decide an alert's urgency and whether it declares an incident.
+
+The first route (by ``position``) whose sources, label matchers and severities fit a new alert
+is its route; an alert no route fits has high urgency and declares nothing. The decision is
+made once, when the alert opens, and kept on the alert (``route_id``), so the alert's page can
+say why it was handled as it was.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watchkeep.alert import matchers
+from watchkeep.alert.models import Alert, AlertRoute, AlertSource
+from watchkeep.alert.normalize import SEVERITIES
+from watchkeep.auth import audit
+from watchkeep.core.actor import Actor, Role
+from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.incident.models import IncidentType, Severity
+
+URGENCIES = ("high", "low")
+MAX_GROUP_MINUTES = 7 * 24 * 60
+DEFAULT_URGENCY = "high"
+LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A route as the decision needs it."""
+
+    match: matchers.RouteRule
+    urgency: str
+
+
+def list_routes(session: Session) -> list[AlertRoute]:
+    return list(session.scalars(select(AlertRoute).order_by(AlertRoute.position, AlertRoute.id)))
+
+
+def get(session: Session, *, route_id: int) -> AlertRoute:
+    route = session.get(AlertRoute, route_id)
+    if route is None:
+        raise NotFound(f"route {route_id} does not exist", field="route_id")
+    return route
+
+
+def rules(session: Session) -> list[Rule]:
+    """Every route in order, ready to decide."""
+    return [
+        Rule(
+            matchers.RouteRule(
+                id=route.id,
+                matchers=matchers.parse_all(route.matchers),
+                source_ids=frozenset(route.source_ids),
+                severities=frozenset(route.severities),
+            ),
+            route.urgency,
+        )
+        for route in list_routes(session)
+    ]
+
+
+def apply(alert: Alert, routes: list[Rule]) -> None:
+    """Give a new alert its route and urgency."""
+    chosen = matchers.choose_route(
+        [rule.match for rule in routes],
+        source_id=alert.source_id,
+        labels=alert.labels,
+        severity=alert.severity,
+    )
+    alert.route_id = chosen.id if chosen else None
+    alert.urgency = next(
+        (rule.urgency for rule in routes if chosen and rule.match.id == chosen.id),
+        DEFAULT_URGENCY,
+    )
+
+
+def _values(route: AlertRoute) -> dict[str, Any]:
+    return {
+        "name": route.name,
+        "position": route.position,
+        "source_ids": list(route.source_ids),
+        "matchers": list(route.matchers),
+        "severities": list(route.severities),
+        "urgency": route.urgency,
+        "declare_incident": route.declare_incident,
+        "severity_map": dict(route.severity_map),
+        "incident_type_id": route.incident_type_id,
+        "group_by": list(route.group_by),
+        "group_minutes": route.group_minutes,
+    }
+
+
+def _checked(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """The route's values made canonical, or ``Invalid`` saying what to fix."""
+    name = values["name"].strip()
+    if not name:
+        raise Invalid("name must not be empty", field="name")
+    try:
+        parsed = matchers.parse_all(values["matchers"])
+    except matchers.MatcherError as exc:
+        raise Invalid(str(exc), field="matchers") from None
+    unknown = sorted(set(values["severities"]) - set(SEVERITIES))
+    if unknown:
+        raise Invalid(
+            f"unknown severities {', '.join(unknown)}; use {', '.join(SEVERITIES)}",
+            field="severities",
+        )
+    if values["urgency"] not in URGENCIES:
+        raise Invalid("urgency must be high or low", field="urgency")
+    source_ids = sorted(set(values["source_ids"]))
+    found = set(session.scalars(select(AlertSource.id).where(AlertSource.id.in_(source_ids))))
+    missing = [str(i) for i in source_ids if i not in found]
+    if missing:
+        raise NotFound(f"alert sources {', '.join(missing)} do not exist", field="source_ids")
+    _check_incident_settings(session, values)
+    return values | {
+        "name": name,
+        "matchers": [str(m) for m in parsed],
+        "severities": [s for s in SEVERITIES if s in values["severities"]],
+        "source_ids": source_ids,
+    }
+
+
+def _check_incident_settings(session: Session, values: dict[str, Any]) -> None:
+    bad_keys = sorted(set(values["severity_map"]) - set(SEVERITIES))
+    if bad_keys:
+        raise Invalid(
+            f"severity_map keys must be alert severities ({', '.join(SEVERITIES)}), "
+            f"not {', '.join(bad_keys)}",
+            field="severity_map",
+        )
+    for severity_id in values["severity_map"].values():
+        if session.get(Severity, severity_id) is None:
+            raise NotFound(f"severity {severity_id} does not exist", field="severity_map")
+    type_id = values["incident_type_id"]
+    if type_id is not None and session.get(IncidentType, type_id) is None:
+        raise NotFound(f"incident type {type_id} does not exist", field="incident_type_id")
+    for label in values["group_by"]:
+        if not LABEL_NAME.fullmatch(label):
+            raise Invalid(f"group_by: {label!r} is not a label name", field="group_by")
+    if not 1 <= values["group_minutes"] <= MAX_GROUP_MINUTES:
+        raise Invalid(
+            f"group_minutes must be between 1 and {MAX_GROUP_MINUTES}", field="group_minutes"
+        )
+
+
+def _audit(
+    session: Session, actor: Actor, now: datetime, route: AlertRoute, action: str, changes: Any
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=f"alert_route:{action}",
+        subject_type="alert_route",
+        subject_id=route.id,
+        summary=f"Route {route.name} {action}d",
+        changes=changes,
+        now=now,
+    )
+
+
+def create(session: Session, *, actor: Actor, now: datetime, **fields: Any) -> AlertRoute:
+    """Add a route; without a ``position`` it goes last (admins only; audited)."""
+    actor.require(Role.ADMIN)
+    defaults: dict[str, Any] = {
+        "position": None,
+        "source_ids": [],
+        "matchers": [],
+        "severities": [],
+        "urgency": DEFAULT_URGENCY,
+        "declare_incident": False,
+        "severity_map": {},
+        "incident_type_id": None,
+        "group_by": [],
+        "group_minutes": 60,
+    }
+    values = defaults | fields
+    if values["position"] is None:
+        last = session.scalar(select(func.max(AlertRoute.position)))
+        values["position"] = 0 if last is None else last + 1
+    route = AlertRoute(**_checked(session, values), created_at=now, updated_at=now)
+    session.add(route)
+    session.flush()
+    _audit(session, actor, now, route, "create", audit.created(_values(route)))
+    return route
+
+
+def update(
+    session: Session, *, actor: Actor, now: datetime, route_id: int, **changes: Any
+) -> AlertRoute:
+    """Change a route; fields not given stay (admins only; audited). Alerts already open keep
+    the decision made when they opened."""
+    actor.require(Role.ADMIN)
+    route = get(session, route_id=route_id)
+    before = _values(route)
+    for name, value in _checked(session, before | changes).items():
+        setattr(route, name, value)
+    route.updated_at = now
+    session.flush()
+    audit.record_update(
+        session,
+        actor=actor,
+        now=now,
+        subject_type="alert_route",
+        label=f"Route {route.name}",
+        subject_id=route.id,
+        before=before,
+        after=_values(route),
+    )
+    return route
+
+
+def delete(session: Session, *, actor: Actor, now: datetime, route_id: int) -> None:
+    """Remove a route (admins only; audited); alerts it routed keep their urgency."""
+    actor.require(Role.ADMIN)
+    route = get(session, route_id=route_id)
+    _audit(session, actor, now, route, "delete", {k: (v, None) for k, v in _values(route).items()})
+    session.delete(route)
+    session.flush()

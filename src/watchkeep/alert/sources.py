@@ -1,0 +1,190 @@
+"""Alert sources and their integration keys (admins configure them; audited)."""
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watchkeep.alert.models import AlertSource
+from watchkeep.auth import audit
+from watchkeep.catalog.models import Service
+from watchkeep.core.actor import Actor, Role
+from watchkeep.core.errors import Conflict, Invalid, NotFound
+
+KINDS = ("alertmanager", "pagerduty", "grafana", "generic", "heartbeat")
+"""What a source's page explains how to send; every source accepts every ingest format."""
+
+MIN_HEARTBEAT_SECONDS = 60
+MAX_HEARTBEAT_SECONDS = 7 * 24 * 3600
+
+
+def new_key() -> str:
+    """A secret integration key: 32 hex characters, the length of a PagerDuty routing key,
+    so senders that check the length accept it."""
+    return secrets.token_hex(16)
+
+
+def list_sources(session: Session) -> list[AlertSource]:
+    return list(session.scalars(select(AlertSource).order_by(AlertSource.name)))
+
+
+def get(session: Session, *, source_id: int) -> AlertSource:
+    source = session.get(AlertSource, source_id)
+    if source is None:
+        raise NotFound(f"alert source {source_id} does not exist", field="source_id")
+    return source
+
+
+def find_by_key(session: Session, *, key: str) -> AlertSource | None:
+    """The enabled source whose integration key is ``key``, if any."""
+    return session.scalar(
+        select(AlertSource).where(AlertSource.integration_key == key, AlertSource.enabled)
+    )
+
+
+def _values(source: AlertSource) -> dict[str, Any]:
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "description": source.description,
+        "service_id": source.service_id,
+        "enabled": source.enabled,
+        "heartbeat_seconds": source.heartbeat_seconds,
+        "grace_seconds": source.grace_seconds,
+    }
+
+
+def _check(session: Session, values: dict[str, Any], *, source_id: int | None) -> None:
+    name = values["name"].strip()
+    if not name:
+        raise Invalid("name must not be empty", field="name")
+    values["name"] = name
+    if values["kind"] not in KINDS:
+        raise Invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    clash = session.scalar(select(AlertSource.id).where(AlertSource.name == name))
+    if clash is not None and clash != source_id:
+        raise Conflict(f"an alert source named {name!r} already exists", field="name")
+    if values["service_id"] is not None and session.get(Service, values["service_id"]) is None:
+        raise NotFound(f"service {values['service_id']} does not exist", field="service_id")
+    period = values["heartbeat_seconds"]
+    if values["kind"] == "heartbeat":
+        if period is None or not MIN_HEARTBEAT_SECONDS <= period <= MAX_HEARTBEAT_SECONDS:
+            raise Invalid(
+                "a heartbeat source needs heartbeat_seconds between "
+                f"{MIN_HEARTBEAT_SECONDS} and {MAX_HEARTBEAT_SECONDS}",
+                field="heartbeat_seconds",
+            )
+    elif period is not None:
+        raise Invalid("only a heartbeat source has heartbeat_seconds", field="heartbeat_seconds")
+    if not 0 <= values["grace_seconds"] <= MAX_HEARTBEAT_SECONDS:
+        raise Invalid(
+            f"grace_seconds must be between 0 and {MAX_HEARTBEAT_SECONDS}", field="grace_seconds"
+        )
+
+
+def create(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    name: str,
+    kind: str,
+    description: str = "",
+    service_id: int | None = None,
+    heartbeat_seconds: int | None = None,
+    grace_seconds: int = 0,
+) -> AlertSource:
+    """Create a source with a fresh integration key (admins only; audited)."""
+    actor.require(Role.ADMIN)
+    values: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "description": description,
+        "service_id": service_id,
+        "enabled": True,
+        "heartbeat_seconds": heartbeat_seconds,
+        "grace_seconds": grace_seconds,
+    }
+    _check(session, values, source_id=None)
+    source = AlertSource(**values, integration_key=new_key(), created_at=now, updated_at=now)
+    if kind == "heartbeat":
+        # The first period starts now: a monitor that never pinged is late after one period.
+        source.last_event_at = now
+    session.add(source)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="alert_source:create",
+        subject_type="alert_source",
+        subject_id=source.id,
+        summary=f"Alert source {source.name} created",
+        changes=audit.created(_values(source)),
+        now=now,
+    )
+    return source
+
+
+def update(
+    session: Session, *, actor: Actor, now: datetime, source_id: int, **changes: Any
+) -> AlertSource:
+    """Change a source's settings; fields not given stay as they are (admins only; audited)."""
+    actor.require(Role.ADMIN)
+    source = get(session, source_id=source_id)
+    before = _values(source)
+    values = before | changes
+    _check(session, values, source_id=source.id)
+    for name, value in values.items():
+        setattr(source, name, value)
+    source.updated_at = now
+    session.flush()
+    audit.record_update(
+        session,
+        actor=actor,
+        now=now,
+        subject_type="alert_source",
+        label=f"Alert source {source.name}",
+        subject_id=source.id,
+        before=before,
+        after=_values(source),
+    )
+    return source
+
+
+def rotate_key(session: Session, *, actor: Actor, now: datetime, source_id: int) -> AlertSource:
+    """Give the source a new integration key; the old one stops working at once."""
+    actor.require(Role.ADMIN)
+    source = get(session, source_id=source_id)
+    source.integration_key = new_key()
+    source.key_rotated_at = now
+    source.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="alert_source:rotate_key",
+        subject_type="alert_source",
+        subject_id=source.id,
+        summary=f"Alert source {source.name}: integration key rotated",
+        changes={},
+        now=now,
+    )
+    return source
+
+
+def endpoints(base_url: str, source: AlertSource) -> dict[str, str]:
+    """Where a sender sends each format for ``source`` (PagerDuty's take the key in the body
+    as ``routing_key``)."""
+    base = base_url.rstrip("/")
+    key = source.integration_key
+    if source.kind == "heartbeat":
+        return {"heartbeat": f"{base}/ingest/heartbeat/{key}"}
+    return {
+        "alertmanager": f"{base}/ingest/alertmanager/{key}",
+        "grafana": f"{base}/ingest/grafana/{key}",
+        "generic": f"{base}/ingest/generic/{key}",
+        "pagerduty": f"{base}/v2/enqueue",
+        "pagerduty_change": f"{base}/v2/change/enqueue",
+    }
