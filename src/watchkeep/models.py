@@ -3,8 +3,9 @@
 from watchkeep.alert import models as alert_models
 from watchkeep.auth import models as auth_models
 from watchkeep.catalog import models as catalog_models
-from watchkeep.core import counter
+from watchkeep.core import counter, signing
 from watchkeep.core.db import Base
+from watchkeep.escalation import models as escalation_models
 from watchkeep.followup import models as followup_models
 from watchkeep.incident import models as incident_models
 from watchkeep.jobs import models as jobs_models
@@ -18,10 +19,12 @@ __all__ = [
     "auth_models",
     "catalog_models",
     "counter",
+    "escalation_models",
     "followup_models",
     "incident_models",
     "jobs_models",
     "metadata",
     "oncall_models",
     "problem_models",
+    "signing",
 ]

@@ -87,6 +87,17 @@ def acknowledge(session: Session, *, alert_id: int, actor: Actor, now: datetime)
     return alert
 
 
+def note_acknowledgement(session: Session, *, alert_id: int, actor: Actor, now: datetime) -> Alert:
+    """Note one person's acknowledgement of an alert that needs everyone's (its escalation
+    policy's mode ``all``): recorded, the alert stays firing."""
+    actor.require(Role.RESPONDER)
+    alert = get(session, alert_id=alert_id, lock=True)
+    if alert.status == RESOLVED:
+        raise Conflict(f"{alert.reference} is resolved; there is nothing to acknowledge")
+    _record(session, alert, action="acknowledge", outcome="noted", actor=actor, now=now)
+    return alert
+
+
 def resolve(session: Session, *, alert_id: int, actor: Actor, now: datetime) -> Alert:
     """Resolve an open alert (responders); resolving a resolved alert changes nothing. A later
     trigger with the same key opens a new alert."""

@@ -33,6 +33,11 @@ class AlertSource(Base):
         BigId, ForeignKey("service.id", ondelete="SET NULL")
     )
     enabled: Mapped[bool] = mapped_column(default=True)
+    # The escalation domain's table, referred to by id only: alerts no route gives a policy
+    # are escalated with their source's.
+    escalation_policy_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("escalation_policy.id", ondelete="SET NULL")
+    )
     heartbeat_seconds: Mapped[int | None] = mapped_column()
     grace_seconds: Mapped[int] = mapped_column(default=0)
     last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -164,6 +169,9 @@ class AlertRoute(Base):
     matchers: Mapped[list[str]] = mapped_column(JSONValue, default=list)
     severities: Mapped[list[str]] = mapped_column(JSONValue, default=list)
     urgency: Mapped[str] = mapped_column(String(10), default="high")
+    escalation_policy_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("escalation_policy.id", ondelete="SET NULL")
+    )
     declare_incident: Mapped[bool] = mapped_column(default=False)
     severity_map: Mapped[dict[str, int]] = mapped_column(JSONValue, default=dict)
     incident_type_id: Mapped[int | None] = mapped_column(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session
 
 from watchkeep.alert import matchers
@@ -26,6 +26,21 @@ URGENCIES = ("high", "low")
 MAX_GROUP_MINUTES = 7 * 24 * 60
 DEFAULT_URGENCY = "high"
 LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+_POLICIES = table("escalation_policy", column("id"))
+"""The escalation domain's policies, which routes and sources name by id only (that domain
+builds on this one)."""
+
+
+def check_policy(session: Session, policy_id: int | None) -> None:
+    """``NotFound`` unless ``policy_id`` is ``None`` or an escalation policy's id."""
+    if policy_id is None:
+        return
+    if session.scalar(select(_POLICIES.c.id).where(_POLICIES.c.id == policy_id)) is None:
+        raise NotFound(
+            f"escalation policy {policy_id} does not exist", field="escalation_policy_id"
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,7 @@ def _values(route: AlertRoute) -> dict[str, Any]:
         "matchers": list(route.matchers),
         "severities": list(route.severities),
         "urgency": route.urgency,
+        "escalation_policy_id": route.escalation_policy_id,
         "declare_incident": route.declare_incident,
         "severity_map": dict(route.severity_map),
         "incident_type_id": route.incident_type_id,
@@ -116,6 +132,7 @@ def _checked(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     missing = [str(i) for i in source_ids if i not in found]
     if missing:
         raise NotFound(f"alert sources {', '.join(missing)} do not exist", field="source_ids")
+    check_policy(session, values["escalation_policy_id"])
     _check_incident_settings(session, values)
     return values | {
         "name": name,
@@ -172,6 +189,7 @@ def create(session: Session, *, actor: Actor, now: datetime, **fields: Any) -> A
         "matchers": [],
         "severities": [],
         "urgency": DEFAULT_URGENCY,
+        "escalation_policy_id": None,
         "declare_incident": False,
         "severity_map": {},
         "incident_type_id": None,

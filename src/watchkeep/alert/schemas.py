@@ -30,6 +30,9 @@ class SourceIn(Input):
     kind: SourceKind
     description: Text = ""
     service_id: Id | None = None
+    escalation_policy_id: Id | None = Field(
+        None, description="Escalates alerts that no route gives a policy"
+    )
     heartbeat_seconds: Whole | None = Field(
         None, description="Heartbeat sources: the period within which a ping must come"
     )
@@ -41,6 +44,7 @@ class SourcePatch(Input):
     description: Text | None = None
     service_id: Id | None = None
     enabled: Flag | None = None
+    escalation_policy_id: Id | None = None
     heartbeat_seconds: Whole | None = None
     grace_seconds: Whole | None = None
 
@@ -52,6 +56,7 @@ class SourceRead(BaseModel):
     description: str
     service: Ref | None
     enabled: bool
+    escalation_policy_id: int | None
     integration_key: str = Field(description="The secret that senders use (admins only)")
     heartbeat_seconds: int | None
     grace_seconds: int
@@ -69,6 +74,7 @@ class RouteIn(Input):
     )
     severities: list[Word] = Field([], max_length=4, description="Empty: any severity")
     urgency: Word = "high"
+    escalation_policy_id: Id | None = None
     declare_incident: Flag = False
     severity_map: dict[Word, Id] = Field(
         {}, description="Alert severity (critical, error, warning, info) → incident severity id"
@@ -85,6 +91,7 @@ class RoutePatch(Input):
     matchers: list[Matcher] | None = Field(None, max_length=50)
     severities: list[Word] | None = Field(None, max_length=4)
     urgency: Word | None = None
+    escalation_policy_id: Id | None = None
     declare_incident: Flag | None = None
     severity_map: dict[Word, Id] | None = None
     incident_type_id: Id | None = None
@@ -100,6 +107,7 @@ class RouteRead(BaseModel):
     matchers: list[str]
     severities: list[str]
     urgency: str
+    escalation_policy_id: int | None
     declare_incident: bool
     severity_map: dict[str, int]
     incident_type_id: int | None
@@ -198,6 +206,7 @@ def source_read(source: AlertSource, endpoints: dict[str, str]) -> SourceRead:
         description=source.description,
         service=_ref(source.service),
         enabled=source.enabled,
+        escalation_policy_id=source.escalation_policy_id,
         integration_key=source.integration_key,
         heartbeat_seconds=source.heartbeat_seconds,
         grace_seconds=source.grace_seconds,

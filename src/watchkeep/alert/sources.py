@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.alert.models import AlertSource
+from watchkeep.alert.routing import check_policy
 from watchkeep.auth import audit
 from watchkeep.catalog.models import Service
 from watchkeep.core.actor import Actor, Role
@@ -51,6 +52,7 @@ def _values(source: AlertSource) -> dict[str, Any]:
         "description": source.description,
         "service_id": source.service_id,
         "enabled": source.enabled,
+        "escalation_policy_id": source.escalation_policy_id,
         "heartbeat_seconds": source.heartbeat_seconds,
         "grace_seconds": source.grace_seconds,
     }
@@ -68,6 +70,7 @@ def _check(session: Session, values: dict[str, Any], *, source_id: int | None) -
         raise Conflict(f"an alert source named {name!r} already exists", field="name")
     if values["service_id"] is not None and session.get(Service, values["service_id"]) is None:
         raise NotFound(f"service {values['service_id']} does not exist", field="service_id")
+    check_policy(session, values["escalation_policy_id"])
     period = values["heartbeat_seconds"]
     if values["kind"] == "heartbeat":
         if period is None or not MIN_HEARTBEAT_SECONDS <= period <= MAX_HEARTBEAT_SECONDS:
@@ -93,6 +96,7 @@ def create(
     kind: str,
     description: str = "",
     service_id: int | None = None,
+    escalation_policy_id: int | None = None,
     heartbeat_seconds: int | None = None,
     grace_seconds: int = 0,
 ) -> AlertSource:
@@ -104,6 +108,7 @@ def create(
         "description": description,
         "service_id": service_id,
         "enabled": True,
+        "escalation_policy_id": escalation_policy_id,
         "heartbeat_seconds": heartbeat_seconds,
         "grace_seconds": grace_seconds,
     }

@@ -9,6 +9,7 @@ from watchkeep.alert.api import ingest
 from watchkeep.assist import api as assist_api
 from watchkeep.auth import api as auth_api
 from watchkeep.catalog import api as catalog_api
+from watchkeep.escalation import api as escalation_api
 from watchkeep.incident import api as incident_api
 from watchkeep.jobs import api as jobs_api
 from watchkeep.oncall import api as oncall_api
@@ -23,6 +24,7 @@ API_MODULES: tuple[ModuleType, ...] = (
     jobs_api,
     oncall_api,
     alert_api,
+    escalation_api,
 )
 
 INGEST_ROUTER = ingest.router

@@ -6,6 +6,7 @@ from types import ModuleType
 from watchkeep.alert import tasks as alert_tasks
 from watchkeep.assist import tasks as assist_tasks
 from watchkeep.auth import tasks as auth_tasks
+from watchkeep.escalation import tasks as escalation_tasks
 from watchkeep.incident import tasks as incident_tasks
 from watchkeep.jobs.registry import Registry
 from watchkeep.oncall import tasks as oncall_tasks
@@ -15,6 +16,7 @@ DOMAIN_TASKS: tuple[ModuleType, ...] = (
     incident_tasks,
     oncall_tasks,
     alert_tasks,
+    escalation_tasks,
     assist_tasks,
 )
 

@@ -12,9 +12,8 @@ from watchkeep.alert.schemas import (
     change_read,
     event_read,
 )
-from watchkeep.core.clock import utcnow
 from watchkeep.core.limits import LooseInstant, QueryId
-from watchkeep.http.deps import CurrentActor, DbSession, Responder
+from watchkeep.http.deps import CurrentActor, DbSession
 
 router = APIRouter(tags=["alerts"])
 
@@ -50,18 +49,6 @@ def alert_events(alert_id: int, session: DbSession, _actor: CurrentActor) -> lis
     """What happened to the alert, oldest first, each event with its raw payload."""
     alerts.get(session, alert_id=alert_id)
     return [event_read(e, p) for e, p in alerts.events(session, alert_id=alert_id)]
-
-
-@router.post("/alerts/{alert_id:id}/acknowledge")
-def acknowledge(alert_id: int, session: DbSession, actor: Responder) -> AlertRead:
-    """Acknowledge the alert: paging for it stops."""
-    return alert_read(alerts.acknowledge(session, alert_id=alert_id, actor=actor, now=utcnow()))
-
-
-@router.post("/alerts/{alert_id:id}/resolve")
-def resolve(alert_id: int, session: DbSession, actor: Responder) -> AlertRead:
-    """Resolve the alert; a later trigger with its key opens a new one."""
-    return alert_read(alerts.resolve(session, alert_id=alert_id, actor=actor, now=utcnow()))
 
 
 @router.get("/changes")
