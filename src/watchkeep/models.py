@@ -9,6 +9,7 @@ from watchkeep.escalation import models as escalation_models
 from watchkeep.followup import models as followup_models
 from watchkeep.incident import models as incident_models
 from watchkeep.jobs import models as jobs_models
+from watchkeep.notify import models as notify_models
 from watchkeep.oncall import models as oncall_models
 from watchkeep.problem import models as problem_models
 
@@ -24,6 +25,7 @@ __all__ = [
     "incident_models",
     "jobs_models",
     "metadata",
+    "notify_models",
     "oncall_models",
     "problem_models",
     "signing",

@@ -80,6 +80,7 @@ class Alert(Base):
         ),
         Index("ix_alert_status_created", "status", "created_at"),
         Index("ix_alert_source_key", "source_id", "dedup_key"),
+        Index("ix_alert_route_group", "route_id", "incident_group", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -118,6 +119,9 @@ class Alert(Base):
     incident_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("incident.id", ondelete="SET NULL"), index=True
     )
+    incident_group: Mapped[str | None] = mapped_column(String(255))
+    """What groups the alert with others of its route into one incident (its route's
+    ``group_by`` labels, else its group key or deduplication key)."""
 
     source: Mapped[AlertSource] = relationship(lazy="joined")
     acknowledged_by: Mapped[User | None] = relationship(

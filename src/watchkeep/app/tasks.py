@@ -9,6 +9,7 @@ from watchkeep.auth import tasks as auth_tasks
 from watchkeep.escalation import tasks as escalation_tasks
 from watchkeep.incident import tasks as incident_tasks
 from watchkeep.jobs.registry import Registry
+from watchkeep.notify import tasks as notify_tasks
 from watchkeep.oncall import tasks as oncall_tasks
 
 DOMAIN_TASKS: tuple[ModuleType, ...] = (
@@ -17,6 +18,7 @@ DOMAIN_TASKS: tuple[ModuleType, ...] = (
     oncall_tasks,
     alert_tasks,
     escalation_tasks,
+    notify_tasks,
     assist_tasks,
 )
 

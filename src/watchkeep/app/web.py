@@ -7,11 +7,22 @@ from types import ModuleType
 from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
-from watchkeep import assist, auth, catalog, followup, incident, jobs, oncall, problem
+from watchkeep import (
+    assist,
+    auth,
+    catalog,
+    escalation,
+    followup,
+    incident,
+    jobs,
+    oncall,
+    problem,
+)
 from watchkeep.app import pages
 from watchkeep.assist import web as assist_web
 from watchkeep.auth import web as auth_web
 from watchkeep.catalog import web as catalog_web
+from watchkeep.escalation import web as escalation_web
 from watchkeep.http.panels import PanelSet
 from watchkeep.http.templates import make_templates
 from watchkeep.incident import web as incident_web
@@ -27,6 +38,7 @@ TEMPLATE_PACKAGES: tuple[ModuleType, ...] = (
     incident,
     problem,
     oncall,
+    escalation,
     assist,
     jobs,
 )
@@ -38,6 +50,7 @@ WEB_MODULES: tuple[ModuleType, ...] = (
     problem_web,
     jobs_web,
     oncall_web,
+    escalation_web,
     assist_web,
 )
 PAGES = (pages.DASHBOARD, pages.INCIDENT)

@@ -34,11 +34,13 @@ def known_error_documents(session: Session) -> list[Document]:
 
 
 def query_of(incident: Incident) -> Query:
-    """An incident as it looks while live: no root cause, no later updates."""
+    """An incident as it looks while live: no root cause, no later updates; the labels of
+    the alerts it was opened from."""
     return Query(
         title=incident.title,
         summary=incident.summary,
         services=tuple(s.name for s in incident.services),
+        labels=incident.labels,
     )
 
 
@@ -86,6 +88,7 @@ def documents(session: Session, incident_ids: Iterable[int] | None = None) -> li
             root_cause="\n".join(causes[i.id]),
             updates="\n".join(updates[i.id]),
             services=tuple(s.name for s in i.services),
+            labels=i.labels,
             created_at=i.declared_at,
         )
         for i in incidents

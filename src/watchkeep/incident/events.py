@@ -10,6 +10,10 @@ INCIDENT_CHANGED = Event("incident.changed")
 """An incident was declared or what it is about changed (title, summary, services...).
 Payload: ``{"incident_id": int, "fields": [str]}``."""
 
+UPDATE_OVERDUE = Event("incident.update_overdue")
+"""A status update is overdue and the lead was reminded on the timeline.
+Payload: ``{"incident_id": int, "lead_id": int, "due_at": str}``."""
+
 
 def announce_change(session: Session, *, incident: Incident, fields: list[str]) -> None:
     """Tell subscribers, after commit, that the incident was declared or its content changed."""

@@ -6,10 +6,12 @@ from typing import Any
 from sqlalchemy.orm import lazyload
 
 from watchkeep.incident import lifecycle, roles
+from watchkeep.incident.events import UPDATE_OVERDUE
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident, StatusUpdate
 from watchkeep.incident.timeline import record
 from watchkeep.incident.updates import UPDATE_DUE, is_overdue
+from watchkeep.jobs.events import publish
 from watchkeep.jobs.registry import JobContext, Registry
 
 __all__ = ["UPDATE_DUE", "register", "remind_update_due"]
@@ -18,7 +20,8 @@ __all__ = ["UPDATE_DUE", "register", "remind_update_due"]
 def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Remind the incident lead that a status update is overdue, unless one was posted since.
 
-    The reminder is a timeline entry naming the lead; the incident page and the dashboard
+    The reminder is a timeline entry naming the lead, and an ``incident.update_overdue`` event
+    (the notify domain tells the lead through their channels); the incident page and the dashboard
     show the overdue state from ``next_update_at``.
     """
     with ctx.db.session() as session:
@@ -46,6 +49,9 @@ def remind_update_due(ctx: JobContext, payload: dict[str, Any]) -> None:
             payload={"due_at": due_at.isoformat(), "lead_id": lead.id if lead else None},
             now=ctx.now,
         )
+        if lead is not None:
+            due = {"incident_id": incident.id, "lead_id": lead.id, "due_at": due_at.isoformat()}
+            publish(session, UPDATE_OVERDUE, due)
 
 
 def register(registry: Registry) -> None:

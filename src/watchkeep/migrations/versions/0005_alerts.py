@@ -184,6 +184,7 @@ def upgrade() -> None:
         sa.Column(
             "incident_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
+        sa.Column("incident_group", sa.String(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["acknowledged_by_id"],
             ["user_account.id"],
@@ -223,6 +224,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert")),
     )
     with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_alert_route_group", ["route_id", "incident_group", "created_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_alert_incident_id"), ["incident_id"], unique=False)
         batch_op.create_index("ix_alert_source_key", ["source_id", "dedup_key"], unique=False)
         batch_op.create_index("ix_alert_status_created", ["status", "created_at"], unique=False)
@@ -386,6 +390,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_alert_status_created")
         batch_op.drop_index("ix_alert_source_key")
         batch_op.drop_index(batch_op.f("ix_alert_incident_id"))
+        batch_op.drop_index("ix_alert_route_group")
 
     op.drop_table("alert")
     op.drop_table("alert_source")
