@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from tests.factories import make_route, make_service, make_source
+
 from watchkeep.alert import incidents, ingest
 from watchkeep.alert.models import Alert, AlertSource
 from watchkeep.alert.normalize import Signal
