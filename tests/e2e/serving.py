@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from watchkeep.app.components import similarity_index, worker_state
 from watchkeep.app.factory import create_app
 from watchkeep.app.tasks import build_registry
-from watchkeep.core.clock import utcnow
+from watchkeep.core.clock import Clock, utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.jobs.models import PENDING, RUNNING, Job
@@ -31,10 +31,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings, db: Database) -> Iterator[str]:
+def serve(
+    settings: Settings, db: Database, *, port: int | None = None, clock: Clock = utcnow
+) -> Iterator[str]:
     """Serve ``db`` until the block ends; yields the server's base URL.
 
-    One similarity index for the app and the worker, as in ``watchkeep run``.
+    One similarity index for the app and the worker, as in ``watchkeep run``. ``clock`` is the
+    worker's (a test moves it on to make timers due).
     """
     similarity = similarity_index(db, settings)
     similarity.start()
@@ -42,14 +45,18 @@ def serve(settings: Settings, db: Database) -> Iterator[str]:
         pytest.fail("the similarity index was not built")
     stop = threading.Event()
     worker = Worker(
-        db, build_registry(), poll_seconds=0.2, state=worker_state(similarity=similarity)
+        db,
+        build_registry(),
+        poll_seconds=0.2,
+        clock=clock,
+        state=worker_state(similarity=similarity, settings=settings),
     )
     worker_thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
     worker_thread.start()
     config = uvicorn.Config(
         create_app(settings, db=db, similarity=similarity),
         host="127.0.0.1",
-        port=free_port(),
+        port=port or free_port(),
         log_level="warning",
     )
     uv = uvicorn.Server(config)

@@ -12,6 +12,7 @@ from watchkeep.catalog import api as catalog_api
 from watchkeep.escalation import api as escalation_api
 from watchkeep.incident import api as incident_api
 from watchkeep.jobs import api as jobs_api
+from watchkeep.notify import api as notify_api
 from watchkeep.oncall import api as oncall_api
 from watchkeep.problem import api as problem_api
 
@@ -25,6 +26,7 @@ API_MODULES: tuple[ModuleType, ...] = (
     oncall_api,
     alert_api,
     escalation_api,
+    notify_api,
 )
 
 INGEST_ROUTER = ingest.router

@@ -35,6 +35,12 @@ def _may_manage(actor: Actor, user_id: int) -> None:
         raise Forbidden("only the person themselves or an admin can change how they are reached")
 
 
+def may_read(actor: Actor, user_id: int) -> None:
+    """Contact details are the person's and the admins' only."""
+    if actor.user_id != user_id and not actor.is_admin:
+        raise Forbidden("only the person themselves or an admin can see how they are reached")
+
+
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:

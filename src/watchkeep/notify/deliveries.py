@@ -39,6 +39,7 @@ from watchkeep.notify.models import (
     SENDING,
     SENT,
     SKIPPED,
+    UNKNOWN,
     DeliveryAttempt,
     Notification,
 )
@@ -221,6 +222,8 @@ def send(
             notification.state = FAILED
             notification.last_error = f"no {notification.kind} channel is configured"
             return FAILED
+        if notification.state == SENDING:
+            _interrupted(session, notification.id, now)
         message = compose(session, notification, base_url=base_url, now=now)
         notification.state = SENDING
         notification.attempts += 1
@@ -235,6 +238,18 @@ def send(
         address, attempt_id = notification.address, attempt.id
     result = channel.send(address, message)
     return _record(db, notification_id, attempt_id, result)
+
+
+def _interrupted(session: Session, notification_id: int, now: datetime) -> None:
+    """Earlier attempts still ``sending``: their worker stopped mid-way (killed, or lost the
+    database); whether the receiver got them is unknown, so the message goes again."""
+    query = select(DeliveryAttempt).where(
+        DeliveryAttempt.notification_id == notification_id, DeliveryAttempt.status == SENDING
+    )
+    for attempt in session.scalars(query):
+        attempt.status = UNKNOWN
+        attempt.detail = "the sending worker stopped during this attempt; sending again"
+        attempt.finished_at = now
 
 
 def _record(db: Database, notification_id: int, attempt_id: int, result: Result) -> str:

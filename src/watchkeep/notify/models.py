@@ -13,6 +13,7 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
+UNKNOWN = "unknown"
 
 
 class ContactMethod(Base):
