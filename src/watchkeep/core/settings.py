@@ -5,7 +5,7 @@ Nothing is read at import time: call :func:`get_settings`.
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from watchkeep.core.db import Timeouts
@@ -58,6 +58,29 @@ class Settings(BaseSettings):
         "(more: 429 with Retry-After)",
     )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
+    # Notification channels: e-mail needs smtp_host, SMS and voice the three twilio_* values;
+    # webhooks, chat webhooks and the log channel need nothing.
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail (unset: no e-mail)")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server port")
+    smtp_sender: str = Field("watchkeep@localhost", description="From address of e-mail")
+    smtp_username: str | None = Field(None, description="SMTP login name (unset: no login)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP login password")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS")
+    smtp_ssl: bool = Field(False, description="Speak TLS from the start (SMTPS, port 465)")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Key that signs outgoing webhooks (unset: unsigned)"
+    )
+    twilio_base_url: str = Field(
+        "https://api.twilio.com", description="Twilio API, or a compatible one, for SMS and voice"
+    )
+    twilio_account_sid: str | None = Field(None, description="Twilio account SID")
+    twilio_auth_token: SecretStr | None = Field(None, description="Twilio auth token")
+    twilio_from_number: str | None = Field(
+        None, description="Number SMS and calls come from, in E.164 form (+15551234567)"
+    )
+    notify_timeout_seconds: float = Field(
+        10.0, gt=0, description="Longest wait for a mail server, webhook or Twilio to answer"
+    )
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")
 

@@ -4,53 +4,65 @@ A channel gets an address (an e-mail address, a phone number, a URL) and a
 :class:`Message`, tries once, and says what happened as a :class:`Result`; retrying is the
 job runner's business, and the idempotency key is the receiver's: a channel passes it on
 wherever the wire format has a place for it (a Message-ID, an ``Idempotency-Key`` header).
+
+The protocol lives in :mod:`.protocol` so that the channel modules can import it without
+importing this package's :func:`build_channels`, which imports them.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from watchkeep.core.settings import Settings
+from watchkeep.notify.channels.chat import ChatChannel
+from watchkeep.notify.channels.email import EmailChannel
+from watchkeep.notify.channels.log import LogChannel
+from watchkeep.notify.channels.protocol import (
+    CHANNEL_KINDS,
+    Channel,
+    ChannelKind,
+    Message,
+    Result,
+)
+from watchkeep.notify.channels.sms import TwilioChannel
+from watchkeep.notify.channels.webhook import WebhookChannel
 
-ChannelKind = Literal["email", "sms", "voice", "webhook", "chat", "log"]
-CHANNEL_KINDS: tuple[ChannelKind, ...] = ("email", "sms", "voice", "webhook", "chat", "log")
-
-
-@dataclass(frozen=True)
-class Message:
-    """What to say, in every form a channel may need.
-
-    ``subject``: one line (an e-mail subject, an SMS on its own). ``text``: plain text.
-    ``html``: the same as HTML, for e-mail. ``ack_url``: the signed one-click acknowledge
-    link, if the notification can be acknowledged. ``idempotency_key``: the same for every
-    attempt of one notification to one address. ``event``: what it is about, as a dotted
-    name (``alert.page``, ``oncall.shift_starts``, ``test``). ``data``: the facts as JSON for
-    machine receivers (webhooks).
-    """
-
-    subject: str
-    text: str
-    idempotency_key: str
-    event: str
-    html: str | None = None
-    ack_url: str | None = None
-    urgency: str = "high"
-    data: Mapping[str, Any] = field(default_factory=dict)
+__all__ = ["CHANNEL_KINDS", "Channel", "ChannelKind", "Message", "Result", "build_channels"]
 
 
-@dataclass(frozen=True)
-class Result:
-    """One attempt's outcome: ``sent``, or ``failed`` with whether trying again may help."""
-
-    status: Literal["sent", "failed"]
-    detail: str = ""
-    retryable: bool = False
-    provider_id: str | None = None
-
-
-class Channel(Protocol):
-    """Delivers a message to one address (hook: one implementation per channel kind)."""
-
-    kind: ChannelKind
-
-    def send(self, address: str, message: Message) -> Result:
-        """Try once to deliver ``message`` to ``address``; never raise for a delivery failure."""
-        ...
+def build_channels(settings: Settings) -> dict[str, Channel]:
+    """The configured channels by kind: webhook, chat and log always; e-mail with an SMTP
+    host; SMS and voice with a Twilio account SID, auth token and sender number."""
+    timeout = settings.notify_timeout_seconds
+    secret = settings.webhook_secret
+    channels: dict[str, Channel] = {
+        "webhook": WebhookChannel(
+            secret=secret.get_secret_value() if secret else None, timeout=timeout
+        ),
+        "chat": ChatChannel(timeout=timeout),
+        "log": LogChannel(),
+    }
+    if settings.smtp_host:
+        channels["email"] = EmailChannel(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            username=settings.smtp_username,
+            password=password.get_secret_value() if (password := settings.smtp_password) else None,
+            starttls=settings.smtp_starttls,
+            use_ssl=settings.smtp_ssl,
+            timeout=timeout,
+        )
+    sid, token, number = (
+        settings.twilio_account_sid,
+        settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None,
+        settings.twilio_from_number,
+    )
+    if sid and token and number:
+        for voice in (False, True):
+            channel = TwilioChannel(
+                base_url=settings.twilio_base_url,
+                account_sid=sid,
+                auth_token=token,
+                from_number=number,
+                voice=voice,
+                timeout=timeout,
+            )
+            channels[channel.kind] = channel
+    return channels
