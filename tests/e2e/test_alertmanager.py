@@ -145,9 +145,10 @@ def test_alertmanager_to_e_mail_escalation_acknowledge_and_resolve(
     clock = MovableClock()
     am: subprocess.Popen[bytes] | None = None
     try:
-        with serve(settings, db, port=port, clock=clock), httpx.Client(
-            base_url=f"{base}/api/v1", headers=headers, timeout=10
-        ) as api:
+        with (
+            serve(settings, db, port=port, clock=clock),
+            httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=10) as api,
+        ):
             schedule = api.post(
                 "/schedules",
                 json={
@@ -168,15 +169,21 @@ def test_alertmanager_to_e_mail_escalation_acknowledge_and_resolve(
                 json={
                     "name": "Platform",
                     "levels": [
-                        {"minutes": 1, "targets": [{"type": "schedule", "id": schedule.json()["id"]}]},
+                        {
+                            "minutes": 1,
+                            "targets": [{"type": "schedule", "id": schedule.json()["id"]}],
+                        },
                         {"minutes": 5, "targets": [{"type": "user", "id": second.id}]},
                     ],
                 },
             ).json()
             webhook = api.post(
                 "/alert-sources",
-                json={"name": "prometheus", "kind": "alertmanager",
-                      "escalation_policy_id": policy["id"]},
+                json={
+                    "name": "prometheus",
+                    "kind": "alertmanager",
+                    "escalation_policy_id": policy["id"],
+                },
             ).json()
             pagerduty = api.post(
                 "/alert-sources", json={"name": "prometheus-pd", "kind": "pagerduty"}

@@ -1,12 +1,15 @@
 """The long-lived components of a process, built by the composition layer from the settings:
-the similarity index, and the state a job worker hands its handlers."""
+the similarity index, and the state a job worker hands its handlers (with the notification
+channels)."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 from watchkeep.assist.embedders import load as load_embedder
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
+from watchkeep.notify.channels import build_channels
 
 
 def similarity_index(db: Database, settings: Settings) -> IndexKeeper:
@@ -14,6 +17,13 @@ def similarity_index(db: Database, settings: Settings) -> IndexKeeper:
     return IndexKeeper(db, embedder=load_embedder(settings.similarity_model))
 
 
-def worker_state(*, similarity: IndexKeeper) -> SimpleNamespace:
-    """What a worker hands its job handlers as ``ctx.state``."""
-    return SimpleNamespace(similarity=similarity)
+def worker_state(*, similarity: IndexKeeper, settings: Settings) -> SimpleNamespace:
+    """What a worker hands its job handlers as ``ctx.state``: the similarity index, the
+    notification channels the settings configure, the public URL for links, and how long
+    before a shift its notice goes."""
+    return SimpleNamespace(
+        similarity=similarity,
+        channels=build_channels(settings),
+        base_url=settings.base_url,
+        shift_notice=timedelta(minutes=settings.shift_notice_minutes),
+    )

@@ -69,7 +69,7 @@ def run(
         poll_seconds=cfg.job_poll_seconds,
         lease_seconds=cfg.job_lease_seconds,
         shutdown_seconds=8,  # below the join timeout, so unfinished claims are handed back
-        state=worker_state(similarity=similarity),
+        state=worker_state(similarity=similarity, settings=cfg),
     )
     thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
     similarity.start()

@@ -56,7 +56,7 @@ def worker(
         concurrency=concurrency or config.worker_concurrency,
         poll_seconds=config.job_poll_seconds,
         lease_seconds=config.job_lease_seconds,
-        state=worker_state(similarity=similarity),
+        state=worker_state(similarity=similarity, settings=config),
     )
     stop = threading.Event()
     install_stop_handlers(stop)

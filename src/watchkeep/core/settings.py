@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     notify_timeout_seconds: float = Field(
         10.0, gt=0, description="Longest wait for a mail server, webhook or Twilio to answer"
     )
+    shift_notice_minutes: int = Field(
+        30,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Tell people this long before their on-call shift starts (0: never)",
+    )
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")
 

@@ -23,6 +23,7 @@ from watchkeep.assist.tasks import PROPOSE_PROBLEMS
 from watchkeep.catalog.models import Service
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
+from watchkeep.core.settings import Settings
 from watchkeep.incident.events import INCIDENT_CHANGED
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition as move_incident
@@ -359,7 +360,7 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
         build_registry(),
         name="test",
         clock=lambda: later,
-        state=worker_state(similarity=similarity),
+        state=worker_state(similarity=similarity, settings=Settings()),
     )
     ran = worker.run_due()
     assert ran >= 1 + len(lag)  # the proposal and one incident.changed job per declaration

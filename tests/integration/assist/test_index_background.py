@@ -152,7 +152,12 @@ def test_the_matching_job_refreshes_the_index_first(
     assert match_known_errors(session, index=similarity, incident_id=live.id, now=utcnow()) == []
     # ...the job refreshes it first.
     context = JobContext(
-        database, 1, "incident.changed", 1, utcnow(), state=worker_state(similarity=similarity)
+        database,
+        1,
+        "incident.changed",
+        1,
+        utcnow(),
+        state=worker_state(similarity=similarity, settings=Settings()),
     )
     on_incident_changed(context, {"incident_id": live.id})
     session.expire_all()
@@ -309,7 +314,12 @@ def test_a_matching_job_waits_a_moment_for_the_first_build(
     gate = Gate()
     keeper = Counted(live_db, embedder=gate)
     context = JobContext(
-        live_db, 1, "incident.changed", 1, utcnow(), state=worker_state(similarity=keeper)
+        live_db,
+        1,
+        "incident.changed",
+        1,
+        utcnow(),
+        state=worker_state(similarity=keeper, settings=Settings()),
     )
     failures: list[BaseException] = []
 
