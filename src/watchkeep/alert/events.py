@@ -3,7 +3,6 @@
 
 from sqlalchemy.orm import Session
 
-from watchkeep.alert.models import Alert
 from watchkeep.jobs.events import Event, publish
 
 ALERT_OPENED = Event("alert.opened")
@@ -14,8 +13,8 @@ ALERT_RESOLVED = Event("alert.resolved")
 """An open alert was resolved, by a person (``actor_id``) or by its sender."""
 
 
-def announce(session: Session, event: Event, alert: Alert, *, actor_id: int | None = None) -> None:
-    payload: dict[str, int] = {"alert_id": alert.id}
+def announce(session: Session, event: Event, alert_id: int, *, actor_id: int | None = None) -> None:
+    payload: dict[str, int] = {"alert_id": alert_id}
     if actor_id is not None:
         payload["actor_id"] = actor_id
     publish(session, event, payload)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload
 
 from watchkeep.alert import routing, silences
@@ -75,11 +75,20 @@ def accept(
     now: datetime,
 ) -> list[Outcome]:
     """Store ``body`` as it came and apply each of its events, in order."""
-    payload = AlertPayload(source_id=source.id, format=format, body=body, received_at=now)
-    session.add(payload)
-    session.flush()
+    payload_id = session.execute(
+        insert(AlertPayload)
+        .values(source_id=source.id, format=format, body=body, received_at=now)
+        .returning(AlertPayload.id)
+    ).scalar_one()
     decisions = _Decisions(session, now)
-    return [_apply(session, source, payload.id, signal, decisions, now) for signal in signals]
+    events: list[dict[str, Any]] = []
+    outcomes = [_apply(session, source, signal, decisions, now, events) for signal in signals]
+    if events:
+        session.execute(
+            insert(AlertEvent),
+            [{**e, "payload_id": payload_id, "occurred_at": now} for e in events],
+        )
+    return outcomes
 
 
 def _open_alert(session: Session, source_id: int, key: str) -> Alert | None:
@@ -94,34 +103,34 @@ def _open_alert(session: Session, source_id: int, key: str) -> Alert | None:
 def _apply(
     session: Session,
     source: AlertSource,
-    payload_id: int,
     signal: Signal,
     decisions: _Decisions,
     now: datetime,
+    events: list[dict[str, Any]],
 ) -> Outcome:
     key = signal.dedup_key or uuid.uuid4().hex
-    alert: Alert | None
+    alert_id: int | None
     if signal.action == "trigger":
-        alert, outcome = _trigger(session, source, key, signal, decisions, now)
+        alert_id, outcome = _trigger(session, source, key, signal, decisions, now)
     else:
         alert = _open_alert(session, source.id, key)
+        alert_id = alert.id if alert is not None else None
         if alert is None:
             outcome = DROPPED
         elif signal.action == "acknowledge":
             outcome = acknowledge(session, alert, actor_id=None, now=now)
         else:
             outcome = resolve(session, alert, actor_id=None, now=now)
-    session.add(
-        AlertEvent(
-            payload_id=payload_id,
-            alert_id=alert.id if alert is not None else None,
-            action=signal.action,
-            outcome=outcome,
-            dedup_key=key,
-            occurred_at=now,
-        )
+    events.append(
+        {
+            "alert_id": alert_id,
+            "action": signal.action,
+            "outcome": outcome,
+            "dedup_key": key,
+            "actor_id": None,
+        }
     )
-    return Outcome(key, outcome, alert.id if alert is not None else None)
+    return Outcome(key, outcome, alert_id)
 
 
 def _trigger(
@@ -131,19 +140,19 @@ def _trigger(
     signal: Signal,
     decisions: _Decisions,
     now: datetime,
-) -> tuple[Alert, str]:
-    """Add to the key's open alert, or open one. If another transaction opens one between our
-    look and our insert, the unique index refuses ours and we add to theirs (a third refusal
-    is not a race and is raised)."""
-    for attempt in range(3):
+) -> tuple[int, str]:
+    """Open an alert for the key, or add to its open one. The insert and the unique index
+    decide between concurrent transactions: the one whose insert is refused adds to the alert
+    that won (a third refusal is not a race and is raised)."""
+    for _attempt in range(3):
+        opened = _open(session, source, key, signal, decisions, now)
+        if opened is not None:
+            return opened, OPENED
         alert = _open_alert(session, source.id, key)
         if alert is not None:
             _refresh(alert, signal, now)
-            return alert, UPDATED
-        alert = _open(session, source, key, signal, decisions, now, last=attempt == 2)
-        if alert is not None:
-            return alert, OPENED
-    raise AssertionError("unreachable: the last attempt raises")
+            return alert.id, UPDATED
+    raise RuntimeError(f"alert key {key!r}: neither opened nor found open three times")
 
 
 def _links(links: Sequence[Link]) -> list[dict[str, str]]:
@@ -157,10 +166,9 @@ def _open(
     signal: Signal,
     decisions: _Decisions,
     now: datetime,
-    *,
-    last: bool,
-) -> Alert | None:
-    """A new alert for ``key``, or ``None`` if a concurrent transaction opened one first."""
+) -> int | None:
+    """The id of a new alert for ``key``, or ``None`` if one is open (one statement: the
+    partial unique index refuses a second open alert of a key)."""
     alert = Alert(
         source_id=source.id,
         dedup_key=key,
@@ -168,6 +176,7 @@ def _open(
         title=signal.title,
         description=signal.description,
         severity=signal.severity,
+        urgency=routing.DEFAULT_URGENCY,
         labels=dict(signal.labels),
         annotations=dict(signal.annotations),
         links=_links(signal.links + signal.images),
@@ -181,15 +190,43 @@ def _open(
         last_event_at=now,
     )
     decisions.decide(alert)
-    try:
-        with session.begin_nested():
-            session.add(alert)
-    except IntegrityError:
-        if last:
-            raise
-        return None
-    announce(session, ALERT_OPENED, alert)
-    return alert
+    values = {column: getattr(alert, column) for column in _INSERTED}
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Alert)
+    alert_id: int | None = session.execute(
+        statement.values(values)
+        .on_conflict_do_nothing(
+            index_elements=["source_id", "dedup_key"], index_where=Alert.status != RESOLVED
+        )
+        .returning(Alert.id)
+    ).scalar()
+    if alert_id is not None:
+        announce(session, ALERT_OPENED, alert_id)
+    return alert_id
+
+
+_INSERTED = (
+    "source_id",
+    "dedup_key",
+    "status",
+    "title",
+    "description",
+    "severity",
+    "urgency",
+    "labels",
+    "annotations",
+    "links",
+    "details",
+    "source_url",
+    "group_key",
+    "starts_at",
+    "ends_at",
+    "event_count",
+    "created_at",
+    "last_event_at",
+    "route_id",
+    "silence_id",
+)
 
 
 def _refresh(alert: Alert, signal: Signal, now: datetime) -> None:
@@ -217,7 +254,7 @@ def acknowledge(session: Session, alert: Alert, *, actor_id: int | None, now: da
     alert.acknowledged_at = now
     alert.acknowledged_by_id = actor_id
     alert.last_event_at = now
-    announce(session, ALERT_ACKNOWLEDGED, alert, actor_id=actor_id)
+    announce(session, ALERT_ACKNOWLEDGED, alert.id, actor_id=actor_id)
     return ACKNOWLEDGED
 
 
@@ -229,5 +266,5 @@ def resolve(session: Session, alert: Alert, *, actor_id: int | None, now: dateti
     alert.resolved_at = now
     alert.resolved_by_id = actor_id
     alert.last_event_at = now
-    announce(session, ALERT_RESOLVED, alert, actor_id=actor_id)
+    announce(session, ALERT_RESOLVED, alert.id, actor_id=actor_id)
     return RESOLVED

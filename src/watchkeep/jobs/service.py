@@ -48,14 +48,18 @@ def enqueue(
         idempotency_key=idempotency_key,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(job)
-    except IntegrityError:
-        existing = find_by_key(session, idempotency_key=idempotency_key or "")
-        if existing is None:
-            raise
-        return existing
+    if idempotency_key is None:
+        session.add(job)  # nothing to clash with: no savepoint needed
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():
+                session.add(job)
+        except IntegrityError:
+            existing = find_by_key(session, idempotency_key=idempotency_key)
+            if existing is None:
+                raise
+            return existing
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
     after_commit(session, wakeup.set)
