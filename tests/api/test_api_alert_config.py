@@ -1,6 +1,7 @@
 """Alert sources (admins only: their keys are secrets), routes and silences over the API."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -362,32 +363,38 @@ def test_responders_cannot_change_routes(
     assert [r["name"] for r in client.get(ROUTES, headers=alice.headers).json()] == ["kept"]
 
 
-def send(client: TestClient, source: AlertSource, key: str, **labels: str) -> dict[str, Any]:
-    """Open one generic alert with ``labels``; returns the alert as the API shows it."""
-    body = {"title": f"alert {key}", "dedup_key": key, "labels": labels}
-    response = client.post(f"/ingest/generic/{source.integration_key}", json=body)
-    assert response.status_code == 202, response.text
-    [outcome] = response.json()["alerts"]
-    assert outcome["outcome"] == "opened"
-    alert_id = outcome["alert"].removeprefix("ALR-")
-    shown: dict[str, Any] = client.get(f"/api/v1/alerts/{alert_id}", headers=HEADERS).json()
-    return shown
-
-
-HEADERS: dict[str, str] = {}
+Send = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def source(session: Session, viewer: Person) -> AlertSource:
-    HEADERS.clear()
-    HEADERS.update(viewer.headers)
+def send(client: TestClient, viewer: Person) -> Send:
+    """Open one generic alert of ``source`` with ``key`` and ``labels``; returns the alert
+    as the API shows it."""
+
+    def run(source: AlertSource, key: str, **labels: str) -> dict[str, Any]:
+        body = {"title": f"alert {key}", "dedup_key": key, "labels": labels}
+        response = client.post(f"/ingest/generic/{source.integration_key}", json=body)
+        assert response.status_code == 202, response.text
+        [outcome] = response.json()["alerts"]
+        assert outcome["outcome"] == "opened"
+        alert_id = outcome["alert"].removeprefix("ALR-")
+        shown = client.get(f"/api/v1/alerts/{alert_id}", headers=viewer.headers)
+        assert shown.status_code == 200, shown.text
+        alert: dict[str, Any] = shown.json()
+        return alert
+
+    return run
+
+
+@pytest.fixture
+def source(session: Session) -> AlertSource:
     source = make_source(session, kind="generic")
     session.commit()
     return source
 
 
 def test_the_first_route_that_fits_decides(
-    client: TestClient, admin: Person, source: AlertSource
+    client: TestClient, admin: Person, source: AlertSource, send: Send
 ) -> None:
     payments = created(
         client.post(
@@ -403,18 +410,18 @@ def test_the_first_route_that_fits_decides(
             headers=admin.headers,
         )
     )
-    second_only = send(client, source, "a", team="search", severity="warning")
+    second_only = send(source, "a", team="search", severity="warning")
     assert (second_only["urgency"], second_only["route_id"]) == ("low", quiet["id"])
-    both = send(client, source, "b", team="payments", severity="warning")
+    both = send(source, "b", team="payments", severity="warning")
     assert (both["urgency"], both["route_id"]) == ("high", payments["id"])
-    neither = send(client, source, "c", team="search", severity="critical")
+    neither = send(source, "c", team="search", severity="critical")
     assert (neither["urgency"], neither["route_id"]) == ("high", None)
-    no_severity = send(client, source, "d", team="search")
+    no_severity = send(source, "d", team="search")
     assert no_severity["route_id"] is None  # a route naming severities wants one
 
 
 def test_a_route_limited_to_sources_ignores_others(
-    client: TestClient, session: Session, admin: Person, source: AlertSource
+    client: TestClient, session: Session, admin: Person, source: AlertSource, send: Send
 ) -> None:
     other = make_source(session, kind="generic")
     session.commit()
@@ -425,17 +432,17 @@ def test_a_route_limited_to_sources_ignores_others(
             headers=admin.headers,
         )
     )
-    assert send(client, source, "a")["route_id"] is None
-    assert send(client, other, "a")["route_id"] == route["id"]
+    assert send(source, "a")["route_id"] is None
+    assert send(other, "a")["route_id"] == route["id"]
 
 
 def test_an_open_alert_keeps_the_decision_made_when_it_opened(
-    client: TestClient, admin: Person, source: AlertSource
+    client: TestClient, admin: Person, source: AlertSource, send: Send
 ) -> None:
     route = created(
         client.post(ROUTES, json={"name": "all low", "urgency": "low"}, headers=admin.headers)
     )
-    alert = send(client, source, "a")
+    alert = send(source, "a")
     assert (alert["urgency"], alert["route_id"]) == ("low", route["id"])
     client.patch(f"{ROUTES}/{route['id']}", json={"urgency": "high"}, headers=admin.headers)
     again = client.post(
@@ -444,7 +451,7 @@ def test_an_open_alert_keeps_the_decision_made_when_it_opened(
     assert again["outcome"] == "updated"
     shown = client.get(f"/api/v1/alerts/{alert['id']}", headers=admin.headers).json()
     assert shown["urgency"] == "low"
-    assert send(client, source, "b")["urgency"] == "high"
+    assert send(source, "b")["urgency"] == "high"
 
 
 # ---------------------------------------------------------------------------------------
@@ -486,22 +493,22 @@ def test_a_silence_of_an_unknown_source_is_404(client: TestClient, alice: Person
 
 
 def test_an_alert_opened_during_a_matching_silence_is_silenced(
-    client: TestClient, alice: Person, viewer: Person, source: AlertSource
+    client: TestClient, alice: Person, viewer: Person, source: AlertSource, send: Send
 ) -> None:
     made = created(silence(client, alice, matchers=['team="payments"'], comment=" deploy "))
     assert made["created_by"] == {"id": alice.user.id, "name": "Alice"}
     assert made["comment"] == "deploy" and made["kind"] == "silence"
-    silenced = send(client, source, "a", team="payments")
+    silenced = send(source, "a", team="payments")
     assert silenced["silence_id"] == made["id"]
     assert silenced["status"] == "firing"  # kept and shown, only not paged
-    assert send(client, source, "b", team="search")["silence_id"] is None
+    assert send(source, "b", team="search")["silence_id"] is None
     listed = client.get(SILENCES, headers=viewer.headers).json()
     assert [s["id"] for s in listed] == [made["id"]]
 
     expired = client.post(f"{SILENCES}/{made['id']}/expire", headers=alice.headers)
     assert expired.status_code == 200, expired.text
     assert datetime.fromisoformat(expired.json()["ends_at"]) <= now()
-    assert send(client, source, "c", team="payments")["silence_id"] is None
+    assert send(source, "c", team="payments")["silence_id"] is None
     assert client.get(SILENCES, headers=viewer.headers).json() == []
     every = client.get(SILENCES, params={"include_expired": True}, headers=viewer.headers).json()
     assert [s["id"] for s in every] == [made["id"]]
@@ -511,18 +518,18 @@ def test_an_alert_opened_during_a_matching_silence_is_silenced(
 
 
 def test_a_silence_of_a_source_silences_only_it(
-    client: TestClient, session: Session, alice: Person, source: AlertSource
+    client: TestClient, session: Session, alice: Person, source: AlertSource, send: Send
 ) -> None:
     other = make_source(session, kind="generic")
     session.commit()
     made = created(silence(client, alice, source_ids=[other.id], kind="maintenance"))
     assert made["kind"] == "maintenance" and made["source_ids"] == [other.id]
-    assert send(client, other, "a")["silence_id"] == made["id"]
-    assert send(client, source, "a")["silence_id"] is None
+    assert send(other, "a")["silence_id"] == made["id"]
+    assert send(source, "a")["silence_id"] is None
 
 
 def test_a_silence_that_starts_later_silences_nothing_yet(
-    client: TestClient, alice: Person, source: AlertSource
+    client: TestClient, alice: Person, source: AlertSource, send: Send
 ) -> None:
     later = now() + timedelta(hours=1)
     created(
@@ -534,7 +541,7 @@ def test_a_silence_that_starts_later_silences_nothing_yet(
             ends_at=iso(later + timedelta(hours=1)),
         )
     )
-    assert send(client, source, "a", team="payments")["silence_id"] is None
+    assert send(source, "a", team="payments")["silence_id"] is None
 
 
 def test_viewers_cannot_silence(client: TestClient, alice: Person, viewer: Person) -> None:
@@ -552,3 +559,28 @@ def test_silences_are_audited(client: TestClient, admin: Person, alice: Person) 
     records = audit(client, admin, subject_type="alert_silence")
     assert [r["action"] for r in records] == ["alert_silence:expire", "alert_silence:create"]
     assert {r["actor_id"] for r in records} == {alice.user.id}
+
+
+def test_a_silence_that_has_not_started_can_be_called_off(
+    client: TestClient, alice: Person, viewer: Person, source: AlertSource, send: Send
+) -> None:
+    """Expiring a planned maintenance window before it starts calls it off: it is no longer
+    among the current and coming silences, and silences nothing when its start comes."""
+    later = now() + timedelta(hours=1)
+    made = created(
+        silence(
+            client,
+            alice,
+            kind="maintenance",
+            matchers=['team="payments"'],
+            starts_at=iso(later),
+            ends_at=iso(later + timedelta(hours=2)),
+        )
+    )
+    expired = client.post(f"{SILENCES}/{made['id']}/expire", headers=alice.headers)
+    assert expired.status_code == 200, expired.text
+    assert datetime.fromisoformat(expired.json()["ends_at"]) <= now()
+    assert client.get(SILENCES, headers=viewer.headers).json() == []
+    every = client.get(SILENCES, params={"include_expired": True}, headers=viewer.headers).json()
+    assert [s["id"] for s in every] == [made["id"]]
+    assert send(source, "a", team="payments")["silence_id"] is None
