@@ -145,6 +145,7 @@ def update(
         setattr(source, name, value)
     source.updated_at = now
     session.flush()
+    session.expire(source, ["service"])  # loaded for the old service_id
     audit.record_update(
         session,
         actor=actor,
