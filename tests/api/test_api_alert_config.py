@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_route, make_source
+from tests.factories import Person, make_route, make_service, make_source
 
 from watchkeep.alert.models import AlertSource
 
@@ -148,6 +148,32 @@ def test_a_bad_source_is_422_and_creates_nothing(
     error = error_of(client.post(SOURCES, json=body, headers=admin.headers), 422, "invalid")
     assert field in error["message"], error
     assert client.get(SOURCES, headers=admin.headers).json() == []
+
+
+def test_a_source_shows_the_service_it_concerns(
+    client: TestClient, session: Session, admin: Person
+) -> None:
+    checkout = make_service(session, "checkout")
+    search = make_service(session, "search")
+    session.commit()
+    body = created(
+        client.post(
+            SOURCES,
+            json={"name": "prom", "kind": "alertmanager", "service_id": checkout.id},
+            headers=admin.headers,
+        )
+    )
+    assert body["service"] == {"id": checkout.id, "name": "checkout"}
+    url = f"{SOURCES}/{body['id']}"
+    moved = client.patch(url, json={"service_id": search.id}, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["service"] == {"id": search.id, "name": "search"}
+    assert client.get(url, headers=admin.headers).json()["service"]["name"] == "search"
+    removed = client.patch(url, json={"service_id": None}, headers=admin.headers)
+    assert removed.json()["service"] is None
+    assert client.get(url, headers=admin.headers).json()["service"] is None
+    added = client.patch(url, json={"service_id": checkout.id}, headers=admin.headers)
+    assert added.json()["service"] == {"id": checkout.id, "name": "checkout"}
 
 
 def test_an_unknown_service_is_404(client: TestClient, admin: Person) -> None:
