@@ -4,7 +4,7 @@ refuse, they say what to fix and store nothing."""
 
 import copy
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_source
 
+from watchkeep.alert import heartbeats
 from watchkeep.alert.models import Alert, AlertEvent, AlertPayload
 
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
@@ -749,3 +750,94 @@ def test_the_rate_limit_is_per_source(client: TestClient, session: Session, key:
     assert post(client, "generic", key, valid("generic")).status_code == 202
     assert post(client, "generic", key, valid("generic")).status_code == 429
     assert post(client, "generic", other.integration_key, valid("generic")).status_code == 202
+
+
+# ---------------------------------------------------------------------------------------
+# Sizes and links
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_long_title_and_description_are_cut_not_refused(
+    client: TestClient, session: Session, key: str
+) -> None:
+    body = {"title": "T" * 5000, "description": "D" * 50_000}
+    [outcome] = accepted(client, "generic", key, body)
+    assert outcome["outcome"] == "opened"
+    [alert] = alerts(session)
+    assert 0 < len(alert.title) < 5000 and alert.title == "T" * len(alert.title)
+    assert 0 < len(alert.description) < 50_000
+    [payload] = session.scalars(select(AlertPayload)).all()
+    assert payload.body == body  # the raw payload keeps everything
+
+
+@pytest.mark.parametrize(
+    ("format", "change", "named"),
+    [
+        ("generic", {"dedup_key": "k" * 256}, "dedup_key"),
+        ("generic", {"labels": {f"l{n}": "v" for n in range(201)}}, "labels"),
+        ("generic", {"labels": {"x" * 201: "v"}}, "labels"),
+        ("generic", {"labels": {"host": "v" * 2001}}, "labels.host"),
+        ("generic", {"source_url": "javascript:alert(1)"}, "source_url"),
+        ("generic", {"alerts": [{"title": "x"}] * 1001}, "alerts"),
+        ("alertmanager", {"fingerprint": "f" * 256}, "alerts[0].fingerprint"),
+        ("alertmanager", {"startsAt": "2026-13-01T00:00:00Z"}, "alerts[0].startsAt"),
+        ("alertmanager", {"endsAt": 1733040000}, "alerts[0].endsAt"),
+        ("grafana", {"labels": ["alertname"]}, "alerts[0].labels"),
+        ("grafana", {"annotations": {"summary": 5}}, "alerts[0].annotations.summary"),
+    ],
+)
+def test_what_cannot_be_kept_whole_is_refused(
+    client: TestClient,
+    session: Session,
+    key: str,
+    format: str,
+    change: dict[str, Any],
+    named: str,
+) -> None:
+    body = valid(format)
+    if "alerts" in change:
+        body = change
+    else:
+        first_alert(format, body).update(change)
+    refused(post(client, format, key, body), named)
+    assert stored_nothing(session)
+
+
+def test_only_web_links_are_kept(client: TestClient, session: Session, key: str) -> None:
+    unsafe = copy.deepcopy(FIRING_ALERT)
+    unsafe["generatorURL"] = "javascript:alert(document.cookie)"
+    unsafe["annotations"]["runbook_url"] = "/relative/runbook"
+    [outcome] = accepted(client, "alertmanager", key, alertmanager_group(unsafe))
+    assert outcome["outcome"] == "opened"
+    [alert] = alerts(session)
+    assert alert.links == [] and alert.source_url is None
+    assert alert.annotations["runbook_url"] == "/relative/runbook"  # kept as text
+
+
+# ---------------------------------------------------------------------------------------
+# Heartbeat pings over HTTP
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_ping_over_http_resolves_the_missed_heartbeat_alert(
+    client: TestClient, session: Session, admin: Person
+) -> None:
+    monitor = make_source(session, kind="heartbeat", heartbeat_seconds=60)
+    session.commit()
+    late = monitor.last_event_at + timedelta(seconds=61)  # type: ignore[operator]
+    [opened] = heartbeats.check(session, now=late)
+    session.commit()
+    response = client.post(f"/ingest/heartbeat/{monitor.integration_key}")
+    assert response.status_code == 200, response.text
+    assert response.json()["alerts"] == [
+        {"dedup_key": "heartbeat", "outcome": "resolved", "alert": f"ALR-{opened}"}
+    ]
+    [alert] = alerts(session)
+    assert alert.status == "resolved"
+    shown = client.get(f"/api/v1/alert-sources/{monitor.id}", headers=admin.headers).json()
+    assert datetime.fromisoformat(shown["last_event_at"]) > late - timedelta(seconds=61)
+    # A disabled monitor's ping is refused like an unknown key.
+    client.patch(
+        f"/api/v1/alert-sources/{monitor.id}", json={"enabled": False}, headers=admin.headers
+    )
+    not_found(client.get(f"/ingest/heartbeat/{monitor.integration_key}"))
