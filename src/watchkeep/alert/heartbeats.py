@@ -4,7 +4,7 @@ grace), an alert opens, and the next ping resolves it."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from watchkeep.alert import ingest
 from watchkeep.alert.models import RESOLVED, Alert, AlertSource
@@ -52,7 +52,8 @@ def check(session: Session, *, now: datetime) -> list[int]:
     returns the ids of the alerts opened."""
     opened: list[int] = []
     query = select(AlertSource).where(AlertSource.kind == "heartbeat", AlertSource.enabled)
-    for source in session.scalars(query.with_for_update()):
+    # Without the joined service: PostgreSQL cannot lock the nullable side of an outer join.
+    for source in session.scalars(query.options(lazyload("*")).with_for_update()):
         due = deadline(source)
         if due is None or due > now or _open_alert_id(session, source) is not None:
             continue

@@ -216,9 +216,18 @@ def _check_json(value: Any, where: str, errors: list[str]) -> bool:
         elif isinstance(item, dict):
             for key, child in item.items():
                 if isinstance(key, str):
-                    storable = _storable(key, f"a name in {path}", errors) and storable
+                    where_key = f"a name in {path or 'the body'}"
+                    storable = _storable(key, where_key, errors) and storable
                 pending.append((child, _at(path, str(key))))
     return storable
+
+
+def check_storable(body: Any) -> None:
+    """Raise :class:`PayloadError` if any text anywhere in ``body`` cannot be stored: the
+    body is kept as it came, with the fields that no parser reads."""
+    errors: list[str] = []
+    if not _check_json(body, "", errors):
+        raise PayloadError(errors)
 
 
 # ---------------------------------------------------------------------------------------

@@ -210,12 +210,14 @@ def create(session: Session, *, actor: Actor, now: datetime, **fields: Any) -> A
 def update(
     session: Session, *, actor: Actor, now: datetime, route_id: int, **changes: Any
 ) -> AlertRoute:
-    """Change a route; fields not given stay (admins only; audited). Alerts already open keep
-    the decision made when they opened."""
+    """Change a route; fields not given, or given as ``None`` where a route must have a
+    value, stay (admins only; audited). Alerts already open keep the decision made when they
+    opened."""
     actor.require(Role.ADMIN)
     route = get(session, route_id=route_id)
     before = _values(route)
-    for name, value in _checked(session, before | changes).items():
+    given = {k: v for k, v in changes.items() if v is not None or k == "incident_type_id"}
+    for name, value in _checked(session, before | given).items():
         setattr(route, name, value)
     route.updated_at = now
     session.flush()

@@ -135,14 +135,15 @@ def create(
 
 
 def expire(session: Session, *, actor: Actor, now: datetime, silence_id: int) -> AlertSilence:
-    """End a silence now (responders and admins; audited). Ending one that already ended
-    changes nothing."""
+    """End a silence now (responders and admins; audited); one that has not started yet is
+    called off (it starts and ends now). Ending one that already ended changes nothing."""
     actor.require(Role.RESPONDER)
     silence = get(session, silence_id=silence_id)
     if silence.ends_at <= now:
         return silence
     before = _values(silence)
-    silence.ends_at = max(now, silence.starts_at)
+    silence.starts_at = min(silence.starts_at, now)
+    silence.ends_at = now
     session.flush()
     audit.record(
         session,

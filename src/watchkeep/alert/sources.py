@@ -45,6 +45,10 @@ def find_by_key(session: Session, *, key: str) -> AlertSource | None:
     )
 
 
+_NULLABLE = ("service_id", "heartbeat_seconds")
+"""The settings that ``None`` removes; ``None`` for any other leaves it as it is."""
+
+
 def _values(source: AlertSource) -> dict[str, Any]:
     return {
         "name": source.name,
@@ -135,16 +139,18 @@ def create(
 def update(
     session: Session, *, actor: Actor, now: datetime, source_id: int, **changes: Any
 ) -> AlertSource:
-    """Change a source's settings; fields not given stay as they are (admins only; audited)."""
+    """Change a source's settings; fields not given, or given as ``None`` where a source
+    must have a value, stay as they are (admins only; audited)."""
     actor.require(Role.ADMIN)
     source = get(session, source_id=source_id)
     before = _values(source)
-    values = before | changes
+    values = before | {k: v for k, v in changes.items() if v is not None or k in _NULLABLE}
     _check(session, values, source_id=source.id)
     for name, value in values.items():
         setattr(source, name, value)
     source.updated_at = now
     session.flush()
+    session.expire(source, ["service"])  # loaded for the old service_id
     audit.record_update(
         session,
         actor=actor,

@@ -66,10 +66,13 @@ def _database(request: Request) -> Database:
 
 
 def _decode(raw: bytes) -> Any:
+    """The JSON body, refused if any text in it cannot be stored (it is stored as it came)."""
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise PayloadError([f"the body is not valid JSON: {exc}"]) from None
+    normalize.check_storable(body)
+    return body
 
 
 def _accept(
