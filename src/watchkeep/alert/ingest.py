@@ -121,6 +121,8 @@ def _apply(
             outcome = acknowledge(session, alert, actor_id=None, now=now)
         else:
             outcome = resolve(session, alert, actor_id=None, now=now)
+            if signal.ends_at is not None:
+                alert.ends_at = signal.ends_at
     events.append(
         {
             "alert_id": alert_id,

@@ -60,7 +60,9 @@ class SourceRead(BaseModel):
     integration_key: str = Field(description="The secret that senders use (admins only)")
     heartbeat_seconds: int | None
     grace_seconds: int
-    last_event_at: datetime | None
+    last_event_at: datetime | None = Field(
+        description="The last ping (heartbeat sources) or the last payload received"
+    )
     key_rotated_at: datetime | None
     endpoints: dict[str, str] = Field(description="Where each format is sent, with this key")
 
@@ -198,7 +200,11 @@ def _ref(obj: Any) -> Ref | None:
     return Ref(id=obj.id, name=obj.name) if obj is not None else None
 
 
-def source_read(source: AlertSource, endpoints: dict[str, str]) -> SourceRead:
+def source_read(
+    source: AlertSource, endpoints: dict[str, str], last_received: datetime | None
+) -> SourceRead:
+    """A source as the API shows it; ``last_event_at`` is its last ping (heartbeats) or the
+    last payload it sent."""
     return SourceRead(
         id=source.id,
         name=source.name,
@@ -210,7 +216,7 @@ def source_read(source: AlertSource, endpoints: dict[str, str]) -> SourceRead:
         integration_key=source.integration_key,
         heartbeat_seconds=source.heartbeat_seconds,
         grace_seconds=source.grace_seconds,
-        last_event_at=source.last_event_at,
+        last_event_at=source.last_event_at if source.kind == "heartbeat" else last_received,
         key_rotated_at=source.key_rotated_at,
         endpoints=endpoints,
     )

@@ -4,10 +4,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from watchkeep.alert.models import AlertSource
+from watchkeep.alert.models import AlertPayload, AlertSource
 from watchkeep.alert.routing import check_policy
 from watchkeep.auth import audit
 from watchkeep.catalog.models import Service
@@ -36,6 +36,14 @@ def get(session: Session, *, source_id: int) -> AlertSource:
     if source is None:
         raise NotFound(f"alert source {source_id} does not exist", field="source_id")
     return source
+
+
+def last_received(session: Session) -> dict[int, datetime]:
+    """When each source's last payload came (sources that sent nothing are left out)."""
+    query = select(AlertPayload.source_id, func.max(AlertPayload.received_at)).group_by(
+        AlertPayload.source_id
+    )
+    return dict(session.execute(query).all())
 
 
 def find_by_key(session: Session, *, key: str) -> AlertSource | None:
@@ -146,6 +154,8 @@ def update(
     before = _values(source)
     values = before | {k: v for k, v in changes.items() if v is not None or k in _NULLABLE}
     _check(session, values, source_id=source.id)
+    if source.kind == "heartbeat" and values["enabled"] and not source.enabled:
+        source.last_event_at = now  # back on: its first period starts now, not at its last ping
     for name, value in values.items():
         setattr(source, name, value)
     source.updated_at = now

@@ -3,12 +3,13 @@ query or form value longer than the longest text field.
 
 PostgreSQL cannot store a NUL character in text (and SQLite would keep it, to surprise
 every reader later), so a NUL in a path, a query parameter, a form field or a JSON body is
-refused with 422 naming where it was. JSON strings have their lengths checked by the body's
-schema; query and form values are bounded here, because a route reads many of them as plain
-``str``.
+refused with 422 naming where it was; so is an unpaired surrogate in a JSON body. JSON
+strings have their lengths checked by the body's schema; query and form values are
+bounded here, because a route reads many of them as plain ``str``.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,9 @@ from watchkeep.core.errors import Invalid
 from watchkeep.core.limits import TEXT_LENGTH
 
 NUL = "\x00"
+# JSON's \ud800-style escapes can spell halves of a character that are not one; PostgreSQL
+# cannot store them either.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -46,7 +50,8 @@ async def _form_texts(request: Request) -> list[tuple[str, str]]:
 
 async def _json_body_texts(request: Request) -> list[tuple[str, str]]:
     body = await request.body()
-    if b"\x00" not in body and b"\\u0000" not in body.lower():
+    lowered = body.lower()
+    if b"\x00" not in body and b"\\u0000" not in lowered and b"\\ud" not in lowered:
         return []  # the common case: nothing to look for, nothing to parse again
     try:
         return list(_json_texts(json.loads(body), ""))
@@ -71,6 +76,13 @@ async def check_request_text(request: Request) -> None:
         if NUL in text:
             where = where.replace(NUL, "\\u0000")  # a key may hold one too
             raise Invalid(f"{where} must not contain NUL characters (\\u0000)", field=where)
+        if _LONE_SURROGATE.search(text):
+            where = _LONE_SURROGATE.sub("?", where)
+            raise Invalid(
+                f"{where} must not contain an unpaired surrogate (\\ud800 to \\udfff): "
+                "it is not a character",
+                field=where,
+            )
     for where, text in bounded:
         if len(text) > TEXT_LENGTH:
             raise Invalid(f"{where} must be at most {TEXT_LENGTH} characters", field=where)

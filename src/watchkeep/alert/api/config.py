@@ -1,8 +1,10 @@
 """Alert sources, routes and silences (JSON)."""
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy.orm import Session
 
 from watchkeep.alert import routing, silences, sources
+from watchkeep.alert.models import AlertSource
 from watchkeep.alert.schemas import (
     RouteIn,
     RoutePatch,
@@ -17,16 +19,23 @@ from watchkeep.alert.schemas import (
     source_read,
 )
 from watchkeep.core.clock import utcnow
+from watchkeep.core.settings import Settings
 from watchkeep.http.deps import Admin, CurrentActor, DbSession, Responder, SettingsDep
 
 router = APIRouter(tags=["alerts"])
 
 
+def _read(session: Session, settings: Settings, source: AlertSource) -> SourceRead:
+    received = sources.last_received(session).get(source.id)
+    return source_read(source, sources.endpoints(settings.base_url, source), received)
+
+
 @router.get("/alert-sources")
 def list_sources(session: DbSession, settings: SettingsDep, _actor: Admin) -> list[SourceRead]:
     """Every alert source with its key and endpoints (admins only: keys are secrets)."""
+    received = sources.last_received(session)
     return [
-        source_read(s, sources.endpoints(settings.base_url, s))
+        source_read(s, sources.endpoints(settings.base_url, s), received.get(s.id))
         for s in sources.list_sources(session)
     ]
 
@@ -37,7 +46,7 @@ def create_source(
 ) -> SourceRead:
     """Create an alert source with a new integration key (admins only; audited)."""
     source = sources.create(session, actor=actor, now=utcnow(), **body.model_dump())
-    return source_read(source, sources.endpoints(settings.base_url, source))
+    return _read(session, settings, source)
 
 
 @router.get("/alert-sources/{source_id:id}")
@@ -45,7 +54,7 @@ def get_source(
     source_id: int, session: DbSession, settings: SettingsDep, _actor: Admin
 ) -> SourceRead:
     source = sources.get(session, source_id=source_id)
-    return source_read(source, sources.endpoints(settings.base_url, source))
+    return _read(session, settings, source)
 
 
 @router.patch("/alert-sources/{source_id:id}")
@@ -60,7 +69,7 @@ def update_source(
         source_id=source_id,
         **body.model_dump(exclude_unset=True),
     )
-    return source_read(source, sources.endpoints(settings.base_url, source))
+    return _read(session, settings, source)
 
 
 @router.post("/alert-sources/{source_id:id}/rotate-key")
@@ -69,7 +78,7 @@ def rotate_key(
 ) -> SourceRead:
     """Give the source a new integration key; the old one stops working at once."""
     source = sources.rotate_key(session, actor=actor, now=utcnow(), source_id=source_id)
-    return source_read(source, sources.endpoints(settings.base_url, source))
+    return _read(session, settings, source)
 
 
 @router.get("/alert-routes")

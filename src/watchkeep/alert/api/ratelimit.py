@@ -36,7 +36,7 @@ class RateLimiter:
             bucket = self._buckets.get(key)
             if bucket is None:
                 if len(self._buckets) >= MAX_KEYS:
-                    self._buckets.clear()
+                    self._forget_idle(now)
                 bucket = self._buckets[key] = _Bucket(self.capacity, now)
             bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate)
             bucket.updated = now
@@ -44,6 +44,16 @@ class RateLimiter:
                 bucket.tokens -= 1
                 return 0.0
             return (1 - bucket.tokens) / self.rate
+
+    def _forget_idle(self, now: float) -> None:
+        """Forget the half of the buckets with the most tokens left: idle keys, and made-up
+        keys that sent once, go before the busy keys whose limits matter."""
+        for bucket in self._buckets.values():
+            bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate)
+            bucket.updated = now
+        fullest = sorted(self._buckets, key=lambda k: self._buckets[k].tokens, reverse=True)
+        for key in fullest[: len(fullest) // 2 + 1]:
+            del self._buckets[key]
 
 
 def retry_after(wait: float) -> str:
