@@ -59,6 +59,22 @@ class Watchkeep(LazyGroup):
             "watchkeep.cli.schedule:app",
             "On-call schedules: render spec files; list, show, create and override stored ones.",
         ),
+        "alert": Subcommand(
+            "watchkeep.cli.alert:app",
+            "List, show, acknowledge and resolve alerts (local database, or a server with --url).",
+        ),
+        "page": Subcommand(
+            "watchkeep.cli.page:page",
+            "Page a person, or whoever is on call on a schedule, with a message.",
+        ),
+        "source": Subcommand(
+            "watchkeep.cli.source:app",
+            "Alert sources and their keys (admins; local database, or a server with --url).",
+        ),
+        "policy": Subcommand(
+            "watchkeep.cli.policy:app",
+            "Escalation policies: who is paged, in which order (local database, or --url).",
+        ),
         "job": Subcommand(
             "watchkeep.cli.job:app",
             "Inspect background jobs and timers; retry dead ones.",

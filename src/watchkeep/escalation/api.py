@@ -3,9 +3,9 @@ escalation, and paging people by hand."""
 
 from fastapi import APIRouter, status
 
+from watchkeep.alert import alerts
 from watchkeep.alert.schemas import AlertRead, alert_read
 from watchkeep.core.clock import utcnow
-from watchkeep.core.errors import NotFound
 from watchkeep.escalation import pages, policies, runs
 from watchkeep.escalation.schemas import (
     PageIn,
@@ -75,11 +75,13 @@ def resolve(alert_id: int, session: DbSession, actor: Responder) -> AlertRead:
 
 
 @router.get("/alerts/{alert_id:id}/escalation")
-def escalation(alert_id: int, session: DbSession, _actor: CurrentActor) -> RunRead:
-    """The alert's escalation: the policy it follows, each step, and who was paged."""
+def escalation(alert_id: int, session: DbSession, _actor: CurrentActor) -> RunRead | None:
+    """The alert's escalation: the policy it follows, each step, and who was paged; ``null``
+    when it has none (no policy, or silenced)."""
+    alerts.get(session, alert_id=alert_id)
     run = runs.find_for_alert(session, alert_id=alert_id)
     if run is None:
-        raise NotFound(f"alert ALR-{alert_id} has no escalation", field="alert_id")
+        return None
     return run_read(run, pages.pages_of_alert(session, alert_id=alert_id))
 
 
