@@ -146,9 +146,16 @@ def _ping(db: Database, key: str) -> list[ingest.Outcome] | None:
         return heartbeats.ping(session, source=source, now=utcnow())
 
 
-@router.api_route(
+@router.get(
     "/ingest/heartbeat/{key}",
-    methods=["GET", "POST"],
+    operation_id="heartbeat_ping_get",
+    response_model=IngestAnswer,
+    summary="A heartbeat monitor's ping",
+    responses={404: _ERROR, 429: _ERROR},
+)
+@router.post(
+    "/ingest/heartbeat/{key}",
+    operation_id="heartbeat_ping_post",
     response_model=IngestAnswer,
     summary="A heartbeat monitor's ping",
     responses={404: _ERROR, 429: _ERROR},
