@@ -10,6 +10,7 @@ A 2xx answer means the payload and what it did are committed. Refused payloads (
 429) store nothing; a database that cannot answer gives 503, which senders retry.
 """
 
+import asyncio
 import dataclasses
 import json
 import uuid
@@ -22,6 +23,7 @@ from fastapi.responses import JSONResponse
 
 from watchkeep.alert import changes, heartbeats, ingest, normalize, sources
 from watchkeep.alert.api.ratelimit import RateLimiter, retry_after
+from watchkeep.alert.intake import Intake, Stored
 from watchkeep.alert.normalize import PayloadError, Signal
 from watchkeep.alert.schemas import (
     EventOutcome,
@@ -60,6 +62,25 @@ def _limiter(request: Request) -> RateLimiter:
     return limiter
 
 
+def _intake(request: Request) -> Intake:
+    """The process's group-committing writer of payloads (made on first use)."""
+    state = request.app.state
+    intake: Intake | None = getattr(state, "intake", None)
+    if intake is None:
+        intake = state.intake = Intake(state.db)
+    return intake
+
+
+async def _store(
+    request: Request, key: str, format: str, body: Any, signals: list[Signal]
+) -> Stored:
+    """Store the payload (committed with whatever else arrived meanwhile) and its outcomes."""
+    future = _intake(request).submit(
+        key=key, format=format, body=body, signals=signals, now=utcnow()
+    )
+    return await asyncio.wrap_future(future)
+
+
 def _database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
@@ -73,19 +94,6 @@ def _decode(raw: bytes) -> Any:
         raise PayloadError([f"the body is not valid JSON: {exc}"]) from None
     normalize.check_storable(body)
     return body
-
-
-def _accept(
-    db: Database, key: str, format: str, body: Any, signals: list[Signal]
-) -> list[ingest.Outcome] | None:
-    """Store the payload for the source of ``key``; ``None`` if no enabled source has it."""
-    with db.session() as session:
-        source = sources.find_by_key(session, key=key)
-        if source is None:
-            return None
-        return ingest.accept(
-            session, source=source, format=format, body=body, signals=signals, now=utcnow()
-        )
 
 
 def _answer(outcomes: list[ingest.Outcome]) -> IngestAnswer:
@@ -127,7 +135,7 @@ def _webhook(format: str, parse: Callable[[Any], list[Signal]], summary: str) ->
             return JSONResponse(
                 error_body("invalid_payload", str(exc), {"errors": exc.errors}), status_code=400
             )
-        outcomes = await run_in_threadpool(_accept, _database(request), key, format, body, signals)
+        outcomes = await _store(request, key, format, body, signals)
         if outcomes is None:
             raise NotFound("no enabled alert source has this key", field="key")
         return _answer(outcomes)
@@ -219,8 +227,7 @@ async def enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
         return _pd_throttled(wait)
     key = signal.dedup_key or uuid.uuid4().hex
     signal = dataclasses.replace(signal, dedup_key=key)
-    db = _database(request)
-    outcomes = await run_in_threadpool(_accept, db, routing_key, "pagerduty", body, [signal])
+    outcomes = await _store(request, routing_key, "pagerduty", body, [signal])
     if outcomes is None:
         return _pd_error(400, "Event object is invalid", ["Invalid routing key"])
     return PagerDutyAnswer(status="success", message="Event processed", dedup_key=key)

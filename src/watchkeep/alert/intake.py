@@ -1,0 +1,125 @@
+"""Group commit for ingest: payloads that arrive together are stored in one transaction.
+
+A sender's 2xx must mean "stored", so each accepted payload waits for a commit. Committing
+each request on its own makes every request pay for a transaction (and, on SQLite, queue for
+the write lock behind the others); here one writer thread takes whatever payloads are waiting
+and stores them all in one transaction, then answers each. Under load the batches grow by
+themselves (everything that arrived while the last batch committed); alone, a payload is a
+batch of one and waits for nobody.
+
+Each payload is still all-or-nothing: if a batch fails, its payloads are stored again one per
+transaction, so one bad payload (or a lost race) fails alone, and a database that cannot
+answer fails each with its own error (the route answers 503). The thread ends when idle for a
+while and starts again with the next payload, so an idle process holds no thread.
+"""
+
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from watchkeep.alert import ingest, sources
+from watchkeep.alert.models import AlertSource
+from watchkeep.alert.normalize import Signal
+from watchkeep.core.db import Database
+
+MAX_BATCH = 200
+IDLE_SECONDS = 5.0
+
+Stored = list[ingest.Outcome] | None
+"""What storing a payload gave: its outcomes, or ``None`` when no enabled source has its key."""
+
+
+@dataclass
+class _Payload:
+    key: str
+    format: str
+    body: Any
+    signals: list[Signal]
+    now: datetime
+    future: "Future[Stored]" = field(default_factory=Future)
+
+
+class Intake:
+    """One process's writer of accepted payloads (see the module's docstring)."""
+
+    def __init__(self, db: Database, *, idle_seconds: float = IDLE_SECONDS) -> None:
+        self._db = db
+        self._idle_seconds = idle_seconds
+        self._queue: queue.SimpleQueue[_Payload] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(
+        self, *, key: str, format: str, body: Any, signals: list[Signal], now: datetime
+    ) -> "Future[Stored]":
+        """Queue a payload for storing; the future is done once it is committed (or failed)."""
+        payload = _Payload(key, format, body, signals, now)
+        self._queue.put(payload)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="intake", daemon=True)
+                self._thread.start()
+        return payload.future
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._queue.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():  # nothing slipped in: end; submit starts anew
+                        self._thread = None
+                        return
+                continue
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._store(batch)
+
+    def _store(self, batch: list[_Payload]) -> None:
+        try:
+            with self._db.session() as session:
+                found: dict[str, AlertSource | None] = {}
+                results = [_accept(session, payload, found) for payload in batch]
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].future.set_exception(exc)
+                return
+            for payload in batch:
+                self._alone(payload)
+            return
+        for payload, result in zip(batch, results, strict=True):
+            payload.future.set_result(result)
+
+    def _alone(self, payload: _Payload) -> None:
+        try:
+            with self._db.session() as session:
+                result = _accept(session, payload, {})
+        except Exception as exc:
+            payload.future.set_exception(exc)
+            return
+        payload.future.set_result(result)
+
+
+def _accept(session: Session, payload: _Payload, found: dict[str, AlertSource | None]) -> Stored:
+    if payload.key not in found:
+        found[payload.key] = sources.find_by_key(session, key=payload.key)
+    source = found[payload.key]
+    if source is None:
+        return None
+    return ingest.accept(
+        session,
+        source=source,
+        format=payload.format,
+        body=payload.body,
+        signals=payload.signals,
+        now=payload.now,
+    )
