@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from watchkeep.alert.web.context import PAGE as ALERT_PAGE
 from watchkeep.http.browser import WebRoute
 from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.notify import deliveries
@@ -30,4 +31,4 @@ DELIVERIES = Panel(
     refresh_on=("every 30s",),
 )
 
-PANELS: dict[str, tuple[Panel, ...]] = {"alert": (DELIVERIES,)}
+PANELS: dict[str, tuple[Panel, ...]] = {ALERT_PAGE: (DELIVERIES,)}

@@ -3,6 +3,7 @@ alerts from their pages, and what escalation adds to the alert and incident page
 
 from fastapi import APIRouter
 
+from watchkeep.alert.web.context import PAGE as ALERT_PAGE
 from watchkeep.escalation.web import ack, actions, panels
 from watchkeep.http.panels import Panel
 
@@ -11,6 +12,6 @@ for module in (ack, actions):
     router.include_router(module.router)
 
 PANELS: dict[str, tuple[Panel, ...]] = {
-    "alert": panels.ALERT_PANELS,
+    ALERT_PAGE: panels.ALERT_PANELS,
     "incident": panels.INCIDENT_PANELS,
 }
