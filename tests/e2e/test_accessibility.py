@@ -48,6 +48,7 @@ EXCLUDED = {
     "/feeds/users/{token}.ics": "an iCalendar feed",
     "/dashboard/panels/{name}": "a fragment, checked as a part of the dashboard",
     "/incidents/{ref}/panels/{name}": "a fragment, checked as a part of the incident page",
+    "/alerts/{alert_id:id}/panels/{name}": "a fragment, checked as a part of the alert page",
 }
 # How the full state fills the path parameters of a route: sample name -> URL.
 SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
@@ -61,11 +62,20 @@ SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
         "new": lambda r: f"/problems/{r.new_problem}",
     },
     "/known-errors/{ref}": {"with-fix": lambda r: f"/known-errors/{r.known_error}"},
+    "/ack/{token}": {"page": lambda r: f"/ack/{r.ack_token}"},
+    "/alerts/{alert_id:id}": {
+        "escalating": lambda r: f"/alerts/{r.alert_id}",
+        "silenced": lambda r: f"/alerts/{r.silenced_alert_id}",
+    },
     "/schedules/{schedule_id:id}": {"layers": lambda r: f"/schedules/{r.schedule_id}"},
     "/schedules/{schedule_id:id}/edit": {"layers": lambda r: f"/schedules/{r.schedule_id}/edit"},
 }
 # More states of pages without path parameters, in both states: sample name -> query.
-QUERIES = {"/known-errors": {"retired": "?retired=true"}}
+QUERIES = {
+    "/known-errors": {"retired": "?retired=true"},
+    "/alerts": {"all": "?status="},
+    "/silences": {"ended": "?ended=1"},
+}
 # Roles that may open the route but not this sample (a private incident looks missing).
 HIDDEN_FROM = {("/incidents/{ref}", "private"): ("viewer",)}
 

@@ -16,8 +16,25 @@ from watchkeep.core.db import Database
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-LINKS = ("Dashboard", "Incidents", "Problems", "Known errors", "Follow-ups", "Schedules")
-PAGES = ("/", "/incidents", "/incidents/new", "/problems", "/known-errors", "/follow-ups")
+LINKS = (
+    "Dashboard",
+    "Incidents",
+    "Alerts",
+    "Problems",
+    "Known errors",
+    "Follow-ups",
+    "Schedules",
+)
+PAGES = (
+    "/",
+    "/incidents",
+    "/incidents/new",
+    "/alerts",
+    "/silences",
+    "/problems",
+    "/known-errors",
+    "/follow-ups",
+)
 
 
 def log_in(page: Page) -> None:

@@ -13,18 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep import demo
+from watchkeep.alert import ingest, routing, silences, sources
+from watchkeep.alert.models import Alert
+from watchkeep.alert.normalize import Link, Signal
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
+from watchkeep.escalation import links, pages, policies, runs
 from watchkeep.incident import customfields, roles, updates
 from watchkeep.incident import followups as incident_followups
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD
+from watchkeep.notify import deliveries
 from watchkeep.oncall import overrides
 from watchkeep.oncall import service as schedules
 from watchkeep.problem import candidates, known_errors
@@ -55,6 +60,9 @@ class Records:
     known_error: str
     schedule_id: int
     changing_incident: str  # a live incident that a test moves on over htmx
+    alert_id: int  # routed, escalating, its people notified, on the live incident
+    silenced_alert_id: int  # opened inside a silence: it paged nobody
+    ack_token: str  # the one-click acknowledge link of the routed alert's first page
 
 
 def fill_empty(db: Database) -> dict[str, Login]:
@@ -86,8 +94,11 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
         people = {u.email: auth.actor_of(u) for u in session.scalars(select(User))}
         admin, grace = people[admin_login.email], people["grace@example.com"]
         linus = people["linus@example.com"]
+        live = _live(session, admin, grace)
+        schedule_id = _schedule(session, admin, grace, linus)
+        alert_id, silenced_alert_id, ack_token = _alerts(session, admin, grace, live, schedule_id)
         records = Records(
-            live_incident=_live(session, admin, grace).reference,
+            live_incident=live.reference,
             resolved_incident=_by_title(session, "Invoices delayed").reference,
             private_incident=_private(session, grace).reference,
             problem=_analysed_problem(session, linus).reference,
@@ -95,12 +106,85 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
                 session, actor=grace, title="Edge pods restart under load", now=utcnow()
             ).reference,
             known_error=_known_errors(session, linus).reference,
-            schedule_id=_schedule(session, admin, grace, linus),
+            schedule_id=schedule_id,
             changing_incident=_by_title(session, "Replication lag").reference,
+            alert_id=alert_id,
+            silenced_alert_id=silenced_alert_id,
+            ack_token=ack_token,
         )
         _proposal(session)
         _jobs(session)
     return logins, records
+
+
+def _alerts(
+    session: Session, admin: Actor, grace: Actor, incident: Incident, schedule_id: int
+) -> tuple[int, int, str]:
+    """A routed alert that escalated (its pages planned) on the live incident, one that a
+    silence kept from paging anyone, and the acknowledge link of the first page."""
+    now = utcnow()
+    policy = policies.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Storage escalation",
+        levels=[
+            {"minutes": 5, "targets": [{"type": "user", "id": grace.user_id}]},
+            {"minutes": 10, "targets": [{"type": "schedule", "id": schedule_id}]},
+        ],
+    )
+    source = sources.create(
+        session,
+        actor=admin,
+        now=now,
+        kind="alertmanager",
+        name="prometheus-eu",
+        escalation_policy_id=policy.id,
+    )
+    routing.create(session, actor=admin, now=now, name="Storage", matchers=['team="storage"'])
+    silences.create(
+        session,
+        actor=grace,
+        now=now,
+        ends_at=now + timedelta(hours=4),
+        matchers_text=['host="db-7"'],
+        kind="maintenance",
+        comment="Replacing the disks of db-7",
+    )
+    signals = [
+        Signal(
+            action="trigger",
+            dedup_key="disk-db-3",
+            title="Disk almost full on db-3",
+            description="The data volume is at 96%.",
+            severity="critical",
+            labels={"team": "storage", "host": "db-3", "alertname": "DiskFull"},
+            annotations={"runbook": "Grow the volume, then find what filled it"},
+            links=(Link("https://grafana.example.com/d/disk", "Dashboard"),),
+        ),
+        Signal(
+            action="trigger",
+            dedup_key="disk-db-7",
+            title="Disk almost full on db-7",
+            severity="warning",
+            labels={"team": "storage", "host": "db-7"},
+        ),
+    ]
+    body = {"alerts": [{"labels": {"alertname": "DiskFull", "host": "db-3"}, "note": "<96%>"}]}
+    routed, silenced = ingest.accept(
+        session, source=source, format="alertmanager", body=body, signals=signals, now=now
+    )
+    assert routed.alert_id is not None and silenced.alert_id is not None
+    runs.start(session, alert_id=routed.alert_id, now=now)
+    paged = pages.pages_of_alert(session, alert_id=routed.alert_id)
+    for page in paged:
+        deliveries.plan_page(session, page_id=page.id, now=now)
+    alert = session.get(Alert, routed.alert_id)
+    assert alert is not None
+    alert.incident_id = incident.id
+    session.flush()
+    token = links.token_for(session, page=paged[0], now=now)
+    return routed.alert_id, silenced.alert_id, token
 
 
 def _by_title(session: Session, start: str) -> Incident:

@@ -1,5 +1,6 @@
 """Reading alerts, and what people do to them: acknowledge and resolve."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -7,6 +8,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from watchkeep.alert import ingest
 from watchkeep.alert.models import ALERT_STATUSES, RESOLVED, Alert, AlertEvent, AlertPayload
+from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 
@@ -57,6 +59,27 @@ def events(session: Session, *, alert_id: int) -> list[tuple[AlertEvent, AlertPa
         .order_by(AlertEvent.id)
     )
     return [(event, payload) for event, payload in session.execute(query).all()]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One event of an alert as its page lists it: the payload it came in, or who acted."""
+
+    event: AlertEvent
+    payload: AlertPayload | None
+    actor: User | None
+
+
+def event_log(session: Session, *, alert_id: int) -> list[LogEntry]:
+    """What happened to the alert, oldest first, each with its raw payload or its actor."""
+    query = (
+        select(AlertEvent, AlertPayload, User)
+        .outerjoin(AlertPayload, AlertPayload.id == AlertEvent.payload_id)
+        .outerjoin(User, User.id == AlertEvent.actor_id)
+        .where(AlertEvent.alert_id == alert_id)
+        .order_by(AlertEvent.id)
+    )
+    return [LogEntry(e, p, u) for e, p, u in session.execute(query).all()]
 
 
 def _record(

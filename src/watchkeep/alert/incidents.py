@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from watchkeep.alert.models import Alert, AlertRoute, AlertSource
+from watchkeep.core.actor import Actor
 from watchkeep.incident import lifecycle
 from watchkeep.incident import service as incidents
+from watchkeep.incident.access import visible_clause
 from watchkeep.incident.events import announce_change
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import Incident
@@ -29,6 +31,14 @@ def group_of(alert: Alert, route: AlertRoute) -> str:
     if route.group_by:
         return "|".join(f"{name}={alert.labels.get(name, '')}" for name in route.group_by)[:255]
     return (alert.group_key or alert.dedup_key)[:255]
+
+
+def incident_of(session: Session, *, alert: Alert, actor: Actor) -> Incident | None:
+    """The incident the alert belongs to, if it has one that ``actor`` may see."""
+    if alert.incident_id is None:
+        return None
+    query = select(Incident).where(Incident.id == alert.incident_id, visible_clause(actor))
+    return session.scalar(query)
 
 
 def attach(session: Session, *, alert_id: int, now: datetime) -> Incident | None:

@@ -62,6 +62,11 @@ def get(session: Session, *, route_id: int) -> AlertRoute:
     return route
 
 
+def find(session: Session, *, route_id: int) -> AlertRoute | None:
+    """The route, or ``None`` if it was deleted since."""
+    return session.get(AlertRoute, route_id)
+
+
 def rules(session: Session) -> list[Rule]:
     """Every route in order, ready to decide."""
     return [

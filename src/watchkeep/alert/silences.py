@@ -37,6 +37,11 @@ def get(session: Session, *, silence_id: int) -> AlertSilence:
     return silence
 
 
+def find(session: Session, *, silence_id: int) -> AlertSilence | None:
+    """The silence, or ``None`` if it was deleted since."""
+    return session.get(AlertSilence, silence_id)
+
+
 def active_rules(session: Session, *, now: datetime) -> list[Rule]:
     """The silences in force at ``now``, ready to decide."""
     query = select(AlertSilence).where(AlertSilence.starts_at <= now, AlertSilence.ends_at > now)

@@ -53,6 +53,14 @@ def find_for_alert(session: Session, *, alert_id: int, lock: bool = False) -> Es
     return session.scalar(query)
 
 
+def of_alerts(session: Session, *, alert_ids: list[int]) -> dict[int, EscalationRun]:
+    """The runs of these alerts, by alert id (an alert that never escalated has none)."""
+    if not alert_ids:
+        return {}
+    query = select(EscalationRun).where(EscalationRun.alert_id.in_(alert_ids))
+    return {run.alert_id: run for run in session.scalars(query)}
+
+
 def policy_id_for(session: Session, alert: Alert) -> int | None:
     """The policy of the alert's route, else of its source."""
     if alert.route_id is not None:
