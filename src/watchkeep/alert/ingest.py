@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload
 
@@ -31,6 +31,10 @@ from watchkeep.alert.models import (
     AlertSource,
 )
 from watchkeep.alert.normalize import Link, Signal
+
+# The predicate of the partial unique index, written as the index has it: PostgreSQL matches
+# an ON CONFLICT target against the index by its text, and a bound parameter would not match.
+OPEN_ALERT = text("status <> 'resolved'")
 
 OPENED = "opened"
 UPDATED = "updated"
@@ -198,7 +202,7 @@ def _open(
     alert_id: int | None = session.execute(
         statement.values(values)
         .on_conflict_do_nothing(
-            index_elements=["source_id", "dedup_key"], index_where=Alert.status != RESOLVED
+            index_elements=["source_id", "dedup_key"], index_where=OPEN_ALERT
         )
         .returning(Alert.id)
     ).scalar()
