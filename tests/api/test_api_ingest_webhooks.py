@@ -838,3 +838,14 @@ def test_a_ping_over_http_resolves_the_missed_heartbeat_alert(
         f"/api/v1/alert-sources/{monitor.id}", json={"enabled": False}, headers=admin.headers
     )
     not_found(client.get(f"/ingest/heartbeat/{monitor.integration_key}"))
+
+
+def test_a_payload_can_be_checked_without_storing_it(client: TestClient, session: Session) -> None:
+    body = valid("alertmanager")
+    checked = client.post("/ingest/check/alertmanager", json=body)
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["status"] == "valid" and checked.json()["alerts"]
+    bad = client.post("/ingest/check/alertmanager", json={"version": "3"})
+    assert bad.status_code == 400 and "version" in bad.json()["error"]["message"]
+    assert client.post("/ingest/check/nagios", json={}).status_code == 404
+    assert stored_nothing(session)

@@ -13,9 +13,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload
 
@@ -36,6 +36,11 @@ from watchkeep.alert.normalize import Link, Signal
 # an ON CONFLICT target against the index by its text, and a bound parameter would not match.
 OPEN_ALERT = text("status <> 'resolved'")
 
+# Written as tables, not entities: plain inserts skip the ORM's bulk-insert machinery.
+PAYLOADS = cast(Table, AlertPayload.__table__)
+EVENTS = cast(Table, AlertEvent.__table__)
+ALERTS = cast(Table, Alert.__table__)
+
 OPENED = "opened"
 UPDATED = "updated"
 DROPPED = "dropped"
@@ -52,8 +57,9 @@ class Outcome:
     alert_id: int | None
 
 
-class _Decisions:
-    """The routes and the active silences, read once per request and only if an alert opens."""
+class Decisions:
+    """The routes and the silences in force, read once per transaction (only if an alert
+    opens) for every payload stored in it."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         self._session = session
@@ -61,12 +67,12 @@ class _Decisions:
         self._routes: list[routing.Rule] | None = None
         self._silences: list[silences.Rule] | None = None
 
-    def decide(self, alert: Alert) -> None:
+    def decide(self, alert: Alert, now: datetime) -> None:
         if self._routes is None:
             self._routes = routing.rules(self._session)
             self._silences = silences.active_rules(self._session, now=self._now)
         routing.apply(alert, self._routes)
-        silences.apply(alert, self._silences or [], now=self._now)
+        silences.apply(alert, self._silences or [], now=now)
 
 
 def accept(
@@ -77,19 +83,21 @@ def accept(
     body: Any,
     signals: Sequence[Signal],
     now: datetime,
+    decisions: Decisions | None = None,
 ) -> list[Outcome]:
-    """Store ``body`` as it came and apply each of its events, in order."""
+    """Store ``body`` as it came and apply each of its events, in order. Payloads stored in
+    one transaction may share their ``decisions``."""
     payload_id = session.execute(
-        insert(AlertPayload)
+        insert(PAYLOADS)
         .values(source_id=source.id, format=format, body=body, received_at=now)
-        .returning(AlertPayload.id)
+        .returning(PAYLOADS.c.id)
     ).scalar_one()
-    decisions = _Decisions(session, now)
+    decisions = decisions or Decisions(session, now)
     events: list[dict[str, Any]] = []
     outcomes = [_apply(session, source, signal, decisions, now, events) for signal in signals]
     if events:
         session.execute(
-            insert(AlertEvent),
+            insert(EVENTS),
             [{**e, "payload_id": payload_id, "occurred_at": now} for e in events],
         )
     return outcomes
@@ -108,7 +116,7 @@ def _apply(
     session: Session,
     source: AlertSource,
     signal: Signal,
-    decisions: _Decisions,
+    decisions: Decisions,
     now: datetime,
     events: list[dict[str, Any]],
 ) -> Outcome:
@@ -144,7 +152,7 @@ def _trigger(
     source: AlertSource,
     key: str,
     signal: Signal,
-    decisions: _Decisions,
+    decisions: Decisions,
     now: datetime,
 ) -> tuple[int, str]:
     """Open an alert for the key, or add to its open one. The insert and the unique index
@@ -170,7 +178,7 @@ def _open(
     source: AlertSource,
     key: str,
     signal: Signal,
-    decisions: _Decisions,
+    decisions: Decisions,
     now: datetime,
 ) -> int | None:
     """The id of a new alert for ``key``, or ``None`` if one is open (one statement: the
@@ -195,16 +203,14 @@ def _open(
         created_at=now,
         last_event_at=now,
     )
-    decisions.decide(alert)
+    decisions.decide(alert, now)
     values = {column: getattr(alert, column) for column in _INSERTED}
     dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Alert)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ALERTS)
     alert_id: int | None = session.execute(
         statement.values(values)
-        .on_conflict_do_nothing(
-            index_elements=["source_id", "dedup_key"], index_where=OPEN_ALERT
-        )
-        .returning(Alert.id)
+        .on_conflict_do_nothing(index_elements=["source_id", "dedup_key"], index_where=OPEN_ALERT)
+        .returning(ALERTS.c.id)
     ).scalar()
     if alert_id is not None:
         announce(session, ALERT_OPENED, alert_id)

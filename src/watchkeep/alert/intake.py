@@ -88,7 +88,8 @@ class Intake:
         try:
             with self._db.session() as session:
                 found: dict[str, AlertSource | None] = {}
-                results = [_accept(session, payload, found) for payload in batch]
+                decisions = ingest.Decisions(session, batch[0].now)
+                results = [_accept(session, payload, found, decisions) for payload in batch]
         except Exception as exc:
             if len(batch) == 1:
                 batch[0].future.set_exception(exc)
@@ -102,14 +103,19 @@ class Intake:
     def _alone(self, payload: _Payload) -> None:
         try:
             with self._db.session() as session:
-                result = _accept(session, payload, {})
+                result = _accept(session, payload, {}, ingest.Decisions(session, payload.now))
         except Exception as exc:
             payload.future.set_exception(exc)
             return
         payload.future.set_result(result)
 
 
-def _accept(session: Session, payload: _Payload, found: dict[str, AlertSource | None]) -> Stored:
+def _accept(
+    session: Session,
+    payload: _Payload,
+    found: dict[str, AlertSource | None],
+    decisions: ingest.Decisions,
+) -> Stored:
     if payload.key not in found:
         found[payload.key] = sources.find_by_key(session, key=payload.key)
     source = found[payload.key]
@@ -122,4 +128,5 @@ def _accept(session: Session, payload: _Payload, found: dict[str, AlertSource | 
         body=payload.body,
         signals=payload.signals,
         now=payload.now,
+        decisions=decisions,
     )

@@ -326,3 +326,18 @@ class PagerDutyError(BaseModel):
     status: str
     message: str
     errors: list[str] = []
+
+
+class CheckedAlert(BaseModel):
+    action: str
+    dedup_key: str | None
+    title: str
+    severity: str | None
+    labels: dict[str, str]
+
+
+class CheckAnswer(BaseModel):
+    """What Watchkeep would make of a payload; nothing is stored."""
+
+    status: Literal["valid"]
+    alerts: list[CheckedAlert]

@@ -26,6 +26,8 @@ from watchkeep.alert.api.ratelimit import RateLimiter, retry_after
 from watchkeep.alert.intake import Intake, Stored
 from watchkeep.alert.normalize import PayloadError, Signal
 from watchkeep.alert.schemas import (
+    CheckAnswer,
+    CheckedAlert,
     EventOutcome,
     IngestAnswer,
     PagerDutyAnswer,
@@ -144,6 +146,51 @@ def _webhook(format: str, parse: Callable[[Any], list[Signal]], summary: str) ->
 _webhook("alertmanager", normalize.alertmanager, "Prometheus Alertmanager webhook (version 4)")
 _webhook("grafana", normalize.grafana, "Grafana alerting webhook")
 _webhook("generic", normalize.generic, "Generic HTTP alert source")
+
+
+_CHECKERS: dict[str, Callable[[Any], list[Signal]]] = {
+    "alertmanager": normalize.alertmanager,
+    "grafana": normalize.grafana,
+    "generic": normalize.generic,
+    "pagerduty": lambda body: [normalize.pagerduty_event(body)[1]],
+}
+
+
+@router.post(
+    "/ingest/check/{format}",
+    response_model=CheckAnswer,
+    summary="Check a payload without storing it",
+    openapi_extra=_BODY,
+    responses={400: _ERROR, 404: _ERROR, 413: _ERROR},
+)
+async def check(
+    request: Request,
+    format: str = Path(max_length=20, description="alertmanager, grafana, generic or pagerduty"),
+) -> CheckAnswer | JSONResponse:
+    """Read a payload as its endpoint would and answer what it would become, storing
+    nothing and needing no key: for setting up a sender's template."""
+    parse = _CHECKERS.get(format)
+    if parse is None:
+        raise NotFound(f"no format {format!r}: use {', '.join(_CHECKERS)}", field="format")
+    try:
+        signals = parse(_decode(await request.body()))
+    except PayloadError as exc:
+        return JSONResponse(
+            error_body("invalid_payload", str(exc), {"errors": exc.errors}), status_code=400
+        )
+    return CheckAnswer(
+        status="valid",
+        alerts=[
+            CheckedAlert(
+                action=s.action,
+                dedup_key=s.dedup_key,
+                title=s.title,
+                severity=s.severity,
+                labels=dict(s.labels),
+            )
+            for s in signals
+        ],
+    )
 
 
 def _ping(db: Database, key: str) -> list[ingest.Outcome] | None:
