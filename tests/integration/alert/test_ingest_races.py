@@ -59,7 +59,7 @@ def test_parallel_triggers_of_one_key_open_one_alert_and_count_every_event(db: D
         try:
             for _ in range(EACH):
                 trigger(db, source, "one-key")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             failures.append(exc)
 
     threads = [threading.Thread(target=sender) for _ in range(SENDERS)]
