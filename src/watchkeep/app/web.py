@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.templating import Jinja2Templates
 
 from watchkeep import (
+    alert,
     assist,
     auth,
     catalog,
@@ -15,18 +16,22 @@ from watchkeep import (
     followup,
     incident,
     jobs,
+    notify,
     oncall,
     problem,
 )
+from watchkeep.alert import web as alert_web
 from watchkeep.app import pages
 from watchkeep.assist import web as assist_web
 from watchkeep.auth import web as auth_web
+from watchkeep.auth.web.profile import PROFILE_PANELS
 from watchkeep.catalog import web as catalog_web
 from watchkeep.escalation import web as escalation_web
 from watchkeep.http.panels import PanelSet
 from watchkeep.http.templates import make_templates
 from watchkeep.incident import web as incident_web
 from watchkeep.jobs import web as jobs_web
+from watchkeep.notify import web as notify_web
 from watchkeep.oncall import web as oncall_web
 from watchkeep.problem import web as problem_web
 
@@ -38,7 +43,9 @@ TEMPLATE_PACKAGES: tuple[ModuleType, ...] = (
     incident,
     problem,
     oncall,
+    alert,
     escalation,
+    notify,
     assist,
     jobs,
 )
@@ -50,10 +57,12 @@ WEB_MODULES: tuple[ModuleType, ...] = (
     problem_web,
     jobs_web,
     oncall_web,
+    alert_web,
     escalation_web,
+    notify_web,
     assist_web,
 )
-PAGES = (pages.DASHBOARD, pages.INCIDENT)
+PAGES = (pages.DASHBOARD, pages.INCIDENT, PROFILE_PANELS)
 
 
 def build_router() -> APIRouter:

@@ -1,4 +1,4 @@
-"""HTML routes of escalation: the one-click acknowledge link of a notification.
+"""The one-click acknowledge link of a notification.
 
 ``GET /ack/<token>`` shows what was paged and one button; it never acts, because mail
 scanners and link previews open links. The button posts to the same address, which
@@ -15,11 +15,9 @@ from watchkeep.escalation import links, pages
 from watchkeep.escalation.models import Page
 from watchkeep.http.browser import WebRoute
 from watchkeep.http.deps import DbSession
-from watchkeep.http.panels import Panel
 from watchkeep.http.templates import render
 
 router = APIRouter(route_class=WebRoute)
-PANELS: dict[str, tuple[Panel, ...]] = {}
 
 Token = Path(max_length=200)
 
