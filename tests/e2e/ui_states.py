@@ -13,18 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep import demo
+from watchkeep.alert import routing, sources
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
+from watchkeep.escalation import links, pages, policies
 from watchkeep.incident import customfields, roles, updates
 from watchkeep.incident import followups as incident_followups
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD
+from watchkeep.notify import contacts
 from watchkeep.oncall import overrides
 from watchkeep.oncall import service as schedules
 from watchkeep.problem import candidates, known_errors
@@ -55,6 +58,18 @@ class Records:
     known_error: str
     schedule_id: int
     changing_incident: str  # a live incident that a test moves on over htmx
+    alerting: "Alerting"
+
+
+@dataclass(frozen=True)
+class Alerting:
+    """Alert sources, a policy, how the responder is paged, and a page's acknowledge link."""
+
+    source_id: int  # an Alertmanager source, with every sender's configuration
+    heartbeat_id: int
+    policy_id: int
+    contacts_user_id: int  # the responder, with contact methods and rules
+    ack_token: str
 
 
 def fill_empty(db: Database) -> dict[str, Login]:
@@ -86,6 +101,7 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
         people = {u.email: auth.actor_of(u) for u in session.scalars(select(User))}
         admin, grace = people[admin_login.email], people["grace@example.com"]
         linus = people["linus@example.com"]
+        schedule_id = _schedule(session, admin, grace, linus)
         records = Records(
             live_incident=_live(session, admin, grace).reference,
             resolved_incident=_by_title(session, "Invoices delayed").reference,
@@ -95,8 +111,9 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
                 session, actor=grace, title="Edge pods restart under load", now=utcnow()
             ).reference,
             known_error=_known_errors(session, linus).reference,
-            schedule_id=_schedule(session, admin, grace, linus),
+            schedule_id=schedule_id,
             changing_incident=_by_title(session, "Replication lag").reference,
+            alerting=_alerting(session, admin, grace, schedule_id),
         )
         _proposal(session)
         _jobs(session)
@@ -254,6 +271,84 @@ def _schedule(session: Session, admin: Actor, grace: Actor, linus: Actor) -> int
         now=now,
     )
     return schedule.id
+
+
+def _alerting(session: Session, admin: Actor, grace: Actor, schedule_id: int) -> Alerting:
+    """A policy of two levels, two sources and a route using it, and the responder's contact
+    methods and rules, and a page to acknowledge."""
+    now = utcnow()
+    assert grace.user_id is not None
+    policy = policies.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Database on call",
+        levels=[
+            {"minutes": 5, "targets": [{"type": "schedule", "id": schedule_id}]},
+            {"minutes": 10, "targets": [{"type": "user", "id": grace.user_id}]},
+        ],
+        repeat=1,
+    )
+    source = sources.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Prometheus",
+        kind="alertmanager",
+        escalation_policy_id=policy.id,
+    )
+    heartbeat = sources.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Nightly backup",
+        kind="heartbeat",
+        heartbeat_seconds=86400,
+        grace_seconds=600,
+    )
+    routing.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Database pages",
+        source_ids=[source.id],
+        matchers=['team="db"'],
+        severities=["critical"],
+        escalation_policy_id=policy.id,
+        declare_incident=True,
+        group_by=["alertname"],
+    )
+    method = contacts.add_method(
+        session, actor=grace, now=now, user_id=grace.user_id, kind="sms", address="+447700900123"
+    )
+    contacts.add_method(
+        session,
+        actor=grace,
+        now=now,
+        user_id=grace.user_id,
+        kind="email",
+        address="grace@example.com",
+        label="work",
+    )
+    contacts.add_rule(
+        session,
+        actor=grace,
+        now=now,
+        user_id=grace.user_id,
+        urgency="high",
+        contact_method_id=method.id,
+        delay_minutes=2,
+    )
+    [paged] = pages.page_directly(
+        session, actor=admin, now=now, message="Disk almost full on db-3", user_ids=[grace.user_id]
+    )
+    return Alerting(
+        source_id=source.id,
+        heartbeat_id=heartbeat.id,
+        policy_id=policy.id,
+        contacts_user_id=grace.user_id,
+        ack_token=links.token_for(session, page=paged, now=now),
+    )
 
 
 def _proposal(session: Session) -> None:
