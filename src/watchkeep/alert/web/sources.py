@@ -62,7 +62,7 @@ def snippets(base_url: str, source: AlertSource) -> list[Snippet]:
             "  - name: watchkeep\n"
             "    webhook_configs:\n"
             f"      - url: {urls['alertmanager']}\n"
-            "        send_resolved: true\n",
+            "        send_resolved: true",
             ("alertmanager",),
         ),
         Snippet(
@@ -73,14 +73,19 @@ def snippets(base_url: str, source: AlertSource) -> list[Snippet]:
             "    pagerduty_configs:\n"
             f"      - routing_key: {key}\n"
             f"        url: {urls['pagerduty']}\n"
-            "        send_resolved: true\n",
+            "        send_resolved: true",
             ("alertmanager",),
         ),
         Snippet(
             "snippet-grafana", "Grafana webhook contact point URL", urls["grafana"], ("grafana",)
         ),
-        Snippet("snippet-pagerduty-url", "PagerDuty Events API v2 URL", urls["pagerduty"], ()),
-        Snippet("snippet-pagerduty-key", "PagerDuty routing key", key, ()),
+        Snippet(
+            "snippet-pagerduty-url",
+            "PagerDuty Events API v2 URL",
+            urls["pagerduty"],
+            ("pagerduty",),
+        ),
+        Snippet("snippet-pagerduty-key", "PagerDuty routing key", key, ("pagerduty",)),
         Snippet(
             "snippet-pagerduty-change",
             "PagerDuty change events URL",
@@ -98,23 +103,14 @@ def snippets(base_url: str, source: AlertSource) -> list[Snippet]:
             ("generic",),
         ),
     ]
-    # PagerDuty senders need the URL and the key; both lead for a PagerDuty source.
-    lead = (
-        {"snippet-pagerduty-url", "snippet-pagerduty-key"} if source.kind == "pagerduty" else set()
-    )
-    return [s for s in found if source.kind in s.kinds or s.id in lead] + [
-        s for s in found if not (source.kind in s.kinds or s.id in lead)
+    return [s for s in found if source.kind in s.kinds] + [
+        s for s in found if source.kind not in s.kinds
     ]
 
 
 def leading(source: AlertSource, found: list[Snippet]) -> int:
     """How many of ``found`` are the instructions of the source's kind (the rest follow)."""
-    return sum(
-        1
-        for s in found
-        if source.kind in s.kinds
-        or (source.kind == "pagerduty" and s.id.startswith("snippet-pagerduty"))
-    )
+    return sum(1 for s in found if source.kind in s.kinds)
 
 
 def _choices(session: Session) -> dict[str, Any]:
