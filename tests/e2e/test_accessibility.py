@@ -69,6 +69,16 @@ SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
     },
     "/schedules/{schedule_id:id}": {"layers": lambda r: f"/schedules/{r.schedule_id}"},
     "/schedules/{schedule_id:id}/edit": {"layers": lambda r: f"/schedules/{r.schedule_id}/edit"},
+    "/admin/alert-sources/{source_id:id}": {
+        "alertmanager": lambda r: f"/admin/alert-sources/{r.alerting.source_id}",
+        "heartbeat": lambda r: f"/admin/alert-sources/{r.alerting.heartbeat_id}",
+    },
+    "/admin/escalation-policies/{policy_id:id}": {
+        "levels": lambda r: f"/admin/escalation-policies/{r.alerting.policy_id}"
+    },
+    "/admin/users/{user_id:id}/contacts": {
+        "rules": lambda r: f"/admin/users/{r.alerting.contacts_user_id}/contacts"
+    },
 }
 # More states of pages without path parameters, in both states: sample name -> query.
 QUERIES = {
@@ -444,3 +454,28 @@ def test_the_roles_page_with_an_edit_form_open_and_a_refusal(lab: Lab) -> None:
     form.locator("button[type=submit]").click()
     expect(page.locator("#config-error .alert-error")).to_be_visible()
     check(page, "/admin/roles with an edit form open and a refused new role")
+
+
+def test_the_routes_page_with_an_edit_form_open_and_a_refused_matcher(lab: Lab) -> None:
+    page = lab.page("full", "admin")
+    open_page(page, "/admin/alert-routes")
+    page.locator("#routes details.inline-details summary").first.click()
+    form = page.locator("#new-route")
+    form.locator("input[name=name]").fill("Broken")
+    form.locator("textarea[name=matchers]").fill('job=~"("')
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#routes-error .alert-error")).to_be_visible()
+    expect(form.locator("textarea[name=matchers]")).to_have_attribute("aria-invalid", "true")
+    check(page, "/admin/alert-routes with an edit form open and a refused matcher")
+
+
+def test_the_profile_after_adding_a_contact_method(lab: Lab) -> None:
+    page = lab.page("full", "viewer")
+    open_page(page, "/profile")
+    form = page.locator("#new-method")
+    form.locator("select[name=kind]").select_option("email")
+    form.locator("input[name=address]").fill("vic.pager@example.com")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#contacts table")).to_contain_text("vic.pager@example.com")
+    expect(page.locator("#new-rule")).to_be_visible()
+    check(page, "/profile after adding a contact method")

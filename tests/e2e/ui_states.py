@@ -29,7 +29,7 @@ from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 from watchkeep.jobs import service as jobs
 from watchkeep.jobs.models import DEAD
-from watchkeep.notify import deliveries
+from watchkeep.notify import contacts, deliveries
 from watchkeep.oncall import overrides
 from watchkeep.oncall import service as schedules
 from watchkeep.problem import candidates, known_errors
@@ -63,6 +63,18 @@ class Records:
     alert_id: int  # routed, escalating, its people notified, on the live incident
     silenced_alert_id: int  # opened inside a silence: it paged nobody
     ack_token: str  # the one-click acknowledge link of the routed alert's first page
+    alerting: "Alerting"
+
+
+@dataclass(frozen=True)
+class Alerting:
+    """Alert sources, a policy, how the responder is paged, and a page's acknowledge link."""
+
+    source_id: int  # an Alertmanager source, with every sender's configuration
+    heartbeat_id: int
+    policy_id: int
+    contacts_user_id: int  # the responder, with contact methods and rules
+    ack_token: str
 
 
 def fill_empty(db: Database) -> dict[str, Login]:
@@ -111,6 +123,7 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
             alert_id=alert_id,
             silenced_alert_id=silenced_alert_id,
             ack_token=ack_token,
+            alerting=_alerting(session, admin, grace, schedule_id),
         )
         _proposal(session)
         _jobs(session)
@@ -338,6 +351,84 @@ def _schedule(session: Session, admin: Actor, grace: Actor, linus: Actor) -> int
         now=now,
     )
     return schedule.id
+
+
+def _alerting(session: Session, admin: Actor, grace: Actor, schedule_id: int) -> Alerting:
+    """A policy of two levels, two sources and a route using it, and the responder's contact
+    methods and rules, and a page to acknowledge."""
+    now = utcnow()
+    assert grace.user_id is not None
+    policy = policies.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Database on call",
+        levels=[
+            {"minutes": 5, "targets": [{"type": "schedule", "id": schedule_id}]},
+            {"minutes": 10, "targets": [{"type": "user", "id": grace.user_id}]},
+        ],
+        repeat=1,
+    )
+    source = sources.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Prometheus",
+        kind="alertmanager",
+        escalation_policy_id=policy.id,
+    )
+    heartbeat = sources.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Nightly backup",
+        kind="heartbeat",
+        heartbeat_seconds=86400,
+        grace_seconds=600,
+    )
+    routing.create(
+        session,
+        actor=admin,
+        now=now,
+        name="Database pages",
+        source_ids=[source.id],
+        matchers=['team="db"'],
+        severities=["critical"],
+        escalation_policy_id=policy.id,
+        declare_incident=True,
+        group_by=["alertname"],
+    )
+    method = contacts.add_method(
+        session, actor=grace, now=now, user_id=grace.user_id, kind="sms", address="+447700900123"
+    )
+    contacts.add_method(
+        session,
+        actor=grace,
+        now=now,
+        user_id=grace.user_id,
+        kind="email",
+        address="grace@example.com",
+        label="work",
+    )
+    contacts.add_rule(
+        session,
+        actor=grace,
+        now=now,
+        user_id=grace.user_id,
+        urgency="high",
+        contact_method_id=method.id,
+        delay_minutes=2,
+    )
+    [paged] = pages.page_directly(
+        session, actor=admin, now=now, message="Disk almost full on db-3", user_ids=[grace.user_id]
+    )
+    return Alerting(
+        source_id=source.id,
+        heartbeat_id=heartbeat.id,
+        policy_id=policy.id,
+        contacts_user_id=grace.user_id,
+        ack_token=links.token_for(session, page=paged, now=now),
+    )
 
 
 def _proposal(session: Session) -> None:

@@ -28,7 +28,7 @@ DEFAULT_URGENCY = "high"
 LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-_POLICIES = table("escalation_policy", column("id"))
+_POLICIES = table("escalation_policy", column("id"), column("name"))
 """The escalation domain's policies, which routes and sources name by id only (that domain
 builds on this one)."""
 
@@ -41,6 +41,12 @@ def check_policy(session: Session, policy_id: int | None) -> None:
         raise NotFound(
             f"escalation policy {policy_id} does not exist", field="escalation_policy_id"
         )
+
+
+def policy_names(session: Session) -> dict[int, str]:
+    """Every escalation policy's name by id, in name order (for the pages' policy choices)."""
+    query = select(_POLICIES.c.id, _POLICIES.c.name).order_by(_POLICIES.c.name)
+    return {row.id: row.name for row in session.execute(query)}
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,8 @@ def update(
     actor.require(Role.ADMIN)
     route = get(session, route_id=route_id)
     before = _values(route)
-    given = {k: v for k, v in changes.items() if v is not None or k == "incident_type_id"}
+    nullable = ("incident_type_id", "escalation_policy_id")
+    given = {k: v for k, v in changes.items() if v is not None or k in nullable}
     for name, value in _checked(session, before | given).items():
         setattr(route, name, value)
     route.updated_at = now

@@ -53,7 +53,7 @@ def find_by_key(session: Session, *, key: str) -> AlertSource | None:
     )
 
 
-_NULLABLE = ("service_id", "heartbeat_seconds")
+_NULLABLE = ("service_id", "heartbeat_seconds", "escalation_policy_id")
 """The settings that ``None`` removes; ``None`` for any other leaves it as it is."""
 
 

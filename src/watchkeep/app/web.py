@@ -24,6 +24,7 @@ from watchkeep.alert import web as alert_web
 from watchkeep.app import pages
 from watchkeep.assist import web as assist_web
 from watchkeep.auth import web as auth_web
+from watchkeep.auth.web.profile import PROFILE_PANELS
 from watchkeep.catalog import web as catalog_web
 from watchkeep.escalation import web as escalation_web
 from watchkeep.http.panels import PanelSet
@@ -61,7 +62,7 @@ WEB_MODULES: tuple[ModuleType, ...] = (
     notify_web,
     assist_web,
 )
-PAGES = (pages.DASHBOARD, pages.INCIDENT, alert_web.PAGE)
+PAGES = (pages.DASHBOARD, pages.INCIDENT, alert_web.PAGE, PROFILE_PANELS)
 
 
 def build_router() -> APIRouter:

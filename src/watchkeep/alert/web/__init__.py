@@ -1,15 +1,15 @@
 """HTML routes of alerts: the alert list, an alert's page (a shell of panels that higher
-domains add to) and silences."""
+domains add to), silences, and the admin pages of alert sources and routes."""
 
 from fastapi import APIRouter
 
-from watchkeep.alert.web import context, pages, silences
+from watchkeep.alert.web import context, pages, routes, silences, sources
 from watchkeep.http.panels import Panel
 
 PAGE = context.PAGE
 
 router = APIRouter()
-for module in (pages, silences):
+for module in (pages, silences, sources, routes):
     router.include_router(module.router)
 
 PANELS: dict[str, tuple[Panel, ...]] = {PAGE: context.PANELS}

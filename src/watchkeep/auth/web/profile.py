@@ -16,11 +16,14 @@ from watchkeep.core.errors import Invalid
 from watchkeep.http.announce import announced
 from watchkeep.http.browser import WebActor, WebRoute, answer_form, go_to, is_htmx, see_other
 from watchkeep.http.deps import SESSION_COOKIE, DbSession
+from watchkeep.http.panels import panel_set, render_panel
 from watchkeep.http.templates import render
 
 router = APIRouter(route_class=WebRoute)
 
 PROFILE_PAGE = "/profile"
+PROFILE_PANELS = "profile"
+"""The profile's panel set: what other domains add to it (how you are paged)."""
 MAX_TOKEN_NAME = 200
 
 
@@ -75,11 +78,18 @@ def _render_tokens(
     }
     if fragment:
         return render(request, "auth/_tokens.html", **context)
+    user = auth.get_user(session, user_id=actor.user_id)
+    shared = {"actor": actor, "now": utcnow()}
+    panels = [
+        render_panel(request, session, panel, user, shared)
+        for panel in panel_set(request, PROFILE_PANELS).slot("main")
+    ]
     return render(
         request,
         "auth/profile.html",
-        user=auth.get_user(session, user_id=actor.user_id),
+        user=user,
         timezone_groups=_timezone_groups(),
+        panels=panels,
         **context,
     )
 

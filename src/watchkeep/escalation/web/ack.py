@@ -1,4 +1,4 @@
-"""HTML routes of escalation: the one-click acknowledge link of a notification.
+"""The one-click acknowledge link of a notification.
 
 ``GET /ack/<token>`` shows what was paged and one button; it never acts, because mail
 scanners and link previews open links. The button posts to the same address, which
