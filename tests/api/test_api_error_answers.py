@@ -8,6 +8,9 @@ from fastapi.testclient import TestClient
 from tests.factories import Person
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+PAGERDUTY_REF = {"$ref": "#/components/schemas/PagerDutyError"}
+PAGERDUTY_ANSWERS = {"400", "413", "429"}
+"""PagerDuty's endpoints refuse an event with PagerDuty's own answer, as senders expect."""
 
 
 @pytest.fixture
@@ -32,7 +35,8 @@ def test_every_operation_documents_its_errors_with_the_error_body(
         assert "422" in errors, (method, path)
         for code, response in errors.items():
             schema = response["content"]["application/json"]["schema"]
-            assert schema == ERROR_REF, (method, path, code)
+            pagerduty = path.startswith("/v2/") and code in PAGERDUTY_ANSWERS
+            assert schema == (PAGERDUTY_REF if pagerduty else ERROR_REF), (method, path, code)
     assert "ErrorBody" in openapi["components"]["schemas"]
     assert "HTTPValidationError" not in openapi["components"]["schemas"]
 

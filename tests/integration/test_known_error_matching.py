@@ -58,3 +58,32 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(
     entry = list_entries(session, incident_id=again.id)[-1]
     assert entry.kind == "known_error_matched"
     assert entry.title == f"Matches {known.reference}: Restart the consumer group"
+
+
+def test_an_incident_carrying_an_alert_name_matches_the_known_error_of_that_alert(
+    session: Session, similarity: IndexKeeper
+) -> None:
+    """The alert's name is a strong signal: without the label, the vague title matches
+    nothing; with it, the known error recorded for that alert matches."""
+    alice = make_person(session)
+    for title in ("Checkout latency high", "Disk full on db-2", "TLS certificate expired"):
+        make_incident(session, alice, title=title)
+    problem = raise_problem(session, alice, make_incident(session, alice, title="Queue stuck"))
+    known = make_known_error(
+        session,
+        alice,
+        problem=problem,
+        title="Replication slot fills the disk",
+        symptoms="WAL piles up behind an inactive replication slot",
+        alert_names=["PostgresReplicationSlotInactive"],
+        now=utcnow(),
+    )
+    bare = make_incident(session, alice, title="Something is wrong with the database")
+    labelled = make_incident(
+        session,
+        alice,
+        title="Something is wrong with the database",
+        labels={"alertname": "PostgresReplicationSlotInactive", "instance": "db-1"},
+    )
+    assert match_now(session, similarity, bare.id) == []
+    assert match_now(session, similarity, labelled.id) == [known.reference]

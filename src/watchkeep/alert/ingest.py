@@ -94,7 +94,7 @@ def accept(
     ).scalar_one()
     decisions = decisions or Decisions(session, now)
     events: list[dict[str, Any]] = []
-    outcomes = [_apply(session, source, signal, decisions, now, events) for signal in signals]
+    outcomes = [apply_one(session, source, signal, decisions, now, events) for signal in signals]
     if events:
         session.execute(
             insert(EVENTS),
@@ -112,15 +112,18 @@ def _open_alert(session: Session, source_id: int, key: str) -> Alert | None:
     )
 
 
-def _apply(
+def apply_one(
     session: Session,
     source: AlertSource,
     signal: Signal,
     decisions: Decisions,
     now: datetime,
     events: list[dict[str, Any]],
+    *,
+    key: str | None = None,
 ) -> Outcome:
-    key = signal.dedup_key or uuid.uuid4().hex
+    """Apply one event (its alert read and locked on its own) and note it in ``events``."""
+    key = key or signal.dedup_key or uuid.uuid4().hex
     alert_id: int | None
     if signal.action == "trigger":
         alert_id, outcome = _trigger(session, source, key, signal, decisions, now)
@@ -164,7 +167,7 @@ def _trigger(
             return opened, OPENED
         alert = _open_alert(session, source.id, key)
         if alert is not None:
-            _refresh(alert, signal, now)
+            refresh(alert, signal, now)
             return alert.id, UPDATED
     raise RuntimeError(f"alert key {key!r}: neither opened nor found open three times")
 
@@ -183,6 +186,23 @@ def _open(
 ) -> int | None:
     """The id of a new alert for ``key``, or ``None`` if one is open (one statement: the
     partial unique index refuses a second open alert of a key)."""
+    values = new_alert_values(source, key, signal, decisions, now)
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ALERTS)
+    alert_id: int | None = session.execute(
+        statement.values(values)
+        .on_conflict_do_nothing(index_elements=["source_id", "dedup_key"], index_where=OPEN_ALERT)
+        .returning(ALERTS.c.id)
+    ).scalar()
+    if alert_id is not None:
+        announce(session, ALERT_OPENED, alert_id)
+    return alert_id
+
+
+def new_alert_values(
+    source: AlertSource, key: str, signal: Signal, decisions: Decisions, now: datetime
+) -> dict[str, Any]:
+    """The columns of a new alert for ``key``, routed and checked against the silences."""
     alert = Alert(
         source_id=source.id,
         dedup_key=key,
@@ -204,17 +224,7 @@ def _open(
         last_event_at=now,
     )
     decisions.decide(alert, now)
-    values = {column: getattr(alert, column) for column in _INSERTED}
-    dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ALERTS)
-    alert_id: int | None = session.execute(
-        statement.values(values)
-        .on_conflict_do_nothing(index_elements=["source_id", "dedup_key"], index_where=OPEN_ALERT)
-        .returning(ALERTS.c.id)
-    ).scalar()
-    if alert_id is not None:
-        announce(session, ALERT_OPENED, alert_id)
-    return alert_id
+    return {column: getattr(alert, column) for column in _INSERTED}
 
 
 _INSERTED = (
@@ -241,7 +251,7 @@ _INSERTED = (
 )
 
 
-def _refresh(alert: Alert, signal: Signal, now: datetime) -> None:
+def refresh(alert: Alert, signal: Signal, now: datetime) -> None:
     """A repeated trigger: the newest description and details win; the rest accumulates."""
     alert.title = signal.title or alert.title
     alert.description = signal.description or alert.description

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from watchkeep.alert import ingest, sources
+from watchkeep.alert import bulk, ingest, sources
 from watchkeep.alert.models import AlertSource
 from watchkeep.alert.normalize import Signal
 from watchkeep.core.db import Database
@@ -87,9 +87,7 @@ class Intake:
     def _store(self, batch: list[_Payload]) -> None:
         try:
             with self._db.session() as session:
-                found: dict[str, AlertSource | None] = {}
-                decisions = ingest.Decisions(session, batch[0].now)
-                results = [_accept(session, payload, found, decisions) for payload in batch]
+                results = _accept_all(session, batch)
         except Exception as exc:
             if len(batch) == 1:
                 batch[0].future.set_exception(exc)
@@ -108,6 +106,25 @@ class Intake:
             payload.future.set_exception(exc)
             return
         payload.future.set_result(result)
+
+
+def _accept_all(session: Session, batch: list[_Payload]) -> list[Stored]:
+    """Store a group in a few statements (:mod:`bulk`); ``None`` for an unknown key."""
+    found: dict[str, AlertSource | None] = {}
+    for payload in batch:
+        if payload.key not in found:
+            found[payload.key] = sources.find_by_key(session, key=payload.key)
+    known = [(i, p, found[p.key]) for i, p in enumerate(batch) if found[p.key] is not None]
+    received = [
+        bulk.Received(source, p.format, p.body, p.signals, p.now)
+        for _, p, source in known
+        if source is not None
+    ]
+    results: list[Stored] = [None] * len(batch)
+    stored = bulk.accept_many(session, received, ingest.Decisions(session, batch[0].now))
+    for (index, _, _), outcomes in zip(known, stored, strict=True):
+        results[index] = outcomes
+    return results
 
 
 def _accept(

@@ -64,6 +64,10 @@ Whole = Annotated[JsonInt, Field(ge=-MAX_INT, le=MAX_INT)]
 Flag = StrictBool
 """A ``true``/``false`` in a body."""
 
+LabelName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=200)]
+"""An alert label's name, as Prometheus writes them."""
+LabelValue = Annotated[str, StringConstraints(max_length=2000)]
+"""An alert label's value."""
 Word = Annotated[str, StringConstraints(max_length=40)]
 """One of a few known words (a priority, a status, a unit), checked by the service."""
 Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_LENGTH)]

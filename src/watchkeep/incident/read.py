@@ -116,6 +116,7 @@ def incident_read(
             for a in roles.assignments(session, incident_id=incident.id)
         ],
         custom_fields=customfields.values_of(session, incident_id=incident.id),
+        labels=incident.labels,
         update_overdue=lifecycle.is_live(status) and is_overdue(incident, now),
     )
 

@@ -10,6 +10,8 @@ from watchkeep.core.limits import (
     Id,
     Input,
     Instant,
+    LabelName,
+    LabelValue,
     Name,
     RequiredText,
     Text,
@@ -37,6 +39,12 @@ class IncidentCreate(Strict):
     custom_fields: dict[Name, Any] = {}
     lead_id: Id | None = None
     impact_started_at: Instant | None = None
+    labels: dict[LabelName, LabelValue] = Field(
+        {},
+        max_length=200,
+        description="Alert labels (alertname=…) that similar-incident search and known-error "
+        "matching use; incidents opened from alerts carry their alerts' labels",
+    )
 
 
 class IncidentUpdate(Strict):
@@ -114,6 +122,7 @@ class IncidentRead(IncidentSummary):
     durations: dict[str, float | None]
     roles: list[RoleRead]
     custom_fields: dict[str, Any]
+    labels: dict[str, str]
     update_overdue: bool
 
 

@@ -39,10 +39,12 @@ def declare(
     lead_id: int | None = None,
     impact_started_at: datetime | None = None,
     default_update_minutes: int = DEFAULT_UPDATE_MINUTES,
+    labels: dict[str, str] | None = None,
 ) -> Incident:
     """Declare an incident at ``now``; the reporter is the actor and, unless given, also the
     lead. The first status update is due after the severity's time, else
-    ``default_update_minutes``."""
+    ``default_update_minutes``. ``labels`` are its alerts' labels (``alertname`` among them),
+    which similar-incident search and known-error matching use."""
     actor.require(Role.RESPONDER)
     title = title.strip()
     if not title:
@@ -83,6 +85,7 @@ def declare(
         private=private,
         services=services,
         reporter_id=actor.user_id,
+        labels=labels,
     )
     if impact_started_at is not None:
         incident.impact_started_at = impact_started_at

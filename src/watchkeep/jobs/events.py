@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from watchkeep.jobs.models import Job
-from watchkeep.jobs.service import enqueue
+from watchkeep.jobs.service import enqueue, enqueue_many
 
 EVENT_PREFIX = "event:"
 
@@ -41,6 +41,11 @@ class Event:
 def publish(session: Session, event: Event, payload: dict[str, Any]) -> Job:
     """Publish ``event`` within the caller's transaction; subscribers run after commit."""
     return enqueue(session, kind=event.kind, payload=payload)
+
+
+def publish_many(session: Session, event: Event, payloads: list[dict[str, Any]]) -> None:
+    """Publish ``event`` once per payload, in one statement."""
+    enqueue_many(session, kind=event.kind, payloads=payloads)
 
 
 def fan_out(

@@ -2,9 +2,9 @@
 
 import threading
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,6 +64,32 @@ def enqueue(
         session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
     after_commit(session, wakeup.set)
     return job
+
+
+def enqueue_many(
+    session: Session, *, kind: str, payloads: list[dict[str, Any]], now: datetime | None = None
+) -> None:
+    """Add one job of ``kind`` per payload, due now, in one statement (no idempotency keys:
+    for many jobs that cannot clash, such as one event per new alert)."""
+    if not payloads:
+        return
+    now = now or utcnow()
+    rows = [
+        {
+            "kind": kind,
+            "payload": payload,
+            "state": PENDING,
+            "due_at": now,
+            "attempts": 0,
+            "max_attempts": 8,
+            "created_at": now,
+        }
+        for payload in payloads
+    ]
+    session.execute(insert(cast(Table, Job.__table__)), rows)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    after_commit(session, wakeup.set)
 
 
 def find_by_key(session: Session, *, idempotency_key: str) -> Job | None:

@@ -125,6 +125,7 @@ def declare(
         custom_fields=body.custom_fields,
         lead_id=body.lead_id,
         impact_started_at=body.impact_started_at,
+        labels=body.labels,
         default_update_minutes=settings.update_interval_minutes,
         now=now,
     )
