@@ -10,7 +10,7 @@ processes neither lose an event nor open two alerts for one key.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -67,12 +67,20 @@ class Decisions:
         self._routes: list[routing.Rule] | None = None
         self._silences: list[silences.Rule] | None = None
 
-    def decide(self, alert: Alert, now: datetime) -> None:
+    def decide(
+        self, *, source_id: int, labels: Mapping[str, str], severity: str | None, now: datetime
+    ) -> dict[str, Any]:
+        """A new alert's ``route_id``, ``urgency`` and ``silence_id``."""
         if self._routes is None:
             self._routes = routing.rules(self._session)
             self._silences = silences.active_rules(self._session, now=self._now)
-        routing.apply(alert, self._routes)
-        silences.apply(alert, self._silences or [], now=now)
+        route_id, urgency = routing.decide(
+            self._routes, source_id=source_id, labels=labels, severity=severity
+        )
+        silence_id = silences.decide(
+            self._silences or [], source_id=source_id, labels=labels, now=now
+        )
+        return {"route_id": route_id, "urgency": urgency, "silence_id": silence_id}
 
 
 def accept(
@@ -203,52 +211,27 @@ def new_alert_values(
     source: AlertSource, key: str, signal: Signal, decisions: Decisions, now: datetime
 ) -> dict[str, Any]:
     """The columns of a new alert for ``key``, routed and checked against the silences."""
-    alert = Alert(
-        source_id=source.id,
-        dedup_key=key,
-        status=FIRING,
-        title=signal.title,
-        description=signal.description,
-        severity=signal.severity,
-        urgency=routing.DEFAULT_URGENCY,
-        labels=dict(signal.labels),
-        annotations=dict(signal.annotations),
-        links=_links(signal.links + signal.images),
-        details=dict(signal.details),
-        source_url=signal.source_url,
-        group_key=signal.group_key,
-        starts_at=signal.starts_at or now,
-        ends_at=signal.ends_at,
-        event_count=1,
-        created_at=now,
-        last_event_at=now,
-    )
-    decisions.decide(alert, now)
-    return {column: getattr(alert, column) for column in _INSERTED}
-
-
-_INSERTED = (
-    "source_id",
-    "dedup_key",
-    "status",
-    "title",
-    "description",
-    "severity",
-    "urgency",
-    "labels",
-    "annotations",
-    "links",
-    "details",
-    "source_url",
-    "group_key",
-    "starts_at",
-    "ends_at",
-    "event_count",
-    "created_at",
-    "last_event_at",
-    "route_id",
-    "silence_id",
-)
+    labels = dict(signal.labels)
+    return {
+        "source_id": source.id,
+        "dedup_key": key,
+        "status": FIRING,
+        "title": signal.title,
+        "description": signal.description,
+        "severity": signal.severity,
+        "labels": labels,
+        "annotations": dict(signal.annotations),
+        "links": _links(signal.links + signal.images),
+        "details": dict(signal.details),
+        "source_url": signal.source_url,
+        "group_key": signal.group_key,
+        "starts_at": signal.starts_at or now,
+        "ends_at": signal.ends_at,
+        "event_count": 1,
+        "created_at": now,
+        "last_event_at": now,
+        **decisions.decide(source_id=source.id, labels=labels, severity=signal.severity, now=now),
+    }
 
 
 def refresh(alert: Alert, signal: Signal, now: datetime) -> None:

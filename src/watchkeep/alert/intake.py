@@ -3,9 +3,9 @@
 A sender's 2xx must mean "stored", so each accepted payload waits for a commit. Committing
 each request on its own makes every request pay for a transaction (and, on SQLite, queue for
 the write lock behind the others); here one writer thread takes whatever payloads are waiting
-and stores them all in one transaction, then answers each. Under load the batches grow by
-themselves (everything that arrived while the last batch committed); alone, a payload is a
-batch of one and waits for nobody.
+and stores them all in one transaction, then answers each. A group takes what arrives within a
+few milliseconds of its first payload (and everything that arrived while the last group
+committed); alone, a payload waits those milliseconds and is a group of one.
 
 Each payload is still all-or-nothing: if a batch fails, its payloads are stored again one per
 transaction, so one bad payload (or a lost race) fails alone, and a database that cannot
@@ -15,6 +15,7 @@ while and starts again with the next payload, so an idle process holds no thread
 
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,11 @@ from watchkeep.core.db import Database
 
 MAX_BATCH = 200
 IDLE_SECONDS = 5.0
+LINGER_SECONDS = 0.003
+"""How long a group waits for company after its first payload. Without it the writer takes
+each payload alone the moment it arrives, and holds the interpreter while the requests
+behind it wait to be read; a few milliseconds let them join, and one transaction (one
+commit) then stores them all."""
 
 Stored = list[ingest.Outcome] | None
 """What storing a payload gave: its outcomes, or ``None`` when no enabled source has its key."""
@@ -47,9 +53,16 @@ class _Payload:
 class Intake:
     """One process's writer of accepted payloads (see the module's docstring)."""
 
-    def __init__(self, db: Database, *, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        idle_seconds: float = IDLE_SECONDS,
+        linger_seconds: float = LINGER_SECONDS,
+    ) -> None:
         self._db = db
         self._idle_seconds = idle_seconds
+        self._linger_seconds = linger_seconds
         self._queue: queue.SimpleQueue[_Payload] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -77,9 +90,10 @@ class Intake:
                         return
                 continue
             batch = [first]
+            until = time.monotonic() + self._linger_seconds
             while len(batch) < MAX_BATCH:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    batch.append(self._queue.get(timeout=max(0.0, until - time.monotonic())))
                 except queue.Empty:
                     break
             self._store(batch)

@@ -7,6 +7,7 @@ say why it was handled as it was.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session
 
 from watchkeep.alert import matchers
-from watchkeep.alert.models import Alert, AlertRoute, AlertSource
+from watchkeep.alert.models import AlertRoute, AlertSource
 from watchkeep.alert.normalize import SEVERITIES
 from watchkeep.auth import audit
 from watchkeep.core.actor import Actor, Role
@@ -89,19 +90,16 @@ def rules(session: Session) -> list[Rule]:
     ]
 
 
-def apply(alert: Alert, routes: list[Rule]) -> None:
-    """Give a new alert its route and urgency."""
+def decide(
+    routes: list[Rule], *, source_id: int, labels: Mapping[str, str], severity: str | None
+) -> tuple[int | None, str]:
+    """A new alert's route (``None``: no route fits) and urgency."""
     chosen = matchers.choose_route(
-        [rule.match for rule in routes],
-        source_id=alert.source_id,
-        labels=alert.labels,
-        severity=alert.severity,
+        [rule.match for rule in routes], source_id=source_id, labels=labels, severity=severity
     )
-    alert.route_id = chosen.id if chosen else None
-    alert.urgency = next(
-        (rule.urgency for rule in routes if chosen and rule.match.id == chosen.id),
-        DEFAULT_URGENCY,
-    )
+    if chosen is None:
+        return None, DEFAULT_URGENCY
+    return chosen.id, next(rule.urgency for rule in routes if rule.match.id == chosen.id)
 
 
 def _values(route: AlertRoute) -> dict[str, Any]:

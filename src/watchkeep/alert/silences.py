@@ -2,6 +2,7 @@
 declare nothing while the silence lasts. An alert is silenced when it opens inside one, and
 its page says by which."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.alert import matchers
-from watchkeep.alert.models import Alert, AlertSilence, AlertSource
+from watchkeep.alert.models import AlertSilence, AlertSource
 from watchkeep.auth import audit
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Invalid, NotFound
@@ -57,10 +58,12 @@ def active_rules(session: Session, *, now: datetime) -> list[Rule]:
     ]
 
 
-def apply(alert: Alert, rules: list[Rule], *, now: datetime) -> None:
-    """Mark a new alert silenced if a silence in force matches it."""
-    found = matchers.silenced_by(rules, source_id=alert.source_id, labels=alert.labels, now=now)
-    alert.silence_id = found.id if found else None
+def decide(
+    rules: list[Rule], *, source_id: int, labels: Mapping[str, str], now: datetime
+) -> int | None:
+    """The silence in force that a new alert falls under, if any."""
+    found = matchers.silenced_by(rules, source_id=source_id, labels=labels, now=now)
+    return found.id if found else None
 
 
 def _values(silence: AlertSilence) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from watchkeep.alert.models import AlertPayload, AlertSource
 from watchkeep.alert.routing import check_policy
@@ -49,7 +49,9 @@ def last_received(session: Session) -> dict[int, datetime]:
 def find_by_key(session: Session, *, key: str) -> AlertSource | None:
     """The enabled source whose integration key is ``key``, if any."""
     return session.scalar(
-        select(AlertSource).where(AlertSource.integration_key == key, AlertSource.enabled)
+        select(AlertSource)
+        .where(AlertSource.integration_key == key, AlertSource.enabled)
+        .options(lazyload("*"))
     )
 
 

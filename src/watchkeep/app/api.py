@@ -30,6 +30,7 @@ API_MODULES: tuple[ModuleType, ...] = (
 )
 
 INGEST_ROUTER = ingest.router
+INGEST_PREFIXES = ingest.PREFIXES
 """The senders' endpoints, mounted at the root where senders expect them."""
 
 

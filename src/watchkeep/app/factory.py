@@ -24,6 +24,10 @@ from watchkeep.http.templates import STATIC_DIR, error_page
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
+INGEST_LANE = 256
+"""Senders' requests at once per process: each waits for a group commit holding no thread."""
+
+
 def _keeping(similarity: IndexKeeper) -> Lifespan:
     """A lifespan that builds and refreshes the similarity index while the app runs."""
 
@@ -73,7 +77,11 @@ def create_app(
     errors.install(app, error_page)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(Admission, limit=settings.request_concurrency)
+    app.add_middleware(
+        Admission,
+        limit=settings.request_concurrency,
+        lanes=dict.fromkeys(api.INGEST_PREFIXES, INGEST_LANE),
+    )
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(api.build_router(), prefix="/api/v1")

@@ -13,9 +13,15 @@ Reads (GET, HEAD, OPTIONS) and writes take turns separately: writers may wait fo
 
 Health checks and static files pass without waiting: a busy process still tells a load
 balancer that it is alive, and assets cost next to nothing.
+
+A **lane** is a path prefix with turns of its own: requests that wait for something other
+than a thread (the senders' endpoints wait for a group commit, holding no thread and no
+connection) get room for many at once, and neither wait behind the others nor make them
+wait.
 """
 
 import asyncio
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -24,22 +30,27 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Admission:
-    """ASGI middleware: at most ``limit`` reads and ``limit`` writes in progress at once."""
+    """ASGI middleware: at most ``limit`` reads and ``limit`` writes in progress at once, and
+    at most ``lanes[prefix]`` requests of each lane."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        if limit < 1:
+    def __init__(self, app: ASGIApp, limit: int, lanes: Mapping[str, int] | None = None) -> None:
+        if limit < 1 or any(n < 1 for n in (lanes or {}).values()):
             raise ValueError("the request limit must be at least 1")
         self.app = app
         self.limit = limit
-        self._turns: dict[bool, asyncio.Semaphore] = {}  # made on the server's event loop
+        self.lanes = dict(lanes or {})
+        self._turns: dict[str | bool, asyncio.Semaphore] = {}  # made on the server's loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(EXEMPT):
             await self.app(scope, receive, send)
             return
-        reading = scope["method"] in READS
-        turns = self._turns.get(reading)
+        lane = next((prefix for prefix in self.lanes if path.startswith(prefix)), None)
+        key: str | bool = lane if lane is not None else scope["method"] in READS
+        turns = self._turns.get(key)
         if turns is None:
-            turns = self._turns[reading] = asyncio.Semaphore(self.limit)
+            size = self.lanes[lane] if lane is not None else self.limit
+            turns = self._turns[key] = asyncio.Semaphore(size)
         async with turns:
             await self.app(scope, receive, send)

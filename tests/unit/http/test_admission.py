@@ -119,3 +119,20 @@ def test_a_failing_request_gives_its_turn_back() -> None:
 def test_the_limit_is_at_least_one() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Admission(Gate(), limit=0)
+
+
+def test_a_lane_has_turns_of_its_own() -> None:
+    """Senders' requests (a lane) neither wait behind writes nor make writes wait, and the
+    lane holds its own number at once."""
+
+    async def scenario() -> None:
+        gate = Gate()
+        app = Admission(gate, limit=1, lanes={"/ingest/": 3})
+        writes = [asyncio.create_task(request(app, f"/api/v1/x{n}", "POST")) for n in range(2)]
+        sends = [asyncio.create_task(request(app, f"/ingest/a{n}", "POST")) for n in range(5)]
+        await settle()
+        assert sorted(gate.order) == ["/api/v1/x0", "/ingest/a0", "/ingest/a1", "/ingest/a2"]
+        gate.release.set()
+        assert await asyncio.gather(*writes, *sends) == [200] * 7
+
+    asyncio.run(scenario())

@@ -40,6 +40,8 @@ from watchkeep.http.errors import error_body
 from watchkeep.http.openapi import ERROR_SCHEMA_REF
 
 router = APIRouter(tags=["ingest"])
+PREFIXES = ("/ingest/", "/v2/")
+"""Where the senders' endpoints are (the server gives them an admission lane of their own)."""
 
 PAGERDUTY_MAX_BYTES = 512 * 1024
 """PagerDuty's limit on one event."""
