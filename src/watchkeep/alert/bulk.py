@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload
 
 from watchkeep.alert import ingest
 from watchkeep.alert.events import ALERT_OPENED
-from watchkeep.alert.models import RESOLVED, Alert, AlertSource
+from watchkeep.alert.models import Alert, AlertSource
 from watchkeep.alert.normalize import Signal
 from watchkeep.jobs.events import publish_many
 
@@ -111,14 +111,15 @@ def _triggers(
     A trigger whose insert another transaction beat is left to the one-at-a-time path."""
     if not quick:
         return
-    wanted = [_id(received, e) for e in quick]
+    wanted: dict[int, list[str]] = {}
+    for event in quick:
+        wanted.setdefault(received[event.item].source.id, []).append(event.key)
+    # Per source, not as (source, key) pairs: SQLite reads a row-value IN by scanning the table.
+    keys_of = or_(*(and_(Alert.source_id == s, Alert.dedup_key.in_(k)) for s, k in wanted.items()))
     open_alerts = {
         (a.source_id, a.dedup_key): a
         for a in session.scalars(
-            select(Alert)
-            .where(tuple_(Alert.source_id, Alert.dedup_key).in_(wanted), Alert.status != RESOLVED)
-            .options(lazyload("*"))
-            .with_for_update()
+            select(Alert).where(keys_of, ingest.OPEN_ALERT).options(lazyload("*")).with_for_update()
         )
     }
     new: list[_Event] = []
@@ -142,11 +143,10 @@ def _triggers(
     inserted = {
         (row.source_id, row.dedup_key): row.id
         for row in session.execute(
-            statement.values(values)
-            .on_conflict_do_nothing(
+            statement.on_conflict_do_nothing(
                 index_elements=["source_id", "dedup_key"], index_where=ingest.OPEN_ALERT
-            )
-            .returning(ingest.ALERTS.c.source_id, ingest.ALERTS.c.dedup_key, ingest.ALERTS.c.id)
+            ).returning(ingest.ALERTS.c.source_id, ingest.ALERTS.c.dedup_key, ingest.ALERTS.c.id),
+            values,  # many parameter sets, one statement compiled once (not one per group size)
         )
     }
     opened = []

@@ -3,9 +3,11 @@
 A sender's 2xx must mean "stored", so each accepted payload waits for a commit. Committing
 each request on its own makes every request pay for a transaction (and, on SQLite, queue for
 the write lock behind the others); here one writer thread takes whatever payloads are waiting
-and stores them all in one transaction, then answers each. A group takes what arrives within a
-few milliseconds of its first payload (and everything that arrived while the last group
-committed); alone, a payload waits those milliseconds and is a group of one.
+and stores them all in one transaction, then answers each. A group takes every payload that the
+server's event loop had already started on when the group's first payload arrived (the
+writer asks the loop to tell it once it has worked through what it had to do: by then each
+of those requests has been read and queued), and everything that arrived while the last group
+committed. It does not wait on a clock: a payload that comes alone is stored at once.
 
 Each payload is still all-or-nothing: if a batch fails, its payloads are stored again one per
 transaction, so one bad payload (or a lost race) fails alone, and a database that cannot
@@ -13,9 +15,9 @@ answer fails each with its own error (the route answers 503). The thread ends wh
 while and starts again with the next payload, so an idle process holds no thread.
 """
 
+import asyncio
 import queue
 import threading
-import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,11 +32,8 @@ from watchkeep.core.db import Database
 
 MAX_BATCH = 200
 IDLE_SECONDS = 5.0
-LINGER_SECONDS = 0.003
-"""How long a group waits for company after its first payload. Without it the writer takes
-each payload alone the moment it arrives, and holds the interpreter while the requests
-behind it wait to be read; a few milliseconds let them join, and one transaction (one
-commit) then stores them all."""
+MAX_GATHER_SECONDS = 0.025
+"""The longest a group waits for the event loop to work through the requests before it."""
 
 Stored = list[ingest.Outcome] | None
 """What storing a payload gave: its outcomes, or ``None`` when no enabled source has its key."""
@@ -47,6 +46,7 @@ class _Payload:
     body: Any
     signals: list[Signal]
     now: datetime
+    loop: asyncio.AbstractEventLoop | None
     future: "Future[Stored]" = field(default_factory=Future)
 
 
@@ -58,20 +58,27 @@ class Intake:
         db: Database,
         *,
         idle_seconds: float = IDLE_SECONDS,
-        linger_seconds: float = LINGER_SECONDS,
     ) -> None:
         self._db = db
         self._idle_seconds = idle_seconds
-        self._linger_seconds = linger_seconds
         self._queue: queue.SimpleQueue[_Payload] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def submit(
-        self, *, key: str, format: str, body: Any, signals: list[Signal], now: datetime
+        self,
+        *,
+        key: str,
+        format: str,
+        body: Any,
+        signals: list[Signal],
+        now: datetime,
+        loop: asyncio.AbstractEventLoop | None = None,
     ) -> "Future[Stored]":
-        """Queue a payload for storing; the future is done once it is committed (or failed)."""
-        payload = _Payload(key, format, body, signals, now)
+        """Queue a payload for storing; the future is done once it is committed (or failed).
+        ``loop`` is the event loop of the request that brought it, if any: the group waits
+        for the requests that loop had already started on."""
+        payload = _Payload(key, format, body, signals, now, loop)
         self._queue.put(payload)
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -89,11 +96,11 @@ class Intake:
                         self._thread = None
                         return
                 continue
+            _gather(first.loop)
             batch = [first]
-            until = time.monotonic() + self._linger_seconds
             while len(batch) < MAX_BATCH:
                 try:
-                    batch.append(self._queue.get(timeout=max(0.0, until - time.monotonic())))
+                    batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
             self._store(batch)
@@ -120,6 +127,19 @@ class Intake:
             payload.future.set_exception(exc)
             return
         payload.future.set_result(result)
+
+
+def _gather(loop: asyncio.AbstractEventLoop | None) -> None:
+    """Wait until ``loop`` has run what it had ready (so the requests it had started on have
+    queued their payloads), or for ``MAX_GATHER_SECONDS`` at most."""
+    if loop is None:
+        return
+    done = threading.Event()
+    try:
+        loop.call_soon_threadsafe(done.set)
+    except RuntimeError:  # the loop is closed: nothing more comes from it
+        return
+    done.wait(MAX_GATHER_SECONDS)
 
 
 def _accept_all(session: Session, batch: list[_Payload]) -> list[Stored]:

@@ -80,7 +80,12 @@ async def _store(
 ) -> Stored:
     """Store the payload (committed with whatever else arrived meanwhile) and its outcomes."""
     future = _intake(request).submit(
-        key=key, format=format, body=body, signals=signals, now=utcnow()
+        key=key,
+        format=format,
+        body=body,
+        signals=signals,
+        now=utcnow(),
+        loop=asyncio.get_running_loop(),
     )
     return await asyncio.wrap_future(future)
 
