@@ -211,20 +211,33 @@ class AlertSilence(Base):
     created_by: Mapped[User | None] = relationship(lazy="joined")
 
 
+CHANGE_KINDS = ("deploy", "pull_request", "push", "config", "feature_flag", "infrastructure", "change")
+"""What a change event is; ``change`` when the sender does not say."""
+
+
 class ChangeEvent(Base):
-    """A change (deploy, configuration, feature flag) that a sender reported."""
+    """A change (a deploy, a merged pull request, a configuration or feature-flag change)
+    that a sender reported or an import brought."""
 
     __tablename__ = "change_event"
-    __table_args__ = (Index("ix_change_event_occurred", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_change_event_occurred", "occurred_at"),
+        Index("ix_change_event_service_occurred", "service_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    source_id: Mapped[int] = mapped_column(BigId, ForeignKey("alert_source.id", ondelete="CASCADE"))
-    payload_id: Mapped[int] = mapped_column(
+    source_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("alert_source.id", ondelete="CASCADE")
+    )
+    payload_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("alert_payload.id", ondelete="CASCADE")
     )
     service_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("service.id", ondelete="SET NULL"), index=True
     )
+    kind: Mapped[str] = mapped_column(String(20), default="change", server_default="change")
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    """The id the sender or an import gave it, when it gave one."""
     summary: Mapped[str] = mapped_column(Text)
     origin: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSONValue, default=dict)
@@ -232,8 +245,24 @@ class ChangeEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    source: Mapped[AlertSource] = relationship(lazy="joined")
+    source: Mapped[AlertSource | None] = relationship(lazy="joined")
+    service: Mapped[Service | None] = relationship(lazy="joined")
 
     @property
     def reference(self) -> str:
-        return f"CHG-{self.id}"
+        """``CHG-n``, or the id it was given."""
+        return self.external_id or f"CHG-{self.id}"
+
+
+class IncidentChange(Base):
+    """A change event attached to an incident (on one of its services, in its window)."""
+
+    __tablename__ = "incident_change"
+
+    incident_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
+    )
+    change_event_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("change_event.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -186,7 +186,8 @@ class AlertEventRead(BaseModel):
 class ChangeRead(BaseModel):
     id: int
     reference: str
-    source: Ref
+    kind: str
+    source: Ref | None = Field(description="null for an imported change")
     service_id: int | None
     summary: str
     origin: str | None
@@ -288,7 +289,8 @@ def change_read(change: ChangeEvent) -> ChangeRead:
     return ChangeRead(
         id=change.id,
         reference=change.reference,
-        source=Ref(id=change.source.id, name=change.source.name),
+        kind=change.kind,
+        source=_ref(change.source),
         service_id=change.service_id,
         summary=change.summary,
         origin=change.origin,

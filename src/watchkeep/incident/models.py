@@ -92,6 +92,10 @@ class Incident(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     labels: Mapped[dict[str, str]] = mapped_column(JSONValue, default=dict)
     """The labels of the alerts it was opened from (``alertname`` among them)."""
+    root_cause: Mapped[str] = mapped_column(Text, default="", server_default="")
+    resolution: Mapped[str] = mapped_column(Text, default="", server_default="")
+    external_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    """Its reference in the tool it was imported from (importing it again changes nothing)."""
 
     severity: Mapped[Severity] = relationship(lazy="joined")
     type: Mapped[IncidentType] = relationship(lazy="joined")
