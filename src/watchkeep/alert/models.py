@@ -29,6 +29,9 @@ class AlertSource(Base):
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text, default="")
     integration_key: Mapped[str] = mapped_column(String(64), unique=True)
+    signing_secret: Mapped[str | None] = mapped_column(String(128))
+    """For senders that sign their requests (GitHub's ``X-Hub-Signature-256``): the shared
+    secret the signature is checked with."""
     service_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("service.id", ondelete="SET NULL")
     )

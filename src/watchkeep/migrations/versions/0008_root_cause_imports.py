@@ -70,6 +70,9 @@ def upgrade() -> None:
             batch_op.f("ix_incident_change_change_event_id"), ["change_event_id"], unique=False
         )
 
+    with op.batch_alter_table("alert_source", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("signing_secret", sa.String(length=128), nullable=True))
+
     with op.batch_alter_table("change_event", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=20), server_default="change", nullable=False)
@@ -120,6 +123,9 @@ def downgrade() -> None:
         batch_op.drop_column("external_ref")
         batch_op.drop_column("resolution")
         batch_op.drop_column("root_cause")
+
+    with op.batch_alter_table("alert_source", schema=None) as batch_op:
+        batch_op.drop_column("signing_secret")
 
     with op.batch_alter_table("change_event", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_change_event_external_id"), type_="unique")
