@@ -9,15 +9,18 @@ from watchkeep.core.db import Database
 from watchkeep.incident.roles import ensure_builtin
 from watchkeep.incident.severities import ensure_defaults as ensure_severities
 from watchkeep.migrate import upgrade
+from watchkeep.postmortem.outlines import ensure_defaults as ensure_templates
 
 
 def ensure_defaults(session: Session, *, now: datetime) -> None:
-    """Default severities, incident types and built-in roles, where none exist yet.
+    """Default severities, incident types, built-in roles and post-mortem templates, where
+    none exist yet.
 
     The system creates them; the audit log records each with no actor.
     """
     ensure_severities(session, now=now)
     ensure_builtin(session, now=now)
+    ensure_templates(session, now=now)
 
 
 def prepare(db: Database) -> None:

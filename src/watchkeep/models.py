@@ -11,6 +11,7 @@ from watchkeep.incident import models as incident_models
 from watchkeep.jobs import models as jobs_models
 from watchkeep.notify import models as notify_models
 from watchkeep.oncall import models as oncall_models
+from watchkeep.postmortem import models as postmortem_models
 from watchkeep.problem import models as problem_models
 
 metadata = Base.metadata
@@ -27,6 +28,7 @@ __all__ = [
     "metadata",
     "notify_models",
     "oncall_models",
+    "postmortem_models",
     "problem_models",
     "signing",
 ]

@@ -137,6 +137,18 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("get", "/api/v1/incidents/{ref}/similar"): None,
     ("get", "/api/v1/incidents/{ref}/known-errors"): None,
     ("post", "/api/v1/incidents/{ref}/known-errors/{known_error_id}/dismiss"): None,
+    ("get", "/api/v1/incidents/{ref}/post-incident"): None,
+    ("post", "/api/v1/incidents/{ref}/post-incident/tasks/{task_id}/complete"): None,
+    ("post", "/api/v1/incidents/{ref}/post-incident/tasks/{task_id}/skip"): {"reason": "no"},
+    ("put", "/api/v1/incidents/{ref}/post-incident/tasks/{task_id}"): {"owner_id": None},
+    ("get", "/api/v1/incidents/{ref}/postmortem"): None,
+    ("post", "/api/v1/incidents/{ref}/postmortem"): None,
+    ("put", "/api/v1/incidents/{ref}/postmortem/sections/{key}"): {"body": "mine"},
+    ("post", "/api/v1/incidents/{ref}/postmortem/sections/{key}/proposal"): {"take": True},
+    ("get", "/api/v1/incidents/{ref}/postmortem/versions"): None,
+    ("get", "/api/v1/incidents/{ref}/postmortem/diff"): None,
+    ("get", "/api/v1/incidents/{ref}/postmortem/export"): None,
+    ("post", "/api/v1/incidents/{ref}/postmortem/draft"): None,
 }
 
 

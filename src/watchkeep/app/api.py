@@ -14,6 +14,7 @@ from watchkeep.incident import api as incident_api
 from watchkeep.jobs import api as jobs_api
 from watchkeep.notify import api as notify_api
 from watchkeep.oncall import api as oncall_api
+from watchkeep.postmortem import api as postmortem_api
 from watchkeep.problem import api as problem_api
 
 API_MODULES: tuple[ModuleType, ...] = (
@@ -27,6 +28,7 @@ API_MODULES: tuple[ModuleType, ...] = (
     alert_api,
     escalation_api,
     notify_api,
+    postmortem_api,
 )
 
 INGEST_ROUTER = ingest.router

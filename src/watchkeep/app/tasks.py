@@ -11,6 +11,7 @@ from watchkeep.incident import tasks as incident_tasks
 from watchkeep.jobs.registry import Registry
 from watchkeep.notify import tasks as notify_tasks
 from watchkeep.oncall import tasks as oncall_tasks
+from watchkeep.postmortem import tasks as postmortem_tasks
 
 DOMAIN_TASKS: tuple[ModuleType, ...] = (
     auth_tasks,
@@ -19,6 +20,7 @@ DOMAIN_TASKS: tuple[ModuleType, ...] = (
     alert_tasks,
     escalation_tasks,
     notify_tasks,
+    postmortem_tasks,
     assist_tasks,
 )
 

@@ -34,14 +34,20 @@ def known_error_documents(session: Session) -> list[Document]:
 
 
 def query_of(incident: Incident) -> Query:
-    """An incident as it looks while live: no root cause, no later updates; the labels of
-    the alerts it was opened from."""
+    """An incident as it is now: its title, summary, services and the labels of the alerts
+    it was opened from, and its root cause and resolution once someone wrote them (while it
+    is live there are usually none)."""
     return Query(
         title=incident.title,
         summary=incident.summary,
+        text=_joined(incident.root_cause, incident.resolution),
         services=tuple(s.name for s in incident.services),
         labels=incident.labels,
     )
+
+
+def _joined(*texts: str) -> str:
+    return "\n".join(text for text in texts if text)
 
 
 # Incidents read per statement when the caller names them.
@@ -49,7 +55,8 @@ ID_BATCH = 10_000
 
 
 def documents(session: Session, incident_ids: Iterable[int] | None = None) -> list[Document]:
-    """Past incidents (all, or these ids) with their updates and their problems' root causes.
+    """Past incidents (all, or these ids) with their updates; the cause-bearing text is their
+    own root cause and resolution and their problems' root causes.
 
     Declined, merged and canceled incidents are left out: they are noise, not history.
     """
@@ -85,7 +92,7 @@ def documents(session: Session, incident_ids: Iterable[int] | None = None) -> li
             id=i.id,
             title=i.title,
             summary=i.summary,
-            root_cause="\n".join(causes[i.id]),
+            root_cause=_joined(i.root_cause, i.resolution, *causes[i.id]),
             updates="\n".join(updates[i.id]),
             services=tuple(s.name for s in i.services),
             labels=i.labels,

@@ -1,9 +1,16 @@
-"""API bodies of similar-incident answers (shared by the API and the CLI's local mode)."""
+"""API bodies of similar-incident answers and drafts (shared by the API and the CLI's local
+mode)."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from watchkeep.assist.drafting.service import Drafted
 from watchkeep.assist.service import SimilarIncident
+from watchkeep.core.limits import Input, Name
+from watchkeep.incident.models import Incident
 from watchkeep.incident.schemas import IncidentSummary
+from watchkeep.postmortem.models import PostmortemTemplate
+from watchkeep.postmortem.schemas import PostmortemRead, postmortem_read
 
 
 class SimilarRead(BaseModel):
@@ -17,3 +24,48 @@ def similar_read(found: list[SimilarIncident]) -> list[SimilarRead]:
         SimilarRead(incident=IncidentSummary.of(s.incident), score=s.score, reasons=s.reasons)
         for s in found
     ]
+
+
+class DraftIn(Input):
+    sections: list[Name] | None = Field(
+        None, max_length=50, description="Section keys to draft (default: every one it writes)"
+    )
+
+
+class DroppedSentence(BaseModel):
+    sentence: str
+    reason: str
+
+
+class DraftRead(BaseModel):
+    postmortem: PostmortemRead
+    written: list[str] = Field(description="Sections the draft was written into")
+    proposed: list[str] = Field(
+        description="Edited sections left as they were, with the draft offered as a proposal"
+    )
+    skipped: list[str] = Field(description="Sections people write (the drafter does not)")
+    dropped: list[DroppedSentence] = Field(
+        description="Sentences of the language model's prose that failed the checks"
+    )
+    phraser_error: str | None = Field(
+        description="Why the language model's prose was not used (the draft is the drafter's)"
+    )
+    seconds: float
+
+
+def draft_read(session: Session, incident: Incident, drafted: Drafted) -> DraftRead:
+    document = drafted.document
+    template = (
+        session.get(PostmortemTemplate, document.template_id) if document.template_id else None
+    )
+    return DraftRead(
+        postmortem=postmortem_read(
+            document, incident.reference, template.name if template else None
+        ),
+        written=drafted.written,
+        proposed=drafted.proposed,
+        skipped=drafted.skipped,
+        dropped=[DroppedSentence(sentence=p.sentence, reason=p.reason) for p in drafted.dropped],
+        phraser_error=drafted.phraser_error,
+        seconds=round(drafted.seconds, 4),
+    )

@@ -58,6 +58,15 @@ class Settings(BaseSettings):
         "(more: 429 with Retry-After)",
     )
     demo_data: bool = Field(True, description="`run` loads demo data into an empty database")
+    # An optional language model for post-mortem prose: any OpenAI-compatible chat-completions
+    # API (a hosted one, or a local server such as llama.cpp or Ollama). Unset: drafts are
+    # written by the deterministic drafter alone.
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible API base, e.g. http://localhost:11434/v1 (unset: none)"
+    )
+    llm_model: str = Field("llama3.1", description="Model name sent to the LLM API")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key for the LLM API")
+    llm_timeout_seconds: float = Field(60.0, gt=0, description="Longest wait for the LLM API")
     # Notification channels: e-mail needs smtp_host, SMS and voice the three twilio_* values;
     # webhooks, chat webhooks and the log channel need nothing.
     smtp_host: str | None = Field(None, description="SMTP server for e-mail (unset: no e-mail)")

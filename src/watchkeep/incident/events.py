@@ -10,6 +10,10 @@ INCIDENT_CHANGED = Event("incident.changed")
 """An incident was declared or what it is about changed (title, summary, services...).
 Payload: ``{"incident_id": int, "fields": [str]}``."""
 
+STATUS_CHANGED = Event("incident.status_changed")
+"""An incident moved to another status.
+Payload: ``{"incident_id": int, "old": str, "new": str}``."""
+
 UPDATE_OVERDUE = Event("incident.update_overdue")
 """A status update is overdue and the lead was reminded on the timeline.
 Payload: ``{"incident_id": int, "lead_id": int, "due_at": str}``."""

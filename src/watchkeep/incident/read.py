@@ -95,6 +95,9 @@ def incident_read(
     return IncidentRead(
         **base,
         summary=incident.summary,
+        root_cause=incident.root_cause,
+        resolution=incident.resolution,
+        external_ref=incident.external_ref,
         reporter=Ref(id=incident.reporter.id, name=incident.reporter.name)
         if incident.reporter
         else None,

@@ -50,6 +50,8 @@ class IncidentCreate(Strict):
 class IncidentUpdate(Strict):
     title: Title | None = None
     summary: Text | None = None
+    root_cause: Text | None = Field(None, description="What caused it, as far as it is known")
+    resolution: Text | None = Field(None, description="What ended the impact")
     severity: Name | Id | None = None
     incident_type: Name | Id | None = None
     service_ids: list[Id] | None = None
@@ -113,6 +115,9 @@ class IncidentSummary(BaseModel):
 
 class IncidentRead(IncidentSummary):
     summary: str
+    root_cause: str
+    resolution: str
+    external_ref: str | None = Field(description="Its reference in the tool it was imported from")
     reporter: Ref | None
     merged_into: str | None
     merged: list[str]

@@ -233,6 +233,8 @@ def update(
     now: datetime,
     title: str | None = None,
     summary: str | None = None,
+    root_cause: str | None = None,
+    resolution: str | None = None,
     severity: str | int | None = None,
     incident_type: str | int | None = None,
     service_ids: list[int] | None = None,
@@ -258,19 +260,13 @@ def update(
             new=incident.title,
             now=now,
         )
-    if summary is not None and summary.strip() != incident.summary:
-        old, incident.summary = incident.summary, summary.strip()
-        content.append("summary")
-        record_change(
-            session,
-            incident=incident,
-            kind="summary_changed",
-            actor=actor,
-            title="Summary updated",
-            old=old,
-            new=incident.summary,
-            now=now,
-        )
+    for name, value in (
+        ("summary", summary),
+        ("root_cause", root_cause),
+        ("resolution", resolution),
+    ):
+        if value is not None and _set_text(session, incident, name, value, actor=actor, now=now):
+            content.append(name)
     if severity is not None:
         sev = get_severity(session, ref=severity)
         if sev.id != incident.severity_id:
@@ -351,6 +347,34 @@ def update(
     if content:
         announce_change(session, incident=incident, fields=content)
     return incident
+
+
+_TEXT_CHANGED = {
+    "summary": "Summary updated",
+    "root_cause": "Root cause updated",
+    "resolution": "Resolution updated",
+}
+
+
+def _set_text(
+    session: Session, incident: Incident, name: str, value: str, *, actor: Actor, now: datetime
+) -> bool:
+    """Set one of the incident's texts; a change goes on the timeline (``<name>_changed``)."""
+    old, new = getattr(incident, name), value.strip()
+    if new == old:
+        return False
+    setattr(incident, name, new)
+    record_change(
+        session,
+        incident=incident,
+        kind=f"{name}_changed",
+        actor=actor,
+        title=_TEXT_CHANGED[name],
+        old=old,
+        new=new,
+        now=now,
+    )
+    return True
 
 
 def _rank_of(session: Session, severity_name: str) -> int:

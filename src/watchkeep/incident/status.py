@@ -10,9 +10,11 @@ from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Invalid
 from watchkeep.incident import lifecycle
 from watchkeep.incident.access import get_visible, visible_clause
+from watchkeep.incident.events import STATUS_CHANGED
 from watchkeep.incident.lifecycle import Category, Status, parse_status
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import ensure_changeable, record, record_change
+from watchkeep.jobs.events import publish
 
 
 def transition(
@@ -38,11 +40,23 @@ def transition(
     return incident
 
 
+def advance(session: Session, *, incident: Incident, status: str, now: datetime, why: str) -> None:
+    """Move the incident on behalf of the system (the post-incident flow as its checklist is
+    worked through): no actor; ``why`` is said on the timeline. Refused like any other move
+    if the lifecycle does not allow it."""
+    ensure_changeable(incident)
+    current, target = Status(incident.status), parse_status(status)
+    title = f"Status changed from {current.value} to {target.value}: {why}"
+    _apply(
+        session, incident=incident, actor=None, current=current, target=target, now=now, title=title
+    )
+
+
 def _apply(
     session: Session,
     *,
     incident: Incident,
-    actor: Actor,
+    actor: Actor | None,
     current: Status,
     target: Status,
     now: datetime,
@@ -71,6 +85,11 @@ def _apply(
         new=target.value,
         **(extra or {}),
         now=now,
+    )
+    publish(
+        session,
+        STATUS_CHANGED,
+        {"incident_id": incident.id, "old": current.value, "new": target.value},
     )
 
 

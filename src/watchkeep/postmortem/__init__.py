@@ -1,0 +1,1 @@
+"""After the incident: the post-incident checklist, post-mortem templates and documents."""
