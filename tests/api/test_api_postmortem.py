@@ -77,8 +77,7 @@ def test_draft_edit_redraft_and_export(client: TestClient, story: Story, alice: 
         (2, "edited Summary"),
         (
             1,
-            "drafted summary, impact, timeline, root_cause, detection, went_well, went_badly, "
-            "follow_ups",
+            "drafted summary, impact, timeline, root_cause, detection, went_badly, follow_ups",
         ),
     ]
     assert versions[-1]["author"] == "Alice"
@@ -90,7 +89,7 @@ def test_draft_edit_redraft_and_export(client: TestClient, story: Story, alice: 
     markdown = client.get(f"{BASE}/{ref}/postmortem/export", headers=alice.headers)
     assert markdown.headers["content-type"].startswith("text/markdown")
     assert markdown.text.startswith(f"# Post-mortem: {ref}")
-    assert "[^F-mitigated_at]: Mitigated: 2026-03-10 10:25" in markdown.text
+    assert "[^F-mitigated_at]: Mitigated: 2026-03-10 10:25 UTC\n" in markdown.text
     page = client.get(
         f"{BASE}/{ref}/postmortem/export", params={"format": "html"}, headers=alice.headers
     )

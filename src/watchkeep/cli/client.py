@@ -95,6 +95,16 @@ class ApiClient:
     def get(self, path: str, **params: Any) -> Any:
         return self.request("GET", path, params=params or None)
 
+    def text(self, path: str, **params: Any) -> str:
+        """A GET whose answer is text (an export), not JSON."""
+        try:
+            response = self._http.get(path, params=params or None, headers={"Accept": "*/*"})
+        except httpx.HTTPError as exc:
+            fail(f"cannot reach {self.url}: {exc}")
+        if response.is_error:
+            fail(error_message(response))
+        return response.text
+
     def post(self, path: str, body: Any = None) -> Any:
         return self.request("POST", path, json=body)
 

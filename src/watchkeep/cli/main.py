@@ -59,6 +59,10 @@ class Watchkeep(LazyGroup):
             "watchkeep.cli.schedule:app",
             "On-call schedules: render spec files; list, show, create and override stored ones.",
         ),
+        "postmortem": Subcommand(
+            "watchkeep.cli.postmortem:app",
+            "Post-mortems: draft them from the record, export them (locally or on a server).",
+        ),
         "alert": Subcommand(
             "watchkeep.cli.alert:app",
             "List, show, acknowledge and resolve alerts (local database, or a server with --url).",

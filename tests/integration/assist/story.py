@@ -5,10 +5,12 @@ and post-incident tests."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_service
 
 from watchkeep.alert.models import ChangeEvent, IncidentChange
+from watchkeep.catalog.models import Service
 from watchkeep.followup import service as followups
 from watchkeep.incident import roles, updates
 from watchkeep.incident import service as incidents
@@ -52,10 +54,16 @@ def change(
     return event
 
 
+def service(session: Session, name: str) -> Service:
+    """The service named ``name``, made if there is none."""
+    found = session.scalar(select(Service).where(Service.name == name))
+    return found or make_service(session, name)
+
+
 def checkout_outage(
     session: Session, lead: Person, comms: Person, *, resolve: bool = True
 ) -> Story:
-    checkout, search = make_service(session, "checkout"), make_service(session, "search")
+    checkout, search = service(session, "checkout"), service(session, "search")
     incident = incidents.declare(
         session,
         actor=lead.actor,

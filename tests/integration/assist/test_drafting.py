@@ -85,7 +85,6 @@ def test_drafting_fills_the_document_and_keeps_edits(session: Session, story: St
         "timeline",
         "root_cause",
         "detection",
-        "went_well",
         "went_badly",
         "follow_ups",
     }

@@ -98,21 +98,17 @@ class _Sources:
         self.known: dict[str, Source] = {}
 
     def field(self, name: str, label: str, value: object) -> str:
+        """A field of the incident (``F-<name>``), as it reads now."""
         key = f"F-{name}"
-        shown = value if value not in (None, "") else "not recorded"
+        if isinstance(value, datetime):
+            shown = when(value)
+        else:
+            shown = str(value) if value not in (None, "") else "not recorded"
         text = f"{self.record.reference} {label}: {shown}"
         if isinstance(value, datetime):
-            text = f"{self.record.reference} {label}: {when(value)} {clock(value)}"
+            text += f" {clock(value)}"
         self.known.setdefault(
-            key,
-            Source(
-                key,
-                "field",
-                f"{label}: {_short(str(shown))}",
-                value if isinstance(value, datetime) else None,
-                self.url,
-                text,
-            ),
+            key, Source(key, "field", f"{label}: {_short(shown)}", None, self.url, text)
         )
         return key
 
@@ -499,7 +495,7 @@ def _went_well(record: Record, src: _Sources) -> Iterable[Block]:
     lines: list[Sentence] = []
     if record.acknowledged_at is not None:
         took = (record.acknowledged_at - record.declared_at).total_seconds()
-        if 0 <= took <= 15 * 60:
+        if 0 < took <= 15 * 60:  # at 0 the declarer acknowledged by declaring: no news
             lines.append(
                 Sentence(
                     f"The incident was acknowledged {span(took)} after it was declared.",
@@ -561,7 +557,8 @@ def _follow_ups(record: Record, src: _Sources) -> Iterable[Block]:
         yield Block(
             (
                 Sentence(
-                    "The record holds no follow-up.", (src.field("follow_ups", "Follow-ups", ""),)
+                    "The record holds no follow-up.",
+                    (src.field("follow_ups", "Follow-ups", "none"),),
                 ),
             )
         )
