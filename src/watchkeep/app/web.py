@@ -18,6 +18,7 @@ from watchkeep import (
     jobs,
     notify,
     oncall,
+    postmortem,
     problem,
 )
 from watchkeep.alert import web as alert_web
@@ -33,6 +34,7 @@ from watchkeep.incident import web as incident_web
 from watchkeep.jobs import web as jobs_web
 from watchkeep.notify import web as notify_web
 from watchkeep.oncall import web as oncall_web
+from watchkeep.postmortem import web as postmortem_web
 from watchkeep.problem import web as problem_web
 
 # Packages whose ``templates/`` folder the environment searches, after the kit's own.
@@ -46,6 +48,7 @@ TEMPLATE_PACKAGES: tuple[ModuleType, ...] = (
     alert,
     escalation,
     notify,
+    postmortem,
     assist,
     jobs,
 )
@@ -60,6 +63,7 @@ WEB_MODULES: tuple[ModuleType, ...] = (
     alert_web,
     escalation_web,
     notify_web,
+    postmortem_web,
     assist_web,
 )
 PAGES = (pages.DASHBOARD, pages.INCIDENT, alert_web.PAGE, PROFILE_PANELS)
