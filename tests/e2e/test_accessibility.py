@@ -57,6 +57,10 @@ SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
         "resolved": lambda r: f"/incidents/{r.resolved_incident}",
         "private": lambda r: f"/incidents/{r.private_incident}",
     },
+    "/incidents/{ref}/postmortem": {
+        "none-yet": lambda r: f"/incidents/{r.live_incident}/postmortem",
+        "drafted": lambda r: f"/incidents/{r.resolved_incident}/postmortem",
+    },
     "/problems/{ref}": {
         "analysed": lambda r: f"/problems/{r.problem}",
         "new": lambda r: f"/problems/{r.new_problem}",

@@ -16,6 +16,7 @@ from watchkeep import demo
 from watchkeep.alert import ingest, routing, silences, sources
 from watchkeep.alert.models import Alert
 from watchkeep.alert.normalize import Link, Signal
+from watchkeep.assist.drafting import service as drafting
 from watchkeep.auth import service as auth
 from watchkeep.auth.models import User
 from watchkeep.catalog.models import Team
@@ -32,6 +33,7 @@ from watchkeep.jobs.models import DEAD
 from watchkeep.notify import contacts, deliveries
 from watchkeep.oncall import overrides
 from watchkeep.oncall import service as schedules
+from watchkeep.postmortem import documents as postmortem_documents
 from watchkeep.problem import candidates, known_errors
 from watchkeep.problem import followups as problem_followups
 from watchkeep.problem import service as problems
@@ -109,9 +111,11 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
         live = _live(session, admin, grace)
         schedule_id = _schedule(session, admin, grace, linus)
         alert_id, silenced_alert_id, ack_token = _alerts(session, admin, grace, live, schedule_id)
+        resolved = _by_title(session, "Invoices delayed")
+        _postmortem(session, grace, resolved)
         records = Records(
             live_incident=live.reference,
-            resolved_incident=_by_title(session, "Invoices delayed").reference,
+            resolved_incident=resolved.reference,
             private_incident=_private(session, grace).reference,
             problem=_analysed_problem(session, linus).reference,
             new_problem=problems.create(
@@ -128,6 +132,29 @@ def fill_full(db: Database) -> tuple[dict[str, Login], Records]:
         _proposal(session)
         _jobs(session)
     return logins, records
+
+
+def _postmortem(session: Session, grace: Actor, incident: Incident) -> None:
+    """The resolved incident's post-mortem, drafted, with one section edited and a redraft of
+    it offered beside the edit; its root cause stated."""
+    incidents.update(
+        session,
+        incident=incident,
+        actor=grace,
+        now=utcnow(),
+        root_cause="A batch job held locks on the invoices table for an hour.",
+    )
+    drafting.draft(session, incident=incident, actor=grace)
+    document = postmortem_documents.get(session, incident=incident)
+    postmortem_documents.edit(
+        session,
+        document=document,
+        key="summary",
+        actor=grace,
+        now=utcnow(),
+        body="Invoices were **late** for an hour.",
+    )
+    drafting.draft(session, incident=incident, actor=grace, sections=["summary"])
 
 
 def _alerts(
