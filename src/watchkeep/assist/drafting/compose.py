@@ -10,7 +10,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from watchkeep.assist.drafting.record import ChangeFact, Entry, Record, Source, Update
+from watchkeep.assist.drafting.citing import (
+    LABELS,
+    Sources,
+    change_source,
+    sentence,
+    short,
+    slug,
+    span,
+    update_source,
+    when,
+)
+from watchkeep.assist.drafting.record import ChangeFact, Entry, Record, Source
 
 
 @dataclass(frozen=True)
@@ -63,83 +74,8 @@ KEY_KINDS = frozenset(
 updates)."""
 
 ROLLBACK = re.compile(r"\b(roll(ed|ing)?[ -]?back|revert(ed|ing)?|undo|undid|downgrad\w*)\b", re.I)
-INNER_END = re.compile(r"[.!?]\s")
 RECOVERY_WINDOW_MINUTES = 30
 """A rollback this close before the impact ended is reported next to that end."""
-
-
-def when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def clock(at: datetime) -> str:
-    return at.strftime("%H:%M")
-
-
-def span(seconds: float) -> str:
-    """``47 minutes``, ``3 hours 5 minutes``, ``2 days 4 hours``."""
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        tail = f" {minutes} minute{'s' if minutes != 1 else ''}" if minutes else ""
-        return f"{hours} hour{'s' if hours != 1 else ''}{tail}"
-    days, hours = divmod(hours, 24)
-    return f"{days} days" + (f" {hours} hour{'s' if hours != 1 else ''}" if hours else "")
-
-
-class _Sources:
-    """The sources of a draft, each registered when a sentence first cites it."""
-
-    def __init__(self, record: Record) -> None:
-        self.record = record
-        self.url = f"/incidents/{record.reference}"
-        self.known: dict[str, Source] = {}
-
-    def field(self, name: str, label: str, value: object) -> str:
-        """A field of the incident (``F-<name>``), as it reads now."""
-        key = f"F-{name}"
-        if isinstance(value, datetime):
-            shown = when(value)
-        else:
-            shown = str(value) if value not in (None, "") else "not recorded"
-        text = f"{self.record.reference} {label}: {shown}"
-        if isinstance(value, datetime):
-            text += f" {clock(value)}"
-        self.known.setdefault(
-            key, Source(key, "field", f"{label}: {_short(shown)}", None, self.url, text)
-        )
-        return key
-
-    def entry(self, entry: Entry) -> str:
-        key = f"T{entry.id}"
-        by = f" ({entry.actor})" if entry.actor else ""
-        self.known.setdefault(
-            key,
-            Source(
-                key,
-                "timeline",
-                f"Timeline: {entry.title}{by}",
-                entry.at,
-                f"{self.url}#entry-{entry.id}",
-                f"{entry.title} {by} {when(entry.at)} {clock(entry.at)} {_payload_text(entry)}",
-            ),
-        )
-        return key
-
-    def add(self, source: Source) -> str:
-        self.known.setdefault(source.key, source)
-        return source.key
-
-
-def _short(text: str, most: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _payload_text(entry: Entry) -> str:
-    return " ".join(str(v) for v in entry.payload.values() if isinstance(v, str | int | float))
 
 
 def _impact_end(record: Record) -> tuple[str, datetime] | None:
@@ -150,29 +86,13 @@ def _impact_end(record: Record) -> tuple[str, datetime] | None:
     return None
 
 
-_LABELS = {
-    "impact_started_at": "Impact started",
-    "declared_at": "Declared",
-    "reported_at": "Reported",
-    "acknowledged_at": "Acknowledged",
-    "mitigated_at": "Mitigated",
-    "resolved_at": "Resolved",
-    "root_cause": "Root cause",
-    "resolution": "Resolution",
-    "summary": "Summary",
-    "severity": "Severity",
-    "services": "Affected services",
-    "follow_ups": "Follow-ups",
-}
-
-
-def _time(sources: _Sources, name: str) -> str:
-    return sources.field(name, _LABELS[name], getattr(sources.record, name))
+def _time(sources: Sources, name: str) -> str:
+    return sources.field(name, LABELS[name], getattr(sources.record, name))
 
 
 def compose(record: Record) -> Draft:
     """Every section the drafter knows how to write, from the record alone."""
-    sources = _Sources(record)
+    sources = Sources(record)
     sections = {key: tuple(write(record, sources)) for key, write in WRITERS.items()}
     return Draft(sections, dict(sources.known))
 
@@ -180,7 +100,7 @@ def compose(record: Record) -> Draft:
 # --- sections ---------------------------------------------------------------------------------
 
 
-def _summary(record: Record, src: _Sources) -> Iterable[Block]:
+def _summary(record: Record, src: Sources) -> Iterable[Block]:
     services = ", ".join(name for name, _ in record.services)
     opening = f"{record.reference} “{record.title}” was a {record.severity} {record.type} incident"
     cites = [src.field("severity", "Severity", record.severity)]
@@ -203,23 +123,14 @@ def _summary(record: Record, src: _Sources) -> Iterable[Block]:
     if record.resolution:
         lines.append(
             Sentence(
-                f"The recorded resolution: {_sentence(record.resolution)}",
+                f"The recorded resolution: {sentence(record.resolution)}",
                 (src.field("resolution", "Resolution", record.resolution),),
             )
         )
     yield Block(tuple(lines))
 
 
-def _sentence(text: str) -> str:
-    """The record's words as one sentence: quoted when they hold several (so that the
-    sentence, with its citation, stays one), with a full stop."""
-    text = " ".join(text.split())
-    if INNER_END.search(text):
-        return f"“{text}”."
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _window(record: Record, src: _Sources) -> Sentence:
+def _window(record: Record, src: Sources) -> Sentence:
     end = _impact_end(record)
     if record.impact_started_at is None:
         return Sentence(
@@ -236,19 +147,19 @@ def _window(record: Record, src: _Sources) -> Sentence:
     name, at = end
     return Sentence(
         f"The impact lasted {span((at - record.impact_started_at).total_seconds())}, from "
-        f"{when(record.impact_started_at)} until it was {_LABELS[name].lower()} at {when(at)}.",
+        f"{when(record.impact_started_at)} until it was {LABELS[name].lower()} at {when(at)}.",
         (_time(src, "impact_started_at"), _time(src, name)),
     )
 
 
-def _cause_statement(record: Record, src: _Sources) -> Sentence:
+def _cause_statement(record: Record, src: Sources) -> Sentence:
     cite = src.field("root_cause", "Root cause", record.root_cause)
     if record.root_cause:
-        return Sentence(f"The recorded root cause: {_sentence(record.root_cause)}", (cite,))
+        return Sentence(f"The recorded root cause: {sentence(record.root_cause)}", (cite,))
     return Sentence("The record does not state a root cause.", (cite,))
 
 
-def _impact(record: Record, src: _Sources) -> Iterable[Block]:
+def _impact(record: Record, src: Sources) -> Iterable[Block]:
     lines = [_window(record, src)]
     if record.services:
         owned = ", ".join(
@@ -265,34 +176,18 @@ def _impact(record: Record, src: _Sources) -> Iterable[Block]:
         if value in (None, "", []):
             continue
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        lines.append(Sentence(f"{name}: {shown}.", (src.field(f"cf-{_slug(name)}", name, shown),)))
+        lines.append(Sentence(f"{name}: {shown}.", (src.field(f"cf-{slug(name)}", name, shown),)))
     if record.updates:
         first = record.updates[0]
-        key = src.add(_update_source(src, first))
+        key = src.add(update_source(src, first))
         lines.append(
             Sentence(
                 f"The first status update, at {when(first.at)}, said: "
-                f"“{_short(first.message, 400)}”",
+                f"“{short(first.message, 400)}”",
                 (key,),
             )
         )
     yield Block(tuple(lines))
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "field"
-
-
-def _update_source(src: _Sources, update: Update) -> Source:
-    by = f" by {update.author}" if update.author else ""
-    return Source(
-        f"U{update.id}",
-        "update",
-        f"Status update{by}: {_short(update.message)}",
-        update.at,
-        f"{src.url}#updates",
-        f"{update.message} {update.status} {when(update.at)} {clock(update.at)}",
-    )
 
 
 def _key_entries(record: Record) -> list[Entry]:
@@ -302,19 +197,19 @@ def _key_entries(record: Record) -> list[Entry]:
     )
 
 
-def _timeline(record: Record, src: _Sources) -> Iterable[Block]:
+def _timeline(record: Record, src: Sources) -> Iterable[Block]:
     items: list[tuple[datetime, int, Sentence]] = []
     for entry in _key_entries(record):
         by = f" ({entry.actor})" if entry.actor and not entry.title.startswith(entry.actor) else ""
-        text = f"**{when(entry.at)}**: {_sentence(entry.title)[:-1]}{by}."
+        text = f"**{when(entry.at)}**: {sentence(entry.title)[:-1]}{by}."
         items.append((entry.at, entry.id, Sentence(text, (src.entry(entry),))))
     for update in record.updates:
-        key = src.add(_update_source(src, update))
-        said = _short(update.message, 200)
+        key = src.add(update_source(src, update))
+        said = short(update.message, 200)
         text = f"**{when(update.at)}**: Status update ({update.status}): “{said}”"
         items.append((update.at, update.id, Sentence(text, (key,))))
     for change in record.changes:
-        key = src.add(_change_source(src, change))
+        key = src.add(change_source(src, change))
         items.append(
             (
                 change.at,
@@ -333,34 +228,20 @@ def _timeline(record: Record, src: _Sources) -> Iterable[Block]:
             )
         )
         return
-    yield Block(tuple(sentence for _, _, sentence in items), bullets=True)
-
-
-def _change_source(src: _Sources, change: ChangeFact) -> Source:
-    where = f" on {change.service}" if change.service else ""
-    return Source(
-        f"C{change.id}",
-        "change",
-        f"Change {change.reference} ({change.kind}{where}): {_short(change.summary)}",
-        change.at,
-        None,
-        f"{change.reference} {change.kind} {change.summary} {change.details} "
-        f"{change.service or ''} "
-        f"{when(change.at)} {clock(change.at)}",
-    )
+    yield Block(tuple(line for _, _, line in items), bullets=True)
 
 
 def _change_words(change: ChangeFact) -> str:
     kind = change.kind.replace("_", " ")
     where = f" on {change.service}" if change.service else ""
-    return f"{kind.capitalize()} {change.reference}{where}: “{_short(change.summary, 200)}”"
+    return f"{kind.capitalize()} {change.reference}{where}: “{short(change.summary, 200)}”"
 
 
 def is_rollback(change: ChangeFact) -> bool:
     return bool(ROLLBACK.search(f"{change.summary} {change.details}"))
 
 
-def _root_cause(record: Record, src: _Sources) -> Iterable[Block]:
+def _root_cause(record: Record, src: Sources) -> Iterable[Block]:
     lines = [_cause_statement(record, src)]
     for problem in record.problems:
         key = src.add(
@@ -374,7 +255,7 @@ def _root_cause(record: Record, src: _Sources) -> Iterable[Block]:
             )
         )
         cause = (
-            f"; its recorded root cause: {_sentence(problem.root_cause)}"
+            f"; its recorded root cause: {sentence(problem.root_cause)}"
             if problem.root_cause
             else "; the problem does not state a root cause yet."
         )
@@ -402,11 +283,11 @@ def _root_cause(record: Record, src: _Sources) -> Iterable[Block]:
         yield Block(tuple(changes), bullets=True)
 
 
-def _change_sentences(record: Record, src: _Sources) -> Iterable[Sentence]:
+def _change_sentences(record: Record, src: Sources) -> Iterable[Sentence]:
     end = _impact_end(record)
     start = record.impact_started_at or record.declared_at
     for change in record.changes:
-        key = src.add(_change_source(src, change))
+        key = src.add(change_source(src, change))
         words = f"{_change_words(change)}, at {when(change.at)}"
         named = change.reference.lower() in record.root_cause.lower()
         if named:
@@ -421,7 +302,7 @@ def _change_sentences(record: Record, src: _Sources) -> Iterable[Sentence]:
             name, at = end
             after = span((at - change.at).total_seconds())
             yield Sentence(
-                f"{words}: a rollback, and the impact was {_LABELS[name].lower()} {after} later, "
+                f"{words}: a rollback, and the impact was {LABELS[name].lower()} {after} later, "
                 f"at {when(at)}; evidence to weigh, not a finding of the record.",
                 (key, _time(src, name)),
             )
@@ -429,14 +310,14 @@ def _change_sentences(record: Record, src: _Sources) -> Iterable[Sentence]:
             yield Sentence(f"{words}; the record does not say whether it contributed.", (key,))
 
 
-def _detection(record: Record, src: _Sources) -> Iterable[Block]:
+def _detection(record: Record, src: Sources) -> Iterable[Block]:
     lines: list[Sentence] = []
     alerts = [e for e in record.entries if e.kind == "alert"]
     if alerts:
         first = min(alerts, key=lambda e: (e.at, e.id))
         lines.append(
             Sentence(
-                f"The first alert fired at {when(first.at)}: {_sentence(first.title)}",
+                f"The first alert fired at {when(first.at)}: {sentence(first.title)}",
                 (src.entry(first),),
             )
         )
@@ -474,8 +355,8 @@ def _detection(record: Record, src: _Sources) -> Iterable[Block]:
         lines.append(
             Sentence(
                 f"Time to {measure}: {span((at - start).total_seconds())} "
-                f"({_LABELS[start_name].lower()} {when(start)}, "
-                f"{_LABELS[name].lower()} {when(at)}).",
+                f"({LABELS[start_name].lower()} {when(start)}, "
+                f"{LABELS[name].lower()} {when(at)}).",
                 (_time(src, start_name), _time(src, name)),
             )
         )
@@ -484,14 +365,14 @@ def _detection(record: Record, src: _Sources) -> Iterable[Block]:
     if roles:
         yield Block(
             tuple(
-                Sentence(f"{_sentence(e.title)[:-1]} at {when(e.at)}.", (src.entry(e),))
+                Sentence(f"{sentence(e.title)[:-1]} at {when(e.at)}.", (src.entry(e),))
                 for e in roles
             ),
             bullets=True,
         )
 
 
-def _went_well(record: Record, src: _Sources) -> Iterable[Block]:
+def _went_well(record: Record, src: Sources) -> Iterable[Block]:
     lines: list[Sentence] = []
     if record.acknowledged_at is not None:
         took = (record.acknowledged_at - record.declared_at).total_seconds()
@@ -516,7 +397,7 @@ def _went_well(record: Record, src: _Sources) -> Iterable[Block]:
         yield Block(tuple(lines))
 
 
-def _went_badly(record: Record, src: _Sources) -> Iterable[Block]:
+def _went_badly(record: Record, src: Sources) -> Iterable[Block]:
     lines: list[Sentence] = []
     reminders = [e for e in record.entries if e.kind == "update_reminder"]
     if reminders:
@@ -532,7 +413,7 @@ def _went_badly(record: Record, src: _Sources) -> Iterable[Block]:
             after = span((entry.at - record.declared_at).total_seconds())
             lines.append(
                 Sentence(
-                    f"{_sentence(entry.title)[:-1]} {after} after the declaration.",
+                    f"{sentence(entry.title)[:-1]} {after} after the declaration.",
                     (src.entry(entry),),
                 )
             )
@@ -552,7 +433,7 @@ def _went_badly(record: Record, src: _Sources) -> Iterable[Block]:
         yield Block(tuple(lines))
 
 
-def _follow_ups(record: Record, src: _Sources) -> Iterable[Block]:
+def _follow_ups(record: Record, src: Sources) -> Iterable[Block]:
     if not record.follow_ups:
         yield Block(
             (
@@ -579,12 +460,12 @@ def _follow_ups(record: Record, src: _Sources) -> Iterable[Block]:
             )
         )
         items.append(
-            Sentence(f"{_sentence(follow_up.title)[:-1]}: owner {owner}, {status}, {due}.", (key,))
+            Sentence(f"{sentence(follow_up.title)[:-1]}: owner {owner}, {status}, {due}.", (key,))
         )
     yield Block(tuple(items), bullets=True)
 
 
-def _lessons(record: Record, src: _Sources) -> Iterable[Block]:
+def _lessons(record: Record, src: Sources) -> Iterable[Block]:
     items = []
     for similar in record.similar:
         key = src.add(
@@ -598,7 +479,7 @@ def _lessons(record: Record, src: _Sources) -> Iterable[Block]:
             )
         )
         cause = (
-            f"; its recorded root cause: {_sentence(similar.root_cause)}"
+            f"; its recorded root cause: {sentence(similar.root_cause)}"
             if similar.root_cause
             else "."
         )
@@ -609,7 +490,7 @@ def _lessons(record: Record, src: _Sources) -> Iterable[Block]:
         yield Block(tuple(items), bullets=True)
 
 
-Writer = Callable[[Record, _Sources], Iterable[Block]]
+Writer = Callable[[Record, Sources], Iterable[Block]]
 WRITERS: Mapping[str, Writer] = {
     "summary": _summary,
     "impact": _impact,
