@@ -214,7 +214,15 @@ class AlertSilence(Base):
     created_by: Mapped[User | None] = relationship(lazy="joined")
 
 
-CHANGE_KINDS = ("deploy", "pull_request", "push", "config", "feature_flag", "infrastructure", "change")
+CHANGE_KINDS = (
+    "deploy",
+    "pull_request",
+    "push",
+    "config",
+    "feature_flag",
+    "infrastructure",
+    "change",
+)
 """What a change event is; ``change`` when the sender does not say."""
 
 
