@@ -46,6 +46,7 @@ SENDERS = {
     ("get", "/ingest/heartbeat/{key}"),
     ("post", "/ingest/heartbeat/{key}"),
     ("post", "/ingest/check/{format}"),
+    ("post", "/ingest/github/{key}"),
     ("post", "/v2/enqueue"),
     ("post", "/v2/change/enqueue"),
 }
