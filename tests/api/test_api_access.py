@@ -137,6 +137,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("patch", "/api/v1/incidents/{ref}/follow-ups/{follow_up_id}"): {"title": "changed"},
     ("get", "/api/v1/incidents/{ref}/similar"): None,
     ("get", "/api/v1/incidents/{ref}/known-errors"): None,
+    ("get", "/api/v1/incidents/{ref}/changes"): None,
     ("post", "/api/v1/incidents/{ref}/known-errors/{known_error_id}/dismiss"): None,
 }
 
