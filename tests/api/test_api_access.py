@@ -46,6 +46,7 @@ SENDERS = {
     ("get", "/ingest/heartbeat/{key}"),
     ("post", "/ingest/heartbeat/{key}"),
     ("post", "/ingest/check/{format}"),
+    ("post", "/ingest/github/{key}"),
     ("post", "/v2/enqueue"),
     ("post", "/v2/change/enqueue"),
 }
@@ -136,6 +137,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("patch", "/api/v1/incidents/{ref}/follow-ups/{follow_up_id}"): {"title": "changed"},
     ("get", "/api/v1/incidents/{ref}/similar"): None,
     ("get", "/api/v1/incidents/{ref}/known-errors"): None,
+    ("get", "/api/v1/incidents/{ref}/changes"): None,
     ("post", "/api/v1/incidents/{ref}/known-errors/{known_error_id}/dismiss"): None,
     ("get", "/api/v1/incidents/{ref}/post-incident"): None,
     ("post", "/api/v1/incidents/{ref}/post-incident/tasks/{task_id}/complete"): None,

@@ -121,3 +121,12 @@ def test_page_a_person_by_hand(cli: Run, crew: Crew, db_url: str) -> None:
     db.dispose()
     refused = cli("page", "Nobody Schedule", "--message", "x", who=crew.grace)
     assert refused.exit_code == 1 and "no schedule" in refused.output
+
+
+def test_a_github_source_prints_its_signing_secret_and_renews_it(cli: Run, crew: Crew) -> None:
+    made = ok(cli("source", "create", "repos", "--kind", "github", who=crew.admin)).stdout
+    assert "signing secret: " in made and "/ingest/github/" in made
+    source = json.loads(ok(cli("source", "list", "--json", who=crew.admin)).stdout)[0]
+    assert len(source["signing_secret"]) == 64
+    rotated = json.loads(ok(cli("source", "rotate-key", "repos", "--json", who=crew.admin)).stdout)
+    assert rotated["signing_secret"] not in (None, source["signing_secret"])

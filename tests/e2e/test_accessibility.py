@@ -76,6 +76,7 @@ SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
     "/admin/alert-sources/{source_id:id}": {
         "alertmanager": lambda r: f"/admin/alert-sources/{r.alerting.source_id}",
         "heartbeat": lambda r: f"/admin/alert-sources/{r.alerting.heartbeat_id}",
+        "github": lambda r: f"/admin/alert-sources/{r.alerting.github_id}",
     },
     "/admin/escalation-policies/{policy_id:id}": {
         "levels": lambda r: f"/admin/escalation-policies/{r.alerting.policy_id}"

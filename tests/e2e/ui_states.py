@@ -74,6 +74,7 @@ class Alerting:
 
     source_id: int  # an Alertmanager source, with every sender's configuration
     heartbeat_id: int
+    github_id: int  # a GitHub source, with its signing secret
     policy_id: int
     contacts_user_id: int  # the responder, with contact methods and rules
     ack_token: str
@@ -413,6 +414,7 @@ def _alerting(session: Session, admin: Actor, grace: Actor, schedule_id: int) ->
         heartbeat_seconds=86400,
         grace_seconds=600,
     )
+    github = sources.create(session, actor=admin, now=now, name="Repositories", kind="github")
     routing.create(
         session,
         actor=admin,
@@ -452,6 +454,7 @@ def _alerting(session: Session, admin: Actor, grace: Actor, schedule_id: int) ->
     return Alerting(
         source_id=source.id,
         heartbeat_id=heartbeat.id,
+        github_id=github.id,
         policy_id=policy.id,
         contacts_user_id=grace.user_id,
         ack_token=links.token_for(session, page=paged, now=now),

@@ -1,5 +1,5 @@
-"""Domain events of alerts; escalation, incidents and notifications subscribe in their own
-``tasks.py``. Payloads carry ids: ``{"alert_id": int}``."""
+"""Domain events of alerts and change events; escalation, incidents and notifications
+subscribe in their own ``tasks.py``. Alert events carry ``{"alert_id": int}``."""
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +11,8 @@ ALERT_ACKNOWLEDGED = Event("alert.acknowledged")
 """An open alert was acknowledged, by a person (``actor_id``) or by its sender."""
 ALERT_RESOLVED = Event("alert.resolved")
 """An open alert was resolved, by a person (``actor_id``) or by its sender."""
+CHANGE_RECORDED = Event("alert.change_recorded")
+"""A new change event on a known service was stored. Payload: ``{"change_id": int}``."""
 
 
 def announce(session: Session, event: Event, alert_id: int, *, actor_id: int | None = None) -> None:

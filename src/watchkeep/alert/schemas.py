@@ -16,7 +16,7 @@ from watchkeep.alert.models import (
 )
 from watchkeep.core.limits import Flag, Id, Input, Instant, Name, Text, Whole, Word
 
-SourceKind = Literal["alertmanager", "pagerduty", "grafana", "generic", "heartbeat"]
+SourceKind = Literal["alertmanager", "pagerduty", "grafana", "generic", "heartbeat", "github"]
 Matcher = Text
 
 
@@ -58,6 +58,10 @@ class SourceRead(BaseModel):
     enabled: bool
     escalation_policy_id: int | None
     integration_key: str = Field(description="The secret that senders use (admins only)")
+    signing_secret: str | None = Field(
+        description="GitHub sources: the webhook's secret, which signs each delivery "
+        "(admins only; rotated with the key)"
+    )
     heartbeat_seconds: int | None
     grace_seconds: int
     last_event_at: datetime | None = Field(
@@ -215,6 +219,7 @@ def source_read(
         enabled=source.enabled,
         escalation_policy_id=source.escalation_policy_id,
         integration_key=source.integration_key,
+        signing_secret=source.signing_secret,
         heartbeat_seconds=source.heartbeat_seconds,
         grace_seconds=source.grace_seconds,
         last_event_at=source.last_event_at if source.kind == "heartbeat" else last_received,
@@ -312,6 +317,19 @@ class IngestAnswer(BaseModel):
 
     status: Literal["success"]
     alerts: list[EventOutcome]
+
+
+class GitHubAnswer(BaseModel):
+    """The answer to a GitHub delivery: what it did; everything in it is stored."""
+
+    status: Literal["success"]
+    event: str = Field(description="The delivery's X-GitHub-Event")
+    outcome: Literal["stored", "duplicate", "ignored"] = Field(
+        description="stored: a new change; duplicate: this change was stored before (a "
+        "redelivery); ignored: the event is not a change (a ping, a pull request opened ...)"
+    )
+    message: str
+    change: str | None = Field(description="The change's reference (none when ignored)")
 
 
 class PagerDutyAnswer(BaseModel):

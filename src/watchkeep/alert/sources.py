@@ -14,8 +14,11 @@ from watchkeep.catalog.models import Service
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 
-KINDS = ("alertmanager", "pagerduty", "grafana", "generic", "heartbeat")
-"""What a source's page explains how to send; every source accepts every ingest format."""
+KINDS = ("alertmanager", "pagerduty", "grafana", "generic", "heartbeat", "github")
+"""What a source's page explains how to send; every source accepts every ingest format but
+GitHub's, which needs the signing secret that only a ``github`` source has."""
+SIGNING = frozenset({"github"})
+"""The kinds whose senders sign their requests with the source's signing secret."""
 
 MIN_HEARTBEAT_SECONDS = 60
 MAX_HEARTBEAT_SECONDS = 7 * 24 * 3600
@@ -25,6 +28,12 @@ def new_key() -> str:
     """A secret integration key: 32 hex characters, the length of a PagerDuty routing key,
     so senders that check the length accept it."""
     return secrets.token_hex(16)
+
+
+def new_secret() -> str:
+    """A signing secret: 64 hex characters (256 bits), for senders that sign what they send
+    (GitHub's webhook secret)."""
+    return secrets.token_hex(32)
 
 
 def list_sources(session: Session) -> list[AlertSource]:
@@ -128,6 +137,8 @@ def create(
     }
     _check(session, values, source_id=None)
     source = AlertSource(**values, integration_key=new_key(), created_at=now, updated_at=now)
+    if kind in SIGNING:
+        source.signing_secret = new_secret()
     if kind == "heartbeat":
         # The first period starts now: a monitor that never pinged is late after one period.
         source.last_event_at = now
@@ -177,10 +188,14 @@ def update(
 
 
 def rotate_key(session: Session, *, actor: Actor, now: datetime, source_id: int) -> AlertSource:
-    """Give the source a new integration key; the old one stops working at once."""
+    """Give the source a new integration key, and a source that signs a new signing secret
+    (both sit in the sender's one configuration); the old ones stop working at once."""
     actor.require(Role.ADMIN)
     source = get(session, source_id=source_id)
     source.integration_key = new_key()
+    signs = source.kind in SIGNING or source.signing_secret is not None
+    if signs:
+        source.signing_secret = new_secret()
     source.key_rotated_at = now
     source.updated_at = now
     session.flush()
@@ -190,7 +205,8 @@ def rotate_key(session: Session, *, actor: Actor, now: datetime, source_id: int)
         action="alert_source:rotate_key",
         subject_type="alert_source",
         subject_id=source.id,
-        summary=f"Alert source {source.name}: integration key rotated",
+        summary=f"Alert source {source.name}: integration key "
+        + ("and signing secret rotated" if signs else "rotated"),
         changes={},
         now=now,
     )
@@ -204,6 +220,8 @@ def endpoints(base_url: str, source: AlertSource) -> dict[str, str]:
     key = source.integration_key
     if source.kind == "heartbeat":
         return {"heartbeat": f"{base}/ingest/heartbeat/{key}"}
+    if source.kind == "github":
+        return {"github": f"{base}/ingest/github/{key}"}
     return {
         "alertmanager": f"{base}/ingest/alertmanager/{key}",
         "grafana": f"{base}/ingest/grafana/{key}",

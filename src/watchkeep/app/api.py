@@ -5,7 +5,7 @@ from types import ModuleType
 from fastapi import APIRouter
 
 from watchkeep.alert import api as alert_api
-from watchkeep.alert.api import ingest
+from watchkeep.alert.api import github, ingest
 from watchkeep.assist import api as assist_api
 from watchkeep.auth import api as auth_api
 from watchkeep.catalog import api as catalog_api
@@ -31,7 +31,9 @@ API_MODULES: tuple[ModuleType, ...] = (
     postmortem_api,
 )
 
-INGEST_ROUTER = ingest.router
+INGEST_ROUTER = APIRouter()
+INGEST_ROUTER.include_router(ingest.router)
+INGEST_ROUTER.include_router(github.router)
 INGEST_PREFIXES = ingest.PREFIXES
 """The senders' endpoints, mounted at the root where senders expect them."""
 

@@ -19,11 +19,13 @@ def similarity_index(db: Database, settings: Settings) -> IndexKeeper:
 
 def worker_state(*, similarity: IndexKeeper, settings: Settings) -> SimpleNamespace:
     """What a worker hands its job handlers as ``ctx.state``: the similarity index, the
-    notification channels the settings configure, the public URL for links, and how long
-    before a shift its notice goes."""
+    notification channels the settings configure, the public URL for links, how long
+    before a shift its notice goes, and how long before an incident began its services'
+    changes are attached to it."""
     return SimpleNamespace(
         similarity=similarity,
         channels=build_channels(settings),
         base_url=settings.base_url,
         shift_notice=timedelta(minutes=settings.shift_notice_minutes),
+        change_lookback=timedelta(minutes=settings.change_lookback_minutes),
     )

@@ -81,11 +81,20 @@ def _endpoints(source: Body) -> str:
     return "".join(f"\n  {name}: {address}" for name, address in source["endpoints"].items())
 
 
+def _secret(source: Body) -> str:
+    """The signing secret of a source whose sender signs (GitHub's webhook secret)."""
+    secret = source.get("signing_secret")
+    return f"\n  signing secret: {secret}" if secret else ""
+
+
 @app.command()
 def create(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The source's name (unique)")],
     kind: Annotated[
-        str, typer.Option("--kind", help="alertmanager, pagerduty, grafana, generic or heartbeat")
+        str,
+        typer.Option(
+            "--kind", help="alertmanager, pagerduty, grafana, generic, heartbeat or github"
+        ),
     ] = "alertmanager",
     policy: Annotated[
         str | None,
@@ -102,7 +111,8 @@ def create(
     token: TokenOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Create an alert source; prints its key and where senders send."""
+    """Create an alert source; prints its key (and a GitHub source's signing secret) and
+    where senders send."""
 
     def values(policies_: list[Body]) -> Body:
         return {
@@ -126,7 +136,10 @@ def create(
 
     made = completed(url, token, as_user, local=run_local, remote=run_remote)
     report(
-        made, as_json, "created source", more=f" key {made['integration_key']}{_endpoints(made)}"
+        made,
+        as_json,
+        "created source",
+        more=f" key {made['integration_key']}{_secret(made)}{_endpoints(made)}",
     )
 
 
@@ -138,7 +151,8 @@ def rotate_key(
     token: TokenOption = None,
     as_user: AsOption = None,
 ) -> None:
-    """Give a source a new key; the old one stops working at once."""
+    """Give a source a new key (and a GitHub source a new signing secret); the old ones stop
+    working at once."""
 
     def run_local(session: Session, actor: Actor) -> Body:
         known = [{"id": s.id, "name": s.name} for s in sources.list_sources(session)]
@@ -153,4 +167,9 @@ def rotate_key(
         return rotated
 
     rotated = completed(url, token, as_user, local=run_local, remote=run_remote)
-    report(rotated, as_json, "new key for source", more=f": {rotated['integration_key']}")
+    report(
+        rotated,
+        as_json,
+        "new key for source",
+        more=f": {rotated['integration_key']}{_secret(rotated)}",
+    )

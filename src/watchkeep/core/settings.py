@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         le=7 * 24 * 60,
         description="Tell people this long before their on-call shift starts (0: never)",
     )
+    change_lookback_minutes: int = Field(
+        120,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Change events this long before an incident's impact began (else its "
+        "declaration) are attached to it",
+    )
     url: str | None = Field(None, description="CLI: talk to this server instead of the database")
     token: str | None = Field(None, description="CLI: API token used with `--url`")
 

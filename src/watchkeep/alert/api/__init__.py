@@ -1,6 +1,6 @@
 """JSON routes of the alert domain: its configuration and alerts under ``/api/v1``. The
-senders' ingest endpoints (``/v2/enqueue``, ``/ingest/...``) are in :mod:`.ingest`, mounted at
-the root where senders expect them."""
+senders' ingest endpoints (``/v2/enqueue``, ``/ingest/...``) are in :mod:`.ingest` and
+:mod:`.github`, mounted at the root where senders expect them."""
 
 from fastapi import APIRouter
 

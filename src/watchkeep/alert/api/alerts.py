@@ -1,8 +1,8 @@
-"""Alerts and change events (JSON)."""
+"""Alerts and change events, and the changes attached to an incident (JSON)."""
 
 from fastapi import APIRouter, Query
 
-from watchkeep.alert import alerts, changes
+from watchkeep.alert import alerts, attachments, changes
 from watchkeep.alert.schemas import (
     AlertEventRead,
     AlertPage,
@@ -14,6 +14,7 @@ from watchkeep.alert.schemas import (
 )
 from watchkeep.core.limits import LooseInstant, QueryId
 from watchkeep.http.deps import CurrentActor, DbSession
+from watchkeep.incident.access import get_visible
 
 router = APIRouter(tags=["alerts"])
 
@@ -70,3 +71,11 @@ def list_changes(
 @router.get("/changes/{change_id:id}")
 def get_change(change_id: int, session: DbSession, _actor: CurrentActor) -> ChangeRead:
     return change_read(changes.get(session, change_id=change_id))
+
+
+@router.get("/incidents/{ref}/changes")
+def incident_changes(ref: str, session: DbSession, actor: CurrentActor) -> list[ChangeRead]:
+    """The change events attached to the incident, newest first: those of its services from
+    the look-back before its impact began until it was resolved."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    return [change_read(c) for c in attachments.changes_of(session, incident_id=incident.id)]

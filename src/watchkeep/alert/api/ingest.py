@@ -3,11 +3,12 @@
 - ``POST /ingest/alertmanager/{key}``, ``/ingest/grafana/{key}``, ``/ingest/generic/{key}``:
   webhooks; the key in the path names the source.
 - ``GET|POST /ingest/heartbeat/{key}``: a heartbeat monitor's ping.
+- ``POST /ingest/github/{key}``: GitHub's webhook, in :mod:`.github`.
 - ``POST /v2/enqueue`` and ``POST /v2/change/enqueue``: PagerDuty's Events API v2, with
   PagerDuty's answers, so that any sender that speaks it works unchanged.
 
-A 2xx answer means the payload and what it did are committed. Refused payloads (400, 413,
-429) store nothing; a database that cannot answer gives 503, which senders retry.
+A 2xx answer means the payload and what it did are committed. Refused payloads (400, 401,
+413, 429) store nothing; a database that cannot answer gives 503, which senders retry.
 """
 
 import asyncio
@@ -48,8 +49,8 @@ PAGERDUTY_MAX_BYTES = 512 * 1024
 
 Key = Path(min_length=1, max_length=64, description="The source's integration key")
 
-_ERROR = {"content": {"application/json": {"schema": ERROR_SCHEMA_REF}}}
-_BODY: dict[str, Any] = {
+ERROR_ANSWER = {"content": {"application/json": {"schema": ERROR_SCHEMA_REF}}}
+JSON_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {"type": "object"}}},
@@ -58,7 +59,7 @@ _BODY: dict[str, Any] = {
 _PD_ERROR = {"model": PagerDutyError}
 
 
-def _limiter(request: Request) -> RateLimiter:
+def limiter_of(request: Request) -> RateLimiter:
     state = request.app.state
     limiter: RateLimiter | None = getattr(state, "ingest_limiter", None)
     if limiter is None:
@@ -90,7 +91,7 @@ async def _store(
     return await asyncio.wrap_future(future)
 
 
-def _database(request: Request) -> Database:
+def database_of(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -119,7 +120,7 @@ def _answer(outcomes: list[ingest.Outcome]) -> IngestAnswer:
     )
 
 
-def _too_fast(wait: float, body: dict[str, Any]) -> JSONResponse:
+def too_fast(wait: float, body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=429, headers={"Retry-After": retry_after(wait)})
 
 
@@ -130,13 +131,13 @@ def _webhook(format: str, parse: Callable[[Any], list[Signal]], summary: str) ->
         response_model=IngestAnswer,
         summary=summary,
         operation_id=f"ingest_{format}",
-        openapi_extra=_BODY,
-        responses={400: _ERROR, 404: _ERROR, 413: _ERROR, 429: _ERROR},
+        openapi_extra=JSON_BODY,
+        responses={400: ERROR_ANSWER, 404: ERROR_ANSWER, 413: ERROR_ANSWER, 429: ERROR_ANSWER},
     )
     async def receive(request: Request, key: str = Key) -> IngestAnswer | JSONResponse:
-        wait = _limiter(request).take(key)
+        wait = limiter_of(request).take(key)
         if wait:
-            return _too_fast(wait, error_body("too_many_requests", "slow down and retry later"))
+            return too_fast(wait, error_body("too_many_requests", "slow down and retry later"))
         try:
             body = _decode(await request.body())
             signals = parse(body)
@@ -167,8 +168,8 @@ _CHECKERS: dict[str, Callable[[Any], list[Signal]]] = {
     "/ingest/check/{format}",
     response_model=CheckAnswer,
     summary="Check a payload without storing it",
-    openapi_extra=_BODY,
-    responses={400: _ERROR, 404: _ERROR, 413: _ERROR},
+    openapi_extra=JSON_BODY,
+    responses={400: ERROR_ANSWER, 404: ERROR_ANSWER, 413: ERROR_ANSWER},
 )
 async def check(
     request: Request,
@@ -213,22 +214,22 @@ def _ping(db: Database, key: str) -> list[ingest.Outcome] | None:
     operation_id="heartbeat_ping_get",
     response_model=IngestAnswer,
     summary="A heartbeat monitor's ping",
-    responses={404: _ERROR, 429: _ERROR},
+    responses={404: ERROR_ANSWER, 429: ERROR_ANSWER},
 )
 @router.post(
     "/ingest/heartbeat/{key}",
     operation_id="heartbeat_ping_post",
     response_model=IngestAnswer,
     summary="A heartbeat monitor's ping",
-    responses={404: _ERROR, 429: _ERROR},
+    responses={404: ERROR_ANSWER, 429: ERROR_ANSWER},
 )
 async def heartbeat(request: Request, key: str = Key) -> IngestAnswer | JSONResponse:
     """Ping a heartbeat source: it is on time again, and its missed-heartbeat alert, if
     open, resolves. A ``curl`` of the URL is enough."""
-    wait = _limiter(request).take(key)
+    wait = limiter_of(request).take(key)
     if wait:
-        return _too_fast(wait, error_body("too_many_requests", "slow down and retry later"))
-    outcomes = await run_in_threadpool(_ping, _database(request), key)
+        return too_fast(wait, error_body("too_many_requests", "slow down and retry later"))
+    outcomes = await run_in_threadpool(_ping, database_of(request), key)
     if outcomes is None:
         raise NotFound("no enabled alert source has this key", field="key")
     return _answer(outcomes)
@@ -263,7 +264,7 @@ _PD_RESPONSES: dict[int | str, dict[str, Any]] = {
     status_code=202,
     response_model=PagerDutyAnswer,
     summary="PagerDuty Events API v2: send an alert event",
-    openapi_extra=_BODY,
+    openapi_extra=JSON_BODY,
     responses=_PD_RESPONSES,
 )
 async def enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
@@ -276,7 +277,7 @@ async def enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
         return _too_large(exc)
     except PayloadError as exc:
         return _pd_error(400, "Event object is invalid", exc.errors)
-    wait = _limiter(request).take(routing_key)
+    wait = limiter_of(request).take(routing_key)
     if wait:
         return _pd_throttled(wait)
     key = signal.dedup_key or uuid.uuid4().hex
@@ -301,7 +302,7 @@ def _pd_throttled(wait: float) -> JSONResponse:
         "message": "Requests for this routing key are arriving too quickly. Please retry later.",
         "errors": [],
     }
-    return _too_fast(wait, body)
+    return too_fast(wait, body)
 
 
 def _record_change(db: Database, key: str, body: Any, change: normalize.Change) -> bool:
@@ -318,7 +319,7 @@ def _record_change(db: Database, key: str, body: Any, change: normalize.Change) 
     status_code=202,
     response_model=PagerDutyAnswer,
     summary="PagerDuty Events API v2: send a change event",
-    openapi_extra=_BODY,
+    openapi_extra=JSON_BODY,
     responses=_PD_RESPONSES,
 )
 async def change_enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
@@ -330,10 +331,12 @@ async def change_enqueue(request: Request) -> PagerDutyAnswer | JSONResponse:
         return _too_large(exc)
     except PayloadError as exc:
         return _pd_error(400, "Event object is invalid", exc.errors)
-    wait = _limiter(request).take(routing_key)
+    wait = limiter_of(request).take(routing_key)
     if wait:
         return _pd_throttled(wait)
-    stored = await run_in_threadpool(_record_change, _database(request), routing_key, body, change)
+    stored = await run_in_threadpool(
+        _record_change, database_of(request), routing_key, body, change
+    )
     if not stored:
         return _pd_error(400, "Event object is invalid", ["Invalid routing key"])
     return PagerDutyAnswer(status="success", message="Change event processed")

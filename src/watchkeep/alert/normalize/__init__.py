@@ -16,15 +16,20 @@ Senders and their documented formats:
   Grafana's fields.
 - The generic HTTP source (``generic``): ``status``, ``title``, ``dedup_key``,
   ``description``, ``labels``, ``source_url``.
+- GitHub's webhooks (``github``): merged pull requests, deployments, deployment outcomes
+  and pushes to the default branch become a :class:`Change`; anything else is
+  :class:`Ignored`. ``signature_matches`` checks ``X-Hub-Signature-256``.
 """
 
 from watchkeep.alert.normalize.alertmanager import alertmanager, grafana
 from watchkeep.alert.normalize.generic import GENERIC_FIELDS, generic
+from watchkeep.alert.normalize.github import GITHUB_EVENTS, github, signature_matches
 from watchkeep.alert.normalize.pagerduty import pagerduty_change, pagerduty_event
 from watchkeep.alert.normalize.shapes import (
     SEVERITIES,
     Action,
     Change,
+    Ignored,
     Link,
     PayloadError,
     Severity,
@@ -35,9 +40,11 @@ from watchkeep.alert.normalize.words import check_storable
 
 __all__ = [
     "GENERIC_FIELDS",
+    "GITHUB_EVENTS",
     "SEVERITIES",
     "Action",
     "Change",
+    "Ignored",
     "Link",
     "PayloadError",
     "Severity",
@@ -45,8 +52,10 @@ __all__ = [
     "alertmanager",
     "check_storable",
     "generic",
+    "github",
     "grafana",
     "pagerduty_change",
     "pagerduty_event",
     "severity_of",
+    "signature_matches",
 ]

@@ -24,6 +24,7 @@ LABEL_VALUE_MAX = 2000
 ANNOTATION_VALUE_MAX = DESCRIPTION_MAX
 DEDUP_KEY_MAX = 255
 ROUTING_KEY_MAX = 64
+EXTERNAL_ID_MAX = 200
 GENERIC_ALERTS_MAX = 1000
 ALERTMANAGER_VERSIONS = ("4",)
 
@@ -70,13 +71,28 @@ class Signal:
 
 @dataclass(frozen=True)
 class Change:
-    """A change event (a deploy, a configuration change) from ``/v2/change/enqueue``."""
+    """A change event (a deploy, a merged pull request, a configuration change).
+
+    ``kind`` is one of the change kinds (``change`` when the sender does not say);
+    ``external_id`` is the id the sender's payload gives the change, when it gives one that
+    stays the same on a redelivery (one change is stored per external id).
+    """
 
     summary: str
     source: str | None = None
     timestamp: datetime | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
     links: tuple[Link, ...] = ()
+    kind: str = "change"
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A valid delivery that is not a change (a ping, a pull request opened, a push to a
+    branch other than the default one); ``reason`` says why, for the sender's log."""
+
+    reason: str
 
 
 _SEVERITY_TABLE: tuple[tuple[Severity, tuple[str, ...]], ...] = (

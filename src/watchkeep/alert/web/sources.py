@@ -27,7 +27,9 @@ KIND_LABELS = {
     "grafana": "Grafana",
     "generic": "Generic HTTP",
     "heartbeat": "Heartbeat",
+    "github": "GitHub (pull requests, deploys, pushes)",
 }
+GITHUB_EVENTS_TO_SELECT = "Pull requests, Pushes, Deployments, Deployment statuses"
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ def snippets(base_url: str, source: AlertSource) -> list[Snippet]:
     """What a sender needs, with the real address and key; the source's kind first."""
     urls = sources.endpoints(base_url, source)
     key = source.integration_key
+    if source.kind == "github":
+        return _github(urls["github"], source.signing_secret or "")
     if source.kind == "heartbeat":
         return [
             Snippet("snippet-heartbeat", "Ping URL", urls["heartbeat"], ("heartbeat",)),
@@ -105,6 +109,32 @@ def snippets(base_url: str, source: AlertSource) -> list[Snippet]:
     ]
     return [s for s in found if source.kind in s.kinds] + [
         s for s in found if source.kind not in s.kinds
+    ]
+
+
+def _github(url: str, secret: str) -> list[Snippet]:
+    """A repository's (or an organization's) webhook: Settings → Webhooks → Add webhook."""
+    kinds = ("github",)
+    return [
+        Snippet("snippet-github-url", "Payload URL", url, kinds),
+        Snippet("snippet-github-type", "Content type", "application/json", kinds),
+        Snippet("snippet-github-secret", "Secret", secret, kinds),
+        Snippet(
+            "snippet-github-events",
+            "Which events: Let me select individual events",
+            GITHUB_EVENTS_TO_SELECT,
+            kinds,
+        ),
+        Snippet(
+            "snippet-github-cli",
+            "Or add the webhook with the GitHub CLI (replace OWNER/REPO)",
+            "gh api repos/OWNER/REPO/hooks -f name=web -F active=true \\\n"
+            f"  -f 'config[url]={url}' -f 'config[content_type]=json' \\\n"
+            f"  -f 'config[secret]={secret}' \\\n"
+            "  -f 'events[]=pull_request' -f 'events[]=push' \\\n"
+            "  -f 'events[]=deployment' -f 'events[]=deployment_status'",
+            kinds,
+        ),
     ]
 
 
@@ -245,13 +275,18 @@ def update_source(
 def rotate_key(
     source_id: int, request: Request, session: DbSession, settings: SettingsDep, actor: WebAdmin
 ) -> Response:
-    """Give the source a new key; the old one stops working at once."""
+    """Give the source a new key (and a signing secret, if it has one); the old ones stop
+    working at once."""
     rotated = sources.rotate_key(session, actor=actor, now=utcnow(), source_id=source_id)
+    said = (
+        f"Key and signing secret of {rotated.name} rotated; the old ones no longer work."
+        if rotated.signing_secret
+        else f"Key of {rotated.name} rotated; the old key no longer works."
+    )
     return answer_form(
         request,
         url=f"{SOURCES}/{source_id}",
-        notice=f"Key of {rotated.name} rotated; the old key no longer works. "
-        "Update the sender's configuration.",
+        notice=f"{said} Update the sender's configuration.",
         fragment=lambda: _render_source(
             request, session, settings.base_url, source_id, fragment=True
         ),
