@@ -65,7 +65,6 @@ KEY_KINDS = frozenset(
         "severity_changed",
         "role_assigned",
         "alert",
-        "change_attached",
         "known_error_matched",
         "incident_merged",
     }
