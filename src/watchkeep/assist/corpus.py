@@ -49,7 +49,8 @@ ID_BATCH = 10_000
 
 
 def documents(session: Session, incident_ids: Iterable[int] | None = None) -> list[Document]:
-    """Past incidents (all, or these ids) with their updates and their problems' root causes.
+    """Past incidents (all, or these ids) with their updates, their own root cause (an
+    imported incident's, say) and their problems' root causes.
 
     Declined, merged and canceled incidents are left out: they are noise, not history.
     """
@@ -85,7 +86,7 @@ def documents(session: Session, incident_ids: Iterable[int] | None = None) -> li
             id=i.id,
             title=i.title,
             summary=i.summary,
-            root_cause="\n".join(causes[i.id]),
+            root_cause="\n".join(c for c in (i.root_cause, *causes[i.id]) if c),
             updates="\n".join(updates[i.id]),
             services=tuple(s.name for s in i.services),
             labels=i.labels,

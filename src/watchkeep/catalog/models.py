@@ -30,9 +30,7 @@ service_dependency = Table(
     "service_dependency",
     Base.metadata,
     Column("service_id", BigId, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "depends_on_id", BigId, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("depends_on_id", BigId, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 """Service ``service_id`` depends on service ``depends_on_id`` (it calls it, runs on it)."""
 

@@ -124,6 +124,11 @@ class IncidentRead(IncidentSummary):
     custom_fields: dict[str, Any]
     labels: dict[str, str]
     update_overdue: bool
+    root_cause: str = Field(description="What caused it, as far as it is known")
+    resolution: str = Field(description="What ended the impact")
+    external_ref: str | None = Field(
+        description="Its reference in the tool it was imported from (null: declared here)"
+    )
 
 
 class IncidentPage(BaseModel):
