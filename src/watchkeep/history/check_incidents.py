@@ -207,6 +207,9 @@ class IncidentCheck:
         played = self._replay(declared)
         if played is None:
             return None
+        if played.status == MERGED and record.merged_into is None:
+            self.problem(("status",), "a merged incident needs status merged and merged_into")
+            return None
         steps, labels, next_update_at = build_steps(
             self.context, record, played, reporter, holders, follow_owners
         )

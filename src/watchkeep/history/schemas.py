@@ -7,6 +7,7 @@ What only the database can tell (does severity ``SEV9`` exist?) is checked after
 ``history.checks``.
 """
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
@@ -25,7 +26,22 @@ from watchkeep.core.limits import (
     Word,
 )
 
-At = Annotated[Instant, AfterValidator(ensure_utc)]
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _historic(value: datetime) -> datetime:
+    """In UTC, and not before 1970 (nothing older is history anyone imports, and the
+    arithmetic on times stays far from the calendar's ends)."""
+    try:
+        value = ensure_utc(value)
+    except OverflowError:
+        raise ValueError("must be a time after 1970") from None
+    if value < EARLIEST:
+        raise ValueError("must be a time after 1970")
+    return value
+
+
+At = Annotated[Instant, AfterValidator(_historic)]
 """An instant with its offset, kept in UTC."""
 Key = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 """An external reference or id: what makes a record the same one when imported again."""
@@ -77,7 +93,7 @@ class KnownErrorIn(Input):
     symptoms: RequiredText
     workaround: list[Text] = Field(min_length=1, description="The workaround's steps")
     fix_status: Word = "none"
-    fix_link: Text = ""
+    fix_link: Annotated[str, StringConstraints(max_length=500)] = ""
     alert_names: list[Name] = []
     active: Flag = True
 

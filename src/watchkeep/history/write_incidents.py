@@ -66,6 +66,7 @@ class _IncidentWriter:
         self.references = {ref: incident.reference for ref, incident in directory.incidents.items()}
         self.references |= {plan.record.ref: f"INC-{plan.number}" for plan in plans}
         self.merged_into = {p.record.ref: p.record.merged_into or "" for p in plans}
+        self.attached: set[tuple[int, int]] = set()
 
     def user(self, person: Person | None) -> User | None:
         return self.written.users[person.key] if person is not None else None
@@ -163,11 +164,13 @@ class _IncidentWriter:
             entries.alert(step.at, alert)
         elif isinstance(step, ChangeAttached):
             change = self.written.changes[step.change_id]
-            self.session.add(
-                IncidentChange(
-                    incident_id=incident.id, change_event_id=change.id, attached_at=self.now
+            if (incident.id, change.id) not in self.attached:  # named twice: attached once
+                self.attached.add((incident.id, change.id))
+                self.session.add(
+                    IncidentChange(
+                        incident_id=incident.id, change_event_id=change.id, attached_at=self.now
+                    )
                 )
-            )
             entries.change(step.at, change)
         else:
             self._follow_up(incident, entries, step)

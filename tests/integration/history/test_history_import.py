@@ -297,3 +297,17 @@ def test_a_merged_record_points_where_it_went(session: Session, admin: Person, t
     assert entries[-1].payload["merged_into"] == into.reference
     noted = [e for e in list_entries(session, incident_id=into.id) if e.kind == "incident_merged"]
     assert [e.payload["merged"] for e in noted] == [merged.reference]
+
+
+def test_a_change_named_twice_is_attached_once(session: Session, admin: Person) -> None:
+    document = history()
+    timeline = document["incidents"][0]["timeline"]
+    timeline.append(
+        {"at": timeline[5]["at"], "kind": "change", "payload": {"change": "deploy-4411"}}
+    )
+    document["incidents"][0]["changes"] = ["deploy-4411"]
+    run(session, admin, document)
+    incident = by_ref(session, "PD-100")
+    links = session.scalars(select(IncidentChange).where(IncidentChange.incident_id == incident.id))
+    assert len(list(links)) == 1
+    assert [e.kind for e in list_entries(session, incident_id=incident.id)].count("change") == 2

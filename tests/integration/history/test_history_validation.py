@@ -174,3 +174,13 @@ def test_the_list_is_capped(session: Session, admin: Person) -> None:
 def test_only_admins_import(session: Session, alice: Person) -> None:
     with pytest.raises(Forbidden):
         import_history(session, actor=alice.actor, now=utcnow(), document=parse(history()))
+
+
+def test_times_before_1970_are_refused(session: Session, admin: Person) -> None:
+    document = edited(history(), **{"incidents.2.declared_at": "0001-01-01T00:30:00+01:00"})
+    document["alerts"][1]["starts_at"] = "1969-12-31T23:59:59Z"
+    assert problems(session, admin, document) == [
+        'alerts[1] (title "Search latency p99 above 2s").starts_at: Value error, must be a '
+        "time after 1970",
+        'incidents[2] (ref "PD-102").declared_at: Value error, must be a time after 1970',
+    ]
