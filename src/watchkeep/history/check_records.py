@@ -113,9 +113,7 @@ def alert_status(alert: AlertIn) -> str:
 
 
 def _alert_differs(given: AlertIn, stored: Alert, directory: Directory) -> list[str]:
-    linked = next(
-        (ref for ref, i in directory.incidents.items() if i.id == stored.incident_id), None
-    )
+    linked = directory.incident_refs.get(stored.incident_id) if stored.incident_id else None
     return _differs(
         (
             ("title", given.title, stored.title),

@@ -114,6 +114,7 @@ class Directory:
             i.external_ref or "": i
             for i in _batched(session, select(Incident), Incident.external_ref, refs)
         }
+        self.incident_refs = {i.id: ref for ref, i in self.incidents.items()}
         change_ids = _unique(
             [c.id for c in document.change_events]
             + [c for i in document.incidents for c in i.changes]

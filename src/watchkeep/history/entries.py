@@ -25,6 +25,17 @@ class Entries:
         self.incident = incident
         self.now = now
         self.made: list[TimelineEntry] = []
+        self._ids: list[tuple[TimelineEntry, str, StatusUpdate | FollowUp]] = []
+
+    def refer(self, entry: TimelineEntry, key: str, row: StatusUpdate | FollowUp) -> None:
+        """Name ``row`` by its id in ``entry``'s payload once it has one (rows are flushed
+        together, not one at a time)."""
+        self._ids.append((entry, key, row))
+
+    def fill_ids(self) -> None:
+        """Put the flushed rows' ids into the payloads that refer to them."""
+        for entry, key, row in self._ids:
+            entry.payload = {**entry.payload, key: row.id}
 
     def add(
         self,
@@ -102,9 +113,11 @@ class Entries:
             "next_update_at": due.isoformat() if due else None,
         }
         title = f"Update: {update.message.splitlines()[0][:200]}"
-        return self.add(
+        entry = self.add(
             "status_update", update.created_at, actor, title, payload, description=update.message
         )
+        self.refer(entry, "update_id", update)
+        return entry
 
     def note(self, at: datetime, actor: User | None, text: str, *, pinned: bool) -> TimelineEntry:
         title, _, rest = text.strip().partition("\n")
@@ -140,7 +153,9 @@ class Entries:
             "owner_id": follow_up.owner_id,
         }
         title = f"Follow-up added: {follow_up.title}"
-        return self.add("follow_up_created", follow_up.created_at, actor, title, payload)
+        entry = self.add("follow_up_created", follow_up.created_at, actor, title, payload)
+        self.refer(entry, "follow_up_id", follow_up)
+        return entry
 
     def follow_up_status(self, at: datetime, follow_up: FollowUp) -> TimelineEntry:
         payload = {
@@ -151,4 +166,6 @@ class Entries:
         }
         state = follow_up.status.replace("_", " ")
         title = f"Follow-up “{follow_up.title}” is now {state}"
-        return self.add("follow_up_status", at, None, title, payload)
+        entry = self.add("follow_up_status", at, None, title, payload)
+        self.refer(entry, "follow_up_id", follow_up)
+        return entry

@@ -4,7 +4,7 @@ then every entry played, then the alerts, changes and follow-ups the record atta
 without a timeline entry of their own (at the alert's start, the change's time, the
 follow-up's creation)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -54,6 +54,13 @@ class Context:
     changes: dict[str, ChangeEventIn]
     file_status: dict[str, str]
     update_interval: timedelta
+    alerts_of: dict[str, list[str]] = field(default_factory=dict)
+    """The keys of the file's alerts that name each incident ref."""
+
+    def __post_init__(self) -> None:
+        for key, alert in self.alerts.items():
+            if alert.incident is not None:
+                self.alerts_of.setdefault(alert.incident, []).append(key)
 
     @property
     def change_ids(self) -> set[str]:
@@ -231,9 +238,9 @@ class _Builder:
         returns the keys of every alert the incident has, in time order."""
         timeline = self.record.timeline or []
         named = {e.payload.alert for e in timeline if isinstance(e, AlertEntry)}
-        for key, alert in self.context.alerts.items():
-            if alert.incident == self.record.ref and key not in named:
-                self.add(AlertFired(alert.starts_at, key))
+        for key in self.context.alerts_of.get(self.record.ref, ()):
+            if key not in named:
+                self.add(AlertFired(self.context.alerts[key].starts_at, key))
         attached = {e.payload.change for e in timeline if isinstance(e, ChangeEntry)}
         for change in dict.fromkeys(self.record.changes):
             at = self.context.change_time(change)

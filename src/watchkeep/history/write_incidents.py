@@ -103,6 +103,8 @@ class _IncidentWriter:
         holders: dict[str, tuple[User, datetime]] = {}
         for step in plan.steps:
             self._step(incident, entries, step, people, holders)
+        self.session.flush()  # the status updates and follow-ups, whose ids entries name
+        entries.fill_ids()
         self.session.add_all(entries.made)
         self.session.add_all(
             Participant(incident_id=incident.id, user_id=user_id, added_at=at)
@@ -187,7 +189,6 @@ class _IncidentWriter:
             created_at=step.at,
         )
         self.session.add(update)
-        self.session.flush()
         entries.status_update(update, author)
 
     def _follow_up(self, incident: Incident, entries: Entries, step: FollowUpAdded) -> None:
@@ -207,7 +208,6 @@ class _IncidentWriter:
             completed_at=step.finished_at if given.status == "completed" else None,
         )
         self.session.add(follow_up)
-        self.session.flush()
         entries.follow_up_created(follow_up, self.user(step.actor))
         if done:
             entries.follow_up_status(step.finished_at, follow_up)
