@@ -257,6 +257,11 @@ def test_services_crud(client: TestClient, admin: Person, alice: Person) -> None
         "description": "Public",
         "owner_team_id": team["id"],
         "owner_team": "Edge",
+        "kind": "internal",
+        "runbook": "",
+        "runbook_url": None,
+        "depends_on_ids": [],
+        "depends_on": [],
     }
     assert client.get(f"/api/v1/services/{service['id']}", headers=alice.headers).json() == service
     changed = client.patch(
@@ -322,6 +327,81 @@ def test_service_errors(client: TestClient, admin: Person, alice: Person) -> Non
         "api",
         "db",
     ]
+
+
+def test_a_service_has_a_kind_a_runbook_and_dependencies(
+    client: TestClient, admin: Person, alice: Person
+) -> None:
+    db = client.post(
+        "/api/v1/services", json={"name": "db", "kind": "platform"}, headers=admin.headers
+    ).json()
+    psp = client.post(
+        "/api/v1/services", json={"name": "psp", "kind": "third_party"}, headers=admin.headers
+    ).json()
+    created = client.post(
+        "/api/v1/services",
+        json={
+            "name": "api",
+            "runbook": "# api\nRestart it.",
+            "runbook_url": "https://runbooks.example.com/api",
+            "depends_on_ids": [psp["id"], db["id"]],
+        },
+        headers=admin.headers,
+    )
+    assert created.status_code == 201, created.text
+    api = created.json()
+    assert (api["kind"], api["depends_on"], api["depends_on_ids"]) == (
+        "internal",
+        ["db", "psp"],
+        [db["id"], psp["id"]],
+    )
+    assert api["runbook_url"] == "https://runbooks.example.com/api"
+    changed = client.patch(
+        f"/api/v1/services/{api['id']}",
+        json={"depends_on_ids": [db["id"]], "runbook_url": None, "kind": "platform"},
+        headers=admin.headers,
+    ).json()
+    assert (changed["depends_on"], changed["runbook_url"], changed["kind"]) == (
+        ["db"],
+        None,
+        "platform",
+    )
+    assert changed["runbook"] == "# api\nRestart it."  # left out: kept
+    assert client.get(f"/api/v1/services/{api['id']}", headers=alice.headers).json() == changed
+
+
+def test_bad_service_kinds_runbooks_and_dependencies(client: TestClient, admin: Person) -> None:
+    api = client.post("/api/v1/services", json={"name": "api"}, headers=admin.headers).json()
+    path = f"/api/v1/services/{api['id']}"
+    itself = error_of(
+        client.patch(path, json={"depends_on_ids": [api["id"]]}, headers=admin.headers),
+        422,
+        "invalid",
+    )
+    assert itself["message"] == "a service cannot depend on itself"
+    unknown = error_of(
+        client.patch(path, json={"depends_on_ids": [987654, 987653]}, headers=admin.headers),
+        422,
+        "invalid",
+    )
+    assert unknown == {
+        "code": "invalid",
+        "message": "unknown service ids: [987653, 987654]",
+        "details": {"field": "depends_on_ids"},
+    }
+    assert (
+        "kind"
+        in error_of(
+            client.post(
+                "/api/v1/services", json={"name": "x", "kind": "vendor"}, headers=admin.headers
+            ),
+            422,
+            "invalid",
+        )["message"]
+    )
+    assert error_of(
+        client.patch(path, json={"runbook_url": "ftp://x"}, headers=admin.headers), 422, "invalid"
+    )["details"] == {"field": "runbook_url"}
 
 
 def test_an_unknown_owner_team_is_422(client: TestClient, admin: Person) -> None:

@@ -108,12 +108,17 @@ def _attach(session: Session, incident: Incident, change: ChangeEvent, now: date
         incident=incident,
         kind=ENTRY_KIND,
         actor=None,
-        title=f"{KIND_LABELS.get(change.kind, 'Change')}: {change.summary}"[:TITLE_MAX],
+        title=entry_title(change),
         payload=entry_payload(change),
         now=now,
         occurred_at=change.occurred_at,
     )
     return True
+
+
+def entry_title(change: ChangeEvent) -> str:
+    """How the timeline entry of an attached change reads: "Deploy: <summary>"."""
+    return f"{KIND_LABELS.get(change.kind, 'Change')}: {change.summary}"[:TITLE_MAX]
 
 
 def entry_payload(change: ChangeEvent) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from watchkeep.assist import api as assist_api
 from watchkeep.auth import api as auth_api
 from watchkeep.catalog import api as catalog_api
 from watchkeep.escalation import api as escalation_api
+from watchkeep.history import api as history_api
 from watchkeep.incident import api as incident_api
 from watchkeep.jobs import api as jobs_api
 from watchkeep.notify import api as notify_api
@@ -29,7 +30,11 @@ API_MODULES: tuple[ModuleType, ...] = (
     escalation_api,
     notify_api,
     postmortem_api,
+    history_api,
 )
+
+IMPORT_PATH = "/api/v1" + history_api.PATH
+"""The one path whose bodies may be larger than the others' (WATCHKEEP_IMPORT_MAX_BYTES)."""
 
 INGEST_ROUTER = APIRouter()
 INGEST_ROUTER.include_router(ingest.router)

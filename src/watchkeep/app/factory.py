@@ -75,7 +75,11 @@ def create_app(
     app.state.templates = web.build_templates()
     app.state.panels = web.build_panels()
     errors.install(app, error_page)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        per_path={api.IMPORT_PATH: settings.import_max_bytes},
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         Admission,

@@ -3,13 +3,14 @@
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
+from urllib.parse import urlparse
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.auth import audit
 from watchkeep.auth.models import User
-from watchkeep.catalog.models import Service, Team
+from watchkeep.catalog.models import SERVICE_KINDS, Service, Team
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 
@@ -154,11 +155,47 @@ def _check_owner_team(session: Session, team_id: int | None) -> None:
         raise Invalid(f"owner team {team_id} does not exist", field="owner_team_id")
 
 
+def check_kind(kind: str) -> str:
+    """``kind`` if it is one of :data:`SERVICE_KINDS`, else ``Invalid`` listing them."""
+    if kind not in SERVICE_KINDS:
+        raise Invalid(f"kind must be one of {', '.join(SERVICE_KINDS)}", field="kind")
+    return kind
+
+
+def is_web_url(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) URL."""
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
+def _check_runbook_url(url: str | None) -> str | None:
+    url = (url or "").strip() or None
+    if url is not None and not is_web_url(url):
+        raise Invalid("runbook_url must be an http(s) URL", field="runbook_url")
+    return url
+
+
+def _dependencies(session: Session, service_id: int | None, ids: Iterable[int]) -> list[Service]:
+    """The services with these ids, which a service depends on: never itself."""
+    wanted = list(dict.fromkeys(ids))
+    if service_id is not None and service_id in wanted:
+        raise Invalid("a service cannot depend on itself", field="depends_on_ids")
+    found = list(session.scalars(select(Service).where(Service.id.in_(wanted)))) if wanted else []
+    missing = set(wanted) - {s.id for s in found}
+    if missing:
+        raise Invalid(f"unknown service ids: {sorted(missing)}", field="depends_on_ids")
+    return sorted(found, key=lambda s: s.name)
+
+
 def _service_values(service: Service) -> dict[str, object]:
     return {
         "name": service.name,
         "description": service.description,
         "owner_team_id": service.owner_team_id,
+        "kind": service.kind,
+        "runbook": service.runbook,
+        "runbook_url": service.runbook_url,
+        "depends_on_ids": sorted(s.id for s in service.depends_on),
     }
 
 
@@ -170,8 +207,14 @@ def create_service(
     name: str,
     description: str = "",
     owner_team_id: int | None = None,
+    kind: str = "internal",
+    runbook: str = "",
+    runbook_url: str | None = None,
+    depends_on_ids: Iterable[int] = (),
 ) -> Service:
-    """Create a service (admins only; audited)."""
+    """Create a service (admins only; audited): what it is (``kind``, one of
+    :data:`SERVICE_KINDS`), its runbook (Markdown, and/or a link) and the services it
+    depends on."""
     actor.require(Role.ADMIN)
     name = _require_name(name)
     if session.scalar(select(Service).where(Service.name == name)):
@@ -181,8 +224,12 @@ def create_service(
         name=name,
         description=description,
         owner_team_id=owner_team_id,
+        kind=check_kind(kind),
+        runbook=runbook,
+        runbook_url=_check_runbook_url(runbook_url),
         created_at=now,
     )
+    service.depends_on = _dependencies(session, None, depends_on_ids)
     session.add(service)
     session.flush()
     audit.record(
@@ -207,9 +254,15 @@ def update_service(
     name: str | None = None,
     description: str | None = None,
     owner_team_id: int | Keep | None = KEEP,
+    kind: str | None = None,
+    runbook: str | None = None,
+    runbook_url: str | Keep | None = KEEP,
+    depends_on_ids: Iterable[int] | None = None,
 ) -> Service:
-    """Change a service's name, description or owner team (admins only; audited if it
-    changed); ``owner_team_id=None`` leaves the service without an owner team."""
+    """Change a service's name, description, owner team, kind, runbook or dependencies
+    (admins only; audited if it changed); ``owner_team_id=None`` leaves the service without
+    an owner team, ``runbook_url=None`` without a runbook link, and ``depends_on_ids``
+    replaces the services it depends on."""
     actor.require(Role.ADMIN)
     service = get_service(session, service_id=service_id)
     before = _service_values(service)
@@ -223,6 +276,14 @@ def update_service(
     if owner_team_id is not KEEP:
         _check_owner_team(session, owner_team_id)
         service.owner_team_id = owner_team_id
+    if kind is not None:
+        service.kind = check_kind(kind)
+    if runbook is not None:
+        service.runbook = runbook
+    if runbook_url is not KEEP:
+        service.runbook_url = _check_runbook_url(runbook_url)
+    if depends_on_ids is not None:
+        service.depends_on = _dependencies(session, service.id, depends_on_ids)
     session.flush()
     changes = audit.changed(before, _service_values(service))
     if changes:

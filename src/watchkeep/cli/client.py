@@ -79,11 +79,20 @@ class ApiClient:
         )
 
     def request(
-        self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: float | None = None,
     ) -> Any:
-        """Send one request; return the decoded body, or fail with the API's error message."""
+        """Send one request; return the decoded body, or fail with the API's error message.
+
+        ``timeout``: seconds to wait for the answer, when longer than the usual 30 (an import)."""
+        wait = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
         try:
-            response = self._http.request(method, path, json=json, params=params)
+            response = self._http.request(method, path, json=json, params=params, timeout=wait)
         except httpx.HTTPError as exc:
             fail(f"cannot reach {self.url}: {exc}")
         if response.is_error:

@@ -104,6 +104,8 @@ def details(incident: Body) -> Panel:
         grid.add_row("merged into", incident["merged_into"])
     if incident["merged"]:
         grid.add_row("merged here", ", ".join(incident["merged"]))
+    if incident.get("external_ref"):
+        grid.add_row("imported as", escape(incident["external_ref"]))
     for name, value in incident["custom_fields"].items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         grid.add_row(escape(name), escape(shown))

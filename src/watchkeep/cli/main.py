@@ -39,6 +39,10 @@ class Watchkeep(LazyGroup):
             "watchkeep.cli.worker:worker",
             "Run background jobs and timers until SIGTERM or Ctrl-C.",
         ),
+        "import": Subcommand(
+            "watchkeep.cli.history:import_history",
+            "Import incidents with their timelines, services and changes from a file (admins).",
+        ),
         "similar": Subcommand(
             "watchkeep.cli.similar:similar",
             "Show the past incidents most like INC-<n> (or like --text), with why they match.",

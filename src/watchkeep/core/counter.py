@@ -25,20 +25,31 @@ class Counter(Base):
 
 def next_value(session: Session, name: str) -> int:
     """Return the next value of counter ``name``, creating it on first use."""
+    return next_values(session, name, 1)[0]
+
+
+def next_values(session: Session, name: str, count: int) -> range:
+    """The next ``count`` values of counter ``name``, taken in one statement: a block of
+    consecutive numbers (an import numbers thousands of incidents at once)."""
+    if count < 1:
+        return range(0)
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         with bind.engine.connect() as connection:
-            value: int = connection.execute(_take(postgresql.insert(Counter), name)).scalar_one()
+            last: int = connection.execute(
+                _take(postgresql.insert(Counter), name, count)
+            ).scalar_one()
             connection.commit()
-            return value
-    value = session.execute(_take(sqlite.insert(Counter), name)).scalar_one()
-    return value
+    else:
+        last = session.execute(_take(sqlite.insert(Counter), name, count)).scalar_one()
+    return range(last - count + 1, last + 1)
 
 
-def _take(insert: postgresql.Insert | sqlite.Insert, name: str) -> ReturningInsert[int]:
-    """One statement: count ``name`` up by one (from 1 on first use) and return the value."""
+def _take(insert: postgresql.Insert | sqlite.Insert, name: str, count: int) -> ReturningInsert[int]:
+    """One statement: count ``name`` up by ``count`` (from 0 on first use) and return the
+    last value taken."""
     return (
-        insert.values(name=name, value=1)
-        .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + 1})
+        insert.values(name=name, value=count)
+        .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + count})
         .returning(Counter.value)
     )

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1, description="Largest request body accepted, in bytes (larger: 413)"
     )
+    import_max_bytes: int = Field(
+        52_428_800,
+        ge=1,
+        description="Largest body POST /api/v1/import accepts, in bytes (history files are large)",
+    )
     request_concurrency: int = Field(
         4,
         ge=1,

@@ -4,7 +4,12 @@ A body declared larger than the limit (``Content-Length``) is refused before it 
 body sent without a length, or longer than it said, is cut off as soon as it passes the
 limit. Either way the answer is 413 with the usual error body, and nothing was stored: the
 route fails while reading its input, before any work.
+
+A few paths may take larger bodies (importing years of history: ``/api/v1/import``); each
+has a limit of its own, given to the middleware by path.
 """
+
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -27,19 +32,24 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class BodyLimit:
-    """ASGI middleware: request bodies of at most ``max_bytes``."""
+    """ASGI middleware: request bodies of at most ``max_bytes``, or of the limit
+    ``per_path`` gives the request's exact path."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, per_path: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = dict(per_path or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = BodyTooLarge(self.max_bytes)
+        max_bytes = self.per_path.get(scope["path"], self.max_bytes)
+        too_large = BodyTooLarge(max_bytes)
         declared = _declared_length(scope)
-        if declared is not None and declared > self.max_bytes:
+        if declared is not None and declared > max_bytes:
             await self._refuse(too_large, scope, receive, send)
             return
         received = 0
@@ -50,7 +60,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise too_large
             return message
 

@@ -95,9 +95,6 @@ def incident_read(
     return IncidentRead(
         **base,
         summary=incident.summary,
-        root_cause=incident.root_cause,
-        resolution=incident.resolution,
-        external_ref=incident.external_ref,
         reporter=Ref(id=incident.reporter.id, name=incident.reporter.name)
         if incident.reporter
         else None,
@@ -121,6 +118,9 @@ def incident_read(
         custom_fields=customfields.values_of(session, incident_id=incident.id),
         labels=incident.labels,
         update_overdue=lifecycle.is_live(status) and is_overdue(incident, now),
+        root_cause=incident.root_cause,
+        resolution=incident.resolution,
+        external_ref=incident.external_ref,
     )
 
 

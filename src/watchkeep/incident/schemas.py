@@ -115,9 +115,6 @@ class IncidentSummary(BaseModel):
 
 class IncidentRead(IncidentSummary):
     summary: str
-    root_cause: str
-    resolution: str
-    external_ref: str | None = Field(description="Its reference in the tool it was imported from")
     reporter: Ref | None
     merged_into: str | None
     merged: list[str]
@@ -129,6 +126,11 @@ class IncidentRead(IncidentSummary):
     custom_fields: dict[str, Any]
     labels: dict[str, str]
     update_overdue: bool
+    root_cause: str = Field(description="What caused it, as far as it is known")
+    resolution: str = Field(description="What ended the impact")
+    external_ref: str | None = Field(
+        description="Its reference in the tool it was imported from (null: declared here)"
+    )
 
 
 class IncidentPage(BaseModel):

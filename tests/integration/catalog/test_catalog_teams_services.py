@@ -1,12 +1,17 @@
 """Teams and services: create, read, update, and name conflicts."""
 
 from datetime import UTC, datetime
+from typing import get_args
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_person
 
+from watchkeep.auth.models import AuditRecord
 from watchkeep.catalog import service as catalog
+from watchkeep.catalog.models import SERVICE_KINDS
+from watchkeep.catalog.schemas import ServiceKind
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 
 NOW = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
@@ -185,3 +190,51 @@ def test_get_services_names_the_unknown_ids(session: Session, admin: Person) -> 
         catalog.get_services(session, service_ids=[api.id, 987654, 987655])
     assert raised.value.details["field"] == "service_ids"
     assert "[987654, 987655]" in raised.value.message
+
+
+def test_dependencies_kinds_and_runbooks_are_audited(session: Session, admin: Person) -> None:
+    db = catalog.create_service(session, actor=admin.actor, now=NOW, name="db", kind="platform")
+    api = catalog.create_service(
+        session,
+        actor=admin.actor,
+        now=NOW,
+        name="api",
+        runbook="# api",
+        runbook_url=" https://runbooks.example.com/api ",
+        depends_on_ids=[db.id, db.id],
+    )
+    assert ([s.name for s in api.depends_on], api.runbook_url) == (
+        ["db"],
+        "https://runbooks.example.com/api",
+    )
+    catalog.update_service(
+        session, actor=admin.actor, now=NOW, service_id=api.id, depends_on_ids=[], runbook_url=None
+    )
+    assert (api.depends_on, api.runbook_url, api.runbook) == ([], None, "# api")
+    changes = session.scalars(
+        select(AuditRecord.changes).where(AuditRecord.action == "service:update")
+    ).one()
+    assert changes == {
+        "depends_on_ids": [[db.id], []],
+        "runbook_url": ["https://runbooks.example.com/api", None],
+    }
+
+
+def test_a_service_never_depends_on_itself_or_on_nothing_known(
+    session: Session, admin: Person
+) -> None:
+    api = catalog.create_service(session, actor=admin.actor, now=NOW, name="api")
+    with pytest.raises(Invalid, match="cannot depend on itself"):
+        catalog.update_service(
+            session, actor=admin.actor, now=NOW, service_id=api.id, depends_on_ids=[api.id]
+        )
+    with pytest.raises(Invalid, match=r"unknown service ids: \[987654\]"):
+        catalog.create_service(
+            session, actor=admin.actor, now=NOW, name="web", depends_on_ids=[987654]
+        )
+    with pytest.raises(Invalid, match="kind must be one of internal, platform, third_party"):
+        catalog.create_service(session, actor=admin.actor, now=NOW, name="web", kind="vendor")
+
+
+def test_the_api_knows_the_same_kinds_as_the_model() -> None:
+    assert get_args(ServiceKind) == SERVICE_KINDS

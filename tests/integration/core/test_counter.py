@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from tests.e2e.jobs_support import dedicated_engine
 
-from watchkeep.core.counter import Counter, next_value
+from watchkeep.core.counter import Counter, next_value, next_values
 from watchkeep.core.db import Database
 
 
@@ -80,3 +80,14 @@ def test_on_sqlite_a_failed_transaction_gives_its_number_back(db: Database) -> N
         next_value(session, "test-gapless")
         raise RuntimeError("failed")
     assert take(db, "test-gapless") == 1
+
+
+def test_a_block_of_numbers_is_taken_at_once(db: Database) -> None:
+    assert take(db, "test-block") == 1
+    with db.session() as session:
+        block = next_values(session, "test-block", 3)
+    assert list(block) == [2, 3, 4]
+    with db.session() as session:
+        assert list(next_values(session, "test-block", 0)) == []
+        assert list(next_values(session, "test-fresh", 2)) == [1, 2]
+    assert take(db, "test-block") == 5
