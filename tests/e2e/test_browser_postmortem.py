@@ -40,7 +40,7 @@ def test_draft_edit_redraft_and_export(page: Page) -> None:
     page.click("button:has-text('Draft from the record')")
     summary = page.locator("#section-summary")
     expect(summary.locator(".pm-body")).to_contain_text(
-        "The recorded root cause: The provider's EU region"
+        "The recorded root cause: “The provider's EU region"
     )
     citation = summary.locator("sup.cite a").first
     expect(citation).to_have_attribute("title", re.compile(r"Severity: SEV2"))

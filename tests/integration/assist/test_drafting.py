@@ -35,7 +35,7 @@ def test_the_draft_holds_the_facts_of_the_record(session: Session, story: Story)
         "The impact lasted 25 minutes, from 2026-03-10 10:00 UTC until it was mitigated at "
         "2026-03-10 10:25 UTC." in summary
     )
-    assert "The recorded root cause: A null coupon in checkout v2.3.1" in summary
+    assert "The recorded root cause: “A null coupon in checkout v2.3.1" in summary
     for fact in (
         "Severity raised from SEV3 to SEV2",
         "from investigating to fixing",

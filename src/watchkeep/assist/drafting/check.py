@@ -3,9 +3,11 @@ the deterministic drafter's and a language model's alike.
 
 A sentence must cite at least one source, and only sources the draft knows. Every time of
 day and every reference (``INC-12``, ``CHG-3``, ``KE-2``, ``PRB-4``) it mentions must appear
-in a source it cites. Causal words ("caused", "root cause", "because", "due to", ...) need a
-citation of the incident's root cause, a problem or a known error: a sentence may not make a
-change, or anything else, the cause on its own authority.
+in a source it cites. Causal words ("caused", "root cause", "because", "due to", ...) in the
+sentence's own words need a citation of the incident's root cause, a problem or a known
+error: a sentence may not make a change, or anything else, the cause on its own authority.
+Words in quotes (“…”) are the record's, attributed to who wrote them, and not held to that
+rule.
 """
 
 import re
@@ -22,6 +24,7 @@ CAUSAL = re.compile(
     re.IGNORECASE,
 )
 CAUSE_SOURCES = ("F-root_cause", "P", "KE")
+QUOTED_WORDS = re.compile(r"“[^”]*”")
 QUOTED = re.compile(r"“[^”]*”|\*\*[^*]*\*\*")
 BOUNDARY = re.compile(r"[.!?](?:\[\^[^\]]+\])*(?=\s+[A-Z“*(]|$)|(?:\[\^[^\]]+\])+(?=\s)")
 
@@ -75,7 +78,8 @@ def problems(sentence: str, sources: Mapping[str, Source]) -> list[str]:
     for ref in set(REFERENCE.findall(plain)):
         if ref not in texts:
             found.append(f"{ref} is in none of its sources")
-    if CAUSAL.search(plain) and not any(k.startswith(CAUSE_SOURCES) for k in cited):
+    own_words = QUOTED_WORDS.sub("", plain)  # a quote is what someone wrote, not a claim
+    if CAUSAL.search(own_words) and not any(k.startswith(CAUSE_SOURCES) for k in cited):
         found.append("speaks of a cause without citing the root cause, a problem or a known error")
     return found
 

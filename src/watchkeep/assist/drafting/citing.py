@@ -39,6 +39,12 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def quoted(text: str) -> str:
+    """The record's own words, quoted: what someone wrote, not what the draft claims."""
+    text = " ".join(text.split())
+    return f"“{text}”"
+
+
 def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "field"
 

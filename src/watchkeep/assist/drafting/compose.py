@@ -14,6 +14,7 @@ from watchkeep.assist.drafting.citing import (
     LABELS,
     Sources,
     change_source,
+    quoted,
     sentence,
     short,
     slug,
@@ -122,7 +123,7 @@ def _summary(record: Record, src: Sources) -> Iterable[Block]:
     if record.resolution:
         lines.append(
             Sentence(
-                f"The recorded resolution: {sentence(record.resolution)}",
+                f"The recorded resolution: {quoted(record.resolution)}.",
                 (src.field("resolution", "Resolution", record.resolution),),
             )
         )
@@ -154,7 +155,7 @@ def _window(record: Record, src: Sources) -> Sentence:
 def _cause_statement(record: Record, src: Sources) -> Sentence:
     cite = src.field("root_cause", "Root cause", record.root_cause)
     if record.root_cause:
-        return Sentence(f"The recorded root cause: {sentence(record.root_cause)}", (cite,))
+        return Sentence(f"The recorded root cause: {quoted(record.root_cause)}.", (cite,))
     return Sentence("The record does not state a root cause.", (cite,))
 
 
@@ -254,7 +255,7 @@ def _root_cause(record: Record, src: Sources) -> Iterable[Block]:
             )
         )
         cause = (
-            f"; its recorded root cause: {sentence(problem.root_cause)}"
+            f"; its recorded root cause: {quoted(problem.root_cause)}."
             if problem.root_cause
             else "; the problem does not state a root cause yet."
         )
@@ -478,7 +479,7 @@ def _lessons(record: Record, src: Sources) -> Iterable[Block]:
             )
         )
         cause = (
-            f"; its recorded root cause: {sentence(similar.root_cause)}"
+            f"; its recorded root cause: {quoted(similar.root_cause)}."
             if similar.root_cause
             else "."
         )
