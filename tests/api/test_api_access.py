@@ -147,6 +147,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/incidents/{ref}/postmortem"): None,
     ("put", "/api/v1/incidents/{ref}/postmortem/sections/{key}"): {"body": "mine"},
     ("post", "/api/v1/incidents/{ref}/postmortem/sections/{key}/proposal"): {"take": True},
+    ("post", "/api/v1/incidents/{ref}/postmortem/sections/{key}/root-cause"): None,
     ("get", "/api/v1/incidents/{ref}/postmortem/versions"): None,
     ("get", "/api/v1/incidents/{ref}/postmortem/diff"): None,
     ("get", "/api/v1/incidents/{ref}/postmortem/export"): None,

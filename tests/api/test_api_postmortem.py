@@ -186,3 +186,24 @@ def test_admins_configure_templates_and_flows(
         ).status_code
         == 204
     )
+
+
+def test_the_root_cause_section_becomes_the_incidents_root_cause(
+    client: TestClient, story: Story, alice: Person
+) -> None:
+    ref = story.incident.reference
+    ok(client.post(f"{BASE}/{ref}/postmortem", headers=alice.headers))
+    empty = client.post(
+        f"{BASE}/{ref}/postmortem/sections/root_cause/root-cause", headers=alice.headers
+    )
+    assert empty.status_code == 422 and "write the root cause first" in empty.text
+    body = {"body": "Coupons were null for guests.[^F-root_cause] The test suite missed it."}
+    ok(client.put(f"{BASE}/{ref}/postmortem/sections/root_cause", json=body, headers=alice.headers))
+    incident = ok(
+        client.post(
+            f"{BASE}/{ref}/postmortem/sections/root_cause/root-cause", headers=alice.headers
+        )
+    )
+    assert incident["root_cause"] == "Coupons were null for guests. The test suite missed it."
+    kinds = [e["kind"] for e in ok(client.get(f"{BASE}/{ref}/timeline", headers=alice.headers))]
+    assert kinds.count("root_cause_changed") == 2  # the story's own, and this one

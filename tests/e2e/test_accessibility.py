@@ -61,6 +61,9 @@ SAMPLES: dict[str, dict[str, Callable[[Records], str]]] = {
         "none-yet": lambda r: f"/incidents/{r.live_incident}/postmortem",
         "drafted": lambda r: f"/incidents/{r.resolved_incident}/postmortem",
     },
+    "/incidents/{ref}/postmortem/diff": {
+        "edited": lambda r: f"/incidents/{r.resolved_incident}/postmortem/diff?to=2"
+    },
     "/problems/{ref}": {
         "analysed": lambda r: f"/problems/{r.problem}",
         "new": lambda r: f"/problems/{r.new_problem}",

@@ -119,3 +119,27 @@ def test_the_dashboard_lists_overdue_tasks(
     log_in(client, alice)
     page = client.get("/", headers=HTML).text
     assert "Overdue post-incident tasks" in page and "Write the post-mortem" in page
+
+
+def test_history_and_what_a_version_changed(
+    client: TestClient, session: Session, story: Story, alice: Person
+) -> None:
+    token = log_in(client, alice)
+    ref = story.incident.reference
+    client.post(f"/incidents/{ref}/postmortem/draft", data={"csrf_token": token})
+    client.post(
+        f"/incidents/{ref}/postmortem/sections/lessons",
+        data={"csrf_token": token, "body": "Test the guest path."},
+    )
+    page = client.get(f"/incidents/{ref}/postmortem", headers=HTML).text
+    assert f'href="/incidents/{ref}/postmortem/diff?to=2">Version 2</a>: edited Lessons' in page
+    diff = client.get(f"/incidents/{ref}/postmortem/diff?to=2", headers=HTML).text
+    assert "What version 2 changed" in diff and "+Test the guest path." in diff
+    adopted = client.post(
+        f"/incidents/{ref}/postmortem/sections/root_cause/root-cause",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert adopted.status_code == 303
+    session.refresh(story.incident)
+    assert story.incident.root_cause.startswith("The recorded root cause: “A null coupon")

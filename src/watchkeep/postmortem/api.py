@@ -13,6 +13,8 @@ from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import Admin, CurrentActor, DbSession, Responder
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.models import Incident
+from watchkeep.incident.read import incident_read
+from watchkeep.incident.schemas import IncidentRead
 from watchkeep.postmortem import checklist, documents, exports, outlines
 from watchkeep.postmortem.models import Postmortem, PostmortemTemplate
 from watchkeep.postmortem.schemas import (
@@ -158,6 +160,18 @@ def settle_proposal(
         session, document=document, key=key, take=body.take, actor=actor, now=utcnow()
     )
     return _read(session, incident, document)
+
+
+@router.post("/incidents/{ref}/postmortem/sections/{key}/root-cause")
+def adopt_root_cause(ref: str, key: str, session: DbSession, actor: Responder) -> IncidentRead:
+    """Make the section's text the incident's root cause (recorded on its timeline)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    document = documents.get(session, incident=incident)
+    now = utcnow()
+    documents.adopt_root_cause(
+        session, incident=incident, document=document, key=key, actor=actor, now=now
+    )
+    return incident_read(session, incident, actor, now=now)
 
 
 @router.get("/incidents/{ref}/postmortem/versions")

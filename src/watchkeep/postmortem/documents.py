@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
+from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import ensure_changeable
-from watchkeep.postmortem import outlines
+from watchkeep.postmortem import outlines, render
 from watchkeep.postmortem.models import Postmortem, PostmortemTemplate, PostmortemVersion
 
 BODY_MAX = 200_000
@@ -248,3 +249,21 @@ def diff(session: Session, *, document: Postmortem, old: int, new: int) -> str:
             lineterm="",
         )
     )
+
+
+def adopt_root_cause(
+    session: Session,
+    *,
+    incident: Incident,
+    document: Postmortem,
+    key: str,
+    actor: Actor,
+    now: datetime,
+) -> Incident:
+    """Make a section's text (without its citation markers) the incident's root cause: the
+    post-mortem's finding becomes the record's, on the timeline, and similar-incident search
+    and known-error matching use it."""
+    text = render.MARKER.sub("", section(document, key)["body"]).strip()
+    if not text:
+        raise Invalid("the section is empty: write the root cause first", field="key")
+    return incidents.update(session, incident=incident, actor=actor, now=now, root_cause=text)

@@ -63,6 +63,7 @@ def _page(request: Request, session: Session, incident: Incident, actor: Actor) 
         "can_edit": can_respond(actor),
     }
     if document is not None:
+        context["versions"] = documents.versions(session, document=document)
         context["sections"], context["sources"] = _sections(
             document, live.blocks(session, incident)
         )
@@ -153,3 +154,40 @@ def preview(
     sources = document.sources if document else {}
     html = markdown.section_html(body, sources, live.blocks(session, incident), {})
     return Response(f'<div class="pm-body">{html}</div>', media_type="text/html")
+
+
+@router.post("/sections/{key}/root-cause")
+def adopt_root_cause(
+    ref: str, key: str, request: Request, session: DbSession, actor: WebResponder
+) -> Response:
+    """Make the section's text the incident's root cause."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    document = documents.get(session, incident=incident)
+    documents.adopt_root_cause(
+        session, incident=incident, document=document, key=key, actor=actor, now=utcnow()
+    )
+    return go_to(
+        request,
+        f"/incidents/{incident.reference}/postmortem#section-{key}",
+        notice="The incident's root cause is now this section's text.",
+    )
+
+
+@router.get("/diff")
+def compare(
+    ref: str, request: Request, session: DbSession, actor: WebActor, to: int = 0
+) -> Response:
+    """What version ``to`` changed, against the one before it."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    document = documents.get(session, incident=incident)
+    new = to if 0 < to <= document.version else document.version
+    text = documents.diff(session, document=document, old=max(new - 1, 0), new=new)
+    versions = documents.versions(session, document=document)
+    return render(
+        request,
+        "postmortem/diff.html",
+        incident=incident,
+        diff=text,
+        number=new,
+        version=next((v for v in versions if v.number == new), None),
+    )
