@@ -5,6 +5,7 @@ A screenshot of the incident page is left at ``/tmp/incident.png`` for a human t
 """
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -76,9 +77,18 @@ def test_declare_and_resolve_an_incident_in_the_browser(page: Page) -> None:
             "Status changed from monitoring to resolved",
         ]
     )
-    # A page of its own, not only swapped fragments: the state really is stored.
-    page.goto(url)
-    expect(page.locator("#timeline .entry-status-changed")).to_have_count(3)
+    # A page of its own, not only swapped fragments: the state really is stored, and the
+    # worker has moved the resolved incident into the post-incident flow.
+    documenting = "Status changed from resolved to documenting: the post-incident checklist"
+    deadline = time.monotonic() + 15
+    while True:
+        page.goto(url)
+        titles = page.locator("#timeline .entry-status-changed .entry-title").all_inner_texts()
+        if len(titles) == 4 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert len(titles) == 4 and titles[-1].startswith(documenting), titles
+    expect(page.locator("#post-incident")).to_contain_text("Write the post-mortem")
     expect(page.locator("#timestamps")).not_to_contain_text("Resolved —")
 
     # A service error shows inline in the part that asked, and the part stays in place.

@@ -16,7 +16,8 @@ from watchkeep.incident.access import get_visible
 from watchkeep.postmortem import exports
 
 app = typer.Typer(
-    help="Post-mortems: draft them from the record, export them.", no_args_is_help=True
+    help="Post-mortems: draft them from the record, export them (locally or on a server).",
+    no_args_is_help=True,
 )
 
 Ref = Annotated[str, typer.Argument(help="INC-<n>")]

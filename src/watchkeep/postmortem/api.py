@@ -56,7 +56,7 @@ def get_checklist(ref: str, session: DbSession, actor: CurrentActor) -> Checklis
     return _checklist(session, get_visible(session, ref=ref, actor=actor))
 
 
-@router.post("/incidents/{ref}/post-incident/tasks/{task_id}/complete")
+@router.post("/incidents/{ref}/post-incident/tasks/{task_id:id}/complete")
 def complete_task(ref: str, task_id: int, session: DbSession, actor: Responder) -> ChecklistRead:
     """Mark a task done; the incident moves on once its phase's tasks are finished."""
     incident = get_visible(session, ref=ref, actor=actor)
@@ -64,7 +64,7 @@ def complete_task(ref: str, task_id: int, session: DbSession, actor: Responder) 
     return _checklist(session, incident)
 
 
-@router.post("/incidents/{ref}/post-incident/tasks/{task_id}/skip")
+@router.post("/incidents/{ref}/post-incident/tasks/{task_id:id}/skip")
 def skip_task(
     ref: str, task_id: int, body: SkipIn, session: DbSession, actor: Responder
 ) -> ChecklistRead:
@@ -81,7 +81,7 @@ def skip_task(
     return _checklist(session, incident)
 
 
-@router.put("/incidents/{ref}/post-incident/tasks/{task_id}")
+@router.put("/incidents/{ref}/post-incident/tasks/{task_id:id}")
 def assign_task(
     ref: str, task_id: int, body: TaskAssign, session: DbSession, actor: Responder
 ) -> TaskRead:
@@ -240,7 +240,7 @@ def create_template(body: TemplateIn, session: DbSession, actor: Admin) -> Templ
     return template_read(template)
 
 
-@router.put("/postmortem-templates/{template_id}")
+@router.put("/postmortem-templates/{template_id:id}")
 def update_template(
     template_id: int, body: TemplateIn, session: DbSession, actor: Admin
 ) -> TemplateRead:
@@ -283,11 +283,11 @@ def create_flow(body: FlowIn, session: DbSession, actor: Admin) -> FlowRead:
     return _save_flow(session, actor, body, None)
 
 
-@router.put("/post-incident-flows/{flow_id}")
+@router.put("/post-incident-flows/{flow_id:id}")
 def update_flow(flow_id: int, body: FlowIn, session: DbSession, actor: Admin) -> FlowRead:
     return _save_flow(session, actor, body, flow_id)
 
 
-@router.delete("/post-incident-flows/{flow_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/post-incident-flows/{flow_id:id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_flow(flow_id: int, session: DbSession, actor: Admin) -> None:
     outlines.delete_flow(session, actor=actor, now=utcnow(), flow_id=flow_id)

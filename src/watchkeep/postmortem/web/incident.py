@@ -84,7 +84,7 @@ def save_texts(
     )
 
 
-@router.post("/tasks/{task_id}/complete")
+@router.post("/tasks/{task_id:id}/complete")
 def complete_task(
     ref: str, task_id: int, request: Request, session: DbSession, actor: WebResponder
 ) -> Response:
@@ -101,7 +101,7 @@ def complete_task(
     )
 
 
-@router.post("/tasks/{task_id}/skip")
+@router.post("/tasks/{task_id:id}/skip")
 def skip_task(
     ref: str,
     task_id: int,
