@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from watchkeep.core.limits import Id, Input, Instant, Name, Text, Title
+from watchkeep.core.limits import Flag, Id, Input, Instant, JsonInt, Name, Text, Title
 from watchkeep.postmortem import documents
 from watchkeep.postmortem.models import (
     PostIncidentFlow,
@@ -108,13 +108,13 @@ class SectionIn(Input):
     model_config = ConfigDict(extra="forbid", str_max_length=documents.BODY_MAX)
 
     body: str = Field(max_length=documents.BODY_MAX, description="Markdown")
-    base_version: int | None = Field(
+    base_version: JsonInt | None = Field(
         None, ge=0, description="The version the text was written from: 409 if it changed since"
     )
 
 
 class ProposalIn(Input):
-    take: bool = Field(description="true: the redraft replaces the text; false: leave it")
+    take: Flag = Field(description="true: the redraft replaces the text; false: leave it")
 
 
 class VersionRead(BaseModel):
@@ -165,12 +165,12 @@ class TaskSpecIn(Input):
     kind: Name
     title: Title
     phase: Literal["documenting", "reviewing"] = "documenting"
-    due_days: int = Field(5, ge=0, le=365)
+    due_days: JsonInt = Field(5, ge=0, le=365)
 
 
 class FlowIn(Input):
     name: Name
-    position: int = Field(0, ge=0, le=10_000)
+    position: JsonInt = Field(0, ge=0, le=10_000)
     incident_types: list[Name] = Field([], max_length=100, description="Empty: any type")
     severities: list[Name] = Field([], max_length=100, description="Empty: any severity")
     tasks: list[TaskSpecIn] = Field(min_length=1, max_length=50)
