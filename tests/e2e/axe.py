@@ -18,7 +18,13 @@ PACKAGE = Path(__file__).resolve().parents[2] / ".cache" / "axe-core" / "node_mo
 TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 SVG_TEXT = Path(__file__).with_name("svg_text.js").read_text()
 
+# Waits first for the page's finite animations and transitions (a button fading to its
+# hover colour after a click): contrast is judged on what stays, not on a frame between.
 _RUN = """async (tags) => {
+  const finite = document.getAnimations().filter(
+    (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity
+  );
+  await Promise.all(finite.map((a) => a.finished.catch(() => null)));
   const results = await axe.run(document, {
     runOnly: {type: "tag", values: tags},
     resultTypes: ["violations"],

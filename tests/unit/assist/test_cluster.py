@@ -105,6 +105,18 @@ def test_evidence_names_shared_services_alerts_terms_and_concepts() -> None:
     assert "cert-expiry" in cert.concepts
 
 
+def test_evidence_reads_the_same_whatever_order_the_incidents_come_in() -> None:
+    spelled = [
+        incident("a", "Kafka consumers stuck", "consumer lag growing", days=0),
+        incident("b", "Kafka consumer lag", "consumer group stuck", days=7),
+        incident("c", "consumer lag on kafka", "consumer group stuck again", days=14),
+    ]
+    terms = {cluster(list(order))[0].terms for order in itertools.permutations(spelled)}
+    [shown] = terms
+    assert "consumer" in shown  # the most used spelling, not the first one seen
+    assert "consumers" not in shown
+
+
 def test_the_time_pattern_of_a_group() -> None:
     pattern = cluster(OOM + CERT + LONERS)[0].time_pattern
     assert pattern.first_seen == MONDAY and pattern.last_seen == MONDAY + timedelta(days=21)

@@ -67,7 +67,7 @@ class _Vectors:
     def __init__(self, documents: Sequence[Document], analyzer: Analyzer, weights: Weights):
         field_weights = Bm25Settings().field_weights
         self.terms: list[dict[str, float]] = []
-        self.surfaces: dict[str, str] = {}
+        spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for document in documents:
             counts: defaultdict[str, float] = defaultdict(float)
             fields = {
@@ -82,8 +82,13 @@ class _Vectors:
                 for term in analysis.terms:
                     counts[term] += field_weights.get(name, 1.0)
                 for term, surface in analysis.surfaces.items():
-                    self.surfaces.setdefault(term, surface)
+                    spellings[term][surface] += 1
             self.terms.append(dict(counts))
+        # The most used spelling of each term, the shortest on a tie: the same words
+        # whatever order the incidents come in.
+        self.surfaces = {
+            term: min(used, key=lambda s: (-used[s], len(s), s)) for term, used in spellings.items()
+        }
         frequency = Counter(term for terms in self.terms for term in terms)
         size = len(documents)
         # Smoothed (as scikit-learn does): a term every incident shares still weighs 1, so a
