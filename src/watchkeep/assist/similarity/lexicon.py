@@ -378,3 +378,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     for concept, phrases in _CONCEPTS.items()
 }
 """Each concept with its phrases."""
+
+CONTEXT: frozenset[str] = frozenset(
+    {
+        "tls", "db", "kafka", "queue", "cache", "network", "load-balancer", "traffic-spike",
+        "deploy", "config", "third-party", "scheduled-job", "latency", "server-error",
+    }
+)  # fmt: skip
+"""Concepts that say where a failure shows or what it looks like (a technology, a symptom,
+a recent change) rather than what went wrong: shared by many unrelated incidents, they
+weigh as words do, and they alone never make incidents one problem."""
+
