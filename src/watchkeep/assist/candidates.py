@@ -13,22 +13,29 @@ from watchkeep.problem import candidates
 
 WINDOW = timedelta(days=90)
 MIN_SIZE = 3
+PATTERN_MIN = 5
+"""Fewer incidents than this make no claim about when they happen (two of three on a
+Monday is no pattern)."""
+LOOSE = 0.3
+"""A group whose weakest member agrees with the others less than this is called loose."""
 
 
 def _span(span: timedelta) -> str:
     hours = span.total_seconds() / 3600
-    if hours < 48:
-        return f"{max(1, round(hours))} hours"
-    return f"{round(hours / 24)} days"
+    count, unit = (max(1, round(hours)), "hour") if hours < 48 else (round(hours / 24), "day")
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def describe(pattern: TimePattern) -> str:
-    """The time pattern in words, e.g. "4 incidents over 12 days, mostly on mon, around 02:00"."""
+    """The time pattern in words, e.g. "6 incidents, over 40 days, about every 7 days, mostly
+    on mon, around 02:00 UTC"; below `PATTERN_MIN` incidents only the count and the span."""
     if not pattern.count:
         return "no incidents"
     parts = [f"{pattern.count} incidents"]
     if pattern.first_seen and pattern.last_seen:
         parts.append(f"over {_span(pattern.last_seen - pattern.first_seen)}")
+    if pattern.count < PATTERN_MIN:
+        return ", ".join(parts)
     if pattern.median_interval:
         parts.append(f"about every {_span(pattern.median_interval)}")
     if pattern.busiest_weekday and pattern.weekday_share >= 0.5:
@@ -39,7 +46,7 @@ def describe(pattern: TimePattern) -> str:
 
 
 def _title(found: Cluster) -> str:
-    subject = ", ".join(found.concepts[:2]) or " ".join(found.terms[:3]) or "similar incidents"
+    subject = ", ".join(found.failures[:2]) or " ".join(found.terms[:3]) or "similar incidents"
     where = f" on {found.services[0][0]}" if found.services else ""
     return f"Recurring {subject}{where}"
 
@@ -51,6 +58,9 @@ def _evidence(found: Cluster) -> dict[str, object]:
         "shared_alerts": [name for name, _ in found.alert_names],
         "top_terms": list(found.terms),
         "concepts": list(found.concepts),
+        "failure_modes": list(found.failures),
+        "agreement": {str(i): a for i, a in zip(found.ids, found.agreement, strict=True)},
+        "loose": min(found.agreement) < LOOSE,
         "first_seen": pattern.first_seen.isoformat() if pattern.first_seen else None,
         "last_seen": pattern.last_seen.isoformat() if pattern.last_seen else None,
         "count": pattern.count,
@@ -64,9 +74,9 @@ def propose_problem_candidates(session: Session, *, now: datetime) -> list[int]:
     recent = [
         incident_id
         for incident_id in session.scalars(
-            select(Incident.id).where(
-                Incident.declared_at >= now - WINDOW, Incident.status.not_in(DISCARDED)
-            ).order_by(Incident.declared_at, Incident.id)
+            select(Incident.id)
+            .where(Incident.declared_at >= now - WINDOW, Incident.status.not_in(DISCARDED))
+            .order_by(Incident.declared_at, Incident.id)
         )
         if incident_id not in linked
     ]
@@ -80,7 +90,8 @@ def propose_problem_candidates(session: Session, *, now: datetime) -> list[int]:
             title=_title(found),
             incident_ids=ids,
             evidence=_evidence(found),
-            score=found.cohesion,
+            # The weakest member's agreement: a group is as good as its least alike member.
+            score=min(found.agreement),
             now=now,
         )
         if proposal is not None:

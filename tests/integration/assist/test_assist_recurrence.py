@@ -194,26 +194,39 @@ def test_an_unrelated_incident_matches_nothing(
 def test_alike_incidents_among_noise_make_one_proposal_with_its_evidence(
     session: Session, alice: Person, orders: Service
 ) -> None:
-    lag = declare_lag(session, alice, orders)
+    lag = declare_lag(session, alice, orders, count=5)
     declare_noise(session, alice)
     made = propose_problem_candidates(session, now=utcnow())
     [proposal] = proposals(session)
     assert made == [proposal.id]
     assert proposal.incident_ids == sorted(i.id for i in lag)
     assert proposal.status == "proposed"
-    assert proposal.title.startswith("Recurring ")
-    assert proposal.title.endswith(" on orders")
-    assert 0 < proposal.score <= 1
+    assert proposal.title == "Recurring consumer-lag on orders"
     evidence = proposal.evidence
     assert evidence["shared_services"] == ["orders"]
-    assert evidence["count"] == 4
+    assert evidence["count"] == 5
     assert evidence["pattern"] == (
-        "4 incidents, over 21 days, about every 7 days, mostly on mon, around 02:00 UTC"
+        "5 incidents, over 28 days, about every 7 days, mostly on mon, around 02:00 UTC"
     )
     assert evidence["first_seen"] == lag[0].declared_at.isoformat()
     assert evidence["last_seen"] == lag[-1].declared_at.isoformat()
     assert {"kafka", "consumer"} <= set(evidence["top_terms"])
-    assert "consumer-lag" in evidence["concepts"]
+    assert evidence["failure_modes"][0] == "consumer-lag"
+    assert "kafka" in evidence["concepts"]  # a context: shown, but it links nothing alone
+    assert set(evidence["agreement"]) == {str(i.id) for i in lag}
+    # The score is the weakest member's agreement with the others.
+    assert proposal.score == min(evidence["agreement"].values())
+    assert 0.2 <= proposal.score <= 1
+    assert evidence["loose"] is (proposal.score < 0.3)
+
+
+def test_four_incidents_make_no_claim_about_when_they_happen(
+    session: Session, alice: Person, orders: Service
+) -> None:
+    declare_lag(session, alice, orders, count=4)
+    propose_problem_candidates(session, now=utcnow())
+    [proposal] = proposals(session)
+    assert proposal.evidence["pattern"] == "4 incidents, over 21 days"
 
 
 def test_proposing_twice_proposes_nothing_new(
@@ -303,7 +316,7 @@ def test_a_burst_of_incidents_is_described_in_hours_not_days(
 ) -> None:
     declare_noise(session, alice)
     start = utcnow() - timedelta(hours=2)
-    for n, (title, summary) in enumerate(LAG_TEXTS[:4]):
+    for n, (title, summary) in enumerate(LAG_TEXTS[:5]):
         make_incident(
             session,
             alice,
@@ -315,7 +328,7 @@ def test_a_burst_of_incidents_is_described_in_hours_not_days(
     propose_problem_candidates(session, now=utcnow())
     [proposal] = proposals(session)
     pattern = proposal.evidence["pattern"]
-    assert pattern.startswith("4 incidents, over 1 hours, about every 1 hours")
+    assert pattern.startswith("5 incidents, over 1 hour, about every 1 hour")
     assert "days" not in pattern
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from watchkeep.assist.similarity.concepts import CONCEPT_PREFIX, ConceptMatcher
-from watchkeep.assist.similarity.lexicon import CONCEPTS
+from watchkeep.assist.similarity.lexicon import CONCEPTS, CONTEXT
 from watchkeep.assist.similarity.text import VERSION, Words, is_indexed, terms, words
 
 
@@ -79,3 +79,8 @@ class Analyzer:
 def is_concept(term: str) -> bool:
     """Whether a term stands for a lexicon concept rather than a word."""
     return term.startswith(CONCEPT_PREFIX)
+
+
+def is_failure(term: str) -> bool:
+    """Whether a term stands for a failure mode: a concept not in the lexicon's `CONTEXT`."""
+    return is_concept(term) and term[len(CONCEPT_PREFIX) :] not in CONTEXT

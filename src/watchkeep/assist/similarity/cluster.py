@@ -2,11 +2,20 @@
 
 Two incidents are compared with the search score's formula, made symmetric: the text
 part is the cosine of their term vectors (log term frequency x smoothed idf over the
-incidents being grouped, fields weighted as in search, concepts boosted), set in the
-same context of shared service, alert and labels, plus the same-fingerprint bonus; the
-score is the mean of both directions. Groups are formed by average-link agglomeration:
-the two groups whose incidents are, on average, most alike merge while that average is
-at least `threshold`. Groups smaller than `min_size` are not problems.
+incidents being grouped, fields weighted as in search, failure concepts boosted), set in
+the same context of shared service, alert and labels, plus the same-fingerprint bonus;
+the score is the mean of both directions.
+
+Only cause-bearing evidence links two incidents: a failure mode both name (a lexicon
+concept outside its `CONTEXT`), or the same alert series. A shared service, symptom or
+technology makes linked incidents more alike, never links them alone: busy services and
+common symptoms have many unrelated incidents.
+
+Groups are formed by average-link agglomeration: the two groups whose incidents are, on
+average, most alike merge while that average is at least `threshold`. Then a member whose
+agreement with the others (its mean similarity to them) is below `threshold` leaves, the
+weakest first, so that a mixed group loses its strays or disappears: no proposal is
+better than a mixed one. Groups smaller than `min_size` are not problems.
 """
 
 import heapq
@@ -18,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
-from watchkeep.assist.similarity.analysis import Analyzer, is_concept
+from watchkeep.assist.similarity.analysis import Analyzer, is_concept, is_failure
 from watchkeep.assist.similarity.lexical import Bm25Settings
 from watchkeep.assist.similarity.model import Document, DocumentId, Embedder, alert_names
 from watchkeep.assist.similarity.rank import document_text
@@ -48,10 +57,17 @@ class Cluster:
 
     ids: tuple[DocumentId, ...]
     cohesion: float
+    agreement: tuple[float, ...]
+    """Each member's mean similarity to the others, in the order of `ids`."""
+    failure_share: float
+    """The share of members that name the group's most shared failure mode."""
     services: tuple[tuple[str, int], ...]
     alert_names: tuple[tuple[str, int], ...]
     terms: tuple[str, ...]
     concepts: tuple[str, ...]
+    """Concepts at least half the members name, failure modes first."""
+    failures: tuple[str, ...]
+    """The failure modes among `concepts`."""
     time_pattern: TimePattern
 
 
@@ -96,11 +112,13 @@ class _Vectors:
         self.idf = {t: math.log((size + 1) / (n + 1)) + 1 for t, n in frequency.items()}
         boost = math.sqrt(weights.concepts)
         self.vectors: list[dict[str, float]] = []
+        self.failures: list[frozenset[str]] = []
         for terms in self.terms:
             vector = {
-                t: (1 + math.log(1 + c)) * self.idf[t] * (boost if is_concept(t) else 1.0)
+                t: (1 + math.log(1 + c)) * self.idf[t] * (boost if is_failure(t) else 1.0)
                 for t, c in terms.items()
             }
+            self.failures.append(frozenset(t for t in terms if is_failure(t)))
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.vectors.append({t: v / norm for t, v in vector.items()})
 
@@ -131,6 +149,8 @@ def _pairs(
     pairs: dict[tuple[int, int], float] = {}
     for a in range(len(documents)):
         for b in range(a + 1, len(documents)):
+            if not _cause_bearing(documents[a], documents[b], vectors, a, b):
+                continue
             text = vectors.cosine(a, b)
             if embedded is not None:
                 semantic = max(0.0, _cosine(embedded[a], embedded[b]))
@@ -140,6 +160,13 @@ def _pairs(
             if forward + backward > 0:
                 pairs[a, b] = (forward + backward) / 2
     return pairs
+
+
+def _cause_bearing(first: Document, second: Document, vectors: _Vectors, a: int, b: int) -> bool:
+    """Whether two incidents share evidence about the cause: a failure mode both name, or
+    the same alert series."""
+    same_series = first.fingerprint is not None and first.fingerprint == second.fingerprint
+    return same_series or bool(vectors.failures[a] & vectors.failures[b])
 
 
 def _cosine(first: Sequence[float], second: Sequence[float]) -> float:
@@ -230,12 +257,12 @@ def cluster(
     vectors = _Vectors(documents, analyzer, weights)
     pairs = _pairs(documents, vectors, weights, embedder)
     found = []
-    for members in average_link(len(documents), pairs, threshold):
+    for grouped in average_link(len(documents), pairs, threshold):
+        members = _without_strays(grouped, pairs, threshold, min_size)
         if len(members) < min_size:
             continue
         members.sort(key=lambda i: documents[i].created_at or datetime.min.replace(tzinfo=UTC))
-        within = [pairs.get((min(a, b), max(a, b)), 0.0) for a in members for b in members if a < b]
-        found.append(_evidence(documents, members, vectors, statistics.fmean(within), tz))
+        found.append(_evidence(documents, members, vectors, pairs, tz))
     return sorted(
         found, key=lambda c: (-len(c.ids), -(c.time_pattern.last_seen or _EPOCH).timestamp())
     )
@@ -244,14 +271,44 @@ def cluster(
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def _link(pairs: dict[tuple[int, int], float], a: int, b: int) -> float:
+    return pairs.get((min(a, b), max(a, b)), 0.0)
+
+
+def _agreement(members: Sequence[int], pairs: dict[tuple[int, int], float]) -> list[float]:
+    """Each member's mean similarity to the other members."""
+    return [
+        statistics.fmean(_link(pairs, a, b) for b in members if b != a) if len(members) > 1 else 0
+        for a in members
+    ]
+
+
+def _without_strays(
+    members: list[int], pairs: dict[tuple[int, int], float], threshold: float, min_size: int
+) -> list[int]:
+    """The group without the members that agree with the others less than `threshold`,
+    dropped one at a time, the weakest first (an average hides a stray)."""
+    kept = list(members)
+    while len(kept) >= min_size:
+        agreement = _agreement(kept, pairs)
+        weakest = min(range(len(kept)), key=lambda n: agreement[n])
+        if agreement[weakest] >= threshold:
+            break
+        kept.pop(weakest)
+    return kept
+
+
 def _evidence(
     documents: Sequence[Document],
     members: list[int],
     vectors: "_Vectors",
-    cohesion: float,
+    pairs: dict[tuple[int, int], float],
     tz: tzinfo,
 ) -> Cluster:
     chosen = [documents[i] for i in members]
+    within = [_link(pairs, a, b) for a in members for b in members if a < b]
+    named = Counter(t for i in members for t in vectors.failures[i])
+    main_failure = named.most_common(1)[0][1] if named else 0
     needed = max(2, math.ceil(len(members) / 2))
     presence = Counter(term for i in members for term in vectors.terms[i])
     weight = Counter({t: sum(vectors.vectors[i].get(t, 0.0) for i in members) for t in presence})
@@ -259,10 +316,15 @@ def _evidence(
     words = [vectors.surfaces.get(t, t) for t in common if not is_concept(t)]
     return Cluster(
         ids=tuple(d.id for d in chosen),
-        cohesion=round(cohesion, 3),
+        cohesion=round(statistics.fmean(within), 3),
+        agreement=tuple(round(a, 3) for a in _agreement(members, pairs)),
+        failure_share=round(main_failure / len(members), 3),
         services=_shared(s for d in chosen for s in dict.fromkeys(d.services)),
         alert_names=_shared(a for d in chosen for a in alert_names(d)),
         terms=tuple(dict.fromkeys(words))[:SHOWN_TERMS],
-        concepts=tuple(t[1:] for t in common if is_concept(t)),
+        concepts=tuple(
+            t[1:] for t in sorted(common, key=lambda t: not is_failure(t)) if is_concept(t)
+        ),
+        failures=tuple(t[1:] for t in common if is_failure(t)),
         time_pattern=time_pattern([d.created_at for d in chosen if d.created_at], tz),
     )

@@ -388,4 +388,3 @@ CONTEXT: frozenset[str] = frozenset(
 """Concepts that say where a failure shows or what it looks like (a technology, a symptom,
 a recent change) rather than what went wrong: shared by many unrelated incidents, they
 weigh as words do, and they alone never make incidents one problem."""
-
