@@ -12,8 +12,7 @@ from tests.factories import Person, make_incident
 from tests.web.helpers import HTML, hx, log_in
 
 from watchkeep.core.clock import iso_z, utcnow
-from watchkeep.incident import service as incidents
-from watchkeep.incident import timeline
+from watchkeep.incident import timeline, timestamps
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
 
@@ -90,7 +89,7 @@ def test_a_time_correction_reads_old_and_new_in_the_viewers_zone(
     resolved = declared + timedelta(hours=1)
     transition(session, incident=incident, actor=parisian.actor, status="resolved", now=resolved)
     corrected = declared + timedelta(minutes=40)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=parisian.actor,
@@ -98,7 +97,7 @@ def test_a_time_correction_reads_old_and_new_in_the_viewers_zone(
         value=declared + timedelta(minutes=30),
         now=utcnow(),
     )
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=parisian.actor,

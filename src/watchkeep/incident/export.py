@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from watchkeep.core.actor import Actor
 from watchkeep.core.clock import iso_z
 from watchkeep.core.text import spreadsheet_safe
-from watchkeep.incident import service as incidents
+from watchkeep.incident import timestamps
 from watchkeep.incident.listing import MAX_PAGE, IncidentFilter, list_incidents
 
 COLUMNS = (
@@ -41,7 +41,7 @@ def to_csv(session: Session, *, actor: Actor, flt: IncidentFilter, max_rows: int
     while more and offset < max_rows:
         page, more = list_incidents(session, actor=actor, flt=flt, limit=MAX_PAGE, offset=offset)
         for incident in page:
-            spans = incidents.durations(incident)
+            spans = timestamps.durations(incident)
             cells = [
                 incident.reference,
                 incident.title,

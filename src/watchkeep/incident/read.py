@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from watchkeep.catalog.models import Service
 from watchkeep.core.actor import Actor
 from watchkeep.followup.models import FollowUp
-from watchkeep.incident import customfields, lifecycle, roles
-from watchkeep.incident import service as incidents
+from watchkeep.incident import customfields, lifecycle, roles, timestamps
 from watchkeep.incident.access import can_view
 from watchkeep.incident.lifecycle import Status
 from watchkeep.incident.models import (
@@ -105,7 +104,7 @@ def incident_read(
         allowed_next=sorted(lifecycle.allowed_next(status)),
         timestamps={name: getattr(incident, name) for name in TIMESTAMP_NAMES},
         timestamp_sources=incident.timestamp_sources,
-        durations=incidents.durations(incident),
+        durations=timestamps.durations(incident),
         roles=[
             RoleRead(
                 role=a.role_type.slug,

@@ -9,15 +9,14 @@ from watchkeep.auth.models import User
 from watchkeep.catalog.models import Service
 from watchkeep.catalog.service import get_services
 from watchkeep.core.actor import Actor, Role
-from watchkeep.core.clock import iso_z
 from watchkeep.core.counter import next_value
 from watchkeep.core.errors import Invalid
 from watchkeep.core.limits import TEXT_LENGTH, TITLE_LENGTH
 from watchkeep.incident import customfields, lifecycle, roles
 from watchkeep.incident.access import add_participant, get_visible
 from watchkeep.incident.events import announce_change
-from watchkeep.incident.lifecycle import Status, check_timestamps, parse_status
-from watchkeep.incident.models import TIMESTAMP_NAMES, Incident, IncidentType, Severity
+from watchkeep.incident.lifecycle import Status, parse_status
+from watchkeep.incident.models import Incident, IncidentType, Severity
 from watchkeep.incident.severities import default_type, get_severity, get_type, list_severities
 from watchkeep.incident.timeline import ensure_changeable, record, record_change
 from watchkeep.incident.updates import DEFAULT_UPDATE_MINUTES, expect_first_update
@@ -385,63 +384,6 @@ def _show(value: Any) -> str:
     if value is None:
         return "nothing"
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-
-
-def set_timestamp(
-    session: Session,
-    *,
-    incident: Incident,
-    actor: Actor,
-    now: datetime,
-    name: str,
-    value: datetime | None,
-) -> Incident:
-    """Correct one of the incident's timestamps by hand; the timeline keeps the old value.
-
-    Unlike other changes this stays possible on a merged incident: it corrects history."""
-    actor.require(Role.RESPONDER)
-    if name not in TIMESTAMP_NAMES:
-        raise Invalid(
-            f"unknown timestamp {name!r}; use one of {', '.join(TIMESTAMP_NAMES)}", field="name"
-        )
-    if value is None and name == "declared_at":
-        raise Invalid("declared_at cannot be cleared", field="value")
-    old = getattr(incident, name)
-    if old == value:
-        return incident
-    stamps = {n: getattr(incident, n) for n in TIMESTAMP_NAMES} | {name: value}
-    check_timestamps(stamps, changed=name, now=now)
-    setattr(incident, name, value)
-    incident.timestamp_sources = {**incident.timestamp_sources, name: "manual"}
-    record_change(
-        session,
-        incident=incident,
-        kind="timestamp_changed",
-        actor=actor,
-        title=f"{name.replace('_at', '').replace('_', ' ').capitalize()} time set to "
-        + (iso_z(value) if value else "nothing"),
-        old=iso_z(old) if old else None,
-        new=iso_z(value) if value else None,
-        timestamp=name,
-        now=now,
-    )
-    session.flush()
-    return incident
-
-
-def durations(incident: Incident) -> dict[str, float | None]:
-    """Seconds between the incident's timestamps (None where an end is missing)."""
-    start = incident.impact_started_at or incident.declared_at
-
-    def between(a: datetime | None, b: datetime | None) -> float | None:
-        return (b - a).total_seconds() if a and b else None
-
-    return {
-        "time_to_acknowledge": between(incident.declared_at, incident.acknowledged_at),
-        "time_to_mitigate": between(start, incident.mitigated_at),
-        "time_to_resolve": between(start, incident.resolved_at),
-        "time_to_close": between(incident.declared_at, incident.closed_at),
-    }
 
 
 def add_participant_by(

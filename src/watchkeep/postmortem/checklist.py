@@ -10,6 +10,7 @@ from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident import roles
+from watchkeep.incident.access import visible_clause
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import advance
 from watchkeep.incident.timeline import record
@@ -144,6 +145,22 @@ def overdue(session: Session, *, now: datetime, limit: int = 50) -> list[PostInc
             .limit(limit)
         )
     )
+
+
+def overdue_visible(
+    session: Session, *, actor: Actor, now: datetime, limit: int = 50
+) -> list[tuple[PostIncidentTask, Incident]]:
+    """The most overdue tasks (at most ``limit``), each with its incident, keeping those of the
+    incidents ``actor`` may see."""
+    tasks = overdue(session, now=now, limit=limit)
+    ids = {t.incident_id for t in tasks}
+    shown = {
+        i.id: i
+        for i in session.scalars(
+            select(Incident).where(Incident.id.in_(ids), visible_clause(actor))
+        )
+    }
+    return [(t, shown[t.incident_id]) for t in tasks if t.incident_id in shown]
 
 
 def to_remind(session: Session, *, now: datetime) -> list[PostIncidentTask]:

@@ -3,7 +3,7 @@ what a resolved incident gets. Admins change them; each change is audited."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,8 @@ from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident.models import Incident
 from watchkeep.postmortem import flow
 from watchkeep.postmortem.models import PostIncidentFlow, PostmortemTemplate
+
+_Outline = TypeVar("_Outline", PostmortemTemplate, PostIncidentFlow)
 
 
 def ensure_defaults(session: Session, *, now: datetime) -> None:
@@ -79,32 +81,16 @@ def save_template(
     if clash is not None and clash.id != template_id:
         raise Conflict(f"a template named {name!r} exists", field="name")
     values = {"name": name.strip(), "description": description, "sections": _sections(sections)}
-    if template_id is None:
-        template = PostmortemTemplate(**values, created_at=now, updated_at=now)
-        session.add(template)
-        session.flush()
-        changes = audit.created(values)
-    else:
-        template = get_template(session, ref=template_id)
-        before = {k: getattr(template, k) for k in values}
-        for key, value in values.items():
-            setattr(template, key, value)
-        template.updated_at = now
-        changes = audit.changed(before, values)
-    audit.record(
+    return _save(
         session,
         actor=actor,
-        action="postmortem_template:create"
-        if template_id is None
-        else "postmortem_template:update",
-        subject_type="postmortem_template",
-        subject_id=template.id,
-        summary=f"Post-mortem template {template.name} saved",
-        changes=changes,
         now=now,
+        model=PostmortemTemplate,
+        existing=get_template(session, ref=template_id) if template_id is not None else None,
+        values=values,
+        subject_type="postmortem_template",
+        label="Post-mortem template",
     )
-    session.flush()
-    return template
 
 
 def list_flows(session: Session) -> list[PostIncidentFlow]:
@@ -147,30 +133,56 @@ def save_flow(
     clash = session.scalar(select(PostIncidentFlow).where(PostIncidentFlow.name == values["name"]))
     if clash is not None and clash.id != flow_id:
         raise Conflict(f"a flow named {name!r} exists", field="name")
-    if flow_id is None:
-        found = PostIncidentFlow(**values, created_at=now, updated_at=now)
-        session.add(found)
+    return _save(
+        session,
+        actor=actor,
+        now=now,
+        model=PostIncidentFlow,
+        existing=get_flow(session, flow_id=flow_id) if flow_id is not None else None,
+        values=values,
+        subject_type="post_incident_flow",
+        label="Post-incident flow",
+    )
+
+
+def _save(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    model: type[_Outline],
+    existing: _Outline | None,
+    values: Mapping[str, Any],
+    subject_type: str,
+    label: str,
+) -> _Outline:
+    """Create a ``model`` row from ``values``, or set them on ``existing``; audited as
+    ``<subject_type>:create`` or ``<subject_type>:update``, ``label`` naming it in the
+    summary."""
+    if existing is None:
+        saved = model(**values, created_at=now, updated_at=now)
+        session.add(saved)
         session.flush()
         changes = audit.created(values)
     else:
-        found = get_flow(session, flow_id=flow_id)
-        before = {k: getattr(found, k) for k in values}
+        saved = existing
+        before = {k: getattr(saved, k) for k in values}
         for key, value in values.items():
-            setattr(found, key, value)
-        found.updated_at = now
+            setattr(saved, key, value)
+        saved.updated_at = now
         changes = audit.changed(before, values)
     audit.record(
         session,
         actor=actor,
-        action="post_incident_flow:create" if flow_id is None else "post_incident_flow:update",
-        subject_type="post_incident_flow",
-        subject_id=found.id,
-        summary=f"Post-incident flow {found.name} saved",
+        action=f"{subject_type}:{'create' if existing is None else 'update'}",
+        subject_type=subject_type,
+        subject_id=saved.id,
+        summary=f"{label} {saved.name} saved",
         changes=changes,
         now=now,
     )
     session.flush()
-    return found
+    return saved
 
 
 def get_flow(session: Session, *, flow_id: int) -> PostIncidentFlow:

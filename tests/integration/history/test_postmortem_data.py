@@ -21,7 +21,7 @@ from watchkeep.history.schemas import ImportSummary
 from watchkeep.history.service import import_history, parse
 from watchkeep.incident import roles
 from watchkeep.incident.models import Incident, TimelineEntry
-from watchkeep.incident.service import durations
+from watchkeep.incident.timestamps import durations
 
 DATA = Path(__file__).parents[2] / "data"
 DOCUMENT: dict[str, Any] = json.loads((DATA / "postmortem_incidents.json").read_text())

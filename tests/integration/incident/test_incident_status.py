@@ -8,8 +8,7 @@ from tests.factories import Person, make_incident
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
-from watchkeep.incident import service as incidents
-from watchkeep.incident import updates
+from watchkeep.incident import timestamps, updates
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import merge, merged_into_this, transition
 from watchkeep.incident.timeline import list_entries
@@ -214,7 +213,7 @@ def test_set_timestamp_after_merge_is_still_audited(session: Session, alice: Per
     target = make_incident(session, alice)
     source = make_incident(session, alice, status="triage", now=NOW)
     merge(session, incident=source, actor=alice.actor, into=target.reference, now=utcnow())
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=source,
         actor=alice.actor,

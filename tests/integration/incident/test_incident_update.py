@@ -8,7 +8,7 @@ from tests.factories import Person, an_admin, make_incident, make_service
 
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Forbidden, Invalid
-from watchkeep.incident import customfields
+from watchkeep.incident import customfields, timestamps
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident, TimelineEntry
 from watchkeep.incident.status import transition
@@ -166,7 +166,7 @@ def test_a_viewer_cannot_update(session: Session, alice: Person, viewer: Person)
 def test_setting_a_timestamp_by_hand_is_audited(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
     started = NOW - timedelta(hours=1)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=alice.actor,
@@ -174,7 +174,7 @@ def test_setting_a_timestamp_by_hand_is_audited(session: Session, alice: Person)
         value=started,
         now=utcnow(),
     )
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=alice.actor,
@@ -203,7 +203,7 @@ def test_setting_a_timestamp_by_hand_is_audited(session: Session, alice: Person)
 
 def test_clearing_a_timestamp_records_the_old_value(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=alice.actor,
@@ -219,7 +219,7 @@ def test_clearing_a_timestamp_records_the_old_value(session: Session, alice: Per
 
 def test_setting_the_same_value_records_nothing(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session, incident=incident, actor=alice.actor, name="declared_at", value=NOW, now=utcnow()
     )
     assert entries_after_declare(session, incident) == []
@@ -235,7 +235,7 @@ def test_bad_timestamps_are_invalid(
 ) -> None:
     incident = make_incident(session, alice, now=NOW)
     with pytest.raises(Invalid) as raised:
-        incidents.set_timestamp(
+        timestamps.set_timestamp(
             session, incident=incident, actor=alice.actor, name=name, value=value, now=utcnow()
         )
     assert raised.value.details["field"] == field
@@ -245,7 +245,7 @@ def test_bad_timestamps_are_invalid(
 def test_a_viewer_cannot_set_timestamps(session: Session, alice: Person, viewer: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
     with pytest.raises(Forbidden):
-        incidents.set_timestamp(
+        timestamps.set_timestamp(
             session,
             incident=incident,
             actor=viewer.actor,
@@ -258,7 +258,7 @@ def test_a_viewer_cannot_set_timestamps(session: Session, alice: Person, viewer:
 def test_a_manual_mitigation_survives_the_lifecycle(session: Session, alice: Person) -> None:
     incident = make_incident(session, alice, now=NOW)
     mitigated = NOW + timedelta(minutes=3)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=alice.actor,
@@ -290,7 +290,7 @@ def test_durations_are_measured_from_impact_start_or_declaration(
     session: Session, alice: Person
 ) -> None:
     incident = make_incident(session, alice, status="triage", now=NOW)
-    assert incidents.durations(incident) == {
+    assert timestamps.durations(incident) == {
         "time_to_acknowledge": None,
         "time_to_mitigate": None,
         "time_to_resolve": None,
@@ -303,13 +303,13 @@ def test_durations_are_measured_from_impact_start_or_declaration(
     transition(session, incident=incident, actor=alice.actor, status="monitoring", now=minutes(10))
     transition(session, incident=incident, actor=alice.actor, status="resolved", now=minutes(30))
     transition(session, incident=incident, actor=alice.actor, status="closed", now=minutes(60))
-    assert incidents.durations(incident) == {
+    assert timestamps.durations(incident) == {
         "time_to_acknowledge": 240.0,
         "time_to_mitigate": 600.0,
         "time_to_resolve": 1800.0,
         "time_to_close": 3600.0,
     }
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=alice.actor,
@@ -317,6 +317,6 @@ def test_durations_are_measured_from_impact_start_or_declaration(
         value=minutes(-20),
         now=utcnow(),
     )
-    durations = incidents.durations(incident)
+    durations = timestamps.durations(incident)
     assert (durations["time_to_mitigate"], durations["time_to_resolve"]) == (1800.0, 3000.0)
     assert durations["time_to_acknowledge"] == 240.0

@@ -12,7 +12,7 @@ from watchkeep.followup import service as followups
 from watchkeep.http.body import json_body
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident import followups as inc_followups
-from watchkeep.incident import roles, timeline, updates
+from watchkeep.incident import roles, timeline, timestamps, updates
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.export import to_csv
@@ -178,7 +178,7 @@ def set_timestamp(
     """Correct a timestamp by hand; the timeline keeps the old value."""
     now = utcnow()
     incident = get_visible(session, ref=ref, actor=actor)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session, incident=incident, actor=actor, name=body.name, value=body.value, now=now
     )
     return incident_read(session, incident, actor, now=now)

@@ -15,7 +15,7 @@ from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.forms import PostedForm, parse_local
 from watchkeep.http.timefmt import viewer_zone
-from watchkeep.incident import customfields, roles
+from watchkeep.incident import customfields, roles, timestamps
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import get_visible
 from watchkeep.incident.models import Incident
@@ -219,7 +219,7 @@ def set_timestamp(
 ) -> Response:
     """Correct one timestamp by hand (the form's time is the viewer's; empty clears it)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    incidents.set_timestamp(
+    timestamps.set_timestamp(
         session,
         incident=incident,
         actor=actor,

@@ -4,16 +4,17 @@ overdue post-incident tasks."""
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from watchkeep.core.actor import Actor
 from watchkeep.core.clock import utcnow
 from watchkeep.core.limits import TEXT_LENGTH
 from watchkeep.http.browser import WebResponder, WebRoute
 from watchkeep.http.deps import DbSession
 from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.incident import service as incidents
-from watchkeep.incident.access import get_visible, visible_clause
+from watchkeep.incident.access import get_visible
 from watchkeep.incident.models import Incident
 from watchkeep.incident.web.panels import TIMELINE, incident_response
 from watchkeep.postmortem import checklist, documents
@@ -33,15 +34,10 @@ def _post_incident(panel: PanelInput) -> dict[str, Any]:
 
 def _overdue(panel: PanelInput) -> dict[str, Any]:
     """Overdue tasks of the incidents the viewer may see, the most overdue first."""
-    tasks = checklist.overdue(panel.session, now=panel.subject, limit=OVERDUE_SHOWN)
-    ids = {t.incident_id for t in tasks}
-    shown = {
-        i.id: i
-        for i in panel.session.scalars(
-            select(Incident).where(Incident.id.in_(ids), visible_clause(panel.shared["actor"]))
-        )
-    }
-    return {"overdue": [(t, shown[t.incident_id]) for t in tasks if t.incident_id in shown]}
+    overdue = checklist.overdue_visible(
+        panel.session, actor=panel.shared["actor"], now=panel.subject, limit=OVERDUE_SHOWN
+    )
+    return {"overdue": overdue}
 
 
 POST_INCIDENT = Panel(
@@ -52,6 +48,15 @@ OVERDUE = Panel(
 )
 INCIDENT_PANELS = (POST_INCIDENT,)
 DASHBOARD_PANELS = (OVERDUE,)
+
+
+def _answer(
+    request: Request, session: Session, incident: Incident, actor: Actor, *, announce: str
+) -> Response:
+    """The post-incident panel and the timeline after an action, saying what it did."""
+    return incident_response(
+        request, session, incident, actor, POST_INCIDENT, TIMELINE, announce=announce
+    )
 
 
 @router.post("/texts")
@@ -73,15 +78,7 @@ def save_texts(
         root_cause=root_cause,
         resolution=resolution,
     )
-    return incident_response(
-        request,
-        session,
-        incident,
-        actor,
-        POST_INCIDENT,
-        TIMELINE,
-        announce="Root cause and resolution saved.",
-    )
+    return _answer(request, session, incident, actor, announce="Root cause and resolution saved.")
 
 
 @router.post("/tasks/{task_id:id}/complete")
@@ -90,15 +87,7 @@ def complete_task(
 ) -> Response:
     incident = get_visible(session, ref=ref, actor=actor)
     task = checklist.finish(session, incident=incident, task_id=task_id, actor=actor, now=utcnow())
-    return incident_response(
-        request,
-        session,
-        incident,
-        actor,
-        POST_INCIDENT,
-        TIMELINE,
-        announce=f"Completed: {task.title}.",
-    )
+    return _answer(request, session, incident, actor, announce=f"Completed: {task.title}.")
 
 
 @router.post("/tasks/{task_id:id}/skip")
@@ -119,12 +108,4 @@ def skip_task(
         now=utcnow(),
         skip_reason=reason,
     )
-    return incident_response(
-        request,
-        session,
-        incident,
-        actor,
-        POST_INCIDENT,
-        TIMELINE,
-        announce=f"Skipped: {task.title}.",
-    )
+    return _answer(request, session, incident, actor, announce=f"Skipped: {task.title}.")
