@@ -37,6 +37,7 @@ from watchkeep.assist.similarity import (
     Query,
     SimilarityIndex,
     Weights,
+    grouping,
 )
 from watchkeep.assist.similarity.evaluation import (
     Builder,
@@ -323,6 +324,22 @@ class Memo:
         return [self._vectors[text] for text in texts]
 
 
+def candidates_report(records: Sequence[Record]) -> dict[str, Any]:
+    """Problem candidates as the product proposes them (windows ending at each month end,
+    no root causes): on the held-out halves first, in 90-day windows and, for a larger
+    sample of recurring families, 365-day ones; then the whole set (in sample)."""
+    family = {r["id"]: r["family"] for r in records}
+    documents = [as_document(r) for r in records]
+    return {
+        "held_out_90_days": grouping.held_out(records),
+        "held_out_365_days": grouping.held_out(records, window=timedelta(days=365)),
+        "in_sample_90_days": {
+            "proposals": grouping.measure_groups(documents, family, grouping.proposer()).result(),
+            "by_service": grouping.measure_groups(documents, family, grouping.by_service).result(),
+        },
+    }
+
+
 def main() -> None:
     """Run everything and print one JSON object."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -348,6 +365,7 @@ def main() -> None:
     }
     embedder = None if args.no_ml else ml_embedder()
     report["ml"] = None if embedder is None else ml_report(records, embedder)
+    report["problem_candidates"] = candidates_report(records)
     report["latency"] = latency(records, args.size, args.queries)
     print(json.dumps(report, indent=2))
 

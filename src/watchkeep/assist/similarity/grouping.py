@@ -12,17 +12,29 @@ by the families of their members:
   that land in a group whose main family is theirs;
 - split families: the times one window proposed two groups of the same main family.
 
-The naive baseline groups a window's incidents by service. Pure apart from the ``group``
+The naive baseline groups a window's incidents by service. Held out (``held_out``): each
+half of the set (the halves of search's two-fold evaluation) is grouped with the lexicon
+phrases the other half shows, and the counts of both add up. Pure apart from the ``group``
 callable it is given.
 """
 
 import calendar
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import astuple, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from watchkeep.assist.similarity.analysis import Analyzer
+from watchkeep.assist.similarity.cluster import cluster
+from watchkeep.assist.similarity.evaluation import (
+    Record,
+    as_document,
+    halves,
+    phrase_use,
+    restricted,
+)
+from watchkeep.assist.similarity.lexicon import CONCEPTS
 from watchkeep.assist.similarity.model import Document
 
 WINDOW = timedelta(days=90)
@@ -51,7 +63,9 @@ def unlinked(document: Document) -> Document:
 
 
 @dataclass
-class _Tally:
+class Tally:
+    """The counts behind the figures, so that several runs add up before dividing."""
+
     grouped: int = 0
     main_family: int = 0
     groups: int = 0
@@ -60,6 +74,9 @@ class _Tally:
     covered: int = 0
     split_families: int = 0
     windows: int = 0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     def result(self) -> dict[str, Any]:
         return {
@@ -74,22 +91,25 @@ class _Tally:
 
 
 def measure_groups(
-    documents: Sequence[Document], family: dict[str | int, str], group: Grouper
-) -> dict[str, Any]:
-    """Purity, pure share, coverage and split families of ``group`` over the 90-day windows
-    at each month end, on ``documents`` without their root causes."""
+    documents: Sequence[Document],
+    family: Mapping[str | int, str],
+    group: Grouper,
+    window: timedelta = WINDOW,
+) -> Tally:
+    """The counts of ``group`` over the windows ending at each month end, on ``documents``
+    without their root causes (``.result()`` gives the figures)."""
     dated = [unlinked(d) for d in documents if d.created_at is not None]
-    tally = _Tally()
+    tally = Tally()
     for end in month_ends([d.created_at for d in dated if d.created_at]):
-        window = [d for d in dated if d.created_at and end - WINDOW < d.created_at <= end]
-        if not window:
+        members = [d for d in dated if d.created_at and end - window < d.created_at <= end]
+        if not members:
             continue
         tally.windows += 1
-        sizes = Counter(family[d.id] for d in window)
-        eligible = {d.id for d in window if sizes[family[d.id]] >= MIN_SIZE}
+        sizes = Counter(family[d.id] for d in members)
+        eligible = {d.id for d in members if sizes[family[d.id]] >= MIN_SIZE}
         tally.eligible += len(eligible)
         mains: Counter[str] = Counter()
-        for ids in group(window):
+        for ids in group(members):
             counts = Counter(family[i] for i in ids)
             main, count = counts.most_common(1)[0]
             mains[main] += 1
@@ -99,7 +119,7 @@ def measure_groups(
             tally.pure_groups += count / len(ids) >= PURE
             tally.covered += sum(1 for i in ids if i in eligible and family[i] == main)
         tally.split_families += sum(n - 1 for n in mains.values())
-    return tally.result()
+    return tally
 
 
 def by_service(documents: Sequence[Document]) -> list[tuple[str | int, ...]]:
@@ -109,3 +129,25 @@ def by_service(documents: Sequence[Document]) -> list[tuple[str | int, ...]]:
         if document.services:
             members.setdefault(document.services[0], []).append(document.id)
     return [tuple(ids) for ids in members.values() if len(ids) >= MIN_SIZE]
+
+
+def proposer(analyzer: Analyzer | None = None) -> Grouper:
+    """The product's grouping (`cluster` with its defaults)."""
+    return lambda documents: [found.ids for found in cluster(documents, analyzer=analyzer)]
+
+
+def held_out(
+    records: Sequence[Record], *, window: timedelta = WINDOW, seed: int = 7
+) -> dict[str, Any]:
+    """The product's proposals and the by-service baseline, each half grouped with the
+    lexicon phrases of the other half (see ``evaluation.two_fold``)."""
+    family = {r["id"]: r["family"] for r in records}
+    use = phrase_use(records)
+    proposals, baseline = Tally(), Tally()
+    first, second = halves(records, seed)
+    for tuned_on, judged in ((first, second), (second, first)):
+        analyzer = Analyzer(restricted(CONCEPTS, use, {r["id"] for r in tuned_on}))
+        documents = [as_document(r) for r in judged]
+        proposals += measure_groups(documents, family, proposer(analyzer), window)
+        baseline += measure_groups(documents, family, by_service, window)
+    return {"proposals": proposals.result(), "by_service": baseline.result()}
