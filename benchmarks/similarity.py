@@ -45,6 +45,7 @@ from watchkeep.assist.similarity.evaluation import (
     Result,
     as_document,
     as_query,
+    catalog,
     evaluate,
     load,
     measure,
@@ -334,7 +335,9 @@ def candidates_report(records: Sequence[Record]) -> dict[str, Any]:
         "held_out_90_days": grouping.held_out(records),
         "held_out_365_days": grouping.held_out(records, window=timedelta(days=365)),
         "in_sample_90_days": {
-            "proposals": grouping.measure_groups(documents, family, grouping.proposer()).result(),
+            "proposals": grouping.measure_groups(
+                documents, family, grouping.proposer(Analyzer(names=catalog(records)))
+            ).result(),
             "by_service": grouping.measure_groups(documents, family, grouping.by_service).result(),
         },
     }

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from watchkeep.assist.corpus import DISCARDED, documents
+from watchkeep.assist.corpus import DISCARDED, catalog_names, documents
+from watchkeep.assist.similarity.analysis import Analyzer
 from watchkeep.assist.similarity.cluster import Cluster, TimePattern, cluster
 from watchkeep.incident.models import Incident
 from watchkeep.problem import candidates
@@ -81,7 +82,8 @@ def propose_problem_candidates(session: Session, *, now: datetime) -> list[int]:
         if incident_id not in linked
     ]
     made = []
-    for found in cluster(documents(session, recent), min_size=MIN_SIZE):
+    analyzer = Analyzer(names=catalog_names(session))
+    for found in cluster(documents(session, recent), min_size=MIN_SIZE, analyzer=analyzer):
         ids = sorted(int(i) for i in found.ids)
         fingerprint = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
         proposal = candidates.propose(

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.similarity.model import Document, Query
+from watchkeep.catalog.models import Service
 from watchkeep.incident.lifecycle import CATEGORY as STATUS_CATEGORY
 from watchkeep.incident.lifecycle import Category
 from watchkeep.incident.models import Incident, StatusUpdate
@@ -31,6 +32,12 @@ def known_error_documents(session: Session) -> list[Document]:
         )
         for known in rows
     ]
+
+
+def catalog_names(session: Session) -> tuple[str, ...]:
+    """The names of every service in the catalog, vendors included: left out of the text
+    wherever they occur, since where an incident happened is not what went wrong."""
+    return tuple(session.scalars(select(Service.name).order_by(Service.name)))
 
 
 def query_of(incident: Incident) -> Query:

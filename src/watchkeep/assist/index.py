@@ -37,8 +37,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from watchkeep.assist.corpus import documents, known_error_documents
+from watchkeep.assist.corpus import catalog_names, documents, known_error_documents
 from watchkeep.assist.similarity import (
+    Analyzer,
     Document,
     DocumentId,
     Embedder,
@@ -68,7 +69,7 @@ class Version:
 
     incidents_changed: datetime | None  # the newest incident ``updated_at``
     incidents: int
-    others: tuple[Any, ...]  # the newest problem and known-error change, the known errors
+    others: tuple[Any, ...]  # problems and known errors changed, known errors, the catalog
 
 
 def read_version(session: Session) -> Version:
@@ -79,6 +80,7 @@ def read_version(session: Session) -> Version:
     others = (
         session.scalar(select(func.max(Problem.updated_at))),
         *session.execute(select(func.max(KnownError.updated_at), func.count(KnownError.id))).one(),
+        catalog_names(session),
     )
     return Version(changed, count, others)
 
@@ -102,6 +104,7 @@ class _Changes:
     version: Version
     stamps: Stamps
     corpus: list[Document] | None = None
+    names: tuple[str, ...] = ()
     changed: tuple[int, ...] = ()
     fresh: tuple[Document, ...] = ()
 
@@ -198,7 +201,8 @@ class IndexKeeper:
             or version.incidents < held.version.incidents  # deleted: no row says which
         ):
             corpus = documents(session) + known_error_documents(session)
-            return _Changes(version, _stamps(session, version), corpus=corpus)
+            names = version.others[-1]
+            return _Changes(version, _stamps(session, version), corpus=corpus, names=names)
         if version == held.version:
             return _Changes(version, held.stamps)
         # A transaction that stamped updated_at earlier may commit after one that stamped it
@@ -212,7 +216,9 @@ class IndexKeeper:
     def _apply(self, changes: _Changes) -> None:
         if changes.corpus is not None:
             started = time.monotonic()
-            index = SimilarityIndex.build(changes.corpus, embedder=self.embedder)
+            index = SimilarityIndex.build(
+                changes.corpus, analyzer=Analyzer(names=changes.names), embedder=self.embedder
+            )
             with self._index_lock:
                 self._held = _Held(index, changes.version, changes.stamps)
                 self.builds += 1

@@ -130,6 +130,17 @@ def test_an_incidents_own_service_name_is_not_evidence() -> None:
     assert "search" not in found and "search-api" not in found and "latenc" in found
 
 
+def test_catalog_names_are_left_out_wherever_they_occur() -> None:
+    analyzer = Analyzer(names=["payments-api", "stripe"])
+    # Inside a camel-case alert name, spelled with spaces, as a vendor's name.
+    found = analyzer.terms("PaymentsApiHighLatency: payments api slow; Stripe webhook timeouts")
+    assert not {"payment", "api", "paymentsapihighlatency", "stripe"} & set(found)
+    assert "~payment-provider" not in found
+    assert {"high", "latenc", "slow", "webhook", "timeout"} <= set(found)
+    # A word that merely starts like a name stays.
+    assert "stripe" in Analyzer(names=["stripe"]).terms("stripes of red")  # its stem
+
+
 # --- ranking ---------------------------------------------------------------------------
 
 

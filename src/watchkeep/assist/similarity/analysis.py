@@ -36,14 +36,60 @@ def without_services(text: str, services: Sequence[str]) -> str:
     return _service_name(names).sub(" ", text) if names else text
 
 
+def _name_parts(names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each name as the words the tokeniser makes of it (`payments-api`: payments, api)."""
+    parts = {words(name).surfaces for name in names if name}
+    return tuple(sorted((p for p in parts if p), key=len, reverse=True))
+
+
+def without_names(normalised: Words, names: tuple[tuple[str, ...], ...]) -> Words:
+    """``normalised`` without the words that spell one of ``names``, however the text joins
+    them (`payments-api`, `payments api`, `PaymentsApi` in `PaymentsApiHighLatency`), and
+    without the identifiers and pieces that contain one."""
+    if not names:
+        return normalised
+    keep = [True] * len(normalised.surfaces)
+    surfaces = normalised.surfaces
+    for start in range(len(surfaces)):
+        for name in names:
+            if surfaces[start : start + len(name)] == name:
+                keep[start : start + len(name)] = [False] * len(name)
+                break
+    joined = tuple("".join(name) for name in names)
+
+    def named(identifier: str) -> bool:
+        flat = "".join(ch for ch in identifier if ch.isalnum())
+        return any(name in flat for name in joined)
+
+    return Words(
+        tuple(w for w, k in zip(normalised.sequence, keep, strict=True) if k),
+        tuple(w for w, k in zip(surfaces, keep, strict=True) if k),
+        tuple(i for i in normalised.identifiers if not named(i)),
+        tuple(p for p in normalised.pieces if not named(p)),
+    )
+
+
 class Analyzer:
-    """Turns text into terms; one instance is shared by an index and its queries."""
+    """Turns text into terms; one instance is shared by an index and its queries.
+
+    ``names`` are the catalog's names (services, vendors): left out of every text wherever
+    they occur, as an incident's own services are (`without_services`).
+    """
 
     def __init__(
-        self, lexicon: Mapping[str, Sequence[str]] | None = None, *, concepts: bool = True
+        self,
+        lexicon: Mapping[str, Sequence[str]] | None = None,
+        *,
+        concepts: bool = True,
+        names: Sequence[str] = (),
     ) -> None:
         self._matcher = ConceptMatcher(CONCEPTS if lexicon is None else lexicon)
         self._concepts = concepts
+        self._names = _name_parts(names)
+
+    def _words(self, text: str, services: Sequence[str]) -> Words:
+        own = _name_parts(services)
+        return without_names(words(without_services(text, services)), own + self._names)
 
     def _terms(self, normalised: Words) -> list[str]:
         found = terms(normalised)
@@ -54,15 +100,15 @@ class Analyzer:
     def terms(self, text: str, *, services: Sequence[str] = ()) -> list[str]:
         """Index terms of `text`: indexed words, whole identifiers, then concepts.
 
-        The names of `services` (the incident's own) are left out (`without_services`).
+        The names of `services` (the incident's own) and the catalog's are left out.
         """
         if not text:
             return []
-        return self._terms(words(without_services(text, services)))
+        return self._terms(self._words(text, services))
 
     def analyse(self, text: str, *, services: Sequence[str] = ()) -> Analysis:
         """Terms of `text` together with a readable form of each."""
-        normalised = words(without_services(text, services))
+        normalised = self._words(text, services)
         surfaces: dict[str, str] = {}
         for word, surface in zip(normalised.sequence, normalised.surfaces, strict=True):
             if word != VERSION and is_indexed(word, surface):

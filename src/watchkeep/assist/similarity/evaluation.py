@@ -95,8 +95,15 @@ def measure(index: SimilarityIndex, cases: Iterable[Case], family: Mapping[str, 
     }
 
 
-def evaluate(records: Sequence[Record], build: Builder = SimilarityIndex.build) -> Result:
-    """Recall@5, MRR and precision@5 of leave-one-out retrieval over ``records``."""
+def catalog(records: Sequence[Record]) -> tuple[str, ...]:
+    """The service names of a labelled set: its catalog."""
+    return tuple(sorted({record["service"] for record in records}))
+
+
+def evaluate(records: Sequence[Record], build: Builder | None = None) -> Result:
+    """Recall@5, MRR and precision@5 of leave-one-out retrieval over ``records`` (by
+    default with the product's settings and the set's catalog)."""
+    build = build or Settings(names=catalog(records)).builder()
     index = build(as_document(record) for record in records)
     cases = ((as_query(r), r["family"], {r["id"]}) for r in records)
     return measure(index, cases, {r["id"]: r["family"] for r in records})
@@ -174,9 +181,11 @@ class Settings:
     weights: Weights = field(default_factory=Weights)
     bm25: Bm25Settings = field(default_factory=Bm25Settings)
     lexicon: Lexicon | None = None
+    names: tuple[str, ...] = ()
+    """The catalog's names, left out of the text (see `Analyzer`)."""
 
     def builder(self) -> Builder:
-        analyzer = Analyzer(self.lexicon)
+        analyzer = Analyzer(self.lexicon, names=self.names)
         return lambda documents: SimilarityIndex.build(
             documents, weights=self.weights, bm25=self.bm25, analyzer=analyzer
         )
@@ -264,7 +273,7 @@ def two_fold(
     folds: list[dict[str, Any]] = []
     for tuned_on, held_out in ((first, second), (second, first)):
         fold_lexicon = restricted(lexicon, use, {r["id"] for r in tuned_on})
-        chosen = choose(tuned_on, Settings(lexicon=fold_lexicon))
+        chosen = choose(tuned_on, Settings(lexicon=fold_lexicon, names=catalog(records)))
         folds.append(
             {
                 "chosen": chosen.describe(),

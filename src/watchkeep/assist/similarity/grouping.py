@@ -30,6 +30,7 @@ from watchkeep.assist.similarity.cluster import cluster
 from watchkeep.assist.similarity.evaluation import (
     Record,
     as_document,
+    catalog,
     halves,
     phrase_use,
     restricted,
@@ -146,7 +147,8 @@ def held_out(
     proposals, baseline = Tally(), Tally()
     first, second = halves(records, seed)
     for tuned_on, judged in ((first, second), (second, first)):
-        analyzer = Analyzer(restricted(CONCEPTS, use, {r["id"] for r in tuned_on}))
+        lexicon = restricted(CONCEPTS, use, {r["id"] for r in tuned_on})
+        analyzer = Analyzer(lexicon, names=catalog(records))
         documents = [as_document(r) for r in judged]
         proposals += measure_groups(documents, family, proposer(analyzer), window)
         baseline += measure_groups(documents, family, by_service, window)
