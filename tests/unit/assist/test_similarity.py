@@ -356,3 +356,20 @@ def test_replacing_a_document_keeps_the_others_scores() -> None:
     after = index.search(query, exclude_ids=(2,))
     assert [(m.id, m.score) for m in after] == [(m.id, m.score) for m in before]
     assert before and before[0].score > 0
+
+
+def test_no_concept_outweighs_the_rest_of_the_query() -> None:
+    index = SimilarityIndex.build(CORPUS)
+    terms = index.query_terms(Query(title="OOMKilled", summary="the ledger importer restarts"))
+    evidence = {t: w * index._lexical.idf(t) for t, w in terms.items()}
+    total = sum(evidence.values())
+    concepts = {t: e for t, e in evidence.items() if t.startswith("~")}
+    assert concepts  # "OOMKilled" names a concept
+    # Each concept is held to its share of the evidence before the cap (a little more after,
+    # since capping lowers the total).
+    assert all(e <= 0.35 * total / (1 - 0.35) + 1e-9 for e in concepts.values())
+    uncapped = SimilarityIndex.build(CORPUS, weights=Weights(concept_share=1.0))
+    assert (
+        uncapped.query_terms(Query(title="OOMKilled", summary="the ledger importer restarts"))
+        != terms
+    )

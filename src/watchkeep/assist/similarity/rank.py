@@ -133,7 +133,8 @@ class SimilarityIndex:
 
         A term's frequency in the query, counted with the field weights, saturates like
         BM25's k3: qtf (k3 + 1) / (qtf + k3), so a word repeated in the title and summary
-        counts more, but not without bound. Concepts are then multiplied by `concepts`.
+        counts more, but not without bound. Concepts are then multiplied by `concepts`, and
+        none may weigh more than `concept_share` of the query's evidence.
         """
         settings = self._lexical.settings
         field_weights, k3 = settings.field_weights, settings.k3
@@ -147,9 +148,22 @@ class SimilarityIndex:
         for name, text in texts.items():
             for term in self.analyzer.terms(text, services=query.services):
                 weighted[term] += field_weights.get(name, 1.0)
-        return {
+        terms = {
             term: qtf * (k3 + 1) / (qtf + k3) * (self.weights.concepts if is_concept(term) else 1.0)
             for term, qtf in weighted.items()
+        }
+        return self._capped(terms)
+
+    def _capped(self, terms: dict[str, float]) -> dict[str, float]:
+        """``terms`` with each concept's share of the evidence (weight x idf) held to
+        ``concept_share`` of the query's evidence."""
+        evidence = {term: weight * self._lexical.idf(term) for term, weight in terms.items()}
+        limit = self.weights.concept_share * sum(evidence.values())
+        return {
+            term: weight * limit / evidence[term]
+            if is_concept(term) and evidence[term] > limit
+            else weight
+            for term, weight in terms.items()
         }
 
     def _pool(

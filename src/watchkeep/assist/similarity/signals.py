@@ -36,6 +36,9 @@ class Weights:
     """With an embedder, the semantic share s of the text component."""
     concepts: float = 5.0
     """How much more a lexicon concept weighs in a query than a word of the same rarity."""
+    concept_share: float = 0.35
+    """The most one concept may weigh of a query's evidence: a symptom or technology the
+    lexicon knows must not outweigh everything else the query says."""
 
 
 @dataclass(frozen=True)
