@@ -295,3 +295,32 @@ def two_fold(
         },
         "folds": folds,
     }
+
+
+def with_feedback(records: Sequence[Record], *, seed: int = 7) -> dict[str, Result]:
+    """What responders' feedback is worth: in each fold, the incidents of one half are linked
+    by family (as responders link incidents to problems or mark the same cause); the other
+    half's incidents are searched among all the others, once with those links and once
+    without. The lexicon is the fold's (see ``two_fold``); the figures are the folds' means."""
+    first, second = halves(records, seed)
+    use = phrase_use(records, CONCEPTS)
+    family = {r["id"]: r["family"] for r in records}
+    results: dict[str, list[Result]] = {"without_feedback": [], "with_feedback": []}
+    for linked, searched in ((first, second), (second, first)):
+        settings = Settings(
+            lexicon=restricted(CONCEPTS, use, {r["id"] for r in linked}), names=catalog(records)
+        )
+        ids = {r["id"] for r in linked}
+        plain = [as_document(r) for r in records]
+        grouped = [
+            replace(d, groups=(f"problem-{family[str(d.id)]}",)) if d.id in ids else d
+            for d in plain
+        ]
+        cases = [(as_query(r), r["family"], {r["id"]}) for r in searched]
+        for name, documents in (("without_feedback", plain), ("with_feedback", grouped)):
+            results[name].append(measure(settings.builder()(documents), cases, family))
+    keys = ("recall_at_5", "mrr", "precision_at_5")
+    return {
+        name: {key: round(statistics.fmean(r[key] for r in runs), 3) for key in keys}
+        for name, runs in results.items()
+    }

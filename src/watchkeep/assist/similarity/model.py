@@ -29,6 +29,9 @@ class Document:
     fingerprint: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     created_at: datetime | None = None
+    groups: tuple[str, ...] = ()
+    """What responders confirmed it belongs with: the problems it is linked to, the incidents
+    they marked as having the same cause. A group's members are found together."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,14 @@ class Reasons:
     shared_labels: tuple[tuple[str, str], ...] = ()
     matched_terms: tuple[str, ...] = ()
     concepts: tuple[str, ...] = ()
+    grouped_with: DocumentId | None = None
+    """The better match that responders confirmed this one belongs with."""
 
     def describe(self) -> list[str]:
         """One short phrase per kind of evidence, strongest first."""
         phrases = []
+        if self.grouped_with is not None:
+            phrases.append(f"confirmed the same cause as {self.grouped_with}")
         if self.same_fingerprint:
             phrases.append("same alert fingerprint")
         if self.same_alert_names:

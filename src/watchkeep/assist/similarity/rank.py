@@ -27,6 +27,11 @@ EXHAUSTIVE_SEMANTIC = 5_000
 MATCHED_TERMS = 6
 CONCEPTS_SHOWN = 3
 
+CONSENSUS = 0.25
+"""A document in a group (see `Document.groups`) gains this share of the mean score of the
+group's other members in the pool: what responders confirmed belongs together is found
+together, and a family of fair matches outranks one stray good one."""
+
 
 def document_text(document: Document) -> str:
     """All of a document's prose, for an embedder."""
@@ -203,13 +208,39 @@ class SimilarityIndex:
             if number in semantic:
                 text = (1 - weights.semantic) * lexical + weights.semantic * semantic[number]
             scored.append((found.combine(text, weights), number, lexical))
+        scored, pulled = self._pulled_together(scored)
         scored.sort(key=lambda item: (-item[0], -item[1]))  # ties: the newer first
         prose = "\n".join((query.title, query.summary, query.text, *alert_names(query)))
         surfaces = self.analyzer.analyse(prose, services=query.services).surfaces
         return [
-            self._match(query, terms, number, score, lexical, semantic.get(number), surfaces)
+            self._match(
+                query, terms, number, score, lexical, semantic.get(number), surfaces, pulled
+            )
             for score, number, lexical in scored[:k]
         ]
+
+    def _pulled_together(
+        self, scored: list[tuple[float, int, float]]
+    ) -> tuple[list[tuple[float, int, float]], dict[int, int]]:
+        """The scores raised by what responders confirmed (see `CONSENSUS`); and for each
+        raised document, the best other member of its group in the pool."""
+        members: defaultdict[str, list[tuple[float, int]]] = defaultdict(list)
+        for score, number, _ in scored:
+            for group in self._documents[number].groups:
+                members[group].append((score, number))
+        if not members:
+            return scored, {}
+        raised = []
+        pulled: dict[int, int] = {}
+        for score, number, lexical in scored:
+            support = 0.0
+            for group in self._documents[number].groups:
+                others = [(s, n) for s, n in members[group] if n != number]
+                if others and (mean := sum(s for s, _ in others) / len(others)) > support:
+                    support = mean
+                    pulled[number] = max(others)[1]
+            raised.append((min(1.0, score + CONSENSUS * support), number, lexical))
+        return raised, pulled
 
     def _semantic(self, query: Query, pool: dict[int, float]) -> dict[int, float]:
         assert self.embedder is not None
@@ -228,6 +259,7 @@ class SimilarityIndex:
         lexical: float,
         semantic: float | None,
         surfaces: Mapping[str, str],
+        pulled: Mapping[int, int],
     ) -> Match:
         document = self._documents[number]
         found = signals(query, document)
@@ -243,5 +275,6 @@ class SimilarityIndex:
             shared_labels=found.shared_labels,
             matched_terms=tuple(dict.fromkeys(words))[:MATCHED_TERMS],
             concepts=tuple(concepts[:CONCEPTS_SHOWN]),
+            grouped_with=self._documents[pulled[number]].id if number in pulled else None,
         )
         return Match(document.id, round(score, 4), reasons, round(lexical, 4), semantic)
