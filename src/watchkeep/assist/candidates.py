@@ -64,9 +64,9 @@ def propose_problem_candidates(session: Session, *, now: datetime) -> list[int]:
     recent = [
         incident_id
         for incident_id in session.scalars(
-            select(Incident.id).where(
-                Incident.declared_at >= now - WINDOW, Incident.status.not_in(DISCARDED)
-            ).order_by(Incident.declared_at, Incident.id)
+            select(Incident.id)
+            .where(Incident.declared_at >= now - WINDOW, Incident.status.not_in(DISCARDED))
+            .order_by(Incident.declared_at, Incident.id)
         )
         if incident_id not in linked
     ]
