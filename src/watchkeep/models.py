@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata is complete (migrations, tests)."""
 
 from watchkeep.alert import models as alert_models
+from watchkeep.assist import models as assist_models
 from watchkeep.auth import models as auth_models
 from watchkeep.catalog import models as catalog_models
 from watchkeep.core import counter, signing
@@ -18,6 +19,7 @@ metadata = Base.metadata
 
 __all__ = [
     "alert_models",
+    "assist_models",
     "auth_models",
     "catalog_models",
     "counter",

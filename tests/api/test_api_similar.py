@@ -7,7 +7,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service
+from tests.factories import Person, make_past_incident, make_service
 
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.incident.models import Incident
@@ -35,11 +35,11 @@ def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]
 def lag(session: Session, alice: Person) -> list[Incident]:
     orders, web = make_service(session, "orders"), make_service(session, "web")
     made = [
-        make_incident(session, alice, title=title, summary=summary, service_ids=[orders.id])
+        make_past_incident(session, alice, title=title, summary=summary, service_ids=[orders.id])
         for title, summary in LAG
     ]
     for title, summary in NOISE:
-        make_incident(session, alice, title=title, summary=summary, service_ids=[web.id])
+        make_past_incident(session, alice, title=title, summary=summary, service_ids=[web.id])
     session.commit()
     return made
 
@@ -57,7 +57,9 @@ def test_similar_to_an_incident(client: TestClient, lag: list[Incident], viewer:
     assert lag[0].reference not in found
     assert set(found[:2]) == {lag[1].reference, lag[2].reference}
     top = response.json()[0]
-    assert set(top) == {"incident", "score", "reasons"}
+    assert set(top) == {"incident", "score", "reasons", "weak", "verdict"}
+    assert top["weak"] is False
+    assert top["verdict"] is None
     assert 0 < top["score"] <= 1
     assert "same service orders" in top["reasons"]
     assert any(r.startswith("matched terms: ") for r in top["reasons"])
@@ -108,7 +110,7 @@ def test_private_incidents_never_reach_outsiders(
     client: TestClient, session: Session, lag: list[Incident], alice: Person, bob: Person,
     admin: Person,
 ) -> None:  # fmt: skip
-    secret = make_incident(
+    secret = make_past_incident(
         session,
         alice,
         title="Kafka consumer group stuck on orders",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from click.testing import Result
 from sqlalchemy import select
-from tests.factories import make_incident
+from tests.factories import make_past_incident
 
 from watchkeep.catalog.models import Service
 from watchkeep.core.db import Database
@@ -63,16 +63,16 @@ def history(crew: Crew, db_url: str) -> dict[str, str]:
     with db.session() as session:
         services = {s.name: s for s in session.scalars(select(Service))}
         for title, summary in LAG:
-            made[title] = make_incident(
+            made[title] = make_past_incident(
                 session, crew.grace, title=title, summary=summary,
                 service_ids=[services["checkout"].id],
             ).reference  # fmt: skip
         for title, summary in NOISE:
-            made[title] = make_incident(
+            made[title] = make_past_incident(
                 session, crew.grace, title=title, summary=summary,
                 service_ids=[services["search"].id],
             ).reference  # fmt: skip
-        made["secret"] = make_incident(
+        made["secret"] = make_past_incident(
             session, crew.grace, title="Checkout pool exhausted by a leaked key scan",
             summary="connection pool full", service_ids=[services["checkout"].id], private=True,
         ).reference  # fmt: skip
@@ -96,7 +96,7 @@ def test_similar_to_an_incident_shows_the_reasons(
 def test_similar_to_text(cli: Run, crew: Crew, history: dict[str, str]) -> None:
     found = rows(cli("similar", "--text", "connection pool exhausted", "--json", who=crew.grace))
     assert {"INC-1", "INC-2", "INC-3"} <= {r["incident"]["reference"] for r in found[:4]}
-    assert all(set(r) == {"incident", "score", "reasons"} for r in found)
+    assert all(set(r) == {"incident", "score", "reasons", "weak", "verdict"} for r in found)
     drawn = flat(ok(cli("similar", "-t", "zebra giraffe", who=crew.grace)).stdout)
     assert drawn == "No similar incidents found."
 

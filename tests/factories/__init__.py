@@ -16,7 +16,7 @@ from tests.factories.auth import (
 )
 from tests.factories.catalog import make_service, make_team
 from tests.factories.followup import make_action, make_follow_up
-from tests.factories.incident import make_incident
+from tests.factories.incident import make_incident, make_past_incident
 from tests.factories.oncall import ANCHOR, make_schedule, rotation
 from tests.factories.problem import (
     make_known_error,
@@ -35,6 +35,7 @@ __all__ = [
     "make_follow_up",
     "make_incident",
     "make_known_error",
+    "make_past_incident",
     "make_person",
     "make_problem",
     "make_route",

@@ -7,6 +7,7 @@ from tests.factories.numbers import unique
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
 from watchkeep.incident.models import Incident
+from watchkeep.incident.status import transition
 
 
 def make_incident(session: Session, person: Person, **kwargs: object) -> Incident:
@@ -16,3 +17,10 @@ def make_incident(session: Session, person: Person, **kwargs: object) -> Inciden
     kwargs.setdefault("severity", "SEV2")
     kwargs.setdefault("now", utcnow())
     return incidents.declare(session, actor=person.actor, **kwargs)  # type: ignore[arg-type]
+
+
+def make_past_incident(session: Session, person: Person, **kwargs: object) -> Incident:
+    """An incident declared by ``person``, then resolved: part of the history."""
+    incident = make_incident(session, person, **kwargs)
+    transition(session, incident=incident, actor=person.actor, status="resolved", now=utcnow())
+    return incident

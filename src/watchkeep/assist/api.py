@@ -1,20 +1,39 @@
-"""JSON routes for similar-incident search, and drafting a post-mortem from the record.
+"""JSON routes for similar-incident search, responders' verdicts on its answers, and drafting
+a post-mortem from the record.
 
 Until the index has first been built (seconds after a start) the answer is an empty list,
 as for a history with nothing alike: a client asks again later.
 """
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 
 from watchkeep.assist import service as assist
 from watchkeep.assist.deps import SimilarityDep
 from watchkeep.assist.drafting import service as drafting
+from watchkeep.assist.feedback import give_feedback, withdraw_feedback
 from watchkeep.assist.index import IndexNotReady
-from watchkeep.assist.schemas import DraftIn, DraftRead, SimilarRead, draft_read, similar_read
+from watchkeep.assist.schemas import (
+    DraftIn,
+    DraftRead,
+    FeedbackIn,
+    FeedbackRead,
+    SimilarRead,
+    draft_read,
+    feedback_read,
+    similar_read,
+)
+from watchkeep.assist.service import State
+from watchkeep.core.clock import utcnow
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident.access import get_visible
 
 router = APIRouter(tags=["similar incidents"])
+
+STATE = Query(
+    State.PAST,
+    description="past: resolved, post-incident or closed incidents (history);"
+    " live: incidents in triage or being responded to (possible duplicates)",
+)
 
 
 @router.get("/incidents/{ref}/similar")
@@ -24,11 +43,16 @@ def similar_to(
     actor: CurrentActor,
     index: SimilarityDep,
     k: int = Query(5, ge=1, le=50),
+    state: State = STATE,
 ) -> list[SimilarRead]:
-    """Past incidents most like this one (that the caller may see), with the reasons."""
+    """Past incidents (or, with ``state=live``, other live ones) most like this one that the
+    caller may see, with the reasons: those a responder marked as the same cause first, those
+    marked not similar never."""
     incident = get_visible(session, ref=ref, actor=actor)
     try:
-        found = assist.similar_incidents(session, index=index, incident=incident, actor=actor, k=k)
+        found = assist.similar_incidents(
+            session, index=index, incident=incident, actor=actor, k=k, state=state
+        )
     except IndexNotReady:
         return []
     return similar_read(found)
@@ -41,13 +65,39 @@ def search(
     index: SimilarityDep,
     q: str = Query(description="What you see, in your own words (3 characters or more)"),
     k: int = Query(10, ge=1, le=50),
+    state: State = STATE,
 ) -> list[SimilarRead]:
-    """Incidents most like a free-text description."""
+    """Past incidents (or, with ``state=live``, live ones) most like a free-text description."""
     try:
-        found = assist.search_similar(session, index=index, text=q, actor=actor, k=k)
+        found = assist.search_similar(session, index=index, text=q, actor=actor, k=k, state=state)
     except IndexNotReady:
         return []
     return similar_read(found)
+
+
+@router.put("/incidents/{ref}/similar/{other_ref}/feedback")
+def put_feedback(
+    ref: str, other_ref: str, body: FeedbackIn, session: DbSession, actor: Responder
+) -> FeedbackRead:
+    """Say whether ``other_ref`` is like this incident: ``not_similar`` hides each from the
+    other's answers, ``same_cause`` shows each first in the other's. Replaces any verdict on
+    the pair (either way round)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    other = get_visible(session, ref=other_ref, actor=actor)
+    stored = give_feedback(
+        session, incident=incident, other=other, verdict=body.verdict, actor=actor, now=utcnow()
+    )
+    return feedback_read(incident, other, stored)
+
+
+@router.delete(
+    "/incidents/{ref}/similar/{other_ref}/feedback", status_code=status.HTTP_204_NO_CONTENT
+)
+def delete_feedback(ref: str, other_ref: str, session: DbSession, actor: Responder) -> None:
+    """Withdraw the verdict on the pair (404 if there is none)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    other = get_visible(session, ref=other_ref, actor=actor)
+    withdraw_feedback(session, incident=incident, other=other, actor=actor)
 
 
 @router.post("/incidents/{ref}/postmortem/draft", tags=["post-incident"])

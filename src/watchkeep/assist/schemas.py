@@ -1,10 +1,14 @@
 """API bodies of similar-incident answers and drafts (shared by the API and the CLI's local
 mode)."""
 
+from datetime import datetime
+from typing import Literal
+
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.drafting.service import Drafted
+from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.service import SimilarIncident
 from watchkeep.core.limits import Input, Name
 from watchkeep.incident.models import Incident
@@ -17,13 +21,52 @@ class SimilarRead(BaseModel):
     incident: IncidentSummary
     score: float
     reasons: list[str]
+    weak: bool = Field(
+        description="A weak match (score under 0.05): shown because nothing closer was found"
+    )
+    verdict: Literal["same_cause"] | None = Field(
+        None,
+        description="same_cause when a responder marked the pair so (such matches come first);"
+        " pairs marked not_similar are not returned",
+    )
 
 
 def similar_read(found: list[SimilarIncident]) -> list[SimilarRead]:
     return [
-        SimilarRead(incident=IncidentSummary.of(s.incident), score=s.score, reasons=s.reasons)
+        SimilarRead(
+            incident=IncidentSummary.of(s.incident),
+            score=s.score,
+            reasons=s.reasons,
+            weak=s.weak,
+            verdict=SAME_CAUSE if s.verdict == SAME_CAUSE else None,
+        )
         for s in found
     ]
+
+
+class FeedbackIn(Input):
+    verdict: Literal["not_similar", "same_cause"] = Field(
+        description="not_similar: hide the pair from each other's answers;"
+        " same_cause: show each first in the other's"
+    )
+
+
+class FeedbackRead(BaseModel):
+    incident: str = Field(description="The incident the verdict was given on (INC-<n>)")
+    other: str = Field(description="The similar incident it is about (INC-<n>)")
+    verdict: Literal["not_similar", "same_cause"]
+    actor_id: int | None = Field(description="Who gave it (none once that user is deleted)")
+    created_at: datetime
+
+
+def feedback_read(incident: Incident, other: Incident, stored: SimilarityFeedback) -> FeedbackRead:
+    return FeedbackRead(
+        incident=incident.reference,
+        other=other.reference,
+        verdict=SAME_CAUSE if stored.verdict == SAME_CAUSE else NOT_SIMILAR,
+        actor_id=stored.actor_id,
+        created_at=stored.created_at,
+    )
 
 
 class DraftIn(Input):

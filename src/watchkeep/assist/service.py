@@ -1,4 +1,10 @@
-"""Similar incidents for a live incident or a free-text description.
+"""Similar incidents for an incident or a free-text description.
+
+An answer is about past incidents (resolved, in the post-incident flow, or closed) or, asked
+for, about other live ones (in triage or being responded to: possible duplicates). Declined,
+merged and canceled incidents are never in it. A weak match is shown, marked weak, rather
+than leaving the answer empty; only a match with nothing in common is dropped. Responders'
+verdicts on a pair (:mod:`watchkeep.assist.feedback`) hide it or put it first.
 
 Private incidents are filtered out of every answer for people who may not see them, before
 anything about them is returned. The index is the caller's (:class:`IndexKeeper`, held by
@@ -6,21 +12,44 @@ the composition layer); these functions only read it, as it is now.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import query_of
+from watchkeep.assist.feedback import feedback_for
 from watchkeep.assist.index import IndexKeeper
-from watchkeep.assist.similarity.model import Query
+from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
+from watchkeep.assist.similarity.model import Match, Query
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
 from watchkeep.incident.access import visible_clause
+from watchkeep.incident.lifecycle import CATEGORY, Category
 from watchkeep.incident.models import Incident
 
+
+class State(StrEnum):
+    """Which incidents an answer is about."""
+
+    PAST = "past"
+    LIVE = "live"
+
+
+STATUSES: dict[State, tuple[str, ...]] = {
+    State.PAST: tuple(
+        s.value for s, c in CATEGORY.items() if c in (Category.POST_INCIDENT, Category.CLOSED)
+    ),
+    State.LIVE: tuple(
+        s.value for s, c in CATEGORY.items() if c in (Category.TRIAGE, Category.LIVE)
+    ),
+}
+
 OVERFETCH = 4  # search deeper than asked, so that hidden incidents can be dropped
+LIVE_DEPTH = 100  # live incidents are few among the past ones in the index: look deeper
 MIN_TEXT = 3
-MIN_SCORE = 0.05  # below this a "match" shares little more than a common word
+WEAK_SCORE = 0.05  # below this a match shares little more than a common word
+SAME_CAUSE_REASON = "a responder marked it as the same cause"
 
 
 @dataclass(frozen=True)
@@ -28,13 +57,25 @@ class SimilarIncident:
     incident: Incident
     score: float
     reasons: list[str]
+    weak: bool = False  # scored below WEAK_SCORE: shown only for want of better
+    verdict: str | None = None  # SAME_CAUSE when a responder said so
 
 
-def _visible(session: Session, actor: Actor, ids: list[int]) -> dict[int, Incident]:
+def _shown(session: Session, actor: Actor, ids: list[int], state: State) -> dict[int, Incident]:
     if not ids:
         return {}
-    rows = session.scalars(select(Incident).where(Incident.id.in_(ids), visible_clause(actor)))
+    rows = session.scalars(
+        select(Incident).where(
+            Incident.id.in_(ids), Incident.status.in_(STATUSES[state]), visible_clause(actor)
+        )
+    )
     return {i.id: i for i in rows}
+
+
+def _live_ids(session: Session) -> tuple[int, ...]:
+    return tuple(
+        session.scalars(select(Incident.id).where(Incident.status.in_(STATUSES[State.LIVE])))
+    )
 
 
 def _answer(
@@ -43,35 +84,83 @@ def _answer(
     actor: Actor,
     query: Query,
     k: int,
+    state: State,
     exclude: tuple[int, ...] = (),
+    verdicts: dict[int, str] | None = None,
 ) -> list[SimilarIncident]:
-    matches = index.search(query, k=k * OVERFETCH, exclude_ids=exclude)
-    incident_matches = [m for m in matches if isinstance(m.id, int) and m.score >= MIN_SCORE]
-    shown = _visible(session, actor, [int(m.id) for m in incident_matches])
-    return [
-        SimilarIncident(incident=shown[int(m.id)], score=m.score, reasons=m.reasons.describe())
-        for m in incident_matches
-        if m.id in shown
-    ][:k]
+    verdicts = verdicts or {}
+    confirmed = [i for i, verdict in verdicts.items() if verdict == SAME_CAUSE]
+    skip = exclude + tuple(i for i, verdict in verdicts.items() if verdict == NOT_SIMILAR)
+    if state is State.PAST:
+        # Live incidents are few: leaving them out keeps the depth for past ones.
+        skip += _live_ids(session)
+        depth = k * OVERFETCH
+    else:
+        depth = max(k * OVERFETCH, LIVE_DEPTH)
+    found = index.search(query, k=depth + len(confirmed), exclude_ids=skip)
+    matches: dict[int, Match] = {
+        int(m.id): m for m in found if isinstance(m.id, int) and m.score > 0
+    }
+    shown = _shown(session, actor, [*matches, *confirmed], state)
+
+    def score(incident_id: int) -> float:
+        match = matches.get(incident_id)
+        return match.score if match else 0.0
+
+    first = sorted((i for i in confirmed if i in shown), key=lambda i: (-score(i), -i))
+    answer = [
+        SimilarIncident(
+            incident=shown[i],
+            score=score(i),
+            reasons=[SAME_CAUSE_REASON, *(matches[i].reasons.describe() if i in matches else [])],
+            verdict=SAME_CAUSE,
+        )
+        for i in first
+    ]
+    answer += [
+        SimilarIncident(
+            incident=shown[i],
+            score=m.score,
+            reasons=m.reasons.describe(),
+            weak=m.score < WEAK_SCORE,
+        )
+        for i, m in matches.items()
+        if i in shown and i not in first
+    ]
+    return answer[:k]
 
 
 def similar_incidents(
-    session: Session, *, index: IndexKeeper, incident: Incident, actor: Actor, k: int = 5
+    session: Session,
+    *,
+    index: IndexKeeper,
+    incident: Incident,
+    actor: Actor,
+    k: int = 5,
+    state: State = State.PAST,
 ) -> list[SimilarIncident]:
-    """The past incidents most like ``incident`` that ``actor`` may see, best first.
+    """The past (or other live) incidents most like ``incident`` that ``actor`` may see, best
+    first: those a responder marked as the same cause first, those marked not similar never.
 
     Raises ``IndexNotReady`` until ``index`` has been built for the first time.
     """
-    return _answer(session, index, actor, query_of(incident), k, exclude=(incident.id,))
+    verdicts = feedback_for(session, incident.id)
+    return _answer(session, index, actor, query_of(incident), k, state, (incident.id,), verdicts)
 
 
 def search_similar(
-    session: Session, *, index: IndexKeeper, text: str, actor: Actor, k: int = 10
+    session: Session,
+    *,
+    index: IndexKeeper,
+    text: str,
+    actor: Actor,
+    k: int = 10,
+    state: State = State.PAST,
 ) -> list[SimilarIncident]:
-    """Incidents most like a free-text description (of at least 3 characters).
+    """Past (or live) incidents most like a free-text description (of at least 3 characters).
 
     Raises ``IndexNotReady`` until ``index`` has been built for the first time.
     """
     if len(text.strip()) < MIN_TEXT:
         raise Invalid(f"describe what you see in at least {MIN_TEXT} characters", field="q")
-    return _answer(session, index, actor, Query(text=text), k)
+    return _answer(session, index, actor, Query(text=text), k, state)

@@ -1,4 +1,5 @@
-"""The assist domain on the incident page: the most similar past incidents.
+"""The assist domain on the incident page: the most similar past incidents, other live
+incidents that look alike (possible duplicates), and responders' verdicts on them.
 
 Until the similarity index has first been built the panel says so and fetches itself again
 every two seconds, instead of showing "nothing similar".
@@ -11,29 +12,42 @@ from starlette.responses import Response
 
 from watchkeep.assist.deps import get_similarity
 from watchkeep.assist.drafting import service as drafting
+from watchkeep.assist.feedback import give_feedback, marked_not_similar, withdraw_feedback
 from watchkeep.assist.index import IndexNotReady
-from watchkeep.assist.service import similar_incidents
+from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
+from watchkeep.assist.service import State, similar_incidents
+from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute, go_to
 from watchkeep.http.deps import DbSession, SettingsDep
 from watchkeep.http.panels import Panel, PanelInput
 from watchkeep.incident.access import get_visible
-from watchkeep.incident.web.panels import CONTENT_CHANGED
+from watchkeep.incident.web.panels import CONTENT_CHANGED, incident_response
 
 router = APIRouter(route_class=WebRoute)
 
 SIMILAR_LIMIT = 5
+LIVE_LIMIT = 3
+
+VERDICT_NOTICES = {
+    NOT_SIMILAR: "{other} marked as not similar: it is no longer shown here.",
+    SAME_CAUSE: "{other} marked as the same cause: it is shown first.",
+}
 
 
 def _similar(panel: PanelInput) -> dict[str, Any]:
-    actor = panel.shared["actor"]
+    actor, incident, session = panel.shared["actor"], panel.subject, panel.session
     index = get_similarity(panel.request)
+    dismissed = marked_not_similar(session, incident=incident, actor=actor)
     try:
-        found = similar_incidents(
-            panel.session, index=index, incident=panel.subject, actor=actor, k=SIMILAR_LIMIT
+        past = similar_incidents(
+            session, index=index, incident=incident, actor=actor, k=SIMILAR_LIMIT
+        )
+        live = similar_incidents(
+            session, index=index, incident=incident, actor=actor, k=LIVE_LIMIT, state=State.LIVE
         )
     except IndexNotReady:
-        return {"similar": [], "indexing": True}
-    return {"similar": found, "indexing": False}
+        return {"similar": [], "live": [], "dismissed": dismissed, "indexing": True}
+    return {"similar": past, "live": live, "dismissed": dismissed, "indexing": False}
 
 
 SIMILAR = Panel(
@@ -44,6 +58,38 @@ SIMILAR = Panel(
     refresh_on=(f"{CONTENT_CHANGED} from:body",),
 )
 PANELS: dict[str, tuple[Panel, ...]] = {"incident": (SIMILAR,)}
+
+
+@router.post("/incidents/{ref}/similar/{other_ref}/feedback")
+def similar_feedback(
+    ref: str,
+    other_ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    verdict: str = Form("", max_length=20),
+) -> Response:
+    """Say that a similar incident is not alike, or has the same cause; the panel is drawn
+    again without it, or with it first."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    other = get_visible(session, ref=other_ref, actor=actor)
+    give_feedback(
+        session, incident=incident, other=other, verdict=verdict, actor=actor, now=utcnow()
+    )
+    notice = VERDICT_NOTICES[verdict].format(other=other.reference)
+    return incident_response(request, session, incident, actor, SIMILAR, announce=notice)
+
+
+@router.post("/incidents/{ref}/similar/{other_ref}/feedback/withdraw")
+def withdraw_similar_feedback(
+    ref: str, other_ref: str, request: Request, session: DbSession, actor: WebResponder
+) -> Response:
+    """Take back a verdict on a similar incident."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    other = get_visible(session, ref=other_ref, actor=actor)
+    withdraw_feedback(session, incident=incident, other=other, actor=actor)
+    notice = f"Your verdict on {other.reference} is withdrawn."
+    return incident_response(request, session, incident, actor, SIMILAR, announce=notice)
 
 
 @router.post("/incidents/{ref}/postmortem/draft")

@@ -9,10 +9,10 @@ from functools import partial
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories import Person, make_incident, make_service, raise_problem
+from tests.factories import Person, make_incident, make_past_incident, make_service, raise_problem
 
 from watchkeep.assist.index import IndexKeeper
-from watchkeep.assist.service import SimilarIncident, search_similar, similar_incidents
+from watchkeep.assist.service import SimilarIncident, State, search_similar, similar_incidents
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
 from watchkeep.incident.access import add_participant
@@ -44,11 +44,11 @@ def history(session: Session, alice: Person, similarity: IndexKeeper) -> History
         ("Consumer lag on orders again", "kafka consumer group rebalancing in a loop"),
     )
     lag = [
-        make_incident(session, alice, title=title, summary=summary, service_ids=[orders.id])
+        make_past_incident(session, alice, title=title, summary=summary, service_ids=[orders.id])
         for title, summary in texts
     ]
     noise = [
-        make_incident(session, alice, title=title, summary=summary, service_ids=[web.id])
+        make_past_incident(session, alice, title=title, summary=summary, service_ids=[web.id])
         for title, summary in NOISE
     ]
     similarity.refresh()
@@ -120,7 +120,7 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
     search: Ask,
     similarity: IndexKeeper,
 ) -> None:
-    secret = make_incident(
+    secret = make_past_incident(
         session,
         alice,
         title="Kafka consumer group stuck on orders topic",
@@ -199,7 +199,7 @@ def test_new_incidents_and_root_causes_are_picked_up(
     session: Session, alice: Person, history: History, search: Ask, similarity: IndexKeeper
 ) -> None:
     assert search(text="zookeeper quorum", actor=alice.actor) == []
-    fresh = make_incident(session, alice, title="Zookeeper quorum lost")
+    fresh = make_past_incident(session, alice, title="Zookeeper quorum lost")
     assert search(text="zookeeper quorum", actor=alice.actor) == []  # a reader never refreshes
     similarity.refresh()
     assert ids(search(text="zookeeper quorum", actor=alice.actor)) == [fresh.id]
@@ -223,10 +223,11 @@ def test_a_declined_incident_leaves_the_index(
 ) -> None:
     noise = make_incident(session, alice, title="Pager storm from flapping probe", status="triage")
     similarity.refresh()
-    assert ids(search(text="flapping probe", actor=alice.actor)) == [noise.id]
+    assert ids(search(text="flapping probe", actor=alice.actor, state=State.LIVE)) == [noise.id]
     move_incident(session, incident=noise, actor=alice.actor, status="declined", now=utcnow())
     similarity.refresh()
-    assert search(text="flapping probe", actor=alice.actor) == []
+    for state in State:
+        assert search(text="flapping probe", actor=alice.actor, state=state) == []
 
 
 def test_an_incident_stamped_before_the_newest_indexed_one_is_still_indexed(
@@ -236,7 +237,7 @@ def test_an_incident_stamped_before_the_newest_indexed_one_is_still_indexed(
     newest_indexed = max(i.updated_at for i in [*history.lag, *history.noise])
     # Stamped a moment before the newest indexed change but stored after it: two requests
     # overlapped and the one that began first committed last.
-    late = make_incident(session, alice, title="Zookeeper quorum lost")
+    late = make_past_incident(session, alice, title="Zookeeper quorum lost")
     late.updated_at = newest_indexed - timedelta(seconds=1)
     session.flush()
     similarity.refresh()

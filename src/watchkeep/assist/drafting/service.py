@@ -50,7 +50,7 @@ def _similar(
             s.incident.reference, s.incident.title, round(s.score, 2), s.incident.root_cause
         )
         for s in found
-        if s.incident.declared_at < incident.declared_at
+        if s.incident.declared_at < incident.declared_at and not s.weak
     )
 
 
