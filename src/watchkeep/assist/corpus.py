@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.assist.models import SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.similarity.model import Document, Query
 from watchkeep.catalog.models import Service
 from watchkeep.incident.lifecycle import CATEGORY as STATUS_CATEGORY
@@ -63,7 +64,8 @@ ID_BATCH = 10_000
 
 def documents(session: Session, incident_ids: Iterable[int] | None = None) -> list[Document]:
     """Past incidents (all, or these ids) with their updates; the cause-bearing text is their
-    own root cause and resolution and their problems' root causes.
+    own root cause and resolution and their problems' root causes; their groups are the
+    problems they are linked to and the incidents responders said have the same cause.
 
     Declined, merged and canceled incidents are left out: they are noise, not history.
     """
@@ -81,7 +83,23 @@ def documents(session: Session, incident_ids: Iterable[int] | None = None) -> li
     incidents = list(session.scalars(select(Incident).where(Incident.id.in_(wanted))))
     updates: dict[int, list[str]] = defaultdict(list)
     causes: dict[int, list[str]] = defaultdict(list)
+    groups: dict[int, list[str]] = defaultdict(list)
     if incidents:
+        for incident_id, problem_id in session.execute(
+            select(ProblemIncident.incident_id, ProblemIncident.problem_id).where(
+                ProblemIncident.incident_id.in_(wanted)
+            )
+        ):
+            groups[incident_id].append(f"problem:{problem_id}")
+        for low, high in session.execute(
+            select(SimilarityFeedback.incident_id, SimilarityFeedback.other_incident_id).where(
+                SimilarityFeedback.verdict == SAME_CAUSE,
+                SimilarityFeedback.incident_id.in_(wanted)
+                | SimilarityFeedback.other_incident_id.in_(wanted),
+            )
+        ):
+            groups[low].append(f"same-cause:{low}-{high}")
+            groups[high].append(f"same-cause:{low}-{high}")
         for incident_id, message in session.execute(
             select(StatusUpdate.incident_id, StatusUpdate.message).where(
                 StatusUpdate.incident_id.in_(wanted)
@@ -104,6 +122,7 @@ def documents(session: Session, incident_ids: Iterable[int] | None = None) -> li
             services=tuple(s.name for s in i.services),
             labels=i.labels,
             created_at=i.declared_at,
+            groups=tuple(sorted(groups[i.id])),
         )
         for i in incidents
     ]

@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import catalog_names, documents, known_error_documents
+from watchkeep.assist.models import SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.similarity import (
     Analyzer,
     Document,
@@ -69,7 +70,7 @@ class Version:
 
     incidents_changed: datetime | None  # the newest incident ``updated_at``
     incidents: int
-    others: tuple[Any, ...]  # problems and known errors changed, known errors, the catalog
+    others: tuple[Any, ...]  # problems, known errors, same-cause verdicts, the catalog
 
 
 def read_version(session: Session) -> Version:
@@ -80,6 +81,11 @@ def read_version(session: Session) -> Version:
     others = (
         session.scalar(select(func.max(Problem.updated_at))),
         *session.execute(select(func.max(KnownError.updated_at), func.count(KnownError.id))).one(),
+        *session.execute(
+            select(func.max(SimilarityFeedback.created_at), func.count())
+            .select_from(SimilarityFeedback)
+            .where(SimilarityFeedback.verdict == SAME_CAUSE)
+        ).one(),
         catalog_names(session),
     )
     return Version(changed, count, others)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_past_incident, make_service
 
+from watchkeep.assist.corpus import documents
 from watchkeep.assist.feedback import feedback_for, give_feedback, withdraw_feedback
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE, SimilarityFeedback
@@ -23,6 +24,7 @@ from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Conflict, Forbidden, Invalid, NotFound
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition
+from watchkeep.problem.links import raise_from_incidents
 
 LAG = "Kafka consumer lag on orders topic", "consumer group stuck, backlog growing"
 
@@ -236,3 +238,23 @@ def test_private_incidents_stay_hidden_even_when_pinned(
     )  # fmt: skip
     assert ids(ask(session, similarity, desk, alice))[0] == secret.id
     assert secret.id not in ids(ask(session, similarity, desk, bob))
+
+
+def test_what_responders_confirmed_reaches_the_index_as_groups(
+    session: Session, alice: Person, desk: Desk
+) -> None:
+    first, second, third = desk.past
+    give_feedback(
+        session, incident=first, other=second, verdict=SAME_CAUSE, actor=alice.actor, now=utcnow()
+    )
+    give_feedback(
+        session, incident=first, other=third, verdict=NOT_SIMILAR, actor=alice.actor, now=utcnow()
+    )
+    problem = raise_from_incidents(
+        session, actor=alice.actor, incident_refs=[second.reference, third.reference], now=utcnow()
+    )
+    groups = {d.id: d.groups for d in documents(session, [i.id for i in desk.past])}
+    pair = f"same-cause:{min(first.id, second.id)}-{max(first.id, second.id)}"
+    assert groups[first.id] == (pair,)  # "not similar" makes no group
+    assert groups[second.id] == tuple(sorted((f"problem:{problem.id}", pair)))
+    assert groups[third.id] == (f"problem:{problem.id}",)

@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -373,3 +374,23 @@ def test_no_concept_outweighs_the_rest_of_the_query() -> None:
         uncapped.query_terms(Query(title="OOMKilled", summary="the ledger importer restarts"))
         != terms
     )
+
+
+def test_incidents_confirmed_to_belong_together_lift_each_other() -> None:
+    lag = [
+        doc("a", "orders consumer group stuck, kafka lag"),
+        doc("b", "fulfilment events processed an hour late"),  # the same fault, other words
+        doc("c", "fulfilment emails an hour late after the clocks changed"),
+    ]
+    query = Query(title="kafka lag: orders consumer group stuck", summary="events an hour late")
+    plain = {m.id: m.score for m in SimilarityIndex.build(lag).search(query, k=3)}
+    confirmed = [lag[0], replace(lag[1], groups=("problem:7",)), lag[2]]
+    confirmed[0] = replace(lag[0], groups=("problem:7",))
+    grouped = SimilarityIndex.build(confirmed).search(query, k=3)
+    scores = {m.id: m.score for m in grouped}
+    assert scores["b"] > plain["b"]  # lifted by a, its confirmed fellow
+    assert scores["c"] == plain["c"]
+    assert scores["a"] >= plain["a"]
+    [b] = [m for m in grouped if m.id == "b"]
+    assert b.reasons.grouped_with == "a"
+    assert "confirmed the same cause as a" in b.reasons.describe()
