@@ -169,7 +169,7 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
         session,
         alice,
         title="WAL archiving stalls replicas",
-        symptoms="replica lag on db-2, WAL archiving stalled",
+        symptoms="replica lag on db-2, WAL archiving stalled, replicas behind",
         workaround=["Restart the archiver"],
         now=utcnow(),
     )

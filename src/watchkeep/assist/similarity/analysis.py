@@ -29,8 +29,8 @@ def without_services(text: str, services: Sequence[str]) -> str:
     """`text` with the names of `services` blanked out.
 
     Where an incident happened is the service signal's business: as words, a service's
-    name would make every incident of that service look alike, and "payments-api" would
-    read as a payment-provider problem.
+    name would make every incident of that service look alike, and "cache-warmer" would
+    read as a cache stampede.
     """
     names = tuple(name for name in services if name)
     return _service_name(names).sub(" ", text) if names else text
