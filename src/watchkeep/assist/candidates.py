@@ -1,16 +1,29 @@
 """Propose problems: cluster recent incidents that are alike and not yet linked to a problem."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from itertools import combinations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import DISCARDED, catalog_names, documents
+from watchkeep.assist.models import SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.similarity.analysis import Analyzer
-from watchkeep.assist.similarity.cluster import Cluster, TimePattern, cluster
+from watchkeep.assist.similarity.cluster import (
+    ALIKE,
+    UNALIKE,
+    Cluster,
+    TimePattern,
+    Verdicts,
+    cluster,
+)
+from watchkeep.assist.similarity.model import DocumentId
 from watchkeep.incident.models import Incident
 from watchkeep.problem import candidates
+from watchkeep.problem.candidates import DISMISSED
+from watchkeep.problem.models import ProblemCandidate
 
 WINDOW = timedelta(days=90)
 MIN_SIZE = 3
@@ -69,6 +82,29 @@ def _evidence(found: Cluster) -> dict[str, object]:
     }
 
 
+def verdicts(session: Session, incident_ids: Iterable[int]) -> Verdicts:
+    """What people said of pairs of these incidents: responders' verdicts, and the pairs of
+    proposals someone dismissed (a verdict on the pair wins)."""
+    wanted = set(incident_ids)
+    said: dict[frozenset[DocumentId], float | None] = {}
+    for dismissed in session.scalars(
+        select(ProblemCandidate.incident_ids).where(ProblemCandidate.status == DISMISSED)
+    ):
+        members = sorted(set(dismissed) & wanted)
+        for first, second in combinations(members, 2):
+            said[frozenset((first, second))] = None
+    for low, high, verdict in session.execute(
+        select(
+            SimilarityFeedback.incident_id,
+            SimilarityFeedback.other_incident_id,
+            SimilarityFeedback.verdict,
+        )
+    ):
+        if low in wanted and high in wanted:
+            said[frozenset((low, high))] = ALIKE if verdict == SAME_CAUSE else UNALIKE
+    return said
+
+
 def propose_problem_candidates(session: Session, *, now: datetime) -> list[int]:
     """Store a proposal for each new cluster; returns the ids of the proposals made."""
     linked = candidates.linked_incident_ids(session)
@@ -83,7 +119,12 @@ def propose_problem_candidates(session: Session, *, now: datetime) -> list[int]:
     ]
     made = []
     analyzer = Analyzer(names=catalog_names(session))
-    for found in cluster(documents(session, recent), min_size=MIN_SIZE, analyzer=analyzer):
+    for found in cluster(
+        documents(session, recent),
+        min_size=MIN_SIZE,
+        analyzer=analyzer,
+        verdicts=verdicts(session, recent),
+    ):
         ids = sorted(int(i) for i in found.ids)
         fingerprint = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
         proposal = candidates.propose(

@@ -16,9 +16,11 @@ from tests.factories import (
 
 from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
-from watchkeep.assist.candidates import propose_problem_candidates
+from watchkeep.assist.candidates import propose_problem_candidates, verdicts
+from watchkeep.assist.feedback import give_feedback
 from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.knownerrors import match_known_errors
+from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
 from watchkeep.assist.tasks import PROPOSE_PROBLEMS
 from watchkeep.catalog.models import Service
 from watchkeep.core.clock import utcnow
@@ -227,6 +229,32 @@ def test_four_incidents_make_no_claim_about_when_they_happen(
     propose_problem_candidates(session, now=utcnow())
     [proposal] = proposals(session)
     assert proposal.evidence["pattern"] == "4 incidents, over 21 days"
+
+
+def test_what_people_said_shapes_the_proposals(
+    session: Session, alice: Person, orders: Service
+) -> None:
+    lag = declare_lag(session, alice, orders, count=5)
+    declare_noise(session, alice)
+    # A responder says the first is not like the others: it leaves the group.
+    for other in lag[1:]:
+        give_feedback(
+            session, incident=lag[0], other=other, verdict=NOT_SIMILAR, actor=alice.actor,
+            now=utcnow(),
+        )  # fmt: skip
+    propose_problem_candidates(session, now=utcnow())
+    [proposal] = proposals(session)
+    assert proposal.incident_ids == sorted(i.id for i in lag[1:])
+    # Dismissed, its pairs count half as alike: what said so is what the clustering reads.
+    candidates.dismiss(session, candidate_id=proposal.id, actor=alice.actor, now=utcnow())
+    said = verdicts(session, [i.id for i in lag])
+    assert said[frozenset((lag[1].id, lag[2].id))] is None
+    assert said[frozenset((lag[0].id, lag[1].id))] == 0.0  # a verdict wins
+    give_feedback(
+        session, incident=lag[1], other=lag[2], verdict=SAME_CAUSE, actor=alice.actor,
+        now=utcnow(),
+    )  # fmt: skip
+    assert verdicts(session, [i.id for i in lag])[frozenset((lag[1].id, lag[2].id))] == 1.0
 
 
 def test_proposing_twice_proposes_nothing_new(

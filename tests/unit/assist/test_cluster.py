@@ -166,3 +166,30 @@ def test_on_the_dev_set_most_grouped_pairs_share_a_root_cause_family() -> None:
     same = sum(family[str(a)] == family[str(b)] for a, b in pairs)
     assert len(found) >= 10
     assert same / len(pairs) >= 0.7
+
+
+def test_what_people_said_of_a_pair_outranks_the_text() -> None:
+    documents = OOM + CERT + LONERS
+    assert groups_of(cluster(documents)) == [{d.id for d in OOM}, {d.id for d in CERT}]
+    # Not similar: a member of the OOM group to each of the others leaves it.
+    apart = {frozenset(("oom-0", other.id)): 0.0 for other in OOM[1:]}
+    assert {d.id for d in OOM[1:]} in groups_of(cluster(documents, verdicts=apart))
+    # The same cause: the loners join up with a third incident they are said to share.
+    together = {
+        frozenset(("dns", "disk")): 1.0,
+        frozenset(("dns", "cert-1")): 1.0,
+        frozenset(("disk", "cert-1")): 1.0,
+    }
+    found = groups_of(cluster(LONERS + CERT[:1], verdicts=together))
+    assert found == [{"dns", "disk", "cert-1"}]
+    # Pairs outside the documents are ignored.
+    assert groups_of(cluster(OOM, verdicts={frozenset(("x", "y")): 0.0})) == [{d.id for d in OOM}]
+
+
+def test_a_dismissed_proposal_counts_half_as_alike() -> None:
+    pairs = similarities(CERT)
+    weakest = min(pairs.values())
+    dismissed = {frozenset((a.id, b.id)): None for a, b in itertools.combinations(CERT, 2)}
+    # The group held at a threshold just under its weakest link, and no more once dismissed.
+    assert groups_of(cluster(CERT, threshold=weakest * 0.9)) == [{d.id for d in CERT}]
+    assert cluster(CERT, threshold=weakest * 0.9, verdicts=dismissed) == []

@@ -11,6 +11,10 @@ concept outside its `CONTEXT`), or the same alert series. A shared service, symp
 technology makes linked incidents more alike, never links them alone: busy services and
 common symptoms have many unrelated incidents.
 
+What people said outranks the text: a pair of incidents responders called "the same
+cause" counts as fully alike, one they called "not similar" as not alike at all, and a pair
+from a proposal someone dismissed as half as alike as it looks (`verdicts`).
+
 Groups are formed by average-link agglomeration: the two groups whose incidents are, on
 average, most alike merge while that average is at least `threshold`. Then a member whose
 agreement with the others (its mean similarity to them) is below `threshold` leaves, the
@@ -22,7 +26,7 @@ import heapq
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
@@ -237,6 +241,37 @@ def _shared(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
     return tuple((v, n) for v, n in Counter(values).most_common() if n >= 2)
 
 
+ALIKE = 1.0
+"""How alike a pair responders said has the same cause counts."""
+UNALIKE = 0.0
+"""How alike a pair responders said is not similar counts."""
+DISMISSED = 0.5
+"""How alike a pair from a dismissed proposal still counts, as a share of its similarity."""
+
+Verdicts = Mapping[frozenset[DocumentId], float | None]
+"""Pairs of document ids and what people said of them: a similarity to use instead of the
+computed one, or None for "from a dismissed proposal" (`DISMISSED` of the computed one)."""
+
+
+def _judged(
+    documents: Sequence[Document], pairs: dict[tuple[int, int], float], verdicts: Verdicts
+) -> dict[tuple[int, int], float]:
+    """``pairs`` with what people said of them instead of what the text says."""
+    position = {d.id: n for n, d in enumerate(documents)}
+    judged = dict(pairs)
+    for pair, said in verdicts.items():
+        numbers = sorted(position[i] for i in pair if i in position)
+        if len(numbers) != 2:
+            continue  # a pair outside these documents
+        key = (numbers[0], numbers[1])
+        value = said if said is not None else DISMISSED * judged.get(key, 0.0)
+        if value > 0:
+            judged[key] = value
+        else:
+            judged.pop(key, None)
+    return judged
+
+
 def cluster(
     documents: Sequence[Document],
     *,
@@ -246,16 +281,20 @@ def cluster(
     analyzer: Analyzer | None = None,
     weights: Weights | None = None,
     embedder: Embedder | None = None,
+    verdicts: Verdicts | None = None,
 ) -> list[Cluster]:
     """Groups of at least `min_size` alike documents, largest (then latest) first.
 
     Pass the incidents to consider (e.g. `recent(...)`, not yet linked to a problem);
-    `tz` is the time zone of the busiest hour and weekday.
+    `tz` is the time zone of the busiest hour and weekday; `verdicts`, what people said of
+    pairs of them.
     """
     weights = weights or Weights()
     analyzer = analyzer or Analyzer()
     vectors = _Vectors(documents, analyzer, weights)
     pairs = _pairs(documents, vectors, weights, embedder)
+    if verdicts:
+        pairs = _judged(documents, pairs, verdicts)
     found = []
     for grouped in average_link(len(documents), pairs, threshold):
         members = _without_strays(grouped, pairs, threshold, min_size)

@@ -242,7 +242,9 @@ _CONCEPTS: dict[str, str] = {
         backlog ... grow* | backlog ... built | growing backlog | iterator age | iteratorage* |
         age of oldest message | approximateageofoldestmessage | oldest unacked message age |
         num undelivered messages | approximatenumberofmessagesvisible | messages ready |
-        unprocessed messages | unconsumed messages | catching up
+        unprocessed messages | unconsumed messages | catching up | kafka ... lag* |
+        topic* ... lag* | consumer* ... stuck | not consuming | stopped consuming |
+        committ* ... offset* | offset* ... committ*
     """,
     "consumer-rebalance": """
         rebalance storm | rebalancing storm | rebalancing loop | rebalance loop |
