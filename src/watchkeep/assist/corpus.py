@@ -91,11 +91,10 @@ def documents(session: Session, incident_ids: Iterable[int] | None = None) -> li
             )
         ):
             groups[incident_id].append(f"problem:{problem_id}")
+        # Verdicts are few (people give them one by one): read them all.
         for low, high in session.execute(
             select(SimilarityFeedback.incident_id, SimilarityFeedback.other_incident_id).where(
-                SimilarityFeedback.verdict == SAME_CAUSE,
-                SimilarityFeedback.incident_id.in_(wanted)
-                | SimilarityFeedback.other_incident_id.in_(wanted),
+                SimilarityFeedback.verdict == SAME_CAUSE
             )
         ):
             groups[low].append(f"same-cause:{low}-{high}")
