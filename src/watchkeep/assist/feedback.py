@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from watchkeep.assist.models import NOT_SIMILAR, VERDICTS, SimilarityFeedback
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Invalid, NotFound
-from watchkeep.incident.access import visible_clause
+from watchkeep.incident.access import visible_among
 from watchkeep.incident.models import Incident
 from watchkeep.incident.timeline import ensure_changeable
 
@@ -46,15 +46,7 @@ def feedback_for(session: Session, incident_id: int) -> dict[int, str]:
 def marked_not_similar(session: Session, *, incident: Incident, actor: Actor) -> list[Incident]:
     """The incidents marked as not like ``incident`` that ``actor`` may see, by number."""
     ids = [i for i, verdict in feedback_for(session, incident.id).items() if verdict == NOT_SIMILAR]
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(Incident)
-            .where(Incident.id.in_(ids), visible_clause(actor))
-            .order_by(Incident.number)
-        )
-    )
+    return visible_among(session, incident_ids=ids, actor=actor, order_by=Incident.number)
 
 
 def give_feedback(

@@ -1,6 +1,8 @@
 """Who may see an incident: everyone for public ones; participants and admins for private ones."""
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
@@ -61,3 +63,13 @@ def get_visible(session: Session, *, ref: str | int, actor: Actor) -> Incident:
     if incident is None:
         raise NotFound(f"incident INC-{number} does not exist")
     return incident
+
+
+def visible_among(
+    session: Session, *, incident_ids: Collection[int], actor: Actor, order_by: Any = Incident.id
+) -> list[Incident]:
+    """The incidents of ``incident_ids`` that ``actor`` may see, in ``order_by`` order."""
+    if not incident_ids:
+        return []
+    query = select(Incident).where(Incident.id.in_(incident_ids), visible_clause(actor))
+    return list(session.scalars(query.order_by(order_by)))

@@ -10,7 +10,7 @@ from watchkeep.auth.models import User
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, Invalid, NotFound
 from watchkeep.incident import roles
-from watchkeep.incident.access import visible_clause
+from watchkeep.incident.access import visible_among
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import advance
 from watchkeep.incident.timeline import record
@@ -154,12 +154,7 @@ def overdue_visible(
     incidents ``actor`` may see."""
     tasks = overdue(session, now=now, limit=limit)
     ids = {t.incident_id for t in tasks}
-    shown = {
-        i.id: i
-        for i in session.scalars(
-            select(Incident).where(Incident.id.in_(ids), visible_clause(actor))
-        )
-    }
+    shown = {i.id: i for i in visible_among(session, incident_ids=ids, actor=actor)}
     return [(t, shown[t.incident_id]) for t in tasks if t.incident_id in shown]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.errors import Conflict, NotFound
-from watchkeep.incident.access import visible_clause
+from watchkeep.incident.access import visible_among
 from watchkeep.incident.models import Incident
 from watchkeep.problem import links
 from watchkeep.problem.models import Problem, ProblemCandidate, ProblemIncident
@@ -76,15 +76,7 @@ def _get(session: Session, candidate_id: int) -> ProblemCandidate:
 
 
 def _visible_incidents(session: Session, actor: Actor, ids: list[int]) -> list[Incident]:
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(Incident)
-            .where(Incident.id.in_(ids), visible_clause(actor))
-            .order_by(Incident.declared_at)
-        )
-    )
+    return visible_among(session, incident_ids=ids, actor=actor, order_by=Incident.declared_at)
 
 
 def list_candidates(
