@@ -25,6 +25,7 @@ import random
 import statistics
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -437,7 +438,9 @@ def ml_report(records: Sequence[Record], embedder: Embedder) -> dict[str, Any]:
     hybrid: Builder = lambda docs: SimilarityIndex.build(docs, embedder=memo)  # noqa: E731
     alone = Weights(semantic=1.0)
     semantic: Builder = lambda docs: SimilarityIndex.build(docs, embedder=memo, weights=alone)  # noqa: E731
+    with_model = two_fold(records, choose=lambda _, settings: replace(settings, embedder=memo))
     return {
+        "hybrid_held_out": with_model["held_out"],
         "hybrid": evaluate(records, hybrid),
         "hybrid_paraphrases": paraphrases(records, hybrid),
         "semantic_only": evaluate(records, semantic),

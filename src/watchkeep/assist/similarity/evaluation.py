@@ -32,7 +32,7 @@ from typing import Any
 from watchkeep.assist.similarity.analysis import Analyzer
 from watchkeep.assist.similarity.lexical import Bm25Settings
 from watchkeep.assist.similarity.lexicon import CONCEPTS
-from watchkeep.assist.similarity.model import Document, Query
+from watchkeep.assist.similarity.model import Document, Embedder, Query
 from watchkeep.assist.similarity.rank import SimilarityIndex
 from watchkeep.assist.similarity.signals import Weights
 
@@ -183,11 +183,16 @@ class Settings:
     lexicon: Lexicon | None = None
     names: tuple[str, ...] = ()
     """The catalog's names, left out of the text (see `Analyzer`)."""
+    embedder: Embedder | None = None
 
     def builder(self) -> Builder:
         analyzer = Analyzer(self.lexicon, names=self.names)
         return lambda documents: SimilarityIndex.build(
-            documents, weights=self.weights, bm25=self.bm25, analyzer=analyzer
+            documents,
+            weights=self.weights,
+            bm25=self.bm25,
+            analyzer=analyzer,
+            embedder=self.embedder,
         )
 
     def describe(self) -> dict[str, Any]:
