@@ -136,6 +136,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/incidents/{ref}/follow-ups"): {"title": "do"},
     ("patch", "/api/v1/incidents/{ref}/follow-ups/{follow_up_id}"): {"title": "changed"},
     ("get", "/api/v1/incidents/{ref}/similar"): None,
+    ("put", "/api/v1/incidents/{ref}/similar/{other_ref}/feedback"): {"verdict": "same_cause"},
+    ("delete", "/api/v1/incidents/{ref}/similar/{other_ref}/feedback"): None,
     ("get", "/api/v1/incidents/{ref}/known-errors"): None,
     ("get", "/api/v1/incidents/{ref}/changes"): None,
     ("post", "/api/v1/incidents/{ref}/known-errors/{known_error_id}/dismiss"): None,
@@ -171,7 +173,7 @@ def test_a_private_incident_is_not_found_on_every_route_for_an_outsider(
     )
     follow_up = make_follow_up(session, alice, secret, title="Rotate")
     session.commit()
-    ids = {"entry_id": str(entry.id), "follow_up_id": str(follow_up.id)}
+    ids = {"entry_id": str(entry.id), "follow_up_id": str(follow_up.id), "other_ref": "INC-1"}
     for (method, path), body in VALID_BODIES.items():
         if body is not None and "user_id" in body:
             body = {"user_id": bob.user.id}

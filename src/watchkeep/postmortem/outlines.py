@@ -50,6 +50,15 @@ def get_template(session: Session, *, ref: int | str) -> PostmortemTemplate:
     return found
 
 
+def named_template(session: Session, name: int | str) -> PostmortemTemplate:
+    """The template a request body names: a name that matches none is the body's mistake
+    (422), not a missing page."""
+    try:
+        return get_template(session, ref=name)
+    except NotFound as missing:
+        raise Invalid(str(missing), field="template") from None
+
+
 def _sections(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     sections: list[dict[str, str]] = []
     for index, item in enumerate(raw):
@@ -121,7 +130,7 @@ def save_flow(
         specs = flow.parse_tasks(tasks)
     except ValueError as exc:
         raise Invalid(str(exc), field="tasks") from None
-    template_id = get_template(session, ref=template).id if template is not None else None
+    template_id = named_template(session, template).id if template is not None else None
     values: dict[str, Any] = {
         "name": name.strip(),
         "position": position,

@@ -274,6 +274,11 @@ _CONCEPTS: dict[str, str] = {
         cache* | caching | redis | memcache* | varnish | hit ratio | hit rate | cache miss* |
         cache hit* | ttl | elasticache | valkey
     """,
+    "cache-eviction": """
+        evicted keys | evicted_keys | evictedkeys | evicting keys | key eviction* |
+        cache ... evict* | evict* ... cache | maxmemory | maxmemory policy | allkeys lru |
+        volatile lru | cache memory ... full | cache hit ratio ... drop*
+    """,
     "cache-stampede": """
         stampede | cache stampede | thundering herd | dogpile | dog pile | cold cache |
         cache ... cold | cache warm* | warm* ... cache | cache ... flush* | flushall | flushdb |
