@@ -20,7 +20,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -50,6 +50,49 @@ class Bm25Settings:
     """Saturation of a term's frequency in the query (see `SimilarityIndex.query_terms`)."""
 
 
+def idf(frequency: int, size: int) -> float:
+    """Inverse document frequency of a term found in ``frequency`` of ``size`` documents;
+    0 for a term no document has."""
+    if frequency <= 0:
+        return 0.0
+    count = max(size, 1)
+    return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+
+
+def evidence(query: Mapping[str, float], idf_of: Callable[[str], float]) -> dict[str, float]:
+    """Each known query term's share of the query's evidence (weight x idf, summing to 1),
+    in the query's order."""
+    raw = {term: weight * idf_of(term) for term, weight in query.items()}
+    total = sum(raw.values())
+    if total <= 0:
+        return {}
+    return {term: value / total for term, value in raw.items() if value > 0}
+
+
+def average_lengths(totals: Mapping[str, int], size: int) -> dict[str, float]:
+    """The average length of each field over ``size`` documents (at least 1)."""
+    return {name: max(total / size, 1.0) for name, total in totals.items()} if size else {}
+
+
+def saturations(
+    fields: FieldTerms, averages: Mapping[str, float], settings: Bm25Settings
+) -> dict[str, float]:
+    """sat(t, d) of every term of a document, given the collection's average field lengths
+    (a field the collection has no average for counts as average)."""
+    weights = settings.field_weights
+    k1, b = settings.k1, settings.b
+    weighted: defaultdict[str, float] = defaultdict(float)
+    for name, terms in fields.items():
+        weight = weights.get(name, 0.0)
+        if not terms or weight <= 0:
+            continue
+        average = averages.get(name) or float(max(len(terms), 1))
+        norm = weight / (1 - b + b * len(terms) / average)
+        for term, count in Counter(terms).items():
+            weighted[term] += count * norm
+    return {term: tf / (tf + k1) for term, tf in weighted.items()}
+
+
 class LexicalIndex:
     """An inverted index of documents numbered 0, 1, 2, … in the order they were added."""
 
@@ -74,34 +117,25 @@ class LexicalIndex:
             for name, terms in fields.items():
                 totals[name] += len(terms)
         if documents:
-            self._average_lengths = {
-                name: max(total / len(documents), 1.0) for name, total in totals.items()
-            }
+            self._average_lengths = average_lengths(totals, len(documents))
         return [self.add(fields) for fields in documents]
 
     def add(self, fields: FieldTerms) -> int:
         """Index one document and return its number."""
         number = self._size
         self._size += 1
-        weights = self.settings.field_weights
-        k1, b = self.settings.k1, self.settings.b
-        weighted: defaultdict[str, float] = defaultdict(float)
         for name, terms in fields.items():
-            weight = weights.get(name, 0.0)
-            if not terms or weight <= 0:
-                continue
-            average = self._average_lengths.setdefault(name, float(max(len(terms), 1)))
-            norm = weight / (1 - b + b * len(terms) / average)
-            for term, count in Counter(terms).items():
-                weighted[term] += count * norm
-        for term, tf in weighted.items():
+            if terms:
+                self._average_lengths.setdefault(name, float(max(len(terms), 1)))
+        saturated = saturations(fields, self._average_lengths, self.settings)
+        for term, saturation in saturated.items():
             postings = self._postings.get(term)
             if postings is None:
                 postings = self._postings[term] = (array("l"), array("d"))
             postings[0].append(number)
-            postings[1].append(tf / (tf + k1))
-        self._frequency.update(weighted.keys())
-        self._terms_of[number] = tuple(weighted)
+            postings[1].append(saturation)
+        self._frequency.update(saturated.keys())
+        self._terms_of[number] = tuple(saturated)
         return number
 
     def remove(self, number: int) -> None:
@@ -113,19 +147,11 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; 0 for a term no document has."""
-        frequency = self._frequency.get(term, 0)
-        if frequency <= 0:
-            return 0.0
-        count = max(len(self), 1)
-        return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+        return idf(self._frequency.get(term, 0), len(self))
 
     def _evidence(self, query: Mapping[str, float]) -> dict[str, float]:
         """Each known query term's share of the query's evidence (summing to 1)."""
-        raw = {term: weight * self.idf(term) for term, weight in query.items()}
-        total = sum(raw.values())
-        if total <= 0:
-            return {}
-        return {term: value / total for term, value in raw.items() if value > 0}
+        return evidence(query, self.idf)
 
     def search(
         self, query: Mapping[str, float], limit: int, skip: Collection[int] = ()

@@ -1,6 +1,6 @@
 """The values the similarity core works on: past incidents, a live query, and matches."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -124,4 +124,14 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order."""
+        ...
+
+
+class Searcher(Protocol):
+    """Finds the indexed documents most like a query: an index in memory, or stored."""
+
+    def search(
+        self, query: Query, k: int = 5, exclude_ids: Iterable[DocumentId] = ()
+    ) -> list[Match]:
+        """The ``k`` indexed documents most like ``query``, best first."""
         ...
