@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import Person, committed_person
 from tests.hypothesis_profiles import load_chosen_profile
 from watchkeep.app.factory import create_app
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.auth import secrets
 from watchkeep.bootstrap import ensure_defaults
 from watchkeep.core.clock import utcnow
@@ -181,18 +181,18 @@ def session(database: Database) -> Iterator[Session]:
 
 
 @pytest.fixture
-def similarity(database: Database) -> IndexKeeper:
-    """The similarity index of the test's database, never started: a background thread must
-    not share the test's one connection. Tests bring it up to date with ``refresh``."""
-    return IndexKeeper(database)
+def similarity(database: Database) -> SimilarityStore:
+    """The stored similarity index of the test's database. Nothing indexes it on its own:
+    tests bring it up to date with ``refresh``, as the worker's periodic job would."""
+    return SimilarityStore(database)
 
 
 @pytest.fixture
-def client(database: Database, similarity: IndexKeeper) -> Iterator[TestClient]:
+def client(database: Database, similarity: SimilarityStore) -> Iterator[TestClient]:
     """An HTTP client for the app, on the test's rolled-back database.
 
     Before each request the similarity index is brought up to date, in the test's thread, as
-    the background refresher of a running server would have done by then.
+    the worker of a running server would have done by then.
     """
     app = create_app(Settings(database_url=database.url), db=database, similarity=similarity)
     with TestClient(app) as test_client:
@@ -201,9 +201,9 @@ def client(database: Database, similarity: IndexKeeper) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def unindexed_client(database: Database, similarity: IndexKeeper) -> Iterator[TestClient]:
+def unindexed_client(database: Database, similarity: SimilarityStore) -> Iterator[TestClient]:
     """Like ``client``, but the similarity index is refreshed only when the test says so
-    (``similarity.refresh()``): the app as it answers before its first build."""
+    (``similarity.refresh()``): the app as it answers before the worker indexed anything."""
     app = create_app(Settings(database_url=database.url), db=database, similarity=similarity)
     with TestClient(app) as test_client:
         yield test_client

@@ -12,7 +12,7 @@ from tests.factories import Person
 from tests.factories.history import history
 
 from watchkeep.app.factory import create_app
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 
@@ -114,7 +114,7 @@ def test_a_body_of_the_wrong_shape_names_its_records(client: TestClient, admin: 
 
 
 @pytest.fixture
-def small_bodies(database: Database, similarity: IndexKeeper) -> Iterator[TestClient]:
+def small_bodies(database: Database, similarity: SimilarityStore) -> Iterator[TestClient]:
     """The app with a 2 KB body limit, and a 200 KB one for imports."""
     settings = Settings(database_url=database.url, max_body_bytes=2_000, import_max_bytes=200_000)
     with TestClient(create_app(settings, db=database, similarity=similarity)) as test_client:

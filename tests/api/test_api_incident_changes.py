@@ -14,7 +14,7 @@ from tests.factories.github import DEPLOYMENT_STATUS, changed, deliver
 from watchkeep.alert.models import AlertSource
 from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
@@ -28,7 +28,7 @@ def source(session: Session) -> AlertSource:
     return made
 
 
-def run_jobs(database: Database, similarity: IndexKeeper) -> None:
+def run_jobs(database: Database, similarity: SimilarityStore) -> None:
     """What the worker does after the requests: every job due, a minute on."""
     later = utcnow() + timedelta(minutes=1)
     Worker(
@@ -48,7 +48,7 @@ def test_a_deploy_reaches_the_incidents_of_its_service_and_hides_with_a_private_
     client: TestClient,
     session: Session,
     database: Database,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
     source: AlertSource,
     alice: Person,
     bob: Person,
@@ -83,7 +83,7 @@ def test_a_pagerduty_change_event_attaches_the_same_way(
     client: TestClient,
     session: Session,
     database: Database,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
     alice: Person,
 ) -> None:
     service = make_service(session, "payments")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_past_incident, make_service
 
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.incident.models import Incident
 
 LAG = (
@@ -150,11 +150,11 @@ def test_an_edited_incident_is_found_under_its_new_title(
     assert found[:1] == [lag[2].reference]
 
 
-def test_before_the_first_build_the_answers_are_empty(
-    unindexed_client: TestClient, similarity: IndexKeeper, lag: list[Incident], alice: Person
+def test_before_the_indexer_runs_the_answers_are_empty(
+    unindexed_client: TestClient, similarity: SimilarityStore, lag: list[Incident], alice: Person
 ) -> None:
-    """A request never builds the index nor waits for it: until the first build it answers
-    as for a history with nothing alike, and with the index once built."""
+    """A request never indexes nor waits for the indexer: until the worker has indexed the
+    incidents it answers as for a history with nothing alike, and with them once indexed."""
     client = unindexed_client
     url = f"/api/v1/incidents/{lag[0].reference}/similar"
     ask = {"q": "kafka consumer group stuck"}

@@ -20,7 +20,7 @@ from tests.factories import Person, make_person, make_service
 from typer.testing import CliRunner
 
 from watchkeep.app.factory import create_app
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.bootstrap import prepare
 from watchkeep.cli.main import app
 from watchkeep.core.db import Database
@@ -70,7 +70,7 @@ def crew(db_url: str) -> Crew:
 @dataclass
 class Served:
     url: str
-    similarity: IndexKeeper
+    similarity: SimilarityStore
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def served(db_url: str) -> Iterator[Served]:
     """uvicorn serving the app on the same database, on a free port, in a background thread,
     with a similarity index that the tests refresh."""
     db = Database(db_url)
-    similarity = IndexKeeper(db)
+    similarity = SimilarityStore(db)
     web_app = create_app(Settings(database_url=db_url), db=db, similarity=similarity)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -36,13 +36,10 @@ def serve(
 ) -> Iterator[str]:
     """Serve ``db`` until the block ends; yields the server's base URL.
 
-    One similarity index for the app and the worker, as in ``watchkeep run``. ``clock`` is the
-    worker's (a test moves it on to make timers due).
+    The worker keeps the stored similarity index that the app reads, as in ``watchkeep run``.
+    ``clock`` is the worker's (a test moves it on to make timers due).
     """
     similarity = similarity_index(db, settings)
-    similarity.start()
-    if not similarity.wait_ready(START_SECONDS):
-        pytest.fail("the similarity index was not built")
     stop = threading.Event()
     worker = Worker(
         db,
@@ -74,7 +71,6 @@ def serve(
         thread.join(timeout=10)
         stop.set()
         worker_thread.join(timeout=10)
-        similarity.stop()
 
 
 def settle(db: Database, timeout: float = START_SECONDS) -> None:

@@ -24,7 +24,7 @@ from schemathesis.engine.events import (
 from schemathesis.engine.recorder import Interaction
 
 from watchkeep.app.factory import create_app
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
 from watchkeep.core.clock import utcnow
@@ -100,7 +100,7 @@ def test_generated_requests_meet_no_server_error_and_no_undocumented_answer(
     app = create_app(
         Settings(database_url=database.url, demo_data=False),
         db=database,
-        similarity=IndexKeeper(database),
+        similarity=SimilarityStore(database),
     )
     schema = schemathesis.openapi.from_asgi(
         "/openapi.json", app, config=config(admin_token(database))

@@ -7,21 +7,21 @@ from tests.factories import (
     raise_problem,
 )
 
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.core.clock import utcnow
 from watchkeep.incident.timeline import list_entries
 from watchkeep.problem.matching import matches_for_incident
 
 
-def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
+def match_now(session: Session, index: SimilarityStore, incident_id: int) -> list[str]:
     """What the matching job does: bring the index up to date, then match."""
     index.refresh()
     return match_known_errors(session, index=index, incident_id=incident_id, now=utcnow())
 
 
 def test_a_new_incident_matching_a_known_error_shows_its_workaround(
-    session: Session, similarity: IndexKeeper
+    session: Session, similarity: SimilarityStore
 ) -> None:
     alice = make_person(session)
     orders = make_service(session, "orders")
@@ -61,7 +61,7 @@ def test_a_new_incident_matching_a_known_error_shows_its_workaround(
 
 
 def test_an_incident_carrying_an_alert_name_matches_the_known_error_of_that_alert(
-    session: Session, similarity: IndexKeeper
+    session: Session, similarity: SimilarityStore
 ) -> None:
     """The alert's name is a strong signal: without the label, the vague title matches
     nothing; with it, the known error recorded for that alert matches."""

@@ -7,7 +7,7 @@ from tests.factories import PASSWORD, Person
 from tests.web.helpers import HTML, log_in
 
 from watchkeep.app.factory import create_app
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.http.deps import SESSION_COOKIE
@@ -54,7 +54,7 @@ def test_pages_carry_no_inline_script(client: TestClient, alice: Person) -> None
     ("base_url", "secure"), [("https://wk.example", True), ("http://x", False)]
 )
 def test_cookies_are_secure_when_the_public_url_is_https(
-    database: Database, similarity: IndexKeeper, alice: Person, base_url: str, secure: bool
+    database: Database, similarity: SimilarityStore, alice: Person, base_url: str, secure: bool
 ) -> None:
     settings = Settings(database_url=database.url, base_url=base_url)
     with TestClient(create_app(settings, db=database, similarity=similarity)) as client:

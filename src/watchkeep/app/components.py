@@ -6,18 +6,18 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from watchkeep.assist.embedders import load as load_embedder
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.notify.channels import build_channels
 
 
-def similarity_index(db: Database, settings: Settings) -> IndexKeeper:
-    """The similarity index of ``db`` by the settings' method; its owner starts it."""
-    return IndexKeeper(db, embedder=load_embedder(settings.similarity_model))
+def similarity_index(db: Database, settings: Settings) -> SimilarityStore:
+    """The stored similarity index of ``db`` with the settings' method (nothing to start)."""
+    return SimilarityStore(db, embedder=load_embedder(settings.similarity_model))
 
 
-def worker_state(*, similarity: IndexKeeper, settings: Settings) -> SimpleNamespace:
+def worker_state(*, similarity: SimilarityStore, settings: Settings) -> SimpleNamespace:
     """What a worker hands its job handlers as ``ctx.state``: the similarity index, the
     notification channels the settings configure, the public URL for links, how long
     before a shift its notice goes, and how long before an incident began its services'

@@ -1,7 +1,7 @@
 """The ASGI application: API, web UI, health and metrics."""
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from watchkeep import __version__
 from watchkeep.app import api, docs, health, web
 from watchkeep.app.components import similarity_index
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.auth.authn import TokensAndSessions
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings, get_settings
@@ -28,34 +28,18 @@ INGEST_LANE = 256
 """Senders' requests at once per process: each waits for a group commit holding no thread."""
 
 
-def _keeping(similarity: IndexKeeper) -> Lifespan:
-    """A lifespan that builds and refreshes the similarity index while the app runs."""
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        similarity.start()
-        try:
-            yield
-        finally:
-            similarity.stop()
-
-    return lifespan
-
-
 def create_app(
     settings: Settings | None = None,
     db: Database | None = None,
-    similarity: IndexKeeper | None = None,
+    similarity: SimilarityStore | None = None,
 ) -> FastAPI:
     """The application on ``db`` (default: the settings' database).
 
-    Without ``similarity`` the app keeps a similarity index of its own, refreshed in the
-    background from startup to shutdown; one passed in is its owner's to start and stop
-    (``watchkeep run`` shares one with its worker; tests refresh theirs themselves).
+    ``similarity`` is the stored similarity index the app reads (default: the settings'
+    method on ``db``); a worker keeps it up to date, the app only reads it.
     """
     settings = settings or get_settings()
     db = db or Database(settings.database_url, timeouts=settings.db_timeouts)
-    owned = similarity is None
     if similarity is None:
         similarity = similarity_index(db, settings)
     app = FastAPIWithErrors(
@@ -65,7 +49,6 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,  # served by app/docs.py from the package, no CDN
         redoc_url=None,
-        lifespan=_keeping(similarity) if owned else None,
         dependencies=[Depends(check_request_text)],
     )
     app.state.settings = settings

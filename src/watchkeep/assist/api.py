@@ -1,8 +1,5 @@
 """JSON routes for similar-incident search, responders' verdicts on its answers, and drafting
 a post-mortem from the record.
-
-Until the index has first been built (seconds after a start) the answer is an empty list,
-as for a history with nothing alike: a client asks again later.
 """
 
 from fastapi import APIRouter, Query, status
@@ -11,7 +8,6 @@ from watchkeep.assist import service as assist
 from watchkeep.assist.deps import SimilarityDep
 from watchkeep.assist.drafting import service as drafting
 from watchkeep.assist.feedback import give_feedback, withdraw_feedback
-from watchkeep.assist.index import IndexNotReady
 from watchkeep.assist.schemas import (
     DraftIn,
     DraftRead,
@@ -49,12 +45,9 @@ def similar_to(
     caller may see, with the reasons: those a responder marked as the same cause first, those
     marked not similar never."""
     incident = get_visible(session, ref=ref, actor=actor)
-    try:
-        found = assist.similar_incidents(
-            session, index=index, incident=incident, actor=actor, k=k, state=state
-        )
-    except IndexNotReady:
-        return []
+    found = assist.similar_incidents(
+        session, index=index, incident=incident, actor=actor, k=k, state=state
+    )
     return similar_read(found)
 
 
@@ -68,10 +61,7 @@ def search(
     state: State = STATE,
 ) -> list[SimilarRead]:
     """Past incidents (or, with ``state=live``, live ones) most like a free-text description."""
-    try:
-        found = assist.search_similar(session, index=index, text=q, actor=actor, k=k, state=state)
-    except IndexNotReady:
-        return []
+    found = assist.search_similar(session, index=index, text=q, actor=actor, k=k, state=state)
     return similar_read(found)
 
 

@@ -1,16 +1,25 @@
-"""The similarity index as a request dependency: the one the composition layer holds."""
+"""The similarity index as a request dependency: the stored index, read in the request's
+own session, with the similarity method the composition layer chose."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
-from watchkeep.assist.index import IndexKeeper
-
-
-def get_similarity(request: Request) -> IndexKeeper:
-    """The application's similarity index (``app.state.similarity``)."""
-    keeper: IndexKeeper = request.app.state.similarity
-    return keeper
+from watchkeep.assist.keeper import SimilarityStore
+from watchkeep.assist.store import StoredIndex
+from watchkeep.http.deps import DbSession
 
 
-SimilarityDep = Annotated[IndexKeeper, Depends(get_similarity)]
+def similarity_in(request: Request, session: Session) -> StoredIndex:
+    """The application's similarity index (``app.state.similarity``) as ``session`` sees it."""
+    store: SimilarityStore = request.app.state.similarity
+    return store.reader(session)
+
+
+def get_similarity(request: Request, session: DbSession) -> StoredIndex:
+    """The similarity index in the request's session."""
+    return similarity_in(request, session)
+
+
+SimilarityDep = Annotated[StoredIndex, Depends(get_similarity)]

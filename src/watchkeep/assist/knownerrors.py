@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import KNOWN_ERROR_PREFIX, query_of
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.similarity.model import Searcher
 from watchkeep.incident import lifecycle
 from watchkeep.incident.lifecycle import Category, Status
 from watchkeep.incident.models import Incident
@@ -18,13 +18,12 @@ DEPTH = 200
 
 
 def match_known_errors(
-    session: Session, *, index: IndexKeeper, incident_id: int, now: datetime
+    session: Session, *, index: Searcher, incident_id: int, now: datetime
 ) -> list[str]:
     """Record the known errors a triage or live incident matches; returns their references.
 
     Searches ``index`` as it is: the caller brings it up to date first (the job does, so
-    that a known error recorded a moment ago counts). Before the first build of the index
-    this raises ``IndexNotReady``, and the job is retried later.
+    that a known error recorded a moment ago counts).
     """
     incident = session.get(Incident, incident_id)
     if incident is None:

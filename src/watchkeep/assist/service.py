@@ -7,8 +7,9 @@ than leaving the answer empty; only a match with nothing in common is dropped. R
 verdicts on a pair (:mod:`watchkeep.assist.feedback`) hide it or put it first.
 
 Private incidents are filtered out of every answer for people who may not see them, before
-anything about them is returned. The index is the caller's (:class:`IndexKeeper`, held by
-the composition layer); these functions only read it, as it is now.
+anything about them is returned. The index is the caller's: the stored index read in the
+caller's session (``SimilarityStore.reader``), or any other `Searcher`; these functions only
+read it, as it is now.
 """
 
 from dataclasses import dataclass
@@ -19,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import query_of
 from watchkeep.assist.feedback import feedback_for
-from watchkeep.assist.index import IndexKeeper
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
-from watchkeep.assist.similarity.model import Match, Query
+from watchkeep.assist.similarity.model import Match, Query, Searcher
 from watchkeep.core.actor import Actor
 from watchkeep.core.errors import Invalid
 from watchkeep.incident.access import visible_clause
@@ -80,7 +80,7 @@ def _live_ids(session: Session) -> tuple[int, ...]:
 
 def _answer(
     session: Session,
-    index: IndexKeeper,
+    index: Searcher,
     actor: Actor,
     query: Query,
     k: int,
@@ -133,17 +133,14 @@ def _answer(
 def similar_incidents(
     session: Session,
     *,
-    index: IndexKeeper,
+    index: Searcher,
     incident: Incident,
     actor: Actor,
     k: int = 5,
     state: State = State.PAST,
 ) -> list[SimilarIncident]:
     """The past (or other live) incidents most like ``incident`` that ``actor`` may see, best
-    first: those a responder marked as the same cause first, those marked not similar never.
-
-    Raises ``IndexNotReady`` until ``index`` has been built for the first time.
-    """
+    first: those a responder marked as the same cause first, those marked not similar never."""
     verdicts = feedback_for(session, incident.id)
     return _answer(session, index, actor, query_of(incident), k, state, (incident.id,), verdicts)
 
@@ -151,16 +148,13 @@ def similar_incidents(
 def search_similar(
     session: Session,
     *,
-    index: IndexKeeper,
+    index: Searcher,
     text: str,
     actor: Actor,
     k: int = 10,
     state: State = State.PAST,
 ) -> list[SimilarIncident]:
-    """Past (or live) incidents most like a free-text description (of at least 3 characters).
-
-    Raises ``IndexNotReady`` until ``index`` has been built for the first time.
-    """
+    """Past (or live) incidents most like a free-text description (of at least 3 characters)."""
     if len(text.strip()) < MIN_TEXT:
         raise Invalid(f"describe what you see in at least {MIN_TEXT} characters", field="q")
     return _answer(session, index, actor, Query(text=text), k, state)

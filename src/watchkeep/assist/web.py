@@ -1,8 +1,5 @@
 """The assist domain on the incident page: the most similar past incidents, other live
 incidents that look alike (possible duplicates), and responders' verdicts on them.
-
-Until the similarity index has first been built the panel says so and fetches itself again
-every two seconds, instead of showing "nothing similar".
 """
 
 from typing import Any
@@ -10,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.assist.deps import get_similarity
+from watchkeep.assist.deps import similarity_in
 from watchkeep.assist.drafting import service as drafting
 from watchkeep.assist.feedback import give_feedback, marked_not_similar, withdraw_feedback
-from watchkeep.assist.index import IndexNotReady
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
 from watchkeep.assist.service import State, similar_incidents
 from watchkeep.core.clock import utcnow
@@ -36,18 +32,13 @@ VERDICT_NOTICES = {
 
 def _similar(panel: PanelInput) -> dict[str, Any]:
     actor, incident, session = panel.shared["actor"], panel.subject, panel.session
-    index = get_similarity(panel.request)
+    index = similarity_in(panel.request, session)
     dismissed = marked_not_similar(session, incident=incident, actor=actor)
-    try:
-        past = similar_incidents(
-            session, index=index, incident=incident, actor=actor, k=SIMILAR_LIMIT
-        )
-        live = similar_incidents(
-            session, index=index, incident=incident, actor=actor, k=LIVE_LIMIT, state=State.LIVE
-        )
-    except IndexNotReady:
-        return {"similar": [], "live": [], "dismissed": dismissed, "indexing": True}
-    return {"similar": past, "live": live, "dismissed": dismissed, "indexing": False}
+    past = similar_incidents(session, index=index, incident=incident, actor=actor, k=SIMILAR_LIMIT)
+    live = similar_incidents(
+        session, index=index, incident=incident, actor=actor, k=LIVE_LIMIT, state=State.LIVE
+    )
+    return {"similar": past, "live": live, "dismissed": dismissed}
 
 
 SIMILAR = Panel(
@@ -109,7 +100,7 @@ def draft_postmortem(
         session,
         incident=incident,
         actor=actor,
-        index=get_similarity(request),
+        index=similarity_in(request, session),
         phraser=drafting.phraser_of(
             settings.llm_base_url, settings.llm_model, key, settings.llm_timeout_seconds
         ),

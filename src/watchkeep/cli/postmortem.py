@@ -35,8 +35,8 @@ def _where(url: str | None, token: str | None, as_user: str | None) -> str | Non
 def _draft_local(ref: str, sections: list[str] | None, as_user: str | None) -> Any:
     db = open_database()
     config = settings()
-    index = similarity_index(db, config)
-    index.refresh()  # before the command's transaction, which on SQLite holds the write lock
+    store = similarity_index(db, config)
+    store.refresh()  # before the command's transaction, which on SQLite holds the write lock
     key = config.llm_api_key.get_secret_value() if config.llm_api_key else None
     phraser = drafting.phraser_of(
         config.llm_base_url, config.llm_model, key, config.llm_timeout_seconds
@@ -45,7 +45,12 @@ def _draft_local(ref: str, sections: list[str] | None, as_user: str | None) -> A
         actor = local_actor(session, as_user)
         incident = get_visible(session, ref=ref, actor=actor)
         drafted = drafting.draft(
-            session, incident=incident, actor=actor, index=index, phraser=phraser, sections=sections
+            session,
+            incident=incident,
+            actor=actor,
+            index=store.reader(session),
+            phraser=phraser,
+            sections=sections,
         )
         return draft_read(session, incident, drafted).model_dump(mode="json")
 

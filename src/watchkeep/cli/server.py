@@ -59,7 +59,7 @@ def run(
     prepare(db)
     if cfg.demo_data:
         print_login(demo.seed(db))
-    # One similarity index for the app and the worker: one process, one database.
+    # The worker keeps the stored similarity index that the app reads.
     similarity = similarity_index(db, cfg)
     stop = threading.Event()
     worker = Worker(
@@ -72,7 +72,6 @@ def run(
         state=worker_state(similarity=similarity, settings=cfg),
     )
     thread = threading.Thread(target=worker.run, args=(stop,), name="worker", daemon=True)
-    similarity.start()
     thread.start()
     try:
         uvicorn.run(
@@ -84,5 +83,4 @@ def run(
     finally:
         stop.set()
         thread.join(timeout=10)
-        similarity.stop()
         db.dispose()

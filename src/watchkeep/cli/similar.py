@@ -17,11 +17,12 @@ from watchkeep.incident.access import get_visible
 
 def _local(ref: str | None, text: str | None, k: int, as_email: str | None) -> list[Any]:
     db = open_database()
-    # The command's own index, built for it in one go, by the same method as the server's.
-    index = similarity_index(db, settings())
-    index.refresh()  # before the command's transaction, which on SQLite holds the write lock
+    # The stored index, brought up to date first, by the same method as the server's.
+    store = similarity_index(db, settings())
+    store.refresh()  # before the command's transaction, which on SQLite holds the write lock
     with local_session(db) as session:
         actor = local_actor(session, as_email)
+        index = store.reader(session)
         if ref:
             incident = get_visible(session, ref=ref, actor=actor)
             found = assist.similar_incidents(

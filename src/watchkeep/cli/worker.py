@@ -64,9 +64,7 @@ def worker(
         f"worker [bold]{runner.name}[/bold] running {runner.concurrency} job(s) at once; "
         "Ctrl-C to stop"
     )
-    similarity.start()
     try:
         runner.run(stop)
     finally:
-        similarity.stop()
         db.dispose()

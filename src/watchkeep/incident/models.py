@@ -56,6 +56,8 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incident_status_declared", "status", "declared_at"),
         Index("ix_incident_severity_declared", "severity_id", "declared_at"),
+        # The similarity indexer follows changes by it.
+        Index("ix_incident_updated_at", "updated_at"),
         # Few incidents are merged: a partial index stays selective where statistics would
         # count every NULL as one value and make the planner scan the table.
         Index(

@@ -14,7 +14,7 @@ from watchkeep.alert.models import AlertSource, ChangeEvent, IncidentChange
 from watchkeep.alert.normalize import Change, Link
 from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.catalog.models import Service
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
@@ -193,7 +193,7 @@ def test_a_declined_incident_takes_no_changes(
     assert found == []
 
 
-def run_jobs(database: Database, similarity: IndexKeeper) -> int:
+def run_jobs(database: Database, similarity: SimilarityStore) -> int:
     later = utcnow() + timedelta(minutes=1)
     return Worker(
         database,
@@ -207,7 +207,7 @@ def run_jobs(database: Database, similarity: IndexKeeper) -> int:
 def test_the_worker_attaches_both_ways_with_the_setting_s_look_back(
     session: Session,
     database: Database,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
     alice: Person,
     api: Service,
     source: AlertSource,
@@ -229,7 +229,7 @@ def test_the_worker_attaches_both_ways_with_the_setting_s_look_back(
 def test_giving_an_incident_the_service_attaches_its_changes(
     session: Session,
     database: Database,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
     alice: Person,
     api: Service,
     source: AlertSource,

@@ -18,7 +18,7 @@ from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
 from watchkeep.assist.candidates import propose_problem_candidates, verdicts
 from watchkeep.assist.feedback import give_feedback
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
 from watchkeep.assist.tasks import PROPOSE_PROBLEMS
@@ -53,7 +53,7 @@ NOISE = (
 MONDAY_2AM = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # a Monday
 
 
-def match_now(session: Session, index: IndexKeeper, incident_id: int) -> list[str]:
+def match_now(session: Session, index: SimilarityStore, incident_id: int) -> list[str]:
     """What the matching job does: bring the index up to date, then match."""
     index.refresh()
     return match_known_errors(session, index=index, incident_id=incident_id, now=utcnow())
@@ -137,7 +137,7 @@ def test_only_triage_and_live_incidents_are_matched(
     alice: Person,
     orders: Service,
     consumer_stuck: KnownError,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
 ) -> None:
     declare_noise(session, alice)
     text = {"title": "Orders consumer lag growing", "summary": "the consumer group is stuck"}
@@ -160,7 +160,7 @@ def test_only_triage_and_live_incidents_are_matched(
 
 
 def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
-    session: Session, alice: Person, orders: Service, similarity: IndexKeeper
+    session: Session, alice: Person, orders: Service, similarity: SimilarityStore
 ) -> None:
     declare_noise(session, alice)
     text = {"title": "Replica lag on db-2", "summary": "WAL archiving stalled, replicas behind"}
@@ -183,7 +183,7 @@ def test_a_known_error_added_later_is_matched_and_a_retired_one_no_more(
 
 
 def test_an_unrelated_incident_matches_nothing(
-    session: Session, alice: Person, consumer_stuck: KnownError, similarity: IndexKeeper
+    session: Session, alice: Person, consumer_stuck: KnownError, similarity: SimilarityStore
 ) -> None:
     declare_noise(session, alice)
     unrelated = make_incident(session, alice, title="Login page slow for APAC users")
@@ -389,7 +389,7 @@ def test_a_worker_matches_declared_incidents_and_proposes_problems(
     alice: Person,
     orders: Service,
     consumer_stuck: KnownError,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
 ) -> None:
     declare_noise(session, alice)
     lag = declare_lag(session, alice, orders)

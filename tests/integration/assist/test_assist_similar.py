@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident, make_past_incident, make_service, raise_problem
 
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.service import SimilarIncident, State, search_similar, similar_incidents
 from watchkeep.core.clock import utcnow
 from watchkeep.incident import service as incidents
@@ -35,7 +35,7 @@ class History:
 
 
 @pytest.fixture
-def history(session: Session, alice: Person, similarity: IndexKeeper) -> History:
+def history(session: Session, alice: Person, similarity: SimilarityStore) -> History:
     orders, web = make_service(session, "orders"), make_service(session, "web")
     texts = (
         ("Kafka consumer lag on orders topic", "consumer group stuck, backlog growing"),
@@ -59,13 +59,13 @@ Ask = Callable[..., list[SimilarIncident]]
 
 
 @pytest.fixture
-def similar(session: Session, similarity: IndexKeeper) -> Ask:
+def similar(session: Session, similarity: SimilarityStore) -> Ask:
     """``similar_incidents`` on the test's index, as it was last refreshed."""
     return partial(similar_incidents, session, index=similarity)
 
 
 @pytest.fixture
-def search(session: Session, similarity: IndexKeeper) -> Ask:
+def search(session: Session, similarity: SimilarityStore) -> Ask:
     """``search_similar`` on the test's index, as it was last refreshed."""
     return partial(search_similar, session, index=similarity)
 
@@ -118,7 +118,7 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
     history: History,
     similar: Ask,
     search: Ask,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
 ) -> None:
     secret = make_past_incident(
         session,
@@ -145,7 +145,7 @@ def test_a_private_incident_is_returned_only_to_those_who_may_see_it(
 
 
 def test_a_private_incident_asking_does_not_reveal_itself(
-    session: Session, alice: Person, history: History, similar: Ask, similarity: IndexKeeper
+    session: Session, alice: Person, history: History, similar: Ask, similarity: SimilarityStore
 ) -> None:
     secret = make_incident(
         session, alice, title="Orders consumer lag", service_ids=[history.lag[0].services[0].id],
@@ -162,7 +162,7 @@ def test_a_private_incident_asking_does_not_reveal_itself(
 
 def test_an_edited_title_is_searched_under_its_new_words(
     session: Session, alice: Person, history: History, similar: Ask, search: Ask,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
 ) -> None:  # fmt: skip
     disk = history.noise[1]
     assert disk.id not in ids(search(text="replication slot", actor=alice.actor))
@@ -196,7 +196,7 @@ def test_an_edited_title_is_searched_under_its_new_words(
 
 
 def test_new_incidents_and_root_causes_are_picked_up(
-    session: Session, alice: Person, history: History, search: Ask, similarity: IndexKeeper
+    session: Session, alice: Person, history: History, search: Ask, similarity: SimilarityStore
 ) -> None:
     assert search(text="zookeeper quorum", actor=alice.actor) == []
     fresh = make_past_incident(session, alice, title="Zookeeper quorum lost")
@@ -219,7 +219,7 @@ def test_new_incidents_and_root_causes_are_picked_up(
 
 
 def test_a_declined_incident_leaves_the_index(
-    session: Session, alice: Person, search: Ask, similarity: IndexKeeper
+    session: Session, alice: Person, search: Ask, similarity: SimilarityStore
 ) -> None:
     noise = make_incident(session, alice, title="Pager storm from flapping probe", status="triage")
     similarity.refresh()
@@ -231,7 +231,7 @@ def test_a_declined_incident_leaves_the_index(
 
 
 def test_an_incident_stamped_before_the_newest_indexed_one_is_still_indexed(
-    session: Session, alice: Person, history: History, search: Ask, similarity: IndexKeeper
+    session: Session, alice: Person, history: History, search: Ask, similarity: SimilarityStore
 ) -> None:
     assert search(text="zookeeper quorum", actor=alice.actor) == []
     newest_indexed = max(i.updated_at for i in [*history.lag, *history.noise])

@@ -10,7 +10,7 @@ from tests.factories import Person, make_incident, make_past_incident, make_serv
 
 from watchkeep.assist.corpus import documents
 from watchkeep.assist.feedback import feedback_for, give_feedback, withdraw_feedback
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.service import (
     SAME_CAUSE_REASON,
@@ -40,7 +40,7 @@ class Desk:
 
 
 @pytest.fixture
-def desk(session: Session, alice: Person, similarity: IndexKeeper) -> Desk:
+def desk(session: Session, alice: Person, similarity: SimilarityStore) -> Desk:
     orders = make_service(session, "orders")
 
     def lag(maker: Callable[..., Incident] = make_past_incident, **kwargs: object) -> Incident:
@@ -70,7 +70,7 @@ def ids(found: list[SimilarIncident]) -> list[int]:
 
 
 def ask(
-    session: Session, index: IndexKeeper, desk: Desk, who: Person, **kwargs: object
+    session: Session, index: SimilarityStore, desk: Desk, who: Person, **kwargs: object
 ) -> list[SimilarIncident]:
     return similar_incidents(
         session,
@@ -83,7 +83,7 @@ def ask(
 
 
 def test_past_means_no_longer_live_and_live_ones_are_apart(
-    session: Session, alice: Person, desk: Desk, similarity: IndexKeeper
+    session: Session, alice: Person, desk: Desk, similarity: SimilarityStore
 ) -> None:
     past = ask(session, similarity, desk, alice)
     assert set(ids(past)) == {i.id for i in desk.past}  # resolved, documenting, closed
@@ -106,7 +106,7 @@ def test_past_means_no_longer_live_and_live_ones_are_apart(
 
 
 def test_weak_matches_are_marked_rather_than_dropped(
-    session: Session, alice: Person, desk: Desk, similarity: IndexKeeper
+    session: Session, alice: Person, desk: Desk, similarity: SimilarityStore
 ) -> None:
     strong = search_similar(session, index=similarity, text="kafka consumer lag", actor=alice.actor)
     assert strong
@@ -129,7 +129,7 @@ def test_weak_matches_are_marked_rather_than_dropped(
 
 
 def test_not_similar_hides_the_pair_both_ways(
-    session: Session, alice: Person, desk: Desk, similarity: IndexKeeper
+    session: Session, alice: Person, desk: Desk, similarity: SimilarityStore
 ) -> None:
     hidden = desk.past[0]
     give_feedback(
@@ -148,7 +148,7 @@ def test_not_similar_hides_the_pair_both_ways(
 
 
 def test_same_cause_comes_first_with_its_reason_even_unmatched(
-    session: Session, alice: Person, desk: Desk, similarity: IndexKeeper
+    session: Session, alice: Person, desk: Desk, similarity: SimilarityStore
 ) -> None:
     give_feedback(
         session, incident=desk.unrelated, other=desk.query, verdict=SAME_CAUSE,
@@ -176,7 +176,7 @@ def test_same_cause_comes_first_with_its_reason_even_unmatched(
 
 
 def test_a_new_verdict_replaces_the_old_one_and_can_be_withdrawn(
-    session: Session, alice: Person, bob: Person, desk: Desk, similarity: IndexKeeper
+    session: Session, alice: Person, bob: Person, desk: Desk, similarity: SimilarityStore
 ) -> None:
     other = desk.past[1]
     give_feedback(
@@ -229,7 +229,7 @@ def test_verdicts_are_checked(session: Session, alice: Person, viewer: Person, d
 
 
 def test_private_incidents_stay_hidden_even_when_pinned(
-    session: Session, alice: Person, bob: Person, desk: Desk, similarity: IndexKeeper
+    session: Session, alice: Person, bob: Person, desk: Desk, similarity: SimilarityStore
 ) -> None:
     secret = make_past_incident(session, alice, title="Something private", private=True)
     give_feedback(

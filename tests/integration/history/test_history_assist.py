@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tests.factories import Person, make_incident
 
 from watchkeep.assist.candidates import propose_problem_candidates
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.service import search_similar
 from watchkeep.core.clock import iso_z, utcnow
 from watchkeep.history.service import import_history, parse
@@ -44,7 +44,7 @@ def recurring(days_ago: int) -> dict[str, Any]:
 
 
 def test_an_index_built_before_the_import_finds_the_imported(
-    session: Session, admin: Person, alice: Person, similarity: IndexKeeper
+    session: Session, admin: Person, alice: Person, similarity: SimilarityStore
 ) -> None:
     make_incident(session, alice, title="Disk full on the build server")
     similarity.refresh()  # built before: the import must still be noticed

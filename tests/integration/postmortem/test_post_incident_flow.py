@@ -11,7 +11,7 @@ from tests.factories import Person, an_admin, make_incident, make_person
 
 from watchkeep.app.components import worker_state
 from watchkeep.app.tasks import build_registry
-from watchkeep.assist.index import IndexKeeper
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.core.db import Database
 from watchkeep.core.errors import Conflict, Invalid
 from watchkeep.core.settings import Settings
@@ -25,7 +25,7 @@ from watchkeep.postmortem import checklist, documents, outlines, reminders
 def resolve_and_run(
     database: Database,
     session: Session,
-    similarity: IndexKeeper,
+    similarity: SimilarityStore,
     incident: Incident,
     person: Person,
 ) -> None:
@@ -44,7 +44,7 @@ def resolve_and_run(
 
 
 def test_a_resolved_incident_enters_documenting_with_the_default_checklist(
-    database: Database, session: Session, similarity: IndexKeeper, alice: Person
+    database: Database, session: Session, similarity: SimilarityStore, alice: Person
 ) -> None:
     incident = make_incident(session, alice, title="Checkout down")
     resolve_and_run(database, session, similarity, incident, alice)
@@ -65,7 +65,7 @@ def test_a_resolved_incident_enters_documenting_with_the_default_checklist(
 
 
 def test_finishing_the_tasks_moves_the_incident_on(
-    database: Database, session: Session, similarity: IndexKeeper, alice: Person
+    database: Database, session: Session, similarity: SimilarityStore, alice: Person
 ) -> None:
     incident = make_incident(session, alice, title="Search slow")
     resolve_and_run(database, session, similarity, incident, alice)
@@ -112,7 +112,7 @@ def test_finishing_the_tasks_moves_the_incident_on(
 
 
 def test_a_configured_flow_chooses_the_checklist_and_the_template(
-    database: Database, session: Session, similarity: IndexKeeper, alice: Person
+    database: Database, session: Session, similarity: SimilarityStore, alice: Person
 ) -> None:
     admin = an_admin(session)
     outlines.save_flow(
@@ -159,7 +159,7 @@ def test_a_configured_flow_chooses_the_checklist_and_the_template(
 
 
 def test_owners_of_overdue_tasks_are_told_once(
-    database: Database, session: Session, similarity: IndexKeeper, alice: Person
+    database: Database, session: Session, similarity: SimilarityStore, alice: Person
 ) -> None:
     incident = make_incident(session, alice, title="Queue backlog")
     resolve_and_run(database, session, similarity, incident, alice)

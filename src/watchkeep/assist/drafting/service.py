@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from watchkeep.assist import service as similarity
 from watchkeep.assist.drafting import check, compose, gather, llm
 from watchkeep.assist.drafting.record import SimilarFact
-from watchkeep.assist.index import IndexKeeper, IndexNotReady
+from watchkeep.assist.similarity.model import Searcher
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import utcnow
 from watchkeep.core.errors import Invalid
@@ -35,16 +35,13 @@ class Drafted:
 
 
 def _similar(
-    session: Session, index: IndexKeeper | None, incident: Incident, actor: Actor
+    session: Session, index: Searcher | None, incident: Incident, actor: Actor
 ) -> tuple[SimilarFact, ...]:
     if index is None:
         return ()
-    try:
-        found = similarity.similar_incidents(
-            session, index=index, incident=incident, actor=actor, k=SIMILAR
-        )
-    except IndexNotReady:
-        return ()
+    found = similarity.similar_incidents(
+        session, index=index, incident=incident, actor=actor, k=SIMILAR
+    )
     return tuple(
         SimilarFact(
             s.incident.reference, s.incident.title, round(s.score, 2), s.incident.root_cause
@@ -59,7 +56,7 @@ def draft(
     *,
     incident: Incident,
     actor: Actor,
-    index: IndexKeeper | None = None,
+    index: Searcher | None = None,
     phraser: llm.Phraser | None = None,
     sections: Iterable[str] | None = None,
 ) -> Drafted:
