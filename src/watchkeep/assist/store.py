@@ -44,9 +44,9 @@ from watchkeep.assist.similarity.model import alert_names
 from watchkeep.assist.similarity.rank import query_text, unit
 from watchkeep.assist.similarity.rerank import Candidate, Ranker, contributions
 
-CANDIDATES = 300
+CANDIDATES = 150
 """Candidates the first stage hands to the re-ranking (or ``k``, if larger)."""
-POSTINGS = 20_000
+POSTINGS = 8_000
 """The most documents the first stage's terms may have between them: the rarest come first."""
 SQLITE_WEIGHTS = (1.5, 1.0, 1.0, 0.5, 1.0, 1.0)
 """bm25() weights of the FTS5 columns: the field weights, then the signal tokens."""
@@ -233,5 +233,5 @@ class StoredIndex:
         semantic = None
         if vector is not None and row.vector:
             semantic = max(0.0, sum(a * b for a, b in zip(vector, row.vector, strict=True)))
-        saturated = saturations(fields, averages, ranker.bm25)
+        saturated = saturations(fields, averages, ranker.bm25, only=shares)
         return Candidate(document, row.id, contributions(shares, saturated), semantic)

@@ -42,16 +42,41 @@ def _name_parts(names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted((p for p in parts if p), key=len, reverse=True))
 
 
-def without_names(normalised: Words, names: tuple[tuple[str, ...], ...]) -> Words:
-    """``normalised`` without the words that spell one of ``names``, however the text joins
-    them (`payments-api`, `payments api`, `PaymentsApi` in `PaymentsApiHighLatency`), and
-    without the identifiers and pieces that contain one."""
-    if not names:
+NameIndex = tuple[dict[str, list[tuple[str, ...]]], re.Pattern[str] | None]
+
+
+@lru_cache(maxsize=64)
+def _name_index(names: tuple[tuple[str, ...], ...]) -> NameIndex:
+    """``names`` by their first word (in their order), and a pattern that finds any of them
+    written as one word: a catalog of hundreds of names is looked up, not scanned."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        by_first.setdefault(name[0], []).append(name)
+    joined = sorted({"".join(name) for name in names}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(name) for name in joined)) if joined else None
+    return by_first, pattern
+
+
+def without_names(
+    normalised: Words,
+    names: tuple[tuple[str, ...], ...],
+    catalog: tuple[tuple[str, ...], ...] = (),
+) -> Words:
+    """``normalised`` without the words that spell one of ``names`` or, after them, of
+    ``catalog``, however the text joins them (`payments-api`, `payments api`, `PaymentsApi`
+    in `PaymentsApiHighLatency`), and without the identifiers and pieces that contain one.
+
+    ``names`` are few (an incident's services) and scanned; ``catalog`` is indexed once."""
+    if not names and not catalog:
         return normalised
+    own: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        own.setdefault(name[0], []).append(name)
+    listed, pattern = _name_index(catalog)
     keep = [True] * len(normalised.surfaces)
     surfaces = normalised.surfaces
-    for start in range(len(surfaces)):
-        for name in names:
+    for start, surface in enumerate(surfaces):
+        for name in (*own.get(surface, ()), *listed.get(surface, ())):
             if surfaces[start : start + len(name)] == name:
                 keep[start : start + len(name)] = [False] * len(name)
                 break
@@ -59,7 +84,9 @@ def without_names(normalised: Words, names: tuple[tuple[str, ...], ...]) -> Word
 
     def named(identifier: str) -> bool:
         flat = "".join(ch for ch in identifier if ch.isalnum())
-        return any(name in flat for name in joined)
+        if any(name in flat for name in joined):
+            return True
+        return pattern is not None and pattern.search(flat) is not None
 
     return Words(
         tuple(w for w, k in zip(normalised.sequence, keep, strict=True) if k),
@@ -89,7 +116,7 @@ class Analyzer:
 
     def _words(self, text: str, services: Sequence[str]) -> Words:
         own = _name_parts(services)
-        return without_names(words(without_services(text, services)), own + self._names)
+        return without_names(words(without_services(text, services)), own, self._names)
 
     def _terms(self, normalised: Words) -> list[str]:
         found = terms(normalised)

@@ -75,21 +75,29 @@ def average_lengths(totals: Mapping[str, int], size: int) -> dict[str, float]:
 
 
 def saturations(
-    fields: FieldTerms, averages: Mapping[str, float], settings: Bm25Settings
+    fields: FieldTerms,
+    averages: Mapping[str, float],
+    settings: Bm25Settings,
+    only: Collection[str] | None = None,
 ) -> dict[str, float]:
-    """sat(t, d) of every term of a document, given the collection's average field lengths
-    (a field the collection has no average for counts as average)."""
+    """sat(t, d) of every term of a document (or of those in ``only``), given the
+    collection's average field lengths (a field without an average counts as average)."""
     weights = settings.field_weights
     k1, b = settings.k1, settings.b
     weighted: defaultdict[str, float] = defaultdict(float)
+    wanted = set(only) if only is not None else set()
     for name, terms in fields.items():
         weight = weights.get(name, 0.0)
         if not terms or weight <= 0:
             continue
         average = averages.get(name) or float(max(len(terms), 1))
         norm = weight / (1 - b + b * len(terms) / average)
-        for term, count in Counter(terms).items():
-            weighted[term] += count * norm
+        if only is None:
+            for term, count in Counter(terms).items():
+                weighted[term] += count * norm
+        else:  # few of the wanted terms are in a field: find them, then count them
+            for term in wanted.intersection(terms):
+                weighted[term] += terms.count(term) * norm
     return {term: tf / (tf + k1) for term, tf in weighted.items()}
 
 
