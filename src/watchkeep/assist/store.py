@@ -44,9 +44,9 @@ from watchkeep.assist.similarity.model import alert_names
 from watchkeep.assist.similarity.rank import query_text, unit
 from watchkeep.assist.similarity.rerank import Candidate, Ranker, contributions
 
-CANDIDATES = 150
+CANDIDATES = 100
 """Candidates the first stage hands to the re-ranking (or ``k``, if larger)."""
-POSTINGS = 8_000
+POSTINGS = 5_000
 """The most documents the first stage's terms may have between them: the rarest come first."""
 SQLITE_WEIGHTS = (1.5, 1.0, 1.0, 0.5, 1.0, 1.0)
 """bm25() weights of the FTS5 columns: the field weights, then the signal tokens."""
@@ -98,7 +98,6 @@ _COLUMNS = (
     SimilarityDocument.alert_names,
     SimilarityDocument.labels,
     SimilarityDocument.fingerprint,
-    SimilarityDocument.created_at,
     SimilarityDocument.groups,
     SimilarityDocument.vector,
 )
@@ -182,7 +181,9 @@ class StoredIndex:
         if not chosen:
             return []
         if self.session.get_bind().dialect.name == "postgresql":
-            weights = {t: shares.get(t, 0.0) or idf_of(t) / 10 for t in chosen}
+            # A signal token weighs like a word of the same rarity in the query's evidence.
+            total = sum(idf_of(t) for t in shares) or 1.0
+            weights = {t: shares.get(t) or idf_of(t) / total for t in chosen}
             return self._postgresql(weights, limit)
         return self._sqlite(chosen, limit)
 
@@ -196,19 +197,22 @@ class StoredIndex:
         return list(self.session.scalars(statement, {"match": match, "limit": limit}))
 
     def _postgresql(self, weights: dict[str, float], limit: int) -> list[int]:
+        # One GIN lookup per term, summed by document: no document's tsvector is read.
         params: dict[str, Any] = {"limit": limit}
         parts = []
         for number, (term, weight) in enumerate(weights.items()):
             params[f"t{number}"] = f"'{term}'"
             params[f"w{number}"] = weight
             parts.append(
-                f"CASE WHEN search @@ CAST(:t{number} AS tsquery) THEN :w{number} ELSE 0 END"
+                f"SELECT id, CAST(:w{number} AS float8) AS w FROM similarity_document"
+                f" WHERE search @@ CAST(:t{number} AS tsquery)"
             )
-        params["match"] = " | ".join(f"'{term}'" for term in weights)
         statement = text(
-            "SELECT id FROM similarity_document WHERE search @@ CAST(:match AS tsquery)"
-            f" ORDER BY {' + '.join(parts)} DESC, id DESC LIMIT :limit"
+            f"SELECT id FROM ({' UNION ALL '.join(parts)}) AS hits"
+            " GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT :limit"
         )
+        # A few thousand index hits: starting parallel workers costs more than it saves.
+        self.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         return list(self.session.scalars(statement, params))
 
     @staticmethod
@@ -227,8 +231,7 @@ class StoredIndex:
             alert_names=tuple(row.alert_names),
             fingerprint=row.fingerprint,
             labels=row.labels,
-            created_at=row.created_at,
-            groups=tuple(row.groups),
+            groups=tuple(row.groups),  # created_at plays no part in the ranking: not read
         )
         semantic = None
         if vector is not None and row.vector:

@@ -92,12 +92,9 @@ def saturations(
             continue
         average = averages.get(name) or float(max(len(terms), 1))
         norm = weight / (1 - b + b * len(terms) / average)
-        if only is None:
-            for term, count in Counter(terms).items():
-                weighted[term] += count * norm
-        else:  # few of the wanted terms are in a field: find them, then count them
-            for term in wanted.intersection(terms):
-                weighted[term] += terms.count(term) * norm
+        counts = Counter(terms)
+        for term in counts if only is None else wanted.intersection(counts):
+            weighted[term] += counts[term] * norm
     return {term: tf / (tf + k1) for term, tf in weighted.items()}
 
 
