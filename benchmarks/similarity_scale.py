@@ -200,6 +200,8 @@ def measure(kind: str, size: int, queries: int, rounds: int) -> dict[str, Any]:
     began = time.monotonic()
     step = catch_up(db, seconds=float("inf"))
     indexed = time.monotonic() - began
+    # What was measured so far, should a long run at a large size be cut short.
+    print(f"{kind} {size}: loaded in {loaded:.1f} s, indexed in {indexed:.1f} s", file=sys.stderr)
     analyse(db)
     served = serve_and_measure(db, token, size, queries, rounds)
     db.dispose()

@@ -208,54 +208,66 @@ def refresh(session: Session, *, embedder: Embedder | None = None, batch: int = 
     return writer.step
 
 
-def _changed() -> Any:
-    """Incidents whose document is missing, stale or no longer wanted."""
-    discarded = Incident.status.in_(DISCARDED)
-    return or_(
-        and_(_DOCUMENT.id.is_(None), ~discarded),
-        and_(
-            _DOCUMENT.id.is_not(None),
-            or_(_DOCUMENT.stamp.is_(None), _DOCUMENT.stamp != Incident.updated_at, discarded),
-        ),
+LOOK_BACK_ROWS = 5_000
+"""The most incidents within `MARGIN` before the watermark compared again per step."""
+
+
+def _stale(session: Session, rows: Sequence[Any]) -> list[int]:
+    """Those of ``rows`` (id, updated_at, status) whose document is missing, stale or no
+    longer wanted."""
+    ids = [row.id for row in rows]
+    stamps = dict(
+        session.execute(
+            select(_DOCUMENT.incident_id, _DOCUMENT.stamp).where(_DOCUMENT.incident_id.in_(ids))
+        ).all()
     )
+    stale = []
+    for row in rows:
+        discarded = row.status in DISCARDED
+        if row.id not in stamps:
+            if not discarded:
+                stale.append(row.id)
+        elif discarded or stamps[row.id] != row.updated_at:
+            stale.append(row.id)
+    return stale
 
 
 def _follow_incidents(
     session: Session, state: SimilarityState, writer: _Writer, batch: int
 ) -> bool:
-    """Index the incidents changed since the watermark; whether more are left."""
-    base = (
-        select(Incident.id, Incident.updated_at)
-        .outerjoin(_DOCUMENT, _DOCUMENT.incident_id == Incident.id)
-        .where(_changed())
-        .order_by(Incident.updated_at, Incident.id)
-    )
+    """Index the incidents changed since the watermark; whether more are left.
+
+    Incidents are read along the ``updated_at`` index from the watermark (a keyset, never
+    the whole table) and compared with their documents' stamps by id."""
+    scan = select(Incident.id, Incident.updated_at, Incident.status)
     watermark, after = state.watermark, state.versions.get("after_id", 0)
-    rows: list[Any] = []
+    behind: list[Any] = []
     if watermark is not None:
-        rows = list(
-            session.execute(  # late commits just before the watermark
-                base.where(
+        behind = list(  # late commits just before the watermark, the latest first
+            session.execute(
+                scan.where(
                     Incident.updated_at >= watermark - MARGIN,
                     or_(
                         Incident.updated_at < watermark,
                         and_(Incident.updated_at == watermark, Incident.id <= after),
                     ),
-                ).limit(batch)
+                )
+                .order_by(Incident.updated_at.desc(), Incident.id.desc())
+                .limit(LOOK_BACK_ROWS)
             )
         )
-        base = base.where(
+        scan = scan.where(
             or_(
                 Incident.updated_at > watermark,
                 and_(Incident.updated_at == watermark, Incident.id > after),
             )
         )
-    ahead = session.execute(base.limit(batch - len(rows))).all() if len(rows) < batch else []
-    writer.reindex([row.id for row in [*rows, *ahead]])
+    ahead = session.execute(scan.order_by(Incident.updated_at, Incident.id).limit(batch)).all()
+    writer.reindex([*_stale(session, behind), *_stale(session, ahead)])
     if ahead:
         state.watermark = ahead[-1].updated_at
         state.versions = {**state.versions, "after_id": ahead[-1].id}
-    return len(rows) + len(ahead) >= batch
+    return len(ahead) >= batch
 
 
 def _follow_others(session: Session, state: SimilarityState, writer: _Writer) -> None:
