@@ -52,7 +52,7 @@ from watchkeep.assist.similarity import Document, Embedder
 from watchkeep.assist.similarity.model import alert_names
 from watchkeep.assist.similarity.rank import document_text, unit
 from watchkeep.assist.similarity.rerank import Ranker
-from watchkeep.assist.store import ranker_for, signal_tokens
+from watchkeep.assist.store import profile, ranker_for, signal_tokens
 from watchkeep.core.db import Database
 from watchkeep.incident.models import Incident
 from watchkeep.problem.models import KnownError, Problem, ProblemIncident
@@ -132,9 +132,7 @@ class _Writer:
                     **source,
                     **{name: " ".join(fields[name]) for name in TERM_FIELDS},
                     "signals": " ".join(tokens),
-                    "services": list(document.services),
-                    "alert_names": list(document.alert_names),
-                    "labels": dict(document.labels),
+                    "profile": profile(fields, document),
                     "fingerprint": document.fingerprint,
                     "created_at": document.created_at,
                     "groups": list(document.groups),

@@ -86,9 +86,10 @@ class SimilarityDocument(Base):
     updates: Mapped[str] = mapped_column(Text, default="")
     alerts: Mapped[str] = mapped_column(Text, default="")
     signals: Mapped[str] = mapped_column(Text, default="")
-    services: Mapped[list[str]] = mapped_column(JSONValue, default=list)
-    alert_names: Mapped[list[str]] = mapped_column(JSONValue, default=list)
-    labels: Mapped[dict[str, str]] = mapped_column(JSONValue, default=dict)
+    profile: Mapped[str] = mapped_column(Text, default="{}")
+    """What re-ranking reads of it, as JSON text (one value to read and decode per candidate):
+    ``f``, each term field's term counts; ``s``, its services; ``a``, its alert names; ``l``,
+    its alert labels; ``g``, its groups."""
     fingerprint: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     groups: Mapped[list[str]] = mapped_column(JSONValue, default=list)

@@ -61,15 +61,22 @@ class SimilarIncident:
     verdict: str | None = None  # SAME_CAUSE when a responder said so
 
 
-def _shown(session: Session, actor: Actor, ids: list[int], state: State) -> dict[int, Incident]:
+def _visible(session: Session, actor: Actor, ids: list[int], state: State) -> set[int]:
     if not ids:
-        return {}
-    rows = session.scalars(
-        select(Incident).where(
-            Incident.id.in_(ids), Incident.status.in_(STATUSES[state]), visible_clause(actor)
+        return set()
+    return set(
+        session.scalars(
+            select(Incident.id).where(
+                Incident.id.in_(ids), Incident.status.in_(STATUSES[state]), visible_clause(actor)
+            )
         )
     )
-    return {i.id: i for i in rows}
+
+
+def _loaded(session: Session, ids: list[int]) -> dict[int, Incident]:
+    if not ids:
+        return {}
+    return {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
 
 
 def _live_ids(session: Session) -> tuple[int, ...]:
@@ -101,13 +108,16 @@ def _answer(
     matches: dict[int, Match] = {
         int(m.id): m for m in found if isinstance(m.id, int) and m.score > 0
     }
-    shown = _shown(session, actor, [*matches, *confirmed], state)
+    visible = _visible(session, actor, [*matches, *confirmed], state)
 
     def score(incident_id: int) -> float:
         match = matches.get(incident_id)
         return match.score if match else 0.0
 
-    first = sorted((i for i in confirmed if i in shown), key=lambda i: (-score(i), -i))
+    first = sorted((i for i in confirmed if i in visible), key=lambda i: (-score(i), -i))
+    rest = [i for i in matches if i in visible and i not in first]
+    # Only the incidents shown are loaded whole.
+    shown = _loaded(session, [*first, *rest][:k])
     answer = [
         SimilarIncident(
             incident=shown[i],
@@ -116,16 +126,17 @@ def _answer(
             verdict=SAME_CAUSE,
         )
         for i in first
+        if i in shown
     ]
     answer += [
         SimilarIncident(
             incident=shown[i],
-            score=m.score,
-            reasons=m.reasons.describe(),
-            weak=m.score < WEAK_SCORE,
+            score=matches[i].score,
+            reasons=matches[i].reasons.describe(),
+            weak=matches[i].score < WEAK_SCORE,
         )
-        for i, m in matches.items()
-        if i in shown and i not in first
+        for i in rest
+        if i in shown
     ]
     return answer[:k]
 

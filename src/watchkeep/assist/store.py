@@ -15,18 +15,19 @@ common ones included, to each candidate. What the indexer stores is in ``models.
 keeps it in step is in ``indexer.py``.
 """
 
+import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import BigInteger, TextClause, column, select, text
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import KNOWN_ERROR_PREFIX
 from watchkeep.assist.models import (
     STATE_ID,
-    TERM_FIELDS,
     SimilarityDocument,
     SimilarityState,
     SimilarityTerm,
@@ -35,16 +36,17 @@ from watchkeep.assist.similarity import Analyzer, Document, DocumentId, Embedder
 from watchkeep.assist.similarity.lexical import (
     COMMON_MINIMUM,
     COMMON_SHARE,
+    FieldTerms,
     average_lengths,
+    counted_saturations,
     evidence,
     idf,
-    saturations,
 )
 from watchkeep.assist.similarity.model import alert_names
 from watchkeep.assist.similarity.rank import query_text, unit
 from watchkeep.assist.similarity.rerank import Candidate, Ranker, contributions
 
-CANDIDATES = 100
+CANDIDATES = 60
 """Candidates the first stage hands to the re-ranking (or ``k``, if larger)."""
 POSTINGS = 5_000
 """The most documents the first stage's terms may have between them: the rarest come first."""
@@ -70,6 +72,20 @@ def signal_tokens(
     return list(dict.fromkeys(tokens))
 
 
+def profile(fields: FieldTerms, document: Document) -> str:
+    """What re-ranking reads of a document (see `SimilarityDocument.profile`)."""
+    return json.dumps(
+        {
+            "f": {name: Counter(terms) for name, terms in fields.items() if terms},
+            "s": list(document.services),
+            "a": list(document.alert_names),
+            "l": dict(document.labels),
+            "g": list(document.groups),
+        },
+        separators=(",", ":"),
+    )
+
+
 @lru_cache(maxsize=4)
 def ranker_for(names: tuple[str, ...]) -> Ranker:
     """The ranker whose analyser leaves the catalog's ``names`` out (shared: it is read-only)."""
@@ -93,13 +109,8 @@ _COLUMNS = (
     SimilarityDocument.id,
     SimilarityDocument.incident_id,
     SimilarityDocument.known_error_id,
-    *(getattr(SimilarityDocument, name) for name in TERM_FIELDS),
-    SimilarityDocument.services,
-    SimilarityDocument.alert_names,
-    SimilarityDocument.labels,
     SimilarityDocument.fingerprint,
-    SimilarityDocument.groups,
-    SimilarityDocument.vector,
+    SimilarityDocument.profile,
 )
 
 
@@ -119,7 +130,8 @@ class StoredIndex:
         if size <= 0:
             return []
         ranker = ranker_for(tuple(state.names))
-        weights = ranker.query_weights(query)
+        analysed = ranker.analyse_query(query)
+        weights = analysed.weights
         signals = signal_tokens(query.services, alert_names(query), query.fingerprint)
         frequencies = self._frequencies([*weights, *signals])
 
@@ -130,18 +142,21 @@ class StoredIndex:
         shares = evidence(terms, idf_of)
         excluded = set(exclude_ids)
         limit = max(CANDIDATES, k) + len(excluded)
-        wanted = self._first_stage(shares, signals, frequencies, size, idf_of, limit)
-        if not wanted:
+        hits = self._first_stage(shares, signals, frequencies, size, idf_of, limit)
+        if hits is None:
             return []
         averages = average_lengths(state.lengths, size)
         vector = unit(self.embedder.embed([query_text(query)])[0]) if self.embedder else None
         candidates = []
-        for row in self.session.execute(select(*_COLUMNS).where(SimilarityDocument.id.in_(wanted))):
+        columns = (*_COLUMNS, SimilarityDocument.vector) if vector is not None else _COLUMNS
+        found = hits.columns(column("id", BigInteger)).subquery("hits")
+        statement = select(*columns).join(found, SimilarityDocument.id == found.c.id)
+        for row in self.session.execute(statement):
             candidate = self._candidate(row, ranker, shares, averages, vector)
             if candidate.document.id not in excluded:
                 candidates.append(candidate)
         candidates.sort(key=lambda c: c.order)
-        return ranker.rank(query, candidates, k)
+        return ranker.rank(query, candidates, k, analysed.surfaces)
 
     def _frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         if not terms:
@@ -165,8 +180,9 @@ class StoredIndex:
         size: int,
         idf_of: Callable[[str], float],
         limit: int,
-    ) -> list[int]:
-        """Row ids of the best candidates by the database's own ranking."""
+    ) -> TextClause | None:
+        """The statement that gives the row ids (``id``) of the best candidates by the
+        database's own ranking; none when the query has no term any document has."""
         common_from = max(COMMON_MINIMUM, COMMON_SHARE * size)
         known = [t for t in [*shares, *signals] if frequencies.get(t, 0) > 0]
         known.sort(key=lambda t: frequencies[t])
@@ -179,7 +195,7 @@ class StoredIndex:
             chosen.append(term)
             postings += frequency
         if not chosen:
-            return []
+            return None
         if self.session.get_bind().dialect.name == "postgresql":
             # A signal token weighs like a word of the same rarity in the query's evidence.
             total = sum(idf_of(t) for t in shares) or 1.0
@@ -187,16 +203,16 @@ class StoredIndex:
             return self._postgresql(weights, limit)
         return self._sqlite(chosen, limit)
 
-    def _sqlite(self, chosen: list[str], limit: int) -> list[int]:
+    @staticmethod
+    def _sqlite(chosen: list[str], limit: int) -> TextClause:
         match = " OR ".join(f'"{term}"' for term in chosen)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-        statement = text(
-            "SELECT rowid FROM similarity_search WHERE similarity_search MATCH :match"
+        return text(
+            "SELECT rowid AS id FROM similarity_search WHERE similarity_search MATCH :match"
             f" ORDER BY bm25(similarity_search, {weights}) LIMIT :limit"
-        )
-        return list(self.session.scalars(statement, {"match": match, "limit": limit}))
+        ).bindparams(match=match, limit=limit)
 
-    def _postgresql(self, weights: dict[str, float], limit: int) -> list[int]:
+    def _postgresql(self, weights: dict[str, float], limit: int) -> TextClause:
         # One GIN lookup per term, summed by document: no document's tsvector is read.
         params: dict[str, Any] = {"limit": limit}
         parts = []
@@ -207,13 +223,12 @@ class StoredIndex:
                 f"SELECT id, CAST(:w{number} AS float8) AS w FROM similarity_document"
                 f" WHERE search @@ CAST(:t{number} AS tsquery)"
             )
-        statement = text(
-            f"SELECT id FROM ({' UNION ALL '.join(parts)}) AS hits"
-            " GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT :limit"
-        )
         # A few thousand index hits: starting parallel workers costs more than it saves.
         self.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-        return list(self.session.scalars(statement, params))
+        return text(
+            f"SELECT id FROM ({' UNION ALL '.join(parts)}) AS postings"
+            " GROUP BY id ORDER BY sum(w) DESC, id DESC LIMIT :limit"
+        ).bindparams(**params)
 
     @staticmethod
     def _candidate(
@@ -223,18 +238,18 @@ class StoredIndex:
         averages: dict[str, float],
         vector: list[float] | None,
     ) -> Candidate:
-        fields = {name: getattr(row, name).split() for name in TERM_FIELDS}
+        stored = json.loads(row.profile)
         document = Document(
             id=document_id(row.incident_id, row.known_error_id),
             title="",
-            services=tuple(row.services),
-            alert_names=tuple(row.alert_names),
+            services=tuple(stored["s"]),
+            alert_names=tuple(stored["a"]),
             fingerprint=row.fingerprint,
-            labels=row.labels,
-            groups=tuple(row.groups),  # created_at plays no part in the ranking: not read
+            labels=stored["l"],
+            groups=tuple(stored["g"]),  # created_at plays no part in the ranking: not read
         )
         semantic = None
         if vector is not None and row.vector:
             semantic = max(0.0, sum(a * b for a, b in zip(vector, row.vector, strict=True)))
-        saturated = saturations(fields, averages, ranker.bm25, only=shares)
+        saturated = counted_saturations(stored["f"], averages, ranker.bm25, only=shares)
         return Candidate(document, row.id, contributions(shares, saturated), semantic)

@@ -82,19 +82,29 @@ def saturations(
 ) -> dict[str, float]:
     """sat(t, d) of every term of a document (or of those in ``only``), given the
     collection's average field lengths (a field without an average counts as average)."""
+    counts = {name: Counter(terms) for name, terms in fields.items()}
+    return counted_saturations(counts, averages, settings, only)
+
+
+def counted_saturations(
+    counts: Mapping[str, Mapping[str, int]],
+    averages: Mapping[str, float],
+    settings: Bm25Settings,
+    only: Collection[str] | None = None,
+) -> dict[str, float]:
+    """`saturations` from each field's term counts (a field's length is their sum)."""
     weights = settings.field_weights
     k1, b = settings.k1, settings.b
     weighted: defaultdict[str, float] = defaultdict(float)
-    wanted = set(only) if only is not None else set()
-    for name, terms in fields.items():
+    for name, counted in counts.items():
         weight = weights.get(name, 0.0)
-        if not terms or weight <= 0:
+        if not counted or weight <= 0:
             continue
-        average = averages.get(name) or float(max(len(terms), 1))
-        norm = weight / (1 - b + b * len(terms) / average)
-        counts = Counter(terms)
-        for term in counts if only is None else wanted.intersection(counts):
-            weighted[term] += counts[term] * norm
+        length = sum(counted.values())
+        average = averages.get(name) or float(max(length, 1))
+        norm = weight / (1 - b + b * length / average)
+        for term in counted if only is None else counted.keys() & only:
+            weighted[term] += counted[term] * norm
     return {term: tf / (tf + k1) for term, tf in weighted.items()}
 
 

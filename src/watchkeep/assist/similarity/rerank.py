@@ -34,6 +34,14 @@ together, and a family of fair matches outranks one stray good one."""
 
 
 @dataclass(frozen=True)
+class QueryAnalysis:
+    """A query's weighted terms and the readable form of each."""
+
+    weights: dict[str, float]
+    surfaces: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A document an index found for a query, with what scoring needs of it."""
 
@@ -86,11 +94,13 @@ class Ranker:
             "alerts": terms(" ".join(alert_names(document)), services=services),
         }
 
-    def query_weights(self, query: Query) -> dict[str, float]:
-        """The query's terms and their weights before the concept cap (see `query_terms`)."""
+    def analyse_query(self, query: Query) -> QueryAnalysis:
+        """The query's terms and their weights before the concept cap (see `query_terms`),
+        with the readable form of each."""
         settings = self.bm25
         field_weights, k3 = settings.field_weights, settings.k3
         weighted: defaultdict[str, float] = defaultdict(float)
+        surfaces: dict[str, str] = {}
         texts = {
             "title": query.title,
             "summary": query.summary,
@@ -98,12 +108,18 @@ class Ranker:
             "alerts": " ".join(alert_names(query)),
         }
         for name, text in texts.items():
-            for term in self.analyzer.terms(text, services=query.services):
+            if not text:
+                continue
+            analysis = self.analyzer.analyse(text, services=query.services)
+            for term in analysis.terms:
                 weighted[term] += field_weights.get(name, 1.0)
-        return {
+            for term, surface in analysis.surfaces.items():
+                surfaces.setdefault(term, surface)
+        weights = {
             term: qtf * (k3 + 1) / (qtf + k3) * (self.weights.concepts if is_concept(term) else 1.0)
             for term, qtf in weighted.items()
         }
+        return QueryAnalysis(weights, surfaces)
 
     def query_terms(self, query: Query, idf: Callable[[str], float]) -> dict[str, float]:
         """The query's terms and their weights.
@@ -113,7 +129,7 @@ class Ranker:
         counts more, but not without bound. Concepts are then multiplied by `concepts`, and
         none may weigh more than `concept_share` of the query's evidence (weight x idf).
         """
-        return self.capped(self.query_weights(query), idf)
+        return self.capped(self.analyse_query(query).weights, idf)
 
     def capped(self, terms: dict[str, float], idf: Callable[[str], float]) -> dict[str, float]:
         """``terms`` with each concept's share of the evidence held to ``concept_share``."""
@@ -131,8 +147,16 @@ class Ranker:
         """Each term's share of the query's evidence (see `lexical.evidence`)."""
         return evidence(terms, idf)
 
-    def rank(self, query: Query, candidates: Sequence[Candidate], k: int) -> list[Match]:
-        """The ``k`` best of ``candidates`` for ``query``, best first, with their reasons."""
+    def rank(
+        self,
+        query: Query,
+        candidates: Sequence[Candidate],
+        k: int,
+        surfaces: Mapping[str, str] | None = None,
+    ) -> list[Match]:
+        """The ``k`` best of ``candidates`` for ``query``, best first, with their reasons
+        (``surfaces``: the readable forms of the query's terms, if `analyse_query` gave them
+        already)."""
         weights = self.weights
         scored = []
         for position, candidate in enumerate(candidates):
@@ -145,8 +169,8 @@ class Ranker:
         scored, pulled = self._pulled_together(candidates, scored)
         # Ties: the later indexed (the newer) first.
         scored.sort(key=lambda item: (-item[0], -candidates[item[1]].order))
-        prose = "\n".join((query.title, query.summary, query.text, *alert_names(query)))
-        surfaces = self.analyzer.analyse(prose, services=query.services).surfaces
+        if surfaces is None:
+            surfaces = self.analyse_query(query).surfaces
         return [
             self._match(
                 query,
@@ -196,9 +220,12 @@ class Ranker:
     ) -> Match:
         document = candidate.document
         found = signals(query, document)
-        ordered = sorted(candidate.contributions.items(), key=lambda item: -item[1])
-        words = [surfaces.get(t, t) for t, _ in ordered if not is_concept(t)]
-        concepts = [t[1:] for t, _ in ordered if is_concept(t)]
+        words, concepts = [], []
+        for term, _ in sorted(candidate.contributions.items(), key=lambda item: -item[1]):
+            if is_concept(term):
+                concepts.append(term[1:])
+            else:
+                words.append(surfaces.get(term, term))
         reasons = Reasons(
             shared_services=found.shared_services,
             same_alert_names=found.same_alert_names,
