@@ -20,163 +20,43 @@ anyway) and does a bounded amount of work:
   analysed with the old names, a batch per step, until all are analysed again.
 
 :func:`catch_up` runs steps, each in a transaction of its own, until nothing is left or its
-time is up. The worker runs it periodically, jobs that need fresh data run it first.
+time is up. The worker runs it periodically, jobs that need fresh data run it first. The
+documents and the statistics are written by `writer.IndexWriter`.
 """
 
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select, text
+from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.corpus import (
     DISCARDED,
     KNOWN_ERROR_PREFIX,
     catalog_names,
-    documents,
     known_error_documents,
 )
 from watchkeep.assist.models import (
     SAME_CAUSE,
     STATE_ID,
-    TERM_FIELDS,
     SimilarityDocument,
     SimilarityFeedback,
     SimilarityState,
 )
-from watchkeep.assist.similarity import Document, Embedder
-from watchkeep.assist.similarity.model import alert_names
-from watchkeep.assist.similarity.rank import document_text, unit
-from watchkeep.assist.similarity.rerank import Ranker
-from watchkeep.assist.store import profile, ranker_for, signal_tokens
+from watchkeep.assist.similarity import Embedder
+from watchkeep.assist.store import ranker_for
+from watchkeep.assist.writer import BATCH, IndexWriter, Step
 from watchkeep.core.db import Database
 from watchkeep.incident.models import Incident
 from watchkeep.problem.models import KnownError, Problem, ProblemIncident
 
-BATCH = 500
-"""Incidents indexed per step: a step is one transaction, short enough not to hold others."""
+_DOCUMENT = SimilarityDocument
+
 MARGIN = timedelta(minutes=5)
 """How far before the watermark changes are compared again (late commits)."""
 CATCH_UP_SECONDS = 20.0
-
-_UPSERT_TERM = text(
-    "INSERT INTO similarity_term (term, df) VALUES (:term, :df)"
-    " ON CONFLICT (term) DO UPDATE SET df = similarity_term.df + excluded.df"
-)
-_DOCUMENT = SimilarityDocument
-
-
-@dataclass
-class Step:
-    """What one step did, and whether work is left for another."""
-
-    indexed: int = 0
-    removed: int = 0
-    more: bool = False
-
-
-@dataclass
-class _Writer:
-    """Writes documents and keeps the statistics' changes until :meth:`finish`."""
-
-    session: Session
-    ranker: Ranker
-    embedder: Embedder | None
-    step: Step = field(default_factory=Step)
-    frequencies: Counter[str] = field(default_factory=Counter)
-    lengths: Counter[str] = field(default_factory=Counter)
-    documents: int = 0
-
-    def remove(self, condition: Any) -> None:
-        """Remove the documents that match ``condition``."""
-        rows = self.session.execute(
-            select(_DOCUMENT.id, _DOCUMENT.signals, *_term_columns()).where(condition)
-        ).all()
-        for row in rows:
-            terms: set[str] = set(row.signals.split())
-            for name in TERM_FIELDS:
-                words = getattr(row, name).split()
-                self.lengths[name] -= len(words)
-                terms.update(words)
-            self.frequencies.subtract(terms)
-        if rows:
-            ids = [row.id for row in rows]
-            self.session.execute(delete(_DOCUMENT).where(_DOCUMENT.id.in_(ids)))
-            self.documents -= len(rows)
-            self.step.removed += len(rows)
-
-    def add(self, items: Sequence[tuple[Document, dict[str, Any]]]) -> None:
-        """Index documents, each with its source's columns (``incident_id``, ``stamp``…)."""
-        if not items:
-            return
-        vectors = (
-            self.embedder.embed([document_text(document) for document, _ in items])
-            if self.embedder
-            else [None] * len(items)
-        )
-        rows = []
-        for (document, source), vector in zip(items, vectors, strict=True):
-            fields = self.ranker.fields(document)
-            tokens = signal_tokens(document.services, alert_names(document), document.fingerprint)
-            terms = set(tokens)
-            for name in TERM_FIELDS:
-                self.lengths[name] += len(fields[name])
-                terms.update(fields[name])
-            self.frequencies.update(terms)
-            rows.append(
-                {
-                    **source,
-                    **{name: " ".join(fields[name]) for name in TERM_FIELDS},
-                    "signals": " ".join(tokens),
-                    "profile": profile(fields, document),
-                    "fingerprint": document.fingerprint,
-                    "created_at": document.created_at,
-                    "groups": list(document.groups),
-                    "vector": unit(vector) if vector is not None else None,
-                }
-            )
-        self.session.execute(insert(_DOCUMENT), rows)
-        self.documents += len(rows)
-        self.step.indexed += len(rows)
-
-    def reindex(self, incident_ids: Iterable[int]) -> None:
-        """Index these incidents again as they are now (removing the discarded and deleted)."""
-        ids = sorted(set(incident_ids))
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            self.remove(_DOCUMENT.incident_id.in_(chunk))
-            stamps = dict(
-                self.session.execute(
-                    select(Incident.id, Incident.updated_at).where(Incident.id.in_(chunk))
-                ).all()
-            )
-            found = documents(self.session, chunk)
-            self.add(
-                [
-                    (document, {"incident_id": document.id, "stamp": stamps[int(document.id)]})
-                    for document in sorted(found, key=lambda d: stamps[int(d.id)])
-                ]
-            )
-
-    def finish(self, state: SimilarityState) -> None:
-        """Store the statistics' changes: term frequencies, size, field lengths."""
-        changed = [{"term": t, "df": n} for t, n in self.frequencies.items() if n]
-        for start in range(0, len(changed), 5_000):
-            self.session.execute(_UPSERT_TERM, changed[start : start + 5_000])
-        if self.documents or any(self.lengths.values()):
-            state.documents += self.documents
-            totals = Counter(state.lengths)
-            totals.update(self.lengths)
-            state.lengths = {name: totals[name] for name in TERM_FIELDS}
-        self.session.flush()
-
-
-def _term_columns() -> list[Any]:
-    return [getattr(_DOCUMENT, name) for name in TERM_FIELDS]
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -195,7 +75,7 @@ def refresh(session: Session, *, embedder: Embedder | None = None, batch: int = 
         state.names = list(names)
         state.reanalysed_to = 0 if until else None
         state.versions = {**state.versions, "reanalyse_until": until, "known_errors": None}
-    writer = _Writer(session, ranker_for(tuple(names)), embedder)
+    writer = IndexWriter(session, ranker_for(tuple(names)), embedder)
     more = _follow_incidents(session, state, writer, batch)
     _follow_others(session, state, writer)
     if not more:
@@ -231,7 +111,7 @@ def _stale(session: Session, rows: Sequence[Any]) -> list[int]:
 
 
 def _follow_incidents(
-    session: Session, state: SimilarityState, writer: _Writer, batch: int
+    session: Session, state: SimilarityState, writer: IndexWriter, batch: int
 ) -> bool:
     """Index the incidents changed since the watermark; whether more are left.
 
@@ -268,7 +148,7 @@ def _follow_incidents(
     return len(ahead) >= batch
 
 
-def _follow_others(session: Session, state: SimilarityState, writer: _Writer) -> None:
+def _follow_others(session: Session, state: SimilarityState, writer: IndexWriter) -> None:
     """Known errors, problems and same-cause verdicts changed since last read."""
     versions = dict(state.versions)
     changed, count = session.execute(
@@ -339,7 +219,7 @@ def _grouped(session: Session, fragment: str) -> set[int]:
     }
 
 
-def _reconcile(session: Session, writer: _Writer, batch: int) -> bool:
+def _reconcile(session: Session, writer: IndexWriter, batch: int) -> bool:
     """Incidents missing from the index, documents of deleted ones: whether more are left."""
     wanted = session.scalar(
         select(func.count(Incident.id)).where(Incident.status.not_in(DISCARDED))
@@ -369,7 +249,7 @@ def _reconcile(session: Session, writer: _Writer, batch: int) -> bool:
     return len(orphans) >= batch or len(missing) >= batch
 
 
-def _reanalyse(session: Session, state: SimilarityState, writer: _Writer, batch: int) -> bool:
+def _reanalyse(session: Session, state: SimilarityState, writer: IndexWriter, batch: int) -> bool:
     """Analyse a batch of documents again with the catalog's new names; whether more are left."""
     if state.reanalysed_to is None:
         return False

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from watchkeep.assist.indexer import CATCH_UP_SECONDS, Step, catch_up
+from watchkeep.assist.indexer import CATCH_UP_SECONDS, catch_up
 from watchkeep.assist.similarity import DocumentId, Embedder, Match, Query
 from watchkeep.assist.store import StoredIndex
+from watchkeep.assist.writer import Step
 from watchkeep.core.db import Database
 
 
