@@ -209,17 +209,21 @@ def seed(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
                 )
-    if db.engine.dialect.name == "postgresql":
-        # A long-lived database has been vacuumed: set the visibility map and statistics as
-        # autovacuum would, so that index-only scans are possible as in production.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-    else:
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
+    analyse(db)
     return {
         "admin_id": people[0].id,
         "responder_id": people[1].id,
         "service_ids": [s.id for s in svc][:5],
         "incidents": incidents,
     }
+
+
+def analyse(db: Database) -> None:
+    """Refresh the planner's statistics and, on PostgreSQL, the visibility map, as a
+    long-lived database has them after autovacuum (index-only scans are possible then)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")

@@ -36,6 +36,7 @@ import httpx
 from sqlalchemy import insert, select
 
 from benchmarks.api import free_port, fresh_database, percentile
+from benchmarks.bulk import analyse
 from benchmarks.similarity import DEV_SET, synthetic
 from watchkeep.assist.indexer import catch_up
 from watchkeep.assist.similarity.evaluation import load
@@ -109,16 +110,6 @@ def load_incidents(db: Database, size: int) -> str:
                 " (SELECT max(id) FROM incident))"
             )
     return token
-
-
-def analyse(db: Database) -> None:
-    """Refresh the planner's statistics, as a long-lived database has them."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-    else:
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
 
 
 def rss_kb(pid: int) -> int:
