@@ -1,8 +1,5 @@
 """The ASGI application: API, web UI, health and metrics."""
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -20,9 +17,6 @@ from watchkeep.http.inputs import check_request_text
 from watchkeep.http.openapi import FastAPIWithErrors
 from watchkeep.http.security import SecurityHeaders
 from watchkeep.http.templates import STATIC_DIR, error_page
-
-Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-
 
 INGEST_LANE = 256
 """Senders' requests at once per process: each waits for a group commit holding no thread."""
