@@ -9,14 +9,17 @@ with the indexer (timed), then starts ``watchkeep serve`` and measures:
 - a fresh process's first answer: from starting ``watchkeep serve`` to its first similar
   answer, and that answer's own latency (nothing is built at start);
 - the resident memory (RSS) of the serving process after the rounds, against the same
-  measurement on a database of 1,000 incidents.
+  measurement on a database of 1,000 incidents;
+- what the first stage's bounds cost in answers: for ``--agree`` random incidents, in
+  process, the share of the top 5 (and how often the first) that the product's first stage
+  (`CANDIDATES`, `POSTINGS`) has in common with a first stage 10 times deeper on both.
 
 Targets: p95 <= 20 ms at 50,000 incidents on both databases, <= 50 ms at 500,000 on
 PostgreSQL; a first answer within 1 s of the server being up; RSS at the size within 1.5x
 of RSS at 1,000. Prints JSON.
 
     .venv/bin/python -m benchmarks.similarity_scale [--size 50000] [--queries 200]
-        [--rounds 3] [--databases sqlite,postgresql]
+        [--rounds 3] [--databases sqlite,postgresql] [--agree 100]
     .venv/bin/python -m benchmarks.similarity_scale --size 500000 --databases postgresql
 """
 
@@ -38,8 +41,10 @@ from sqlalchemy import insert, select
 from benchmarks.api import free_port, fresh_database, percentile
 from benchmarks.bulk import analyse
 from benchmarks.similarity import DEV_SET, synthetic
+from watchkeep.assist.corpus import query_of
 from watchkeep.assist.indexer import catch_up
 from watchkeep.assist.similarity.evaluation import load
+from watchkeep.assist.store import CANDIDATES, POSTINGS, StoredIndex
 from watchkeep.auth import service as auth
 from watchkeep.bootstrap import prepare
 from watchkeep.catalog.models import Service
@@ -112,6 +117,31 @@ def load_incidents(db: Database, size: int) -> str:
     return token
 
 
+DEEPER = 10
+
+
+def agreement(db: Database, size: int, queries: int) -> dict[str, float]:
+    """Top-5 overlap and top-1 agreement of the product's first stage with a deeper one."""
+    rng = random.Random(13)
+    overlap, first = [], []
+    with db.session(write=False) as session:
+        for number in (rng.randint(1, size) for _ in range(queries)):
+            incident = session.get(Incident, number)
+            assert incident is not None
+            query, exclude = query_of(incident), (incident.id,)
+            product = StoredIndex(session).search(query, k=5, exclude_ids=exclude)
+            deep = StoredIndex(
+                session, candidates=CANDIDATES * DEEPER, postings=POSTINGS * DEEPER
+            ).search(query, k=5, exclude_ids=exclude)
+            ours, theirs = [m.id for m in product], [m.id for m in deep]
+            overlap.append(len(set(ours) & set(theirs)) / max(len(theirs), 1))
+            first.append(float(ours[:1] == theirs[:1]))
+    return {
+        "top5_overlap_with_deeper": round(statistics.mean(overlap), 3),
+        "top1_same_as_deeper": round(statistics.mean(first), 3),
+    }
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -182,7 +212,7 @@ def serve_and_measure(
         process.wait(timeout=30)
 
 
-def measure(kind: str, size: int, queries: int, rounds: int) -> dict[str, Any]:
+def measure(kind: str, size: int, queries: int, rounds: int, agree: int) -> dict[str, Any]:
     db = fresh_database(kind, Path(tempfile.mkdtemp(prefix="wk-simscale-")))
     prepare(db)
     began = time.monotonic()
@@ -194,6 +224,7 @@ def measure(kind: str, size: int, queries: int, rounds: int) -> dict[str, Any]:
     # What was measured so far, should a long run at a large size be cut short.
     print(f"{kind} {size}: loaded in {loaded:.1f} s, indexed in {indexed:.1f} s", file=sys.stderr)
     analyse(db)
+    agreed = agreement(db, size, agree) if agree else {}
     served = serve_and_measure(db, token, size, queries, rounds)
     db.dispose()
     return {
@@ -203,6 +234,7 @@ def measure(kind: str, size: int, queries: int, rounds: int) -> dict[str, Any]:
         "load_s": round(loaded, 1),
         "index_s": round(indexed, 1),
         **served,
+        **agreed,
     }
 
 
@@ -212,11 +244,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--agree", type=int, default=100, help="queries for the agreement check")
     args = parser.parse_args()
     results = []
     for kind in args.databases.split(","):
-        baseline = measure(kind, BASELINE, args.queries, 1)
-        result = measure(kind, args.size, args.queries, args.rounds)
+        baseline = measure(kind, BASELINE, args.queries, 1, 0)
+        result = measure(kind, args.size, args.queries, args.rounds, args.agree)
         result["rss_mb_at_1000"] = baseline["rss_mb"]
         result["rss_ratio"] = round(result["rss_mb"] / baseline["rss_mb"], 2)
         results.append(result)

@@ -117,9 +117,18 @@ _COLUMNS = (
 class StoredIndex:
     """The stored similarity index as ``session`` sees it; searched like `SimilarityIndex`."""
 
-    def __init__(self, session: Session, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        embedder: Embedder | None = None,
+        candidates: int = CANDIDATES,
+        postings: int = POSTINGS,
+    ) -> None:
         self.session = session
         self.embedder = embedder
+        self.candidates = candidates
+        self.postings = postings
 
     def search(
         self, query: Query, k: int = 5, exclude_ids: Iterable[DocumentId] = ()
@@ -141,7 +150,7 @@ class StoredIndex:
         terms = ranker.capped(weights, idf_of)
         shares = evidence(terms, idf_of)
         excluded = set(exclude_ids)
-        limit = max(CANDIDATES, k) + len(excluded)
+        limit = max(self.candidates, k) + len(excluded)
         hits = self._first_stage(shares, signals, frequencies, size, idf_of, limit)
         if hits is None:
             return []
@@ -190,7 +199,7 @@ class StoredIndex:
         postings = 0
         for term in known:
             frequency = frequencies[term]
-            if chosen and (frequency > common_from or postings + frequency > POSTINGS):
+            if chosen and (frequency > common_from or postings + frequency > self.postings):
                 break
             chosen.append(term)
             postings += frequency
