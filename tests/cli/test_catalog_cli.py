@@ -3,6 +3,7 @@ and a server (``--url``/``--token``). ``cli``, ``local``, ``remote`` and ``crew`
 tests/cli/conftest.py."""
 
 import json
+from pathlib import Path
 
 from click.testing import Result
 from tests.cli.conftest import Crew, Run
@@ -101,6 +102,91 @@ def test_service_commands_in_either_mode(cli: Run, crew: Crew) -> None:
     assert {"checkout", "search"} <= set(services)
     table = flat(ok(cli("service", "list", who=crew.grace)).stdout)
     assert "3 service(s)" in table and "general-ledger" in table
+
+
+def test_a_service_kind_dependencies_and_runbook_in_either_mode(
+    cli: Run, crew: Crew, tmp_path: Path
+) -> None:
+    runbook = tmp_path / "runbook.md"
+    runbook.write_text("# Payments\n\n1. Check the provider's status page.\n")
+    ok(cli("service", "create", "stripe", "--kind", "third_party", who=crew.admin))
+    created = json.loads(
+        ok(
+            cli(
+                "service",
+                "create",
+                "payments",
+                "--depends-on",
+                "stripe",
+                "--depends-on",
+                "search",
+                "--runbook-file",
+                str(runbook),
+                "--runbook-url",
+                "https://wiki.example.com/payments",
+                "--json",
+                who=crew.admin,
+            )
+        ).stdout
+    )
+    assert created["kind"] == "internal" and created["depends_on"] == ["search", "stripe"]
+    assert created["runbook"].startswith("# Payments") and created["runbook_url"].endswith(
+        "/payments"
+    )
+    services = listed(cli, crew, "service")
+    assert services["stripe"]["kind"] == "third_party"
+    table = flat(ok(cli("service", "list", who=crew.grace)).stdout)
+    assert "third_party" in table and "search, stripe" in table
+    saved = json.loads(
+        ok(
+            cli(
+                "service",
+                "update",
+                "payments",
+                "--kind",
+                "platform",
+                "--depends-on",
+                "stripe",
+                "--no-runbook-url",
+                "--json",
+                who=crew.admin,
+            )
+        ).stdout
+    )
+    assert (saved["kind"], saved["depends_on"], saved["runbook_url"]) == (
+        "platform",
+        ["stripe"],
+        None,
+    )
+    assert saved["runbook"].startswith("# Payments")  # not given: kept
+    cleared = json.loads(
+        ok(cli("service", "update", "payments", "--no-depends-on", "--json", who=crew.admin)).stdout
+    )
+    assert cleared["depends_on"] == [] and cleared["kind"] == "platform"
+    refused = {
+        "unknown dependency": cli(
+            "service", "update", "payments", "--depends-on", "nowhere", who=crew.admin
+        ),
+        "itself": cli("service", "update", "payments", "--depends-on", "payments", who=crew.admin),
+        "bad kind": cli("service", "create", "x", "--kind", "galaxy", who=crew.admin),
+        "both": cli(
+            "service",
+            "update",
+            "payments",
+            "--depends-on",
+            "stripe",
+            "--no-depends-on",
+            who=crew.admin,
+        ),
+    }
+    assert {name: r.exit_code for name, r in refused.items()} == dict.fromkeys(refused, 1)
+    assert "no service with id or name nowhere" in flat(refused["unknown dependency"].output)
+    assert "cannot depend on itself" in flat(refused["itself"].output)
+    assert "--kind must be one of internal, platform, third_party" in flat(
+        refused["bad kind"].output
+    )
+    assert "exclude each other" in flat(refused["both"].output)
+    assert listed(cli, crew, "service")["payments"]["depends_on"] == []
 
 
 def test_catalog_changes_are_refused_with_the_message(cli: Run, crew: Crew) -> None:

@@ -103,6 +103,57 @@ def test_services_are_listed_created_and_edited(client: TestClient, session: Ses
     assert "Service search created." in unescape(client.get("/admin/services", headers=HTML).text)
 
 
+def test_a_service_has_a_kind_dependencies_and_a_runbook(
+    client: TestClient, session: Session
+) -> None:
+    admin = make_person(session, "admin", "Ada Admin")
+    db = make_service(session, name="orders-db")
+    stripe = make_service(session, name="stripe")
+    session.commit()
+    token = log_in(client, admin)
+    page = unescape(client.get("/admin/services", headers=HTML).text)
+    assert "Third party (a vendor or provider)" in page and "Runbook (Markdown)" in page
+    made = client.post(
+        "/admin/services",
+        data={
+            "name": "checkout",
+            "kind": "internal",
+            "runbook": "  1. Check the payment provider's status page.\n",
+            "runbook_url": "https://wiki.example.com/checkout",
+            "depends_on_ids": [str(db.id), str(stripe.id)],
+        },
+        headers=hx(token, "services"),
+    )
+    assert made.status_code == 200, made.text
+    assert "depends on orders-db, stripe" in made.text
+    assert 'href="https://wiki.example.com/checkout"' in made.text
+    session.expire_all()
+    checkout = session.scalars(select(Service).where(Service.name == "checkout")).one()
+    assert [s.name for s in checkout.depends_on] == ["orders-db", "stripe"]
+    assert checkout.runbook == "1. Check the payment provider's status page."
+    assert checkout.runbook_url == "https://wiki.example.com/checkout"
+
+    vendor = client.post(
+        f"/admin/services/{stripe.id}",
+        data={"name": "stripe", "kind": "third_party", "description": "Payments provider"},
+        headers=hx(token, "services"),
+    )
+    assert vendor.status_code == 200, vendor.text
+    edited = client.post(
+        f"/admin/services/{checkout.id}",
+        data={"name": "checkout", "kind": "internal", "depends_on_ids": [str(stripe.id)]},
+        headers=hx(token, "services"),
+    )
+    assert edited.status_code == 200, edited.text
+    session.expire_all()
+    assert session.get(Service, stripe.id).kind == "third_party"  # type: ignore[union-attr]
+    checkout = session.get(Service, checkout.id)  # type: ignore[assignment]
+    assert [s.name for s in checkout.depends_on] == ["stripe"]
+    assert (checkout.runbook, checkout.runbook_url) == ("", None)
+    (record,) = [r for r in audit_records(session, "service:update") if r.subject_id == checkout.id]
+    assert record.changes["depends_on_ids"] == [sorted([db.id, stripe.id]), [stripe.id]]
+
+
 def test_teams_are_listed_created_and_edited(client: TestClient, session: Session) -> None:
     admin = make_person(session, "admin", "Ada Admin")
     grace = make_person(session, name="Grace Hopper")
@@ -187,6 +238,28 @@ def test_bad_services_and_teams_are_refused_in_the_error_slot(
             422,
             "owner_team_id",
             "owner team must be a number",
+        ),
+        ("/admin/services", {"name": "S", "kind": "galaxy"}, 422, "kind", "kind must be one of"),
+        (
+            "/admin/services",
+            {"name": "S", "runbook_url": "ftp://runbooks/s"},
+            422,
+            "runbook_url",
+            "must be an http(s) URL",
+        ),
+        (
+            f"/admin/services/{api.id}",
+            {"name": "api", "depends_on_ids": str(api.id)},
+            422,
+            "depends_on_ids",
+            "a service cannot depend on itself",
+        ),
+        (
+            "/admin/services",
+            {"name": "S", "depends_on_ids": "987654"},
+            422,
+            "depends_on_ids",
+            "unknown service ids: [987654]",
         ),
         ("/admin/teams", {"name": ""}, 422, "name", "name must not be empty"),
         ("/admin/teams", {"name": "Core"}, 409, "name", "a team named 'Core' already exists"),

@@ -1,4 +1,5 @@
-"""Admin pages for the catalog: services and teams (list, create, edit)."""
+"""Admin pages for the catalog: services (with their kind, owner team, dependencies and
+runbook) and teams (list, create, edit)."""
 
 from fastapi import APIRouter, Form, Request
 from sqlalchemy.orm import Session
@@ -61,6 +62,10 @@ def create_service(
     name: str = Form("", max_length=NAME_LENGTH),
     description: str = Form("", max_length=TEXT_LENGTH),
     owner_team_id: str = Form(""),
+    kind: str = Form("internal", max_length=NAME_LENGTH),
+    runbook: str = Form("", max_length=TEXT_LENGTH),
+    runbook_url: str = Form("", max_length=TEXT_LENGTH),
+    depends_on_ids: list[QueryId] = Form([]),
 ) -> Response:
     """Add a service."""
     created = catalog.create_service(
@@ -70,6 +75,10 @@ def create_service(
         name=name,
         description=description.strip(),
         owner_team_id=parse_id(owner_team_id.strip(), "owner_team_id"),
+        kind=kind,
+        runbook=runbook.strip(),
+        runbook_url=runbook_url.strip() or None,
+        depends_on_ids=depends_on_ids,
     )
     return _answer(request, session, SERVICES, f"Service {created.name} created.")
 
@@ -83,8 +92,13 @@ def update_service(
     name: str = Form("", max_length=NAME_LENGTH),
     description: str = Form("", max_length=TEXT_LENGTH),
     owner_team_id: str = Form(""),
+    kind: str = Form("internal", max_length=NAME_LENGTH),
+    runbook: str = Form("", max_length=TEXT_LENGTH),
+    runbook_url: str = Form("", max_length=TEXT_LENGTH),
+    depends_on_ids: list[QueryId] = Form([]),
 ) -> Response:
-    """Save a service's edit form (no owner team chosen: the service has none)."""
+    """Save a service's edit form (no owner team chosen: the service has none; no dependency
+    checked: it depends on none)."""
     changed = catalog.update_service(
         session,
         actor=actor,
@@ -93,6 +107,10 @@ def update_service(
         name=name,
         description=description.strip(),
         owner_team_id=parse_id(owner_team_id.strip(), "owner_team_id"),
+        kind=kind,
+        runbook=runbook.strip(),
+        runbook_url=runbook_url.strip() or None,
+        depends_on_ids=depends_on_ids,
     )
     return _answer(request, session, SERVICES, f"Service {changed.name} saved.")
 
