@@ -2,13 +2,13 @@
 
 import zlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from watchkeep.jobs.models import PENDING, RUNNING, Job
-from watchkeep.jobs.policy import periodic_key, periodic_slot, slot_start
+from watchkeep.jobs.models import DONE, PENDING, RUNNING, Job
+from watchkeep.jobs.policy import periodic_key, periodic_prefix, periodic_slot, slot_start
 from watchkeep.jobs.registry import Periodic
 from watchkeep.jobs.service import enqueue
 
@@ -18,6 +18,10 @@ PERIODIC_MAX_ATTEMPTS = 3
 # One PostgreSQL advisory lock serialises periodic scheduling across workers, so that two
 # workers whose clocks straddle a period boundary cannot each schedule a different slot.
 PERIODIC_LOCK = zlib.crc32(b"watchkeep:periodic")
+
+DONE_RUNS_KEPT = timedelta(days=1)
+"""How long a periodic kind's successful runs stay in the job table (a run every few seconds
+would otherwise add millions of rows a year); failed runs stay until someone looks."""
 
 
 def ensure_periodic(
@@ -31,7 +35,8 @@ def ensure_periodic(
 
     The run is due at the start of the next period and keyed ``periodic:<kind>:<slot>``, so
     however many workers do this at once, each slot is scheduled once. Returns the jobs
-    enqueued (or found under their key).
+    enqueued (or found under their key). A kind given its next run also loses its successful
+    runs due more than `DONE_RUNS_KEPT` ago.
     """
     if not periodic:
         return []
@@ -69,4 +74,12 @@ def ensure_periodic(
             now=now,
         )
         scheduled.append(job)
+        session.execute(
+            delete(Job).where(
+                Job.state == DONE,
+                Job.due_at < now - DONE_RUNS_KEPT,
+                Job.kind == item.kind,
+                Job.idempotency_key.startswith(periodic_prefix(item.kind), autoescape=True),
+            )
+        )
     return scheduled

@@ -56,9 +56,14 @@ def slot_start(slot: int, every: timedelta) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + slot * every
 
 
+def periodic_prefix(kind: str) -> str:
+    """What the idempotency keys of every run of periodic ``kind`` start with."""
+    return f"periodic:{kind}:"
+
+
 def periodic_key(kind: str, slot: int) -> str:
     """The idempotency key of the run of periodic ``kind`` due at the start of ``slot``."""
-    return f"periodic:{kind}:{slot}"
+    return f"{periodic_prefix(kind)}{slot}"
 
 
 def error_line(exc: BaseException) -> str:

@@ -275,6 +275,33 @@ def test_periodic_jobs_are_scheduled_once_per_period(database: Database) -> None
     ]
 
 
+def test_a_periodic_kind_keeps_a_day_of_successful_runs(database: Database) -> None:
+    start = datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC)
+    clock = FrozenClock(start)
+    registry = Registry()
+    registry.add("tick", Calls(), every=timedelta(hours=6))
+    registry.add("tock", Calls(failing=True), every=timedelta(hours=6))
+    worker = Worker(database, registry, name="w1", clock=clock)
+    worker.run_due()
+    other = add_job(database, "page", now=start, due_at=start + timedelta(days=30))
+    for hours in range(6, 6 * 9, 6):  # two days of runs, each due at the start of its period
+        clock.to(start + timedelta(hours=hours))
+        while worker.run_due():
+            pass
+    with database.session() as session:
+        left = session.execute(
+            select(Job.kind, Job.state, Job.due_at).order_by(Job.kind, Job.due_at)
+        ).all()
+    cutoff = clock.now - timedelta(days=1)
+    ticks = [(state, due) for kind, state, due in left if kind == "tick"]
+    assert ticks and all(due >= cutoff for _, due in ticks)  # older successful runs are gone
+    assert (DONE, datetime(2026, 3, 3, 12, tzinfo=UTC)) in ticks
+    failed = [due for kind, state, due in left if kind == "tock" and state == DEAD]
+    assert failed and min(failed) < cutoff  # failed runs stay
+    with database.session() as session:
+        assert session.get(Job, other) is not None  # not a periodic run: never purged
+
+
 # --- live: Worker.run in threads, real time, a database of its own -------------------------
 
 
