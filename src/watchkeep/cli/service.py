@@ -58,7 +58,7 @@ DependsOnOption = Annotated[
     typer.Option(
         "--depends-on",
         metavar="SERVICE",
-        help="A service it depends on (id or name); repeat for several",
+        help="A service it depends on (id or name); repeat for several (update: replaces them)",
         show_default=False,
     ),
 ]
@@ -196,15 +196,7 @@ def update(
         bool, typer.Option("--no-owner-team", help="Leave the service without an owner team")
     ] = False,
     kind: KindOption = None,
-    depends_on: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--depends-on",
-            metavar="SERVICE",
-            help="A service it depends on (id or name); repeat for several; replaces the list",
-            show_default=False,
-        ),
-    ] = None,
+    depends_on: DependsOnOption = None,
     no_depends_on: Annotated[
         bool, typer.Option("--no-depends-on", help="It depends on no other service")
     ] = False,
