@@ -10,6 +10,7 @@ from tests.factories import Person, make_incident, make_past_incident, make_serv
 from tests.shared_data import INCIDENTS_DEV, shared_file
 
 from watchkeep.app.components import worker_state
+from watchkeep.app.tasks import build_registry
 from watchkeep.assist import indexer
 from watchkeep.assist.corpus import catalog_names, documents, known_error_documents, query_of
 from watchkeep.assist.keeper import SimilarityStore
@@ -18,13 +19,15 @@ from watchkeep.assist.models import SimilarityDocument, SimilarityState, Similar
 from watchkeep.assist.service import search_similar
 from watchkeep.assist.similarity import Analyzer, Match, Query, SimilarityIndex
 from watchkeep.assist.similarity.evaluation import load
-from watchkeep.assist.tasks import on_incident_changed
+from watchkeep.assist.tasks import INDEX_EVERY, on_incident_changed
 from watchkeep.core.clock import utcnow
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
 from watchkeep.incident.models import Incident
 from watchkeep.incident.status import transition as move_incident
+from watchkeep.jobs.models import Job
 from watchkeep.jobs.registry import JobContext
+from watchkeep.jobs.worker import Worker
 from watchkeep.problem import known_errors
 from watchkeep.problem.matching import matches_for_incident
 
@@ -185,6 +188,28 @@ def test_the_matching_job_indexes_first(
     session.expire_all()
     [match] = matches_for_incident(session, incident_id=live.id)
     assert match.known_error_id == known.id
+
+
+def test_the_worker_keeps_the_index_on_its_own(
+    session: Session, database: Database, alice: Person, similarity: SimilarityStore
+) -> None:
+    """Nobody refreshes by hand: the periodic job does, once its period starts."""
+    incident = make_past_incident(session, alice, title="Kafka consumer lag on orders")
+    session.execute(delete(Job))  # not the matching job its declaration asked for (it indexes)
+    session.commit()
+    now = utcnow()
+    clock = iter((now, now + INDEX_EVERY, now + INDEX_EVERY))
+    worker = Worker(
+        database,
+        build_registry(),
+        name="test",
+        clock=lambda: next(clock, now + INDEX_EVERY),
+        state=worker_state(similarity=similarity, settings=Settings()),
+    )
+    worker.run_due()  # schedules the next period's run
+    assert found(similarity) == []
+    worker.run_due()  # the period has started: the run indexes what changed
+    assert found(similarity) == [incident.id]
 
 
 def test_private_incidents_are_filtered_by_the_caller(
