@@ -56,9 +56,14 @@ SQLITE_WEIGHTS = (1.5, 1.0, 1.0, 0.5, 1.0, 1.0)
 _UNSAFE = re.compile(r"[^a-z0-9._\-/:]")
 
 
+MAX_TOKEN = 200
+"""Signal tokens are cut to this many characters (ASCII): a full-text index refuses a word
+over 2 KB, and an alert name or fingerprint is told apart long before."""
+
+
 def _token(kind: str, value: str) -> str:
     # "#" starts no analysed term, so a token never counts as a word of the text.
-    return f"#{kind}:{_UNSAFE.sub('_', value.lower())}"
+    return f"#{kind}:{_UNSAFE.sub('_', value.lower())}"[:MAX_TOKEN]
 
 
 def signal_tokens(

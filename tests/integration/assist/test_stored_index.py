@@ -212,6 +212,24 @@ def test_the_worker_keeps_the_index_on_its_own(
     assert found(similarity) == [incident.id]
 
 
+def test_blobs_and_huge_names_are_indexed_without_them(
+    session: Session, alice: Person, similarity: SimilarityStore
+) -> None:
+    """A full-text index refuses a word over 2 KB: a pasted blob must not stop the indexer."""
+    blob = "x" * 20_000
+    incident = make_past_incident(
+        session, alice, title="Kafka consumer lag on orders", summary=f"dump: {blob}",
+        labels={"alertname": "KafkaLag" + "Z" * 3_000},
+    )  # fmt: skip
+    session.commit()
+    similarity.refresh()
+    assert found(similarity) == [incident.id]
+    with_alert = Query(title="lag", labels={"alertname": "KafkaLag" + "Z" * 3_000})
+    assert found(similarity, with_alert) == [incident.id]
+    row = session.scalars(select(SimilarityDocument)).one()
+    assert blob not in row.summary and len(max(row.signals.split(), key=len)) <= 200
+
+
 def test_private_incidents_are_filtered_by_the_caller(
     session: Session, alice: Person, bob: Person, similarity: SimilarityStore
 ) -> None:

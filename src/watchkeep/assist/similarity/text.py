@@ -128,9 +128,14 @@ def words(text: str) -> Words:
     return Words(tuple(sequence), tuple(surfaces), tuple(identifiers), tuple(pieces))
 
 
+MAX_TERM = 100
+"""The longest term, in characters: a longer "word" is a blob (a hash, a dump, a base64
+body) that no other incident shares, and a database's full-text index refuses one over 2 KB."""
+
+
 def is_indexed(word: str, written: str) -> bool:
     """Whether a sequence word (stemmed, and as written) is worth indexing as a term."""
-    if written in STOP_WORDS or written in BOILERPLATE or len(word) < 2:
+    if written in STOP_WORDS or written in BOILERPLATE or not 2 <= len(word) <= MAX_TERM:
         return False
     if word.isdigit():
         return _is_code(word)
@@ -151,4 +156,4 @@ def terms(normalised: Words) -> list[str]:
         for word, written in zip(normalised.sequence, normalised.surfaces, strict=True)
         if word != VERSION and is_indexed(word, written)
     ]
-    return found + list(normalised.identifiers)
+    return found + [i for i in normalised.identifiers if len(i) <= MAX_TERM]
