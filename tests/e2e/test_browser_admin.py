@@ -123,7 +123,9 @@ def test_an_admin_creates_a_team_and_a_service_it_owns(page: Page, tmp_path: Pat
     form.locator("select[name=owner_team_id]").select_option(label="Edge")
     form.locator("button[type=submit]").click()
     expect(page.locator("#announcer")).to_have_text("Service gateway created.")
-    expect(page.locator("#services tr", has_text="gateway")).to_contain_text("Edge")
+    # The row whose name is gateway (every row's edit form lists the others as dependencies).
+    row = page.locator("#services tr", has=page.locator("td:first-child", has_text="gateway"))
+    expect(row).to_contain_text("Edge")
     db = Database(f"sqlite:///{tmp_path / 'watchkeep.db'}")
     with db.session() as session:
         stored = session.scalars(select(Service).where(Service.name == "gateway")).one()

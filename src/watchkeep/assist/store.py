@@ -2,8 +2,9 @@
 
 Nothing is held in memory: a search reads the index's statistics (its size, the average
 field lengths, the document frequencies of the query's terms), asks the database's full-text
-search for a few hundred candidates, and re-ranks them in Python with the same `Ranker` as the
-in-memory `SimilarityIndex`, so both score a candidate alike.
+search for `CANDIDATES` candidates together with their rows (one statement), and re-ranks
+them in Python with the same `Ranker` as the in-memory `SimilarityIndex`, so both score a
+candidate alike.
 
 The first stage searches for the query's selective terms only: those found in at most
 `COMMON_SHARE` of the documents (and at least `COMMON_MINIMUM`), rarest first while their
