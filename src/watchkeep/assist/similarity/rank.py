@@ -148,7 +148,8 @@ class SimilarityIndex:
         self, query: Query, k: int = 5, exclude_ids: Iterable[DocumentId] = ()
     ) -> list[Match]:
         """The `k` indexed documents most similar to `query`, best first."""
-        terms = self.query_terms(query)
+        analysed = self.ranker.analyse_query(query)  # once: its terms and their readable forms
+        terms = self.ranker.capped(analysed.weights, self._lexical.idf)
         skip = {self._numbers[i] for i in exclude_ids if i in self._numbers}
         pool = self._pool(query, terms, skip, k)
         semantic = self._semantic(query, pool) if self.embedder else {}
@@ -161,7 +162,7 @@ class SimilarityIndex:
             )
             for number in pool
         ]
-        return self.ranker.rank(query, candidates, k)
+        return self.ranker.rank(query, candidates, k, analysed.surfaces)
 
     def _semantic(self, query: Query, pool: dict[int, float]) -> dict[int, float]:
         assert self.embedder is not None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from watchkeep.assist.similarity.analysis import Analyzer, is_concept
-from watchkeep.assist.similarity.lexical import Bm25Settings, FieldTerms, evidence
+from watchkeep.assist.similarity.lexical import Bm25Settings, FieldTerms
 from watchkeep.assist.similarity.model import (
     Document,
     DocumentId,
@@ -141,11 +141,6 @@ class Ranker:
             else weight
             for term, weight in terms.items()
         }
-
-    @staticmethod
-    def shares(terms: Mapping[str, float], idf: Callable[[str], float]) -> dict[str, float]:
-        """Each term's share of the query's evidence (see `lexical.evidence`)."""
-        return evidence(terms, idf)
 
     def rank(
         self,
