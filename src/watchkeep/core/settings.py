@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     llm_model: str = Field("llama3.1", description="Model name sent to the LLM API")
     llm_api_key: SecretStr | None = Field(None, description="Bearer key for the LLM API")
     llm_timeout_seconds: float = Field(60.0, gt=0, description="Longest wait for the LLM API")
+    # The investigation assistant: each evidence source has this long; the metrics of firing
+    # alerts come from a Prometheus HTTP API when its base URL is set.
+    investigation_source_timeout_seconds: float = Field(
+        5.0, gt=0, le=60, description="Longest an investigation waits for one evidence source"
+    )
+    prometheus_url: str | None = Field(
+        None, description="Prometheus HTTP API base for investigations, e.g. http://prom:9090"
+    )
     # Notification channels: e-mail needs smtp_host, SMS and voice the three twilio_* values;
     # webhooks, chat webhooks and the log channel need nothing.
     smtp_host: str | None = Field(None, description="SMTP server for e-mail (unset: no e-mail)")

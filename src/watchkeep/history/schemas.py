@@ -96,6 +96,7 @@ class KnownErrorIn(Input):
     fix_link: Annotated[str, StringConstraints(max_length=500)] = ""
     alert_names: list[Name] = []
     active: Flag = True
+    created_at: At | None = Field(None, description="Known since (default: now)")
 
 
 class AlertIn(Input):

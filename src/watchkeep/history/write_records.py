@@ -46,7 +46,9 @@ def write_changes(
             details=given.details,
             links=[{"href": link.href, "text": link.text} for link in given.links],
             occurred_at=given.occurred_at,
-            received_at=now,
+            # History: it was known when it happened (an investigation as of a past instant
+            # counts only what was known by then).
+            received_at=given.occurred_at,
         )
         session.add(change)
         changes[given.id] = change
@@ -65,7 +67,7 @@ def write_known_errors(session: Session, *, actor: Actor, now: datetime, plan: P
             fix_status=given.fix_status,
             fix_link=given.fix_link,
             alert_names=given.alert_names,
-            now=now,
+            now=given.created_at or now,
         )
         known.active = given.active
 

@@ -1,0 +1,1 @@
+"""Evidence sources of the investigation assistant, and the runner that asks them all."""
