@@ -154,6 +154,13 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("get", "/api/v1/incidents/{ref}/postmortem/diff"): None,
     ("get", "/api/v1/incidents/{ref}/postmortem/export"): None,
     ("post", "/api/v1/incidents/{ref}/postmortem/draft"): None,
+    ("post", "/api/v1/incidents/{ref}/investigations"): None,
+    ("get", "/api/v1/incidents/{ref}/investigations/latest"): None,
+    ("put", "/api/v1/incidents/{ref}/investigations/verdicts"): {
+        "key": "change:CHG-1",
+        "verdict": "confirmed",
+    },
+    ("delete", "/api/v1/incidents/{ref}/investigations/verdicts/{key}"): None,
 }
 
 

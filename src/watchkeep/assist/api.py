@@ -2,24 +2,32 @@
 a post-mortem from the record.
 """
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
+from watchkeep.assist import investigations, verdicts
 from watchkeep.assist import service as assist
 from watchkeep.assist.deps import SimilarityDep
 from watchkeep.assist.drafting import service as drafting
 from watchkeep.assist.feedback import give_feedback, withdraw_feedback
+from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.schemas import (
     DraftIn,
     DraftRead,
     FeedbackIn,
     FeedbackRead,
+    InvestigateIn,
+    InvestigationRead,
     SimilarRead,
+    VerdictIn,
+    VerdictRead,
     draft_read,
     feedback_read,
+    investigation_read,
     similar_read,
 )
 from watchkeep.assist.service import State
 from watchkeep.core.clock import utcnow
+from watchkeep.core.errors import Invalid, NotFound
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident.access import get_visible
 
@@ -116,3 +124,91 @@ def draft(
         sections=body.sections if body else None,
     )
     return draft_read(session, incident, drafted)
+
+
+@router.post("/incidents/{ref}/investigations", tags=["investigations"])
+def investigate(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    body: InvestigateIn | None = None,
+) -> InvestigationRead:
+    """Investigate the incident now, or as of a past instant (``at``): gather the evidence
+    and rank hypotheses about its cause, best first. One made now is stored (the incident
+    page shows the latest) and noted on the timeline when its conclusion changed; one as of
+    a past instant reads nothing recorded later and is not stored."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    store: SimilarityStore = request.app.state.similarity
+    at = body.at if body else None
+    found = investigations.investigate(
+        session,
+        store=store,
+        incident=incident,
+        actor=actor,
+        sources=investigations.standard_sources(
+            store,
+            timeout=settings.investigation_source_timeout_seconds,
+            prometheus_url=settings.prometheus_url,
+        ),
+        at=at,
+    )
+    result = investigation_read(found)
+    if at is None:
+        investigations.keep(
+            session,
+            incident=incident,
+            found=found,
+            result=result.model_dump(mode="json"),
+            trigger="request",
+            actor=actor,
+            now=utcnow(),
+        )
+    return result
+
+
+@router.get("/incidents/{ref}/investigations/latest", tags=["investigations"])
+def latest_investigation(ref: str, session: DbSession, actor: CurrentActor) -> InvestigationRead:
+    """The latest stored investigation of the incident (404 when there is none yet)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    stored = investigations.latest(session, incident_id=incident.id)
+    if stored is None:
+        raise NotFound(f"{incident.reference} has not been investigated yet")
+    return InvestigationRead.model_validate(stored.result)
+
+
+@router.put("/incidents/{ref}/investigations/verdicts", tags=["investigations"])
+def put_verdict(ref: str, body: VerdictIn, session: DbSession, actor: Responder) -> VerdictRead:
+    """Confirm or rule out a hypothesis of the latest investigation, by its key. The verdict
+    holds in every later investigation; a confirmed one is offered as the post-mortem's root
+    cause."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    stored = investigations.latest(session, incident_id=incident.id)
+    hypotheses = {h["key"]: h for h in stored.result["hypotheses"]} if stored else {}
+    hypothesis = hypotheses.get(body.key)
+    if hypothesis is None:
+        raise Invalid(f"the latest investigation has no hypothesis {body.key!r}", field="key")
+    given = verdicts.judge(
+        session,
+        incident=incident,
+        key=body.key,
+        verdict=body.verdict,
+        kind=hypothesis["kind"],
+        ref=hypothesis["ref"],
+        title=hypothesis["title"],
+        actor=actor,
+        now=utcnow(),
+    )
+    return VerdictRead(key=given.key, verdict=body.verdict, title=given.title)
+
+
+@router.delete(
+    "/incidents/{ref}/investigations/verdicts/{key:path}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["investigations"],
+)
+def delete_verdict(ref: str, key: str, session: DbSession, actor: Responder) -> None:
+    """Withdraw the verdict on a hypothesis (404 if there is none)."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    verdicts.withdraw(session, incident=incident, key=key, actor=actor)

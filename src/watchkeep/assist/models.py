@@ -128,3 +128,51 @@ class SimilarityState(Base):
     """The catalog's names the analyser leaves out, as documents are (being) analysed with."""
     reanalysed_to: Mapped[int | None] = mapped_column(BigId)
     """While the catalog's names changed: the last document id analysed again with them."""
+
+
+CONFIRMED: Final = "confirmed"
+RULED_OUT: Final = "ruled_out"
+HYPOTHESIS_VERDICTS = (CONFIRMED, RULED_OUT)
+
+
+class StoredInvestigation(Base):
+    """An investigation of an incident, as its answer was: the latest is shown on the page."""
+
+    __tablename__ = "investigation"
+    __table_args__ = (Index("ix_investigation_incident_created", "incident_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(BigId, ForeignKey("incident.id", ondelete="CASCADE"))
+    trigger: Mapped[str] = mapped_column(String(40))
+    """What started it: declared, alert, change, summary, or request."""
+    actor_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    top: Mapped[str | None] = mapped_column(String(400))
+    """The key of its best hypothesis, when it had a strong one."""
+    result: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    """The answer as the API gives it."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HypothesisVerdict(Base):
+    """A responder's verdict on a hypothesis about an incident's cause: confirmed or ruled
+    out. Kept by the hypothesis's key (``change:CHG-12``), so it holds in every later
+    investigation; a new verdict replaces the old."""
+
+    __tablename__ = "investigation_verdict"
+    __table_args__ = (CheckConstraint(f"verdict IN {HYPOTHESIS_VERDICTS!r}", name="verdict"),)
+
+    incident_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

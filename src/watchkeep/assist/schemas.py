@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.drafting.service import Drafted
+from watchkeep.assist.investigations import Investigation
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.service import SimilarIncident
-from watchkeep.core.limits import Input, Name
+from watchkeep.core.limits import Input, Instant, Name
 from watchkeep.incident.models import Incident
 from watchkeep.incident.schemas import IncidentSummary
 from watchkeep.postmortem.models import PostmortemTemplate
@@ -112,3 +113,94 @@ def draft_read(session: Session, incident: Incident, drafted: Drafted) -> DraftR
         phraser_error=drafted.phraser_error,
         seconds=round(drafted.seconds, 4),
     )
+
+
+# --- investigations ------------------------------------------------------------------------
+
+
+class EvidenceRead(BaseModel):
+    type: str = Field(
+        description="alert, change, symptom, metric, past_incident, root_cause, resolution, "
+        "problem, similarity, known_error, dependency, vendor, incident, feedback"
+    )
+    ref: str | None = Field(description="What it cites: ALR-n, CHG-n, INC-n, KE-n, a service…")
+    detail: str
+
+
+class HypothesisRead(BaseModel):
+    kind: Literal["change", "known_error", "past_incident", "external", "other"]
+    ref: str | None = Field(description="CHG-n (or the change's own id), KE-n, INC-n or null")
+    party: str | None = Field(description="The provider, for an external hypothesis")
+    key: str = Field(description="Identifies the hypothesis across investigations")
+    title: str
+    confidence: float = Field(ge=0, le=1)
+    verdict: Literal["confirmed", "ruled_out"] | None = Field(
+        description="What a responder said of it, if anything"
+    )
+    evidence: list[EvidenceRead]
+    next_steps: list[str]
+
+
+class SourceRead(BaseModel):
+    name: str
+    status: Literal["ok", "timeout", "error"]
+    ms: int
+    error: str | None = None
+
+
+class InvestigationRead(BaseModel):
+    incident: str
+    at: datetime = Field(description="The instant it was made as of")
+    no_strong_hypothesis: bool = Field(
+        description="true: no hypothesis reached confidence 0.35; say so rather than guess"
+    )
+    hypotheses: list[HypothesisRead] = Field(description="Best first")
+    next_steps: list[str] = Field(
+        description="Where to start when no hypothesis is strong (runbooks, owners)"
+    )
+    sources: list[SourceRead]
+
+
+def investigation_read(found: Investigation) -> InvestigationRead:
+    return InvestigationRead(
+        incident=found.subject.ref,
+        at=found.subject.at,
+        no_strong_hypothesis=found.conclusion.no_strong_hypothesis,
+        hypotheses=[
+            HypothesisRead(
+                kind=h.kind,
+                ref=h.ref,
+                party=h.party,
+                key=h.key,
+                title=h.title,
+                confidence=round(h.confidence, 3),
+                verdict=h.verdict,
+                evidence=[
+                    EvidenceRead(type=e.type, ref=e.ref, detail=e.detail) for e in h.evidence
+                ],
+                next_steps=list(h.next_steps),
+            )
+            for h in found.conclusion.hypotheses
+        ],
+        next_steps=list(found.next_steps),
+        sources=[
+            SourceRead(name=s.name, status=s.status, ms=s.ms, error=s.error) for s in found.sources
+        ],
+    )
+
+
+class InvestigateIn(Input):
+    at: Instant | None = Field(
+        None, description="Investigate as of this past instant (default: now); not stored"
+    )
+
+
+class VerdictRead(BaseModel):
+    key: str
+    verdict: Literal["confirmed", "ruled_out"]
+    title: str
+
+
+class VerdictIn(Input):
+    key: str = Field(min_length=1, max_length=400, description="The hypothesis's key")
+    verdict: Literal["confirmed", "ruled_out"]

@@ -13,6 +13,7 @@ read it, as it is now.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -61,16 +62,17 @@ class SimilarIncident:
     verdict: str | None = None  # SAME_CAUSE when a responder said so
 
 
-def _visible(session: Session, actor: Actor, ids: list[int], state: State) -> set[int]:
+def _visible(
+    session: Session, actor: Actor, ids: list[int], state: State, before: datetime | None
+) -> set[int]:
     if not ids:
         return set()
-    return set(
-        session.scalars(
-            select(Incident.id).where(
-                Incident.id.in_(ids), Incident.status.in_(STATUSES[state]), visible_clause(actor)
-            )
-        )
+    query = select(Incident.id).where(
+        Incident.id.in_(ids), Incident.status.in_(STATUSES[state]), visible_clause(actor)
     )
+    if before is not None:
+        query = query.where(Incident.resolved_at <= before)
+    return set(session.scalars(query))
 
 
 def _loaded(session: Session, ids: list[int]) -> dict[int, Incident]:
@@ -94,6 +96,7 @@ def _answer(
     state: State,
     exclude: tuple[int, ...] = (),
     verdicts: dict[int, str] | None = None,
+    before: datetime | None = None,
 ) -> list[SimilarIncident]:
     verdicts = verdicts or {}
     confirmed = [i for i, verdict in verdicts.items() if verdict == SAME_CAUSE]
@@ -108,7 +111,7 @@ def _answer(
     matches: dict[int, Match] = {
         int(m.id): m for m in found if isinstance(m.id, int) and m.score > 0
     }
-    visible = _visible(session, actor, [*matches, *confirmed], state)
+    visible = _visible(session, actor, [*matches, *confirmed], state, before)
 
     def score(incident_id: int) -> float:
         match = matches.get(incident_id)
@@ -154,6 +157,25 @@ def similar_incidents(
     first: those a responder marked as the same cause first, those marked not similar never."""
     verdicts = feedback_for(session, incident.id)
     return _answer(session, index, actor, query_of(incident), k, state, (incident.id,), verdicts)
+
+
+def similar_as_of(
+    session: Session,
+    *,
+    index: Searcher,
+    incident: Incident,
+    query: Query,
+    actor: Actor,
+    before: datetime,
+    k: int = 5,
+) -> list[SimilarIncident]:
+    """The past incidents most like ``query`` (what ``incident`` showed at ``before``) that
+    were resolved by then and that ``actor`` may see; responders' verdicts on ``incident``
+    apply as in `similar_incidents`."""
+    verdicts = feedback_for(session, incident.id)
+    return _answer(
+        session, index, actor, query, k, State.PAST, (incident.id,), verdicts, before=before
+    )
 
 
 def search_similar(

@@ -47,6 +47,10 @@ class Watchkeep(LazyGroup):
             "watchkeep.cli.similar:similar",
             "Show the past incidents most like INC-<n> (or like --text), with why they match.",
         ),
+        "investigate": Subcommand(
+            "watchkeep.cli.investigate:investigate",
+            "Rank hypotheses about INC-<n>'s cause with their evidence, and what to try next.",
+        ),
         "incident": Subcommand(
             "watchkeep.cli.incident:app",
             "Declare, list, show and run incidents (local database, or a server with --url).",

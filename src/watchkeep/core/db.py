@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -158,6 +158,12 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def one_connection(self) -> bool:
+        """Whether every session shares one connection (a test's rolled-back transaction):
+        then threads must not read at once."""
+        return isinstance(self.read_sessionmaker.kw.get("bind"), Connection)
 
     @contextmanager
     def session(self, *, write: bool = True, durable: bool = True) -> Iterator[Session]:

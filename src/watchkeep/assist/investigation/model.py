@@ -9,6 +9,7 @@ from typing import Literal
 Kind = Literal["change", "known_error", "past_incident", "external", "other"]
 KINDS: tuple[Kind, ...] = ("change", "known_error", "past_incident", "external", "other")
 SourceStatus = Literal["ok", "timeout", "error"]
+Verdict = Literal["confirmed", "ruled_out"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class AlertFact:
     ref: str  # ALR-n
     title: str
     first_fired: datetime
+    id: int | None = None
     description: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
     services: tuple[str, ...] = ()
@@ -89,6 +91,8 @@ class PastIncidentFact:
     problems: tuple[str, ...] = ()  # PRB-n
     same_cause: bool = False  # a responder marked it as having this incident's cause
     resolved_at: datetime | None = None
+    summary: str = ""
+    alert_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,9 +140,7 @@ class SeriesFact:
     after: float | None = None
 
 
-Fact = (
-    ChangeFact | PastIncidentFact | KnownErrorFact | RunbookFact | OnCallFact | SeriesFact
-)
+Fact = ChangeFact | PastIncidentFact | KnownErrorFact | RunbookFact | OnCallFact | SeriesFact
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class Hypothesis:
     evidence: tuple[Evidence, ...] = ()
     next_steps: tuple[str, ...] = ()
     party: str | None = None  # the vendor, for an external hypothesis
-    verdict: str | None = None  # confirmed or ruled_out, when a responder said so
+    verdict: Verdict | None = None  # when a responder said so
 
     @property
     def key(self) -> str:
