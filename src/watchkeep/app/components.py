@@ -6,6 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from watchkeep.assist.embedders import load as load_embedder
+from watchkeep.assist.investigations import standard_sources
 from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.core.db import Database
 from watchkeep.core.settings import Settings
@@ -20,10 +21,15 @@ def similarity_index(db: Database, settings: Settings) -> SimilarityStore:
 def worker_state(*, similarity: SimilarityStore, settings: Settings) -> SimpleNamespace:
     """What a worker hands its job handlers as ``ctx.state``: the similarity index, the
     notification channels the settings configure, the public URL for links, how long
-    before a shift its notice goes, and how long before an incident began its services'
-    changes are attached to it."""
+    before a shift its notice goes, how long before an incident began its services'
+    changes are attached to it, and the investigation assistant's evidence sources."""
     return SimpleNamespace(
         similarity=similarity,
+        investigation_sources=standard_sources(
+            similarity,
+            timeout=settings.investigation_source_timeout_seconds,
+            prometheus_url=settings.prometheus_url,
+        ),
         channels=build_channels(settings),
         base_url=settings.base_url,
         shift_notice=timedelta(minutes=settings.shift_notice_minutes),

@@ -137,35 +137,32 @@ def investigate(
 ) -> InvestigationRead:
     """Investigate the incident now, or as of a past instant (``at``): gather the evidence
     and rank hypotheses about its cause, best first. One made now is stored (the incident
-    page shows the latest) and noted on the timeline when its conclusion changed; one as of
-    a past instant reads nothing recorded later and is not stored."""
+    page shows the latest) and noted on the timeline when its conclusion changed, and, since
+    everyone who may see the incident reads it, cites no private incident. One as of a past
+    instant reads nothing recorded later, is made for the caller and is not stored."""
     incident = get_visible(session, ref=ref, actor=actor)
     store: SimilarityStore = request.app.state.similarity
-    at = body.at if body else None
-    found = investigations.investigate(
-        session,
-        store=store,
-        incident=incident,
-        actor=actor,
-        sources=investigations.standard_sources(
-            store,
-            timeout=settings.investigation_source_timeout_seconds,
-            prometheus_url=settings.prometheus_url,
-        ),
-        at=at,
+    sources = investigations.standard_sources(
+        store,
+        timeout=settings.investigation_source_timeout_seconds,
+        prometheus_url=settings.prometheus_url,
     )
-    result = investigation_read(found)
-    if at is None:
-        investigations.keep(
-            session,
-            incident=incident,
-            found=found,
-            result=result.model_dump(mode="json"),
-            trigger="request",
-            actor=actor,
-            now=utcnow(),
+    if body is None or body.at is None:
+        return InvestigationRead.model_validate(
+            investigations.investigate_now(
+                session,
+                store=store,
+                incident=incident,
+                sources=sources,
+                trigger="request",
+                actor=actor,
+                now=utcnow(),
+            )
         )
-    return result
+    found = investigations.investigate(
+        session, store=store, incident=incident, actor=actor, sources=sources, at=body.at
+    )
+    return investigation_read(found)
 
 
 @router.get("/incidents/{ref}/investigations/latest", tags=["investigations"])

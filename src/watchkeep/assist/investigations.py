@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watchkeep.alert.models import ChangeEvent
 from watchkeep.assist.evidence.changes import Changes
 from watchkeep.assist.evidence.gather import gather
 from watchkeep.assist.evidence.on_call import OnCall
@@ -23,14 +24,17 @@ from watchkeep.assist.evidence.prometheus import PrometheusSource
 from watchkeep.assist.evidence.runbooks import Runbooks
 from watchkeep.assist.evidence.similar import KnownErrors, PastIncidents
 from watchkeep.assist.evidence.source import DEFAULT_TIMEOUT, Source
-from watchkeep.assist.evidence.subject import subject_of
+from watchkeep.assist.evidence.subject import catalog, subject_of
 from watchkeep.assist.investigation import steps
+from watchkeep.assist.investigation.changes import LOOKBACK
+from watchkeep.assist.investigation.graph import Dependencies
 from watchkeep.assist.investigation.model import Conclusion, SourceReport, Subject
 from watchkeep.assist.investigation.scoring import conclude
 from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.models import StoredInvestigation
+from watchkeep.assist.service import STATUSES, State
 from watchkeep.assist.verdicts import verdicts_for
-from watchkeep.core.actor import Actor
+from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import ensure_utc, utcnow
 from watchkeep.core.errors import Invalid
 from watchkeep.incident.models import Incident
@@ -83,13 +87,14 @@ def investigate(
     actor: Actor,
     sources: Sequence[Source],
     at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Investigation:
-    """Investigate ``incident`` (which ``actor`` may see) as of ``at`` (default: now).
+    """Investigate ``incident`` (which ``actor`` may see) as of ``at`` (default: ``now``).
 
     The evidence sources read in sessions of their own: what they see is what is committed.
     """
     started = monotonic()
-    subject = subject_of(session, incident, instant(at, utcnow()))
+    subject = subject_of(session, incident, instant(at, now or utcnow()))
     alerts = SourceReport("alerts", "ok", round((monotonic() - started) * 1000))
     gathered = gather(store.db, subject, actor, sources)
     conclusion = conclude(subject, gathered, verdicts_for(session, incident_id=incident.id))
@@ -109,7 +114,70 @@ def latest(session: Session, *, incident_id: int) -> StoredInvestigation | None:
     ).first()
 
 
-def keep(
+def as_json(found: Investigation) -> dict[str, Any]:
+    """The investigation in its documented JSON form (docs/investigations.md)."""
+    return {
+        "incident": found.subject.ref,
+        "at": found.subject.at.isoformat().replace("+00:00", "Z"),
+        "no_strong_hypothesis": found.conclusion.no_strong_hypothesis,
+        "hypotheses": [
+            {
+                "kind": h.kind,
+                "ref": h.ref,
+                "party": h.party,
+                "key": h.key,
+                "title": h.title,
+                "confidence": round(h.confidence, 3),
+                "verdict": h.verdict,
+                "evidence": [
+                    {"type": e.type, "ref": e.ref, "detail": e.detail} for e in h.evidence
+                ],
+                "next_steps": list(h.next_steps),
+            }
+            for h in found.conclusion.hypotheses
+        ],
+        "next_steps": list(found.next_steps),
+        "sources": [
+            {"name": s.name, "status": s.status, "ms": s.ms, "error": s.error}
+            for s in found.sources
+        ],
+    }
+
+
+SHARED = Actor(user_id=0, name="investigation", role=Role.VIEWER)
+"""Whom a stored investigation is made for: everyone who may see the incident reads it on its
+page and timeline, so it cites no private incident (an investigation as of a past instant,
+which is not stored, is made for the one who asks)."""
+
+
+def investigate_now(
+    session: Session,
+    *,
+    store: SimilarityStore,
+    incident: Incident,
+    sources: Sequence[Source],
+    trigger: str,
+    actor: Actor | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Investigate now, for everyone (`SHARED`), store it and return its JSON form."""
+    found = investigate(
+        session, store=store, incident=incident, actor=SHARED, sources=sources, now=now
+    )
+    result = as_json(found)
+    _keep(
+        session,
+        incident=incident,
+        found=found,
+        result=result,
+        trigger=trigger,
+        actor=actor,
+        now=now,
+    )
+    return result
+
+
+def _keep(
     session: Session,
     *,
     incident: Incident,
@@ -119,8 +187,8 @@ def keep(
     actor: Actor | None,
     now: datetime,
 ) -> StoredInvestigation:
-    """Store an investigation made now (``result`` is its API form); the timeline notes it
-    when its conclusion differs from the previous one's."""
+    """Store an investigation made now; the timeline notes it when its conclusion differs
+    from the previous one's."""
     hypotheses = found.conclusion.hypotheses
     top = None if found.conclusion.no_strong_hypothesis else hypotheses[0].key
     previous = latest(session, incident_id=incident.id)
@@ -152,3 +220,34 @@ def keep(
             now=now,
         )
     return stored
+
+
+CONCERNED_HOPS = 2
+"""A change this many links down an affected service's dependencies concerns it."""
+
+
+def is_live(incident: Incident) -> bool:
+    """In triage or being responded to: what investigations are for."""
+    return incident.status in STATUSES[State.LIVE]
+
+
+def concerned_by_change(session: Session, *, change_id: int) -> list[int]:
+    """The live incidents a change may concern: its service is affected or is depended on,
+    and it happened in the lookback before the incident's impact or since."""
+    change = session.get(ChangeEvent, change_id)
+    if change is None or change.service is None:
+        return []
+    live = session.scalars(
+        select(Incident).where(Incident.status.in_(STATUSES[State.LIVE])).order_by(Incident.id)
+    )
+    names = catalog(session)
+    found = []
+    for incident in live:
+        affected = [s.name for s in incident.services]
+        placement = Dependencies(names, affected).place(change.service.name)
+        begun = incident.impact_started_at or incident.declared_at
+        if placement is None or placement.hops is None or placement.hops > CONCERNED_HOPS:
+            continue
+        if change.occurred_at >= begun - LOOKBACK:
+            found.append(incident.id)
+    return found

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from watchkeep.assist.drafting.service import Drafted
-from watchkeep.assist.investigations import Investigation
+from watchkeep.assist.investigations import Investigation, as_json
 from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE, SimilarityFeedback
 from watchkeep.assist.service import SimilarIncident
 from watchkeep.core.limits import Input, Instant, Name
@@ -162,31 +162,7 @@ class InvestigationRead(BaseModel):
 
 
 def investigation_read(found: Investigation) -> InvestigationRead:
-    return InvestigationRead(
-        incident=found.subject.ref,
-        at=found.subject.at,
-        no_strong_hypothesis=found.conclusion.no_strong_hypothesis,
-        hypotheses=[
-            HypothesisRead(
-                kind=h.kind,
-                ref=h.ref,
-                party=h.party,
-                key=h.key,
-                title=h.title,
-                confidence=round(h.confidence, 3),
-                verdict=h.verdict,
-                evidence=[
-                    EvidenceRead(type=e.type, ref=e.ref, detail=e.detail) for e in h.evidence
-                ],
-                next_steps=list(h.next_steps),
-            )
-            for h in found.conclusion.hypotheses
-        ],
-        next_steps=list(found.next_steps),
-        sources=[
-            SourceRead(name=s.name, status=s.status, ms=s.ms, error=s.error) for s in found.sources
-        ],
-    )
+    return InvestigationRead.model_validate(as_json(found))
 
 
 class InvestigateIn(Input):

@@ -3,10 +3,13 @@
 from datetime import timedelta
 from typing import Any
 
+from watchkeep.alert.events import CHANGE_RECORDED
 from watchkeep.assist.candidates import propose_problem_candidates
+from watchkeep.assist.investigations import concerned_by_change, investigate_now, is_live
 from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.knownerrors import match_known_errors
 from watchkeep.incident.events import INCIDENT_CHANGED
+from watchkeep.incident.models import Incident
 from watchkeep.jobs.registry import JobContext, Registry
 
 
@@ -51,9 +54,55 @@ def propose_problems(ctx: JobContext, _payload: dict[str, Any]) -> None:
         propose_problem_candidates(session, now=ctx.now)
 
 
+INVESTIGATED_ON = frozenset({"declared", "alerts", "title", "summary", "services"})
+"""The changes to an incident after which it is investigated again."""
+
+
+def _investigate(ctx: JobContext, incident_id: int, trigger: str) -> None:
+    sources = getattr(ctx.state, "investigation_sources", None)
+    if sources is None:
+        raise RuntimeError("this worker was built without investigation sources")
+    with ctx.db.session() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or not is_live(incident):
+            return
+        investigate_now(
+            session,
+            store=similarity_of(ctx),
+            incident=incident,
+            sources=sources,
+            trigger=trigger,
+            actor=None,
+            now=ctx.now,
+        )
+
+
+def investigate_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """An incident was declared, got new alerts, or its title, summary or services changed:
+    investigate it again (the timeline notes it when the conclusion changes)."""
+    fields = set(payload.get("fields", ()))
+    if not fields & INVESTIGATED_ON:
+        return
+    similarity_of(ctx).refresh()  # outside the transaction (see on_incident_changed)
+    trigger = "declared" if "declared" in fields else "alerts" if "alerts" in fields else "summary"
+    _investigate(ctx, payload["incident_id"], trigger)
+
+
+def investigate_on_change(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """A change event landed: investigate again the live incidents it may concern (on an
+    affected service or on what they depend on)."""
+    with ctx.db.session(write=False) as session:
+        concerned = concerned_by_change(session, change_id=payload["change_id"])
+    for incident_id in concerned:
+        _investigate(ctx, incident_id, "change")
+
+
 def register(registry: Registry) -> None:
-    """Known-error matching when an incident changes; the similarity index every few seconds;
+    """Known-error matching and an investigation when an incident changes, another when a
+    change event lands on what it depends on; the similarity index every few seconds;
     problem candidates every hour."""
     registry.subscribe(INCIDENT_CHANGED, "assist.match_known_errors", on_incident_changed)
+    registry.subscribe(INCIDENT_CHANGED, "assist.investigate", investigate_changed)
+    registry.subscribe(CHANGE_RECORDED, "assist.investigate_change", investigate_on_change)
     registry.add(INDEX_SIMILAR, index_similar, every=INDEX_EVERY)
     registry.add(PROPOSE_PROBLEMS, propose_problems, every=timedelta(hours=1))

@@ -7,7 +7,6 @@ import typer
 
 from watchkeep.app.components import similarity_index
 from watchkeep.assist import investigations
-from watchkeep.assist.schemas import investigation_read
 from watchkeep.cli.actor import AsOption, local_actor
 from watchkeep.cli.client import TokenOption, UrlOption, remote_client, segment, server_url
 from watchkeep.cli.context import local_session, open_database, settings
@@ -24,30 +23,25 @@ def _local(ref: str, at: datetime | None, as_email: str | None) -> Any:
     with local_session(db) as session:
         actor = local_actor(session, as_email)
         incident = get_visible(session, ref=ref, actor=actor)
-        found = investigations.investigate(
-            session,
-            store=store,
-            incident=incident,
-            actor=actor,
-            sources=investigations.standard_sources(
-                store,
-                timeout=config.investigation_source_timeout_seconds,
-                prometheus_url=config.prometheus_url,
-            ),
-            at=at,
+        sources = investigations.standard_sources(
+            store,
+            timeout=config.investigation_source_timeout_seconds,
+            prometheus_url=config.prometheus_url,
         )
-        result = investigation_read(found)
         if at is None:
-            investigations.keep(
+            return investigations.investigate_now(
                 session,
+                store=store,
                 incident=incident,
-                found=found,
-                result=result.model_dump(mode="json"),
+                sources=sources,
                 trigger="request",
                 actor=actor,
                 now=utcnow(),
             )
-        return result.model_dump(mode="json")
+        found = investigations.investigate(
+            session, store=store, incident=incident, actor=actor, sources=sources, at=at
+        )
+        return investigations.as_json(found)
 
 
 def _show(result: dict[str, Any]) -> None:

@@ -12,12 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories import Person
 
+from watchkeep.alert.models import ChangeEvent
+from watchkeep.app.components import worker_state
 from watchkeep.assist import investigations
+from watchkeep.assist.investigations import concerned_by_change
 from watchkeep.assist.keeper import SimilarityStore
+from watchkeep.assist.tasks import investigate_changed, investigate_on_change
 from watchkeep.assist.verdicts import judge
 from watchkeep.core.clock import utcnow
+from watchkeep.core.db import Database
+from watchkeep.core.settings import Settings
 from watchkeep.history.service import import_history, parse
 from watchkeep.incident.models import Incident, TimelineEntry
+from watchkeep.jobs.registry import JobContext
 
 SCENARIOS = Path(__file__).parents[2] / "data" / "investigations"
 
@@ -161,8 +168,14 @@ def test_the_api_investigates_stores_and_takes_verdicts(
     as_of = client.post(path, json={"at": given["investigate"]["at"]}, headers=admin.headers)
     assert as_of.status_code == 200, as_of.text
     body = as_of.json()
-    assert set(body) == {"incident", "at", "no_strong_hypothesis", "hypotheses", "next_steps",
-                         "sources"}  # fmt: skip
+    assert set(body) == {
+        "incident",
+        "at",
+        "no_strong_hypothesis",
+        "hypotheses",
+        "next_steps",
+        "sources",
+    }
     assert body["hypotheses"][0]["ref"] == given["expect"][0]["ref"]
     assert client.get(f"{path}/latest", headers=admin.headers).status_code == 404  # as of: kept
     now = client.post(path, headers=viewer.headers)
@@ -189,3 +202,41 @@ def test_the_api_investigates_stores_and_takes_verdicts(
         assert given_verdict.status_code == 200, given_verdict.text
         gone = client.delete(f"{path}/verdicts/{key}", headers=admin.headers)
         assert gone.status_code == 204
+
+
+def test_a_new_alert_or_change_investigates_again_and_the_timeline_notes_new_conclusions(
+    session: Session, database: Database, similarity: SimilarityStore, admin: Person
+) -> None:
+    _, incident = load(session, admin, "01")
+    incident.status = "investigating"
+    session.commit()
+    state = worker_state(similarity=similarity, settings=Settings())
+    context = JobContext(database, 1, "incident.changed", 1, utcnow(), state=state)
+    investigate_changed(context, {"incident_id": incident.id, "fields": ["severity_id"]})
+    assert investigations.latest(session, incident_id=incident.id) is None  # not a trigger
+    investigate_changed(context, {"incident_id": incident.id, "fields": ["alerts"]})
+    investigate_changed(context, {"incident_id": incident.id, "fields": ["summary"]})
+    session.expire_all()
+    stored = investigations.latest(session, incident_id=incident.id)
+    assert stored is not None and stored.trigger == "summary"
+    noted = session.scalars(
+        select(TimelineEntry).where(
+            TimelineEntry.incident_id == incident.id, TimelineEntry.kind == "investigation"
+        )
+    ).all()
+    assert len(noted) == 1, "the same conclusion twice is noted once"
+    change = ChangeEvent(
+        service_id=incident.services[0].id,
+        kind="deploy",
+        summary="hotfix",
+        external_id="later-hotfix",
+        occurred_at=utcnow(),
+        received_at=utcnow(),
+    )
+    session.add(change)
+    session.commit()
+    assert concerned_by_change(session, change_id=change.id) == [incident.id]
+    investigate_on_change(context, {"change_id": change.id})
+    session.expire_all()
+    latest = investigations.latest(session, incident_id=incident.id)
+    assert latest is not None and latest.trigger == "change"
