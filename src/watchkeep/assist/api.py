@@ -4,9 +4,9 @@ a post-mortem from the record.
 
 from fastapi import APIRouter, Query, Request, status
 
-from watchkeep.assist import investigations, verdicts
+from watchkeep.assist import investigations
 from watchkeep.assist import service as assist
-from watchkeep.assist.deps import SimilarityDep
+from watchkeep.assist.deps import SimilarityDep, investigation_sources
 from watchkeep.assist.drafting import service as drafting
 from watchkeep.assist.feedback import give_feedback, withdraw_feedback
 from watchkeep.assist.keeper import SimilarityStore
@@ -27,7 +27,7 @@ from watchkeep.assist.schemas import (
 )
 from watchkeep.assist.service import State
 from watchkeep.core.clock import utcnow
-from watchkeep.core.errors import Invalid, NotFound
+from watchkeep.core.errors import NotFound
 from watchkeep.http.deps import CurrentActor, DbSession, Responder, SettingsDep
 from watchkeep.incident.access import get_visible
 
@@ -142,11 +142,7 @@ def investigate(
     instant reads nothing recorded later, is made for the caller and is not stored."""
     incident = get_visible(session, ref=ref, actor=actor)
     store: SimilarityStore = request.app.state.similarity
-    sources = investigations.standard_sources(
-        store,
-        timeout=settings.investigation_source_timeout_seconds,
-        prometheus_url=settings.prometheus_url,
-    )
+    sources = investigation_sources(request, settings)
     if body is None or body.at is None:
         return InvestigationRead.model_validate(
             investigations.investigate_now(
@@ -176,24 +172,25 @@ def latest_investigation(ref: str, session: DbSession, actor: CurrentActor) -> I
 
 
 @router.put("/incidents/{ref}/investigations/verdicts", tags=["investigations"])
-def put_verdict(ref: str, body: VerdictIn, session: DbSession, actor: Responder) -> VerdictRead:
+def put_verdict(
+    ref: str,
+    body: VerdictIn,
+    request: Request,
+    session: DbSession,
+    actor: Responder,
+    settings: SettingsDep,
+) -> VerdictRead:
     """Confirm or rule out a hypothesis of the latest investigation, by its key. The verdict
     holds in every later investigation; a confirmed one is offered as the post-mortem's root
     cause."""
     incident = get_visible(session, ref=ref, actor=actor)
-    stored = investigations.latest(session, incident_id=incident.id)
-    hypotheses = {h["key"]: h for h in stored.result["hypotheses"]} if stored else {}
-    hypothesis = hypotheses.get(body.key)
-    if hypothesis is None:
-        raise Invalid(f"the latest investigation has no hypothesis {body.key!r}", field="key")
-    given = verdicts.judge(
+    given = investigations.judge_latest(
         session,
+        store=request.app.state.similarity,
+        sources=investigation_sources(request, settings),
         incident=incident,
         key=body.key,
         verdict=body.verdict,
-        kind=hypothesis["kind"],
-        ref=hypothesis["ref"],
-        title=hypothesis["title"],
         actor=actor,
         now=utcnow(),
     )
@@ -205,7 +202,22 @@ def put_verdict(ref: str, body: VerdictIn, session: DbSession, actor: Responder)
     status_code=status.HTTP_204_NO_CONTENT,
     tags=["investigations"],
 )
-def delete_verdict(ref: str, key: str, session: DbSession, actor: Responder) -> None:
+def delete_verdict(
+    ref: str,
+    key: str,
+    request: Request,
+    session: DbSession,
+    actor: Responder,
+    settings: SettingsDep,
+) -> None:
     """Withdraw the verdict on a hypothesis (404 if there is none)."""
     incident = get_visible(session, ref=ref, actor=actor)
-    verdicts.withdraw(session, incident=incident, key=key, actor=actor)
+    investigations.withdraw_latest(
+        session,
+        store=request.app.state.similarity,
+        sources=investigation_sources(request, settings),
+        incident=incident,
+        key=key,
+        actor=actor,
+        now=utcnow(),
+    )

@@ -31,9 +31,9 @@ from watchkeep.assist.investigation.graph import Dependencies
 from watchkeep.assist.investigation.model import Conclusion, SourceReport, Subject
 from watchkeep.assist.investigation.scoring import conclude
 from watchkeep.assist.keeper import SimilarityStore
-from watchkeep.assist.models import StoredInvestigation
+from watchkeep.assist.models import HypothesisVerdict, StoredInvestigation
 from watchkeep.assist.service import STATUSES, State
-from watchkeep.assist.verdicts import verdicts_for
+from watchkeep.assist.verdicts import judge, verdicts_for, withdraw
 from watchkeep.core.actor import Actor, Role
 from watchkeep.core.clock import ensure_utc, utcnow
 from watchkeep.core.errors import Invalid
@@ -251,3 +251,71 @@ def concerned_by_change(session: Session, *, change_id: int) -> list[int]:
         if change.occurred_at >= begun - LOOKBACK:
             found.append(incident.id)
     return found
+
+
+def judge_latest(
+    session: Session,
+    *,
+    store: SimilarityStore,
+    sources: Sequence[Source],
+    incident: Incident,
+    key: str,
+    verdict: str,
+    actor: Actor,
+    now: datetime,
+) -> HypothesisVerdict:
+    """Confirm or rule out a hypothesis of the latest investigation, by its key, and
+    investigate again so that the ranking shows it."""
+    stored = latest(session, incident_id=incident.id)
+    hypotheses = {h["key"]: h for h in stored.result["hypotheses"]} if stored else {}
+    hypothesis = hypotheses.get(key)
+    if hypothesis is None:
+        raise Invalid(f"the latest investigation has no hypothesis {key!r}", field="key")
+    given = judge(
+        session,
+        incident=incident,
+        key=key,
+        verdict=verdict,
+        kind=hypothesis["kind"],
+        ref=hypothesis["ref"],
+        title=hypothesis["title"],
+        actor=actor,
+        now=now,
+    )
+    _again(session, store, sources, incident, actor, now)
+    return given
+
+
+def withdraw_latest(
+    session: Session,
+    *,
+    store: SimilarityStore,
+    sources: Sequence[Source],
+    incident: Incident,
+    key: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Take back the verdict on a hypothesis, and investigate again."""
+    withdraw(session, incident=incident, key=key, actor=actor)
+    _again(session, store, sources, incident, actor, now)
+
+
+def _again(
+    session: Session,
+    store: SimilarityStore,
+    sources: Sequence[Source],
+    incident: Incident,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    session.flush()
+    investigate_now(
+        session,
+        store=store,
+        incident=incident,
+        sources=sources,
+        trigger="verdict",
+        actor=actor,
+        now=now,
+    )

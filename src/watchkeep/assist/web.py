@@ -1,5 +1,6 @@
-"""The assist domain on the incident page: the most similar past incidents, other live
-incidents that look alike (possible duplicates), and responders' verdicts on them.
+"""The assist domain on the incident page: the latest investigation with responders'
+verdicts on its hypotheses, the most similar past incidents, other live incidents that look
+alike (possible duplicates), and responders' verdicts on them.
 """
 
 from typing import Any
@@ -7,10 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from watchkeep.assist.deps import similarity_in
+from watchkeep.assist import investigations
+from watchkeep.assist.deps import investigation_sources, similarity_in
 from watchkeep.assist.drafting import service as drafting
 from watchkeep.assist.feedback import give_feedback, marked_not_similar, withdraw_feedback
-from watchkeep.assist.models import NOT_SIMILAR, SAME_CAUSE
+from watchkeep.assist.models import CONFIRMED, NOT_SIMILAR, SAME_CAUSE
+from watchkeep.assist.schemas import InvestigationRead
 from watchkeep.assist.service import State, similar_incidents
 from watchkeep.core.clock import utcnow
 from watchkeep.http.browser import WebResponder, WebRoute, go_to
@@ -48,7 +51,93 @@ SIMILAR = Panel(
     order=40,
     refresh_on=(f"{CONTENT_CHANGED} from:body",),
 )
-PANELS: dict[str, tuple[Panel, ...]] = {"incident": (SIMILAR,)}
+
+
+def _investigation(panel: PanelInput) -> dict[str, Any]:
+    stored = investigations.latest(panel.session, incident_id=panel.subject.id)
+    return {"investigation": InvestigationRead.model_validate(stored.result) if stored else None}
+
+
+INVESTIGATION = Panel(
+    "investigation",
+    "assist/_investigation.html",
+    _investigation,
+    order=35,
+    # The worker investigates again when alerts arrive or changes land: show it as it comes.
+    refresh_on=("every 15s", f"{CONTENT_CHANGED} from:body"),
+)
+PANELS: dict[str, tuple[Panel, ...]] = {"incident": (INVESTIGATION, SIMILAR)}
+
+
+@router.post("/incidents/{ref}/investigations")
+def investigate_now(
+    ref: str, request: Request, session: DbSession, actor: WebResponder, settings: SettingsDep
+) -> Response:
+    """Investigate now; the panel shows the answer."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    investigations.investigate_now(
+        session,
+        store=request.app.state.similarity,
+        incident=incident,
+        sources=investigation_sources(request, settings),
+        trigger="request",
+        actor=actor,
+        now=utcnow(),
+    )
+    return incident_response(
+        request, session, incident, actor, INVESTIGATION, announce="Investigated."
+    )
+
+
+@router.post("/incidents/{ref}/investigations/verdicts")
+def judge_hypothesis(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    settings: SettingsDep,
+    key: str = Form("", max_length=400),
+    verdict: str = Form("", max_length=20),
+) -> Response:
+    """Confirm or rule out a hypothesis of the latest investigation."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    given = investigations.judge_latest(
+        session,
+        store=request.app.state.similarity,
+        sources=investigation_sources(request, settings),
+        incident=incident,
+        key=key,
+        verdict=verdict,
+        actor=actor,
+        now=utcnow(),
+    )
+    said = f"{'Confirmed' if verdict == CONFIRMED else 'Ruled out'}: {given.title}"
+    return incident_response(request, session, incident, actor, INVESTIGATION, announce=said)
+
+
+@router.post("/incidents/{ref}/investigations/verdicts/withdraw")
+def withdraw_verdict(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: WebResponder,
+    settings: SettingsDep,
+    key: str = Form("", max_length=400),
+) -> Response:
+    """Take back a verdict on a hypothesis."""
+    incident = get_visible(session, ref=ref, actor=actor)
+    investigations.withdraw_latest(
+        session,
+        store=request.app.state.similarity,
+        sources=investigation_sources(request, settings),
+        incident=incident,
+        key=key,
+        actor=actor,
+        now=utcnow(),
+    )
+    return incident_response(
+        request, session, incident, actor, INVESTIGATION, announce="Verdict withdrawn."
+    )
 
 
 @router.post("/incidents/{ref}/similar/{other_ref}/feedback")

@@ -115,7 +115,9 @@ class PrometheusSource:
                 for item in data["result"]
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise PrometheusError(f"Prometheus's answer to {query!r} could not be read") from exc
+            raise PrometheusError(
+                f"Prometheus's series of {query!r} could not be read: {exc!r}"
+            ) from exc
 
     def _get(self, client: httpx.Client, path: str, params: Mapping[str, str]) -> Any:
         """The ``data`` of a successful answer of the API; any failure raises."""
@@ -123,19 +125,23 @@ class PrometheusSource:
         try:
             response = client.get(url, params=params)
         except httpx.HTTPError as exc:
-            raise PrometheusError(f"Prometheus at {self.base_url} failed: {exc!r}") from exc
+            reason = str(exc) or type(exc).__name__
+            raise PrometheusError(
+                f"Prometheus at {self.base_url} did not answer: {reason}"
+            ) from exc
         try:
             body = response.json()
         except ValueError:
             body = None
         detail = body.get("error") if isinstance(body, dict) else None
+        asked = f"Prometheus at {self.base_url} answered {path}"
         if response.is_error:
             reason = f": {detail}" if detail else ""
-            raise PrometheusError(f"Prometheus answered {path} with {response.status_code}{reason}")
+            raise PrometheusError(f"{asked} with HTTP {response.status_code}{reason}")
         if not isinstance(body, dict) or "data" not in body:
-            raise PrometheusError(f"Prometheus's answer to {path} is not its JSON")
+            raise PrometheusError(f"{asked} with something other than its API's JSON")
         if body.get("status") != "success":
-            raise PrometheusError(f"Prometheus answered {path} with an error: {detail}")
+            raise PrometheusError(f"{asked} with an error: {detail}")
         return body["data"]
 
 
@@ -193,18 +199,20 @@ def _series_facts(
 ) -> list[SeriesFact]:
     """A fact for each series whose labels agree with the alert's on the names they share,
     those that changed sharply first, at most MAX_SERIES."""
-    facts = [
-        SeriesFact(
-            alert=alert.ref,
-            query=query,
-            labels=labels,
-            changed_at=shift.at,
-            before=shift.before,
-            after=shift.after,
+    facts: list[SeriesFact] = []
+    for labels, points in sorted(series, key=lambda item: sorted(item[0].items())):
+        if any(alert.labels.get(name, value) != value for name, value in labels.items()):
+            continue
+        shift = change_point(points)
+        facts.append(
+            SeriesFact(
+                alert=alert.ref,
+                query=query,
+                labels=labels,
+                changed_at=shift.at,
+                before=shift.before,
+                after=shift.after,
+            )
         )
-        for labels, points in sorted(series, key=lambda s: sorted(s[0].items()))
-        if all(alert.labels.get(name, value) == value for name, value in labels.items())
-        for shift in [change_point(points)]
-    ]
     facts.sort(key=lambda fact: fact.changed_at is None)
     return facts[:MAX_SERIES]
