@@ -297,7 +297,7 @@ def withdraw_latest(
     now: datetime,
 ) -> None:
     """Take back the verdict on a hypothesis, and investigate again."""
-    withdraw(session, incident=incident, key=key, actor=actor)
+    withdraw(session, incident=incident, key=key, actor=actor, now=now)
     _again(session, store, sources, incident, actor, now)
 
 

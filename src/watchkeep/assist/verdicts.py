@@ -71,15 +71,27 @@ def judge(
         kind="investigation_verdict",
         actor=actor,
         title=f"Hypothesis {WORDS[verdict]}: {title}",
-        payload={"key": key, "verdict": verdict, "kind": kind, "ref": ref},
+        payload={"key": key, "verdict": verdict, "kind": kind, "ref": ref, "title": title},
         now=now,
     )
     return stored
 
 
-def withdraw(session: Session, *, incident: Incident, key: str, actor: Actor) -> None:
+def withdraw(
+    session: Session, *, incident: Incident, key: str, actor: Actor, now: datetime
+) -> None:
+    """Take back the verdict on ``key``; the timeline notes it."""
     actor.require(Role.RESPONDER)
     stored = session.get(HypothesisVerdict, (incident.id, key))
     if stored is None:
         raise NotFound(f"{incident.reference} has no verdict on {key}")
+    record(
+        session,
+        incident=incident,
+        kind="investigation_verdict",
+        actor=actor,
+        title=f"Verdict withdrawn: {stored.title}",
+        payload={"key": key, "verdict": None, "kind": stored.kind, "ref": stored.ref},
+        now=now,
+    )
     session.delete(stored)

@@ -14,6 +14,7 @@ from watchkeep.assist.drafting.record import (
     SimilarFact,
     Update,
 )
+from watchkeep.assist.verdicts import confirmed
 from watchkeep.followup.service import list_for_incident
 from watchkeep.incident import customfields
 from watchkeep.incident.models import Incident, TimelineEntry
@@ -108,4 +109,5 @@ def record_of(
             if not m.dismissed
         ),
         similar=similar,
+        confirmed=frozenset(v.key for v in confirmed(session, incident_id=incident.id)),
     )

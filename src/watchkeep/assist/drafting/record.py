@@ -123,3 +123,5 @@ class Record:
     problems: tuple[ProblemFact, ...] = ()
     known_errors: tuple[KnownErrorFact, ...] = ()
     similar: tuple[SimilarFact, ...] = ()
+    confirmed: frozenset[str] = frozenset()
+    """The keys of the investigation's hypotheses responders confirmed (and still do)."""

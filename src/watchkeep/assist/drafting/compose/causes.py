@@ -12,7 +12,7 @@ from watchkeep.assist.drafting.compose.blocks import (
     cite_time,
     impact_end,
 )
-from watchkeep.assist.drafting.record import ChangeFact, Record, Source
+from watchkeep.assist.drafting.record import ChangeFact, Entry, Record, Source
 
 ROLLBACK = re.compile(r"\b(roll(ed|ing)?[ -]?back|revert(ed|ing)?|undo|undid|downgrad\w*)\b", re.I)
 RECOVERY_WINDOW_MINUTES = 30
@@ -30,8 +30,28 @@ def is_rollback(change: ChangeFact) -> bool:
     return bool(ROLLBACK.search(f"{change.summary} {change.details}"))
 
 
+def confirmed_hypotheses(record: Record, src: Sources) -> list[Sentence]:
+    """What responders confirmed of the investigation's hypotheses, as a suggestion for the
+    finding, citing the timeline entry of each confirmation (the latest, if given twice)."""
+    latest: dict[str, Entry] = {}
+    for entry in record.entries:
+        key = entry.payload.get("key")
+        confirmation = entry.payload.get("verdict") == "confirmed"
+        if entry.kind == "investigation_verdict" and confirmation and key in record.confirmed:
+            latest[str(key)] = entry
+    return [
+        Sentence(
+            f"{entry.actor or 'A responder'} confirmed the investigation's hypothesis "
+            f"{quoted(str(entry.payload.get('title', '')))} during the response: "
+            "a suggestion for the finding, to be checked.",
+            (src.entry(entry),),
+        )
+        for entry in latest.values()
+    ]
+
+
 def write_root_cause(record: Record, src: Sources) -> Iterable[Block]:
-    lines = [cause_statement(record, src)]
+    lines = [cause_statement(record, src), *confirmed_hypotheses(record, src)]
     for problem in record.problems:
         key = src.add(
             Source(
