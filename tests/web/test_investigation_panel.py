@@ -45,6 +45,7 @@ def test_investigate_now_then_confirm_and_withdraw(
     panel = panel_of(drawn.text)
     assert "deploy-4.2.0" in panel and "Roll back deploy-4.2.0" in panel
     assert 'hx-trigger="every 15s' in panel
+    assert "Draft a status update" in panel and "Roll back deploy-4.2.0" in panel
     confirmed = client.post(
         f"{base}/investigations/verdicts",
         data={"key": "change:deploy-4.2.0", "verdict": "confirmed"},

@@ -30,6 +30,7 @@ from watchkeep.assist.investigation.changes import LOOKBACK
 from watchkeep.assist.investigation.graph import Dependencies
 from watchkeep.assist.investigation.model import Conclusion, SourceReport, Subject
 from watchkeep.assist.investigation.scoring import conclude
+from watchkeep.assist.investigation.update import draft_update
 from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.models import HypothesisVerdict, StoredInvestigation
 from watchkeep.assist.service import STATUSES, State
@@ -137,6 +138,7 @@ def as_json(found: Investigation) -> dict[str, Any]:
             for h in found.conclusion.hypotheses
         ],
         "next_steps": list(found.next_steps),
+        "update_draft": draft_update(found.subject, found.conclusion),
         "sources": [
             {"name": s.name, "status": s.status, "ms": s.ms, "error": s.error}
             for s in found.sources

@@ -158,6 +158,10 @@ class InvestigationRead(BaseModel):
     next_steps: list[str] = Field(
         description="Where to start when no hypothesis is strong (runbooks, owners)"
     )
+    update_draft: str = Field(
+        description="A stakeholder status update drafted from it (affected, what we know, what"
+        " we are doing, next update), for a person to edit and post"
+    )
     sources: list[SourceRead]
 
 

@@ -15,6 +15,7 @@ from tests.factories import Person
 from watchkeep.alert.models import ChangeEvent
 from watchkeep.app.components import worker_state
 from watchkeep.assist import investigations
+from watchkeep.assist.drafting import service as drafting
 from watchkeep.assist.investigations import concerned_by_change
 from watchkeep.assist.keeper import SimilarityStore
 from watchkeep.assist.tasks import investigate_changed, investigate_on_change
@@ -174,6 +175,7 @@ def test_the_api_investigates_stores_and_takes_verdicts(
         "no_strong_hypothesis",
         "hypotheses",
         "next_steps",
+        "update_draft",
         "sources",
     }
     assert body["hypotheses"][0]["ref"] == given["expect"][0]["ref"]
@@ -240,3 +242,33 @@ def test_a_new_alert_or_change_investigates_again_and_the_timeline_notes_new_con
     session.expire_all()
     latest = investigations.latest(session, incident_id=incident.id)
     assert latest is not None and latest.trigger == "change"
+
+
+def test_a_confirmed_hypothesis_is_offered_in_the_postmortem_root_cause(
+    session: Session, similarity: SimilarityStore, admin: Person
+) -> None:
+    given, incident = load(session, admin, "01")
+    found = run(session, similarity, incident, admin, instant(given))
+    top = found.conclusion.hypotheses[0]
+    judge(
+        session,
+        incident=incident,
+        key=top.key,
+        verdict="confirmed",
+        kind=top.kind,
+        ref=top.ref,
+        title=top.title,
+        actor=admin.actor,
+        now=utcnow(),
+    )
+    session.commit()
+    drafted = drafting.draft(
+        session,
+        incident=incident,
+        actor=admin.actor,
+        index=similarity.reader(session),
+        phraser=None,
+        sections=["root_cause"],
+    )
+    [section] = [s for s in drafted.document.sections if s["key"] == "root_cause"]
+    assert f"confirmed the investigation's hypothesis “{top.title}”" in section["body"]

@@ -13,6 +13,7 @@ from watchkeep.assist.investigation.model import (
     Subject,
 )
 from watchkeep.assist.investigation.scoring import STRONG, conclude
+from watchkeep.assist.investigation.update import draft_update
 
 IMPACT = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 CATALOG = {
@@ -162,3 +163,19 @@ def test_verdicts_put_a_confirmed_hypothesis_first_and_a_ruled_out_one_last() ->
         subject(), gathered, {"change:CHG-1": "ruled_out", "change:CHG-2": "ruled_out"}
     )
     assert ruled.no_strong_hypothesis
+
+
+def test_the_status_update_draft_says_what_we_know_and_what_we_do() -> None:
+    gathered = Gathered(changes=[change("CHG-1", "checkout", 5)])
+    about = subject()
+    strong = draft_update(about, conclude(about, gathered))
+    assert strong.splitlines()[0].startswith("Affected: checkout since 10:00 UTC")
+    assert "leading hypothesis is Deploy: checkout v2" in strong
+    assert "What we are doing: Roll back CHG-1" in strong
+    assert strong.endswith("Next update: by 10:50 UTC.")
+    confirmed = draft_update(about, conclude(about, gathered, {"change:CHG-1": "confirmed"}))
+    assert "we have found the cause: Deploy: checkout v2" in confirmed
+    unknown = draft_update(about, conclude(about, Gathered()))
+    assert (
+        "still looking for the cause" in unknown and "What we are doing: investigating." in unknown
+    )

@@ -86,4 +86,6 @@ def subject_of(session: Session, incident: Incident, at: datetime) -> Subject:
         labels=dict(incident.labels),
         alerts=alerts,
         catalog=names,
+        severity=incident.severity.name,
+        next_update_at=incident.next_update_at,
     )

@@ -57,6 +57,8 @@ class Subject:
     alerts: tuple[AlertFact, ...] = ()
     catalog: Mapping[str, ServiceFact] = field(default_factory=dict)
     """Every service of the catalog, by name."""
+    severity: str | None = None
+    next_update_at: datetime | None = None
 
     def symptoms(self) -> str:
         """Everything the incident says about what is wrong, as one text."""
