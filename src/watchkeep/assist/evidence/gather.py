@@ -2,6 +2,7 @@
 and going on without those that fail or outlast their timeout."""
 
 import logging
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -14,6 +15,10 @@ from watchkeep.core.db import Database
 
 log = logging.getLogger(__name__)
 ERROR_TEXT = 300
+AT_ONCE = 3
+"""Investigations one process gathers at once; more wait their turn. Each holds a database
+connection per source, and the pool is shared with every request and job."""
+_TURNS = threading.BoundedSemaphore(AT_ONCE)
 
 
 def _ms(seconds: float) -> int:
@@ -61,6 +66,12 @@ def gather(db: Database, subject: Subject, actor: Actor, sources: Sequence[Sourc
         return gathered
     if db.one_connection:
         return _in_turn(db, subject, actor, sources)
+    with _TURNS:
+        return _at_once(db, subject, actor, sources)
+
+
+def _at_once(db: Database, subject: Subject, actor: Actor, sources: Sequence[Source]) -> Gathered:
+    gathered = Gathered()
     pool = ThreadPoolExecutor(max_workers=len(sources), thread_name_prefix="evidence")
     started = monotonic()
     try:
