@@ -179,3 +179,11 @@ def test_the_status_update_draft_says_what_we_know_and_what_we_do() -> None:
     assert (
         "still looking for the cause" in unknown and "What we are doing: investigating." in unknown
     )
+
+
+def test_with_no_service_and_no_alert_the_latest_deploy_is_not_named_the_cause() -> None:
+    vague = Subject(
+        ref="INC-9", title="Something is off", at=IMPACT, impact_start=IMPACT, catalog=CATALOG
+    )
+    found = conclude(vague, Gathered(changes=[change("CHG-1", "checkout", 2)]))
+    assert found.hypotheses[0].ref == "CHG-1" and found.no_strong_hypothesis

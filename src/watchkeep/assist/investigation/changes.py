@@ -46,7 +46,7 @@ FAR = 0.4  # three links or more down the dependencies
 DEPENDENT = 0.45  # it calls an affected service
 UNRELATED = 0.12
 NO_SERVICE = 0.3  # the change names no service (a network rule, a cluster upgrade)
-UNKNOWN_PLACE = 0.5  # the incident names no service: nothing to measure against
+UNKNOWN_PLACE = 0.28  # the incident names no service: no change is strong by timing alone
 SYMPTOM_BOOST = 0.25
 CEILING = 0.97
 
@@ -100,19 +100,36 @@ def _where(service: str | None, placement: Placement | None, graph: Dependencies
     return f"on {service}, unrelated to the affected services"
 
 
-def _shared(
-    change: ChangeFact, symptoms: str, symptom_concepts: frozenset[str], places: frozenset[str]
-) -> tuple[str, ...]:
-    """The failures and the names (not the services: those say where, not what) that the
-    change and the symptoms both speak of."""
-    text = f"{change.summary}\n{change.details}"
-    common = sorted(telling(concepts(text)) & symptom_concepts)
-    named = sorted((identifiers(text) & identifiers(symptoms)) - places)
-    worded = sorted(words_of(change.summary, places) & words_of(symptoms, places))
-    return tuple(common + named + worded)
+@dataclass(frozen=True)
+class Symptoms:
+    """What the symptoms name, analysed once per investigation: failure concepts,
+    identifiers and telling words, the catalog's names aside (they say where, not what)."""
+
+    concepts: frozenset[str]
+    identifiers: frozenset[str]
+    words: frozenset[str]
+    places: frozenset[str]
+
+    @classmethod
+    def of(cls, subject: Subject) -> "Symptoms":
+        text = subject.symptoms()
+        places = frozenset(name.lower() for name in subject.catalog)
+        return cls(
+            telling(concepts(text)), identifiers(text) - places, words_of(text, places), places
+        )
+
+    def shared(self, change: ChangeFact) -> tuple[str, ...]:
+        """What the change and the symptoms both speak of."""
+        text = f"{change.summary}\n{change.details}"
+        common = sorted(telling(concepts(text)) & self.concepts)
+        named = sorted(identifiers(text) & self.identifiers)
+        worded = sorted(words_of(change.summary, self.places) & self.words)
+        return tuple(common + named + worded)
 
 
-def suspect(change: ChangeFact, subject: Subject, graph: Dependencies) -> Suspect | None:
+def suspect(
+    change: ChangeFact, subject: Subject, graph: Dependencies, symptoms: Symptoms
+) -> Suspect | None:
     """How strongly ``change`` is suspected, or None when it cannot be the cause (after the
     impact began, or long before it)."""
     gap = subject.impact_start - change.occurred_at
@@ -121,9 +138,7 @@ def suspect(change: ChangeFact, subject: Subject, graph: Dependencies) -> Suspec
     minutes = _minutes(gap)
     service = change.service or mentions(change.summary, graph.catalog)
     placement = graph.place(service)
-    symptoms = subject.symptoms()
-    places = frozenset(name.lower() for name in graph.catalog)
-    shared = _shared(change, symptoms, telling(concepts(symptoms)), places)
+    shared = symptoms.shared(change)
     timing = 1 / (1 + (minutes / HALF_MINUTES) ** 2)
     if shared:
         timing = max(timing, SLOW_CEILING / (1 + minutes / SLOW_HALF_MINUTES))

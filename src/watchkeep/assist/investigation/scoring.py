@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Final
 
 from watchkeep.assist.investigation import steps
-from watchkeep.assist.investigation.changes import Suspect, suspect, when
+from watchkeep.assist.investigation.changes import Suspect, Symptoms, suspect, when
 from watchkeep.assist.investigation.graph import Dependencies
 from watchkeep.assist.investigation.model import (
     Conclusion,
@@ -86,8 +86,9 @@ def _metric_evidence(series: list[SeriesFact], suspected: Suspect) -> list[Evide
 
 def _changes(subject: Subject, gathered: Gathered, graph: Dependencies) -> list[Hypothesis]:
     found = []
+    symptoms = Symptoms.of(subject)
     for change in gathered.changes:
-        suspected = suspect(change, subject, graph)
+        suspected = suspect(change, subject, graph, symptoms)
         if suspected is None or suspected.confidence < LEAST:
             continue
         found.append(
