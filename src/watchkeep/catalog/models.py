@@ -60,4 +60,6 @@ class Service(Base):
         secondaryjoin=lambda: Service.id == service_dependency.c.depends_on_id,
         order_by=lambda: Service.name,
         lazy="selectin",
+        # Service to service: without a depth, each one's dependencies would be a query.
+        join_depth=1,
     )

@@ -9,7 +9,7 @@ so that an investigation of a resolved incident as of a past instant does not kn
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from watchkeep.alert.models import Alert
 from watchkeep.assist.investigation.model import AlertFact, ServiceFact, Subject
@@ -32,8 +32,7 @@ def catalog(session: Session) -> dict[str, ServiceFact]:
             runbook_url=service.runbook_url,
             description=service.description,
         )
-        # Service to service: without the option, each one's dependencies are a query.
-        for service in session.scalars(select(Service).options(selectinload(Service.depends_on)))
+        for service in session.scalars(select(Service))
     }
 
 
