@@ -98,7 +98,8 @@ def investigate(
     subject = subject_of(session, incident, instant(at, now or utcnow()))
     alerts = SourceReport("alerts", "ok", round((monotonic() - started) * 1000))
     gathered = gather(store.db, subject, actor, sources)
-    conclusion = conclude(subject, gathered, verdicts_for(session, incident_id=incident.id))
+    verdicts = verdicts_for(session, incident_id=incident.id, by=subject.at)
+    conclusion = conclude(subject, gathered, verdicts)
     nothing: tuple[str, ...] = ()
     if conclusion.no_strong_hypothesis:
         affected = subject.services or tuple(s for a in subject.alerts for s in a.services)

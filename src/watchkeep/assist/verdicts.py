@@ -19,11 +19,11 @@ from watchkeep.incident.timeline import record
 WORDS = {CONFIRMED: "confirmed", "ruled_out": "ruled out"}
 
 
-def verdicts_for(session: Session, *, incident_id: int) -> dict[str, str]:
-    """Hypothesis key → verdict, for one incident."""
+def verdicts_for(session: Session, *, incident_id: int, by: datetime) -> dict[str, str]:
+    """Hypothesis key → verdict, for one incident, as given by ``by``."""
     rows = session.execute(
         select(HypothesisVerdict.key, HypothesisVerdict.verdict).where(
-            HypothesisVerdict.incident_id == incident_id
+            HypothesisVerdict.incident_id == incident_id, HypothesisVerdict.created_at <= by
         )
     )
     return dict(rows.all())

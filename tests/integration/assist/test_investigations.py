@@ -148,10 +148,13 @@ def test_verdicts_hold_in_later_investigations(
             ref=hypothesis.ref,
             title=hypothesis.title,
             actor=admin.actor,
-            now=utcnow(),
+            now=instant(given),
         )
     session.commit()
-    again = run(session, similarity, incident, admin, instant(given)).conclusion.hypotheses
+    later = instant(given) + timedelta(minutes=1)
+    before = run(session, similarity, incident, admin, instant(given) - timedelta(seconds=1))
+    assert not any(h.verdict for h in before.conclusion.hypotheses), "given after that instant"
+    again = run(session, similarity, incident, admin, later).conclusion.hypotheses
     assert (again[0].key, again[0].confidence, again[0].verdict) == (second.key, 1.0, "confirmed")
     ruled = next(h for h in again if h.key == top.key)
     assert (ruled.confidence, ruled.verdict) == (0.0, "ruled_out")

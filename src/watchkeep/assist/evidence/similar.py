@@ -37,8 +37,7 @@ def query_at(subject: Subject) -> Query:
 
 
 def _subject_incident(session: Session, subject: Subject) -> Incident:
-    number = int(subject.ref.removeprefix("INC-"))
-    return session.scalars(select(Incident).where(Incident.number == number)).one()
+    return session.get_one(Incident, subject.incident_id)
 
 
 class PastIncidents:

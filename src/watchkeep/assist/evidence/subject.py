@@ -87,5 +87,6 @@ def subject_of(session: Session, incident: Incident, at: datetime) -> Subject:
         alerts=alerts,
         catalog=names,
         severity=incident.severity.name,
+        incident_id=incident.id,
         next_update_at=incident.next_update_at,
     )

@@ -59,6 +59,7 @@ class Subject:
     """Every service of the catalog, by name."""
     severity: str | None = None
     next_update_at: datetime | None = None
+    incident_id: int | None = None
 
     def symptoms(self) -> str:
         """Everything the incident says about what is wrong, as one text."""
