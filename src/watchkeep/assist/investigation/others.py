@@ -66,14 +66,24 @@ def known_error_evidence(known: KnownErrorFact) -> tuple[Evidence, ...]:
     return tuple(found)
 
 
+def _in_common(
+    past: PastIncidentFact, subject: Subject, affected: Iterable[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """The services, failures and alerts a past incident shares with this one."""
+    then = telling(concepts(f"{past.title}\n{past.summary}\n{past.root_cause}"))
+    return (
+        sorted(set(past.services) & set(affected))[:1],
+        sorted(then & telling(concepts(subject.symptoms()))),
+        sorted(set(past.alert_names) & {a.name for a in subject.alerts}),
+    )
+
+
 def past_signs(past: PastIncidentFact, subject: Subject, affected: Iterable[str]) -> list[str]:
     """What a past incident has in common with this one beyond its wording."""
-    signs = [f"it affected {s} too" for s in sorted(set(past.services) & set(affected))][:1]
-    then = telling(concepts(f"{past.title}\n{past.summary}\n{past.root_cause}"))
-    failures = sorted(then & telling(concepts(subject.symptoms())))
+    services, failures, alerts = _in_common(past, subject, affected)
+    signs = [f"it affected {s} too" for s in services]
     if failures:
         signs.append(f"it names {', '.join(failures)}, as the symptoms do now")
-    alerts = sorted(set(past.alert_names) & {a.name for a in subject.alerts})
     if alerts:
         signs.append(f"{', '.join(alerts)} fired then too")
     return signs
@@ -85,11 +95,10 @@ def past_confidence(past: PastIncidentFact, subject: Subject, affected: Iterable
         return PAST_CEILING
     if not (past.root_cause or past.resolution) or past.score < PAST_FLOOR:
         return 0.0
-    signs = past_signs(past, subject, affected)
+    services, failures, alerts = _in_common(past, subject, affected)
     case = PAST_SIMILARITY * _scaled(past.score, PAST_FLOOR, PAST_FULL)
-    case += PAST_SAME_SERVICE * any(s.startswith("it affected") for s in signs)
-    case += PAST_SAME_FAILURE * any(s.startswith("it names") for s in signs)
-    case += PAST_SAME_ALERT * any(s.endswith("fired then too") for s in signs)
+    case += PAST_SAME_SERVICE * bool(services) + PAST_SAME_FAILURE * bool(failures)
+    case += PAST_SAME_ALERT * bool(alerts)
     return PAST_CEILING * min(1.0, case)
 
 
